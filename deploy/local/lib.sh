@@ -1,0 +1,77 @@
+# shellcheck shell=bash
+# Shared settings and helpers for the local stack scripts and ./whyflow. Source it; do not run it.
+#
+# Everything the local stack writes lives under WHYFLOW_HOME (default ~/.cache/whyflow), outside
+# the repository: runtime jars, the PostgreSQL chroot, data directories, logs and pid files.
+
+WHYFLOW_ROOT=${WHYFLOW_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+WHYFLOW_HOME=${WHYFLOW_HOME:-$HOME/.cache/whyflow}
+WHYFLOW_LOG_DIR=${WHYFLOW_LOG_DIR:-$WHYFLOW_HOME/logs}
+WHYFLOW_RUN_DIR=${WHYFLOW_RUN_DIR:-$WHYFLOW_HOME/run}
+
+# Ports: chosen away from the defaults of a user's own PostgreSQL (5432), Kafka (9092/9093)
+# and Flink (8081/6123), so the local stack can run beside them.
+WHYFLOW_PG_PORT=${WHYFLOW_PG_PORT:-55432}
+WHYFLOW_KAFKA_PORT=${WHYFLOW_KAFKA_PORT:-59092}
+WHYFLOW_KAFKA_CONTROLLER_PORT=${WHYFLOW_KAFKA_CONTROLLER_PORT:-59093}
+WHYFLOW_FLINK_REST_PORT=${WHYFLOW_FLINK_REST_PORT:-58081}
+WHYFLOW_FLINK_RPC_PORT=${WHYFLOW_FLINK_RPC_PORT:-56123}
+WHYFLOW_SQL_GATEWAY_PORT=${WHYFLOW_SQL_GATEWAY_PORT:-58083}
+
+WHYFLOW_PG_DB=${WHYFLOW_PG_DB:-whyflow}
+WHYFLOW_PG_USER=${WHYFLOW_PG_USER:-whyflow}
+WHYFLOW_PG_PASSWORD=${WHYFLOW_PG_PASSWORD:-whyflow}
+WHYFLOW_PG_URL=${WHYFLOW_PG_URL:-jdbc:postgresql://127.0.0.1:$WHYFLOW_PG_PORT/$WHYFLOW_PG_DB}
+WHYFLOW_KAFKA_BOOTSTRAP=${WHYFLOW_KAFKA_BOOTSTRAP:-127.0.0.1:$WHYFLOW_KAFKA_PORT}
+WHYFLOW_FLINK_REST=${WHYFLOW_FLINK_REST:-http://127.0.0.1:$WHYFLOW_FLINK_REST_PORT}
+export WHYFLOW_ROOT WHYFLOW_HOME WHYFLOW_LOG_DIR WHYFLOW_RUN_DIR WHYFLOW_PG_PORT WHYFLOW_KAFKA_PORT \
+  WHYFLOW_KAFKA_CONTROLLER_PORT WHYFLOW_FLINK_REST_PORT WHYFLOW_FLINK_RPC_PORT WHYFLOW_SQL_GATEWAY_PORT \
+  WHYFLOW_PG_DB WHYFLOW_PG_USER WHYFLOW_PG_PASSWORD WHYFLOW_PG_URL WHYFLOW_KAFKA_BOOTSTRAP WHYFLOW_FLINK_REST
+
+mkdir -p "$WHYFLOW_HOME" "$WHYFLOW_LOG_DIR" "$WHYFLOW_RUN_DIR"
+
+die() { echo "whyflow: $*" >&2; exit 1; }
+info() { echo "whyflow: $*" >&2; }
+
+# port_in_use PORT: true when something listens on 127.0.0.1:PORT
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_for_port PORT SECONDS: true once PORT accepts connections
+wait_for_port() {
+  local port=$1 deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do port_in_use "$port" && return 0; sleep 0.3; done
+  return 1
+}
+
+# pid_alive FILE: true when FILE names a running process
+pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pid FILE NAME: TERM, wait up to 20 s, then KILL; removes FILE
+stop_pid() {
+  local file=$1 name=$2 pid
+  pid_alive "$file" || { rm -f "$file"; return 0; }
+  pid=$(cat "$file")
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then info "$name did not stop in 20 s; killing it"; kill -9 "$pid" 2>/dev/null; fi
+  rm -f "$file"
+}
+
+# module_classpath MODULE: the module's full test-scope classpath (classes, test classes and
+# every dependency), resolved by Maven once per pom change and cached in MODULE/target.
+module_classpath() {
+  local module=$1 dir="$WHYFLOW_ROOT/$1" cp_file="$WHYFLOW_ROOT/$1/target/classpath.txt"
+  if [[ ! -s $cp_file || $dir/pom.xml -nt $cp_file || $WHYFLOW_ROOT/pom.xml -nt $cp_file ]]; then
+    (cd "$WHYFLOW_ROOT" && mvn -B -q -pl "$module" dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >"$WHYFLOW_LOG_DIR/classpath-$module.log" 2>&1) \
+      || die "could not resolve the classpath of $module (see $WHYFLOW_LOG_DIR/classpath-$module.log)"
+  fi
+  echo "$dir/target/classes:$dir/target/test-classes:$(cat "$cp_file")"
+}
+
+# run_java MODULE MAIN_CLASS ARGS...: runs a main class of a built module
+run_java() {
+  local module=$1 main=$2; shift 2
+  local cp; cp=$(module_classpath "$module") || exit 1
+  java ${WHYFLOW_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+}

@@ -1,0 +1,2 @@
+/** Whyflow: event contract, shop simulator and Flink jobs. */
+package dev.whyflow;

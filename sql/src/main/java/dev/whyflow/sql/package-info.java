@@ -1,0 +1,2 @@
+/** Applies the store's Flyway migrations. */
+package dev.whyflow.sql;

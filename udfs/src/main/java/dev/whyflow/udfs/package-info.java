@@ -1,0 +1,2 @@
+/** Flink SQL functions over Whyflow's embeddings. */
+package dev.whyflow.udfs;
