@@ -1,2 +1,0 @@
-/** Applies the store's Flyway migrations. */
-package dev.whyflow.sql;
