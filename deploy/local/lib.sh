@@ -58,13 +58,15 @@ stop_pid() {
 }
 
 # module_classpath MODULE: the module's full test-scope classpath (classes, test classes and
-# every dependency), resolved by Maven once per pom change and cached in MODULE/target.
+# every dependency). Compiles the module (and the modules it needs) and resolves the classpath
+# with Maven whenever a source or POM is newer than the cached classpath in MODULE/target.
 module_classpath() {
   local module=$1 dir="$WHYFLOW_ROOT/$1" cp_file="$WHYFLOW_ROOT/$1/target/classpath.txt"
-  if [[ ! -s $cp_file || $dir/pom.xml -nt $cp_file || $WHYFLOW_ROOT/pom.xml -nt $cp_file ]]; then
-    (cd "$WHYFLOW_ROOT" && mvn -B -q -pl "$module" dependency:build-classpath \
-      -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >"$WHYFLOW_LOG_DIR/classpath-$module.log" 2>&1) \
-      || die "could not resolve the classpath of $module (see $WHYFLOW_LOG_DIR/classpath-$module.log)"
+  if [[ ! -s $cp_file || -n $(cd "$WHYFLOW_ROOT" && find pom.xml ./*/pom.xml ./*/src sql/migrations \
+        -newer "$cp_file" -type f -print -quit 2>/dev/null) ]]; then
+    (cd "$WHYFLOW_ROOT" && mvn -B -q -pl "$module" -am test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt >"$WHYFLOW_LOG_DIR/classpath-$module.log" 2>&1) \
+      || die "could not build $module (see $WHYFLOW_LOG_DIR/classpath-$module.log)"
   fi
   echo "$dir/target/classes:$dir/target/test-classes:$(cat "$cp_file")"
 }
