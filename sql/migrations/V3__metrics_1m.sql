@@ -18,7 +18,7 @@ CREATE TABLE metrics_1m (
     currency         text        NOT NULL DEFAULT '',
     events           bigint      NOT NULL,
     sessions         bigint      NOT NULL,
-    revenue_minor    bigint      NOT NULL DEFAULT 0,
+    amount_minor     bigint      NOT NULL DEFAULT 0,  -- sum of amount_minor: revenue for order_completed, refunds for refund_issued
     page_load_count  bigint      NOT NULL DEFAULT 0,
     page_load_sum_ms bigint      NOT NULL DEFAULT 0,
     page_load_max_ms integer,
