@@ -1,0 +1,77 @@
+package dev.whyflow.contract;
+
+import java.util.Objects;
+
+/**
+ * One event of contract v1, as the Flink jobs carry it. A POJO in Flink's sense (public class,
+ * public no-arg constructor, public fields of POJO, enum, array or basic types), so Flink
+ * serializes it with its PojoSerializer and never falls back to Kryo.
+ *
+ * <p>{@link #occurredAt} is epoch milliseconds here and ISO-8601 UTC on the wire; everything else
+ * maps one to one onto the JSON of {@link EventJson} (camelCase here, snake_case there). Events are
+ * immutable by convention once built: a correction is a new event.
+ */
+public class Event {
+    /** UUID; the idempotency key end to end. */
+    public String eventId;
+    public EventType eventType;
+    public int schemaVersion;
+    /** Event time, epoch milliseconds UTC. */
+    public long occurredAt;
+    /** storefront-web | storefront-ios | storefront-android | payments | erp | ops */
+    public String source;
+    public Actor actor;
+    public EventContext context;
+    public Entity entity;
+    public Payload payload;
+    /** event_id of the event that caused this one, where the producer knows it. */
+    public String causedBy;
+    /** The journey (a session's checkout, an order's fulfilment, …) the event belongs to. */
+    public String correlationId;
+
+    public Event() {}
+
+    /** A new event of {@code type} with the latest schema version and an empty payload. */
+    public static Event of(EventType type, String eventId, long occurredAt, String source) {
+        Event e = new Event();
+        e.eventType = type;
+        e.schemaVersion = type.latestSchemaVersion();
+        e.eventId = eventId;
+        e.occurredAt = occurredAt;
+        e.source = source;
+        e.payload = new Payload();
+        return e;
+    }
+
+    /** The Kafka key of the raw topic: the session id, else the customer id, else the anonymous id. */
+    public String partitionKey() {
+        if (actor == null) return entity == null ? null : entity.id;
+        if (actor.sessionId != null) return actor.sessionId;
+        if (actor.customerId != null) return actor.customerId;
+        return actor.anonymousId;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Event e)) return false;
+        return schemaVersion == e.schemaVersion && occurredAt == e.occurredAt && Objects.equals(eventId, e.eventId)
+                && eventType == e.eventType && Objects.equals(source, e.source) && Objects.equals(actor, e.actor)
+                && Objects.equals(context, e.context) && Objects.equals(entity, e.entity)
+                && Objects.equals(payload, e.payload) && Objects.equals(causedBy, e.causedBy)
+                && Objects.equals(correlationId, e.correlationId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eventId, eventType, schemaVersion, occurredAt, source, actor, context, entity, payload,
+                causedBy, correlationId);
+    }
+
+    @Override
+    public String toString() {
+        return "Event{" + eventType + " " + eventId + " at " + Timestamps.format(occurredAt) + " from " + source
+                + ", actor=" + actor + ", context=" + context + ", entity=" + entity + ", payload=" + payload
+                + ", causedBy=" + causedBy + ", correlationId=" + correlationId + "}";
+    }
+}
