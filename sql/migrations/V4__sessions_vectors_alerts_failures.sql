@@ -38,6 +38,8 @@ CREATE TABLE sessions (
     checkout_page_load_ms integer,
     errors                integer     NOT NULL DEFAULT 0,
     payment_failures      integer     NOT NULL DEFAULT 0,
+    abandonment_cause_event_id text,            -- the slow page or error just before an abandonment
+    abandonment_cause     text,
     narrative             text        NOT NULL,
     narrative_embedding   vector(384),
     updated_at            timestamptz NOT NULL DEFAULT now()

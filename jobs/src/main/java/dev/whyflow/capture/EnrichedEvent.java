@@ -1,0 +1,76 @@
+package dev.whyflow.capture;
+
+import dev.whyflow.contract.Event;
+
+import java.util.Objects;
+
+/**
+ * An accepted event and what CaptureJob added to it. The producer's event is never changed:
+ * the additions sit beside it (a producer's {@code caused_by} is kept; an inferred one is
+ * flagged). A Flink POJO.
+ */
+public class EnrichedEvent {
+
+    public Event event;
+    /** The producer's session id, or the one the sessionizer assigned. */
+    public String sessionId;
+    public boolean sessionInferred;
+    /** new | returning | vip. */
+    public String customerSegment;
+    /** The channel of the session's first event. */
+    public String firstTouchChannel;
+    /** Normalised: desktop | mobile | tablet. */
+    public String device;
+    /** Normalised: android | ios | windows | macos | linux | other. */
+    public String os;
+    /** Normalised: chrome | safari | firefox | edge | app | other. */
+    public String browser;
+    public String productId;
+    public String category;
+    public Long unitPriceMinor;
+    public String paymentMethod;
+    public String causedBy;
+    public boolean causedByInferred;
+    /** Arrived after the watermark minus the allowed lateness: stored, flagged and counted. */
+    public boolean late;
+    public String semanticText;
+    public long semanticKey;
+
+    public EnrichedEvent() {}
+
+    public static EnrichedEvent of(Event event) {
+        EnrichedEvent e = new EnrichedEvent();
+        e.event = event;
+        e.causedBy = event.causedBy;
+        e.productId = event.payload == null ? null : event.payload.productId;
+        e.category = event.payload == null ? null : event.payload.category;
+        e.paymentMethod = event.payload == null ? null
+                : event.payload.paymentMethod != null ? event.payload.paymentMethod : event.payload.method;
+        return e;
+    }
+
+    public String eventId() {
+        return event.eventId;
+    }
+
+    public long occurredAt() {
+        return event.occurredAt;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EnrichedEvent e && Objects.equals(event, e.event) && Objects.equals(sessionId, e.sessionId)
+                && Objects.equals(causedBy, e.causedBy) && late == e.late && semanticKey == e.semanticKey;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(event, sessionId, causedBy);
+    }
+
+    @Override
+    public String toString() {
+        return "EnrichedEvent[" + event.eventType + " " + event.eventId + " session=" + sessionId
+                + (causedBy != null ? " caused_by=" + causedBy : "") + (late ? " late" : "") + "]";
+    }
+}
