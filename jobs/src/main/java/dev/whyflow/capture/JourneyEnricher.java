@@ -330,8 +330,6 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     }
 
     private static EnrichedEvent finish(EnrichedEvent e) {
-        e.semanticText = SemanticText.of(e);
-        e.semanticKey = SemanticText.key(e.semanticText);
-        return e;
+        return SemanticText.attach(e);
     }
 }

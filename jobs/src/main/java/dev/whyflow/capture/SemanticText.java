@@ -57,6 +57,13 @@ public final class SemanticText {
         return b.toString();
     }
 
+    /** Sets the event's semantic text and key; returns the event. */
+    public static EnrichedEvent attach(EnrichedEvent e) {
+        e.semanticText = of(e);
+        e.semanticKey = key(e.semanticText);
+        return e;
+    }
+
     /** The first 8 bytes of the text's SHA-256, as the semantic_vectors key. */
     public static long key(String text) {
         try {

@@ -1,0 +1,156 @@
+package dev.whyflow.capture;
+
+import dev.whyflow.contract.Event;
+import dev.whyflow.store.PostgresUpsertSink;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * CaptureJob: reads raw events from Kafka, validates, deduplicates, enriches, sessionizes and
+ * links causes, and stores everything exactly once in effect:
+ * <ul>
+ *   <li>{@code events}, {@code sessions}, {@code metrics_1m}, {@code failed_events}: idempotent
+ *       COPY-and-merge upserts, written before each checkpoint completes;</li>
+ *   <li>{@code whyflow.events.enriched} and {@code whyflow.events.dlq}: Kafka transactions
+ *       committed with each checkpoint, so {@code read_committed} consumers see each record once.</li>
+ * </ul>
+ * Submit: {@code flink run -c dev.whyflow.capture.CaptureJob whyflow-jobs.jar [--key value]…}, keys
+ * in {@link CaptureOptions}.
+ */
+public final class CaptureJob {
+
+    /** How long a visitor's history (for customer segments) is kept without activity. */
+    static final Duration VISITOR_HISTORY_TTL = Duration.ofDays(400);
+
+    private CaptureJob() {}
+
+    /** Where CaptureJob's outputs go; {@link #sinks} builds the production ones. */
+    public record Sinks(Sink<EnrichedEvent> eventsTable, Sink<EnrichedEvent> enrichedTopic,
+                        Sink<SessionSummary> sessionsTable, Sink<MetricRow> metricsTable,
+                        Sink<FailedEvent> failedTable, Sink<FailedEvent> deadLetterTopic) {}
+
+    public static void main(String[] args) throws Exception {
+        CaptureOptions options = CaptureOptions.fromArgs(ParameterTool.fromArgs(args));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        configure(env, options);
+        defineWorkflow(env, options, source(options), sinks(options));
+        env.execute("whyflow-capture");
+    }
+
+    public static void configure(StreamExecutionEnvironment env, CaptureOptions o) {
+        env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1_000, o.checkpointInterval().toMillis() / 2));
+    }
+
+    public static KafkaSource<Captured> source(CaptureOptions o) {
+        return KafkaSource.<Captured>builder()
+                .setBootstrapServers(o.bootstrapServers())
+                .setTopics(o.rawTopic())
+                .setGroupId(o.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        o.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setDeserializer(new RawEventDeserializer(o.maxEventBytes(), o.futureSkew().toMillis()))
+                .setProperty("max.partition.fetch.bytes", String.valueOf(Math.max(o.maxEventBytes() * 2, 4 << 20)))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    public static Sinks sinks(CaptureOptions o) {
+        return new Sinks(
+                new PostgresUpsertSink<>(o.store(), StoreRows.EVENTS, new StoreRows.Events(), o.batchSize(), o.flushInterval()),
+                KafkaSink.<EnrichedEvent>builder()
+                        .setBootstrapServers(o.bootstrapServers())
+                        .setRecordSerializer(KafkaRecordSerializationSchema.<EnrichedEvent>builder()
+                                .setTopic(o.enrichedTopic())
+                                .setKeySerializationSchema(e -> e.sessionId == null ? null
+                                        : e.sessionId.getBytes(StandardCharsets.UTF_8))
+                                .setValueSerializationSchema(EnrichedEventJson::toBytes)
+                                .build())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(o.groupId() + "-enriched")
+                        .setProperty("transaction.timeout.ms", "900000")
+                        .setProperty("compression.type", "lz4")
+                        .build(),
+                new PostgresUpsertSink<>(o.store(), StoreRows.SESSIONS, new StoreRows.Sessions(), o.batchSize(), o.flushInterval()),
+                new PostgresUpsertSink<>(o.store(), StoreRows.METRICS, new StoreRows.Metrics(), o.batchSize(), o.flushInterval()),
+                new PostgresUpsertSink<>(o.store(), FailedEventRows.TABLE, new FailedEventRows(), o.batchSize(), o.flushInterval()),
+                KafkaSink.<FailedEvent>builder()
+                        .setBootstrapServers(o.bootstrapServers())
+                        .setRecordSerializer(KafkaRecordSerializationSchema.<FailedEvent>builder()
+                                .setTopic(o.dlqTopic())
+                                .setValueSerializationSchema(DeadLetterJson::toJson)
+                                .build())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(o.groupId() + "-dlq")
+                        .setProperty("transaction.timeout.ms", "900000")
+                        .setProperty("max.request.size", String.valueOf(4 << 20))
+                        .build());
+    }
+
+    /** The topology, apart from I/O: tests run it with their own topics and database. */
+    public static void defineWorkflow(StreamExecutionEnvironment env, CaptureOptions o,
+                                      Source<Captured, ?, ?> source, Sinks sinks) {
+        WatermarkStrategy<Captured> watermarks = WatermarkStrategy
+                .<Captured>forBoundedOutOfOrderness(o.outOfOrderness())
+                .withTimestampAssigner((c, kafkaTime) -> c.eventTime())
+                .withIdleness(o.idleness());
+        DataStream<Captured> captured = env.fromSource(source, watermarks, "raw events").uid("raw-events-source");
+
+        SingleOutputStreamOperator<Event> accepted = captured.process(new SplitRefused())
+                .name("split refused").uid("split-refused");
+        DataStream<FailedEvent> refused = accepted.getSideOutput(SplitRefused.REFUSED);
+
+        DataStream<EnrichedEvent> unique = accepted
+                .keyBy(e -> e.eventId)
+                .process(new EventDeduplicator(o.dedupeHorizon(), o.allowedLateness()))
+                .name("deduplicate").uid("deduplicate");
+
+        BroadcastStream<Event> catalog = accepted.filter(ProductDimensions::isCatalogEvent)
+                .name("catalog events").uid("catalog-events")
+                .broadcast(ProductDimensions.PRODUCTS);
+        DataStream<EnrichedEvent> withProducts = unique.connect(catalog).process(new ProductDimensions())
+                .name("product dimensions").uid("product-dimensions");
+
+        SingleOutputStreamOperator<EnrichedEvent> journeys = withProducts
+                .filter(e -> JourneyEnricher.visitorKey(e.event) != null).name("visitor events").uid("visitor-events")
+                .keyBy(e -> JourneyEnricher.visitorKey(e.event))
+                .process(new JourneyEnricher(o.sessionGap(), VISITOR_HISTORY_TTL))
+                .name("journeys").uid("journeys");
+        DataStream<EnrichedEvent> operational = withProducts
+                .filter(e -> JourneyEnricher.visitorKey(e.event) == null).name("operational events").uid("operational-events")
+                .map(new OperationalEnricher()).name("operational enrichment").uid("operational-enrichment");
+        DataStream<EnrichedEvent> enriched = journeys.union(operational);
+        DataStream<SessionSummary> sessions = journeys.getSideOutput(JourneyEnricher.SESSIONS);
+
+        DataStream<MetricRow> metrics = enriched
+                .keyBy(MetricRow::dimensionKey)
+                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                .allowedLateness(o.allowedLateness())
+                .aggregate(new MinuteRollup.Aggregate(), new MinuteRollup.ToRow())
+                .name("rollup 1m").uid("rollup-1m");
+
+        enriched.sinkTo(sinks.eventsTable()).name("events table").uid("events-table");
+        enriched.sinkTo(sinks.enrichedTopic()).name("enriched topic").uid("enriched-topic");
+        sessions.sinkTo(sinks.sessionsTable()).name("sessions table").uid("sessions-table");
+        metrics.sinkTo(sinks.metricsTable()).name("metrics_1m table").uid("metrics-table");
+        refused.sinkTo(sinks.failedTable()).name("failed_events table").uid("failed-events-table");
+        refused.sinkTo(sinks.deadLetterTopic()).name("dead-letter topic").uid("dead-letter-topic");
+    }
+}

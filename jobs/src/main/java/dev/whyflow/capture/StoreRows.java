@@ -1,0 +1,117 @@
+package dev.whyflow.capture;
+
+import dev.whyflow.contract.Event;
+import dev.whyflow.contract.EventJson;
+import dev.whyflow.store.CopyRow;
+import dev.whyflow.store.RowWriter;
+import dev.whyflow.store.UpsertTable;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/** How CaptureJob's outputs map onto the store's tables (sql/migrations). */
+public final class StoreRows {
+
+    private StoreRows() {}
+
+    /** events: immutable facts, first write wins. */
+    public static final UpsertTable EVENTS = new UpsertTable("events", List.of(
+            "event_id", "occurred_at", "event_type", "schema_version", "source", "session_id", "session_inferred",
+            "customer_id", "anonymous_id", "customer_segment", "device", "os", "browser", "app_version", "channel",
+            "country", "page", "page_load_ms", "entity_type", "entity_id", "product_id", "category", "amount_minor",
+            "currency", "payment_method", "order_id", "caused_by", "caused_by_inferred", "correlation_id", "late",
+            "semantic_key", "context", "payload"),
+            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING);
+
+    public static final class Events implements RowWriter<EnrichedEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(EnrichedEvent e, CopyRow row) {
+            Event ev = e.event;
+            row.text(ev.eventId).timestamp(ev.occurredAt).text(ev.eventType.wireName()).number(ev.schemaVersion)
+                    .text(ev.source).text(e.sessionId).bool(e.sessionInferred)
+                    .text(ev.actor == null ? null : ev.actor.customerId)
+                    .text(ev.actor == null ? null : ev.actor.anonymousId)
+                    .text(e.customerSegment).text(e.device).text(e.os).text(e.browser)
+                    .text(MetricRow.appVersion(e)).text(MetricRow.channel(e)).text(MetricRow.country(e))
+                    .text(ev.context == null ? null : ev.context.page)
+                    .number(ev.context == null ? null : ev.context.pageLoadMs)
+                    .text(ev.entity == null ? null : ev.entity.type).text(ev.entity == null ? null : ev.entity.id)
+                    .text(e.productId).text(e.category)
+                    .number(ev.payload == null ? null : ev.payload.amountMinor)
+                    .text(MetricRow.currency(e)).text(e.paymentMethod)
+                    .text(ev.payload == null ? null : ev.payload.orderId)
+                    .text(e.causedBy).bool(e.causedByInferred).text(ev.correlationId).bool(e.late)
+                    .number(e.semanticKey)
+                    .text(json(ev, "context")).text(json(ev, "payload"));
+        }
+
+        /** One object of the event's wire JSON (context or payload), for a jsonb column. */
+        private static String json(Event ev, String field) {
+            if (("context".equals(field) ? ev.context : ev.payload) == null) return null;
+            try {
+                return EventJson.mapper().readTree(EventJson.toBytes(ev)).get(field).toString();
+            } catch (IOException ex) {
+                throw new IllegalStateException("cannot serialise " + field + " of " + ev.eventId, ex);
+            }
+        }
+    }
+
+    /** sessions: a session closed again (a late event) replaces its row. */
+    public static final UpsertTable SESSIONS = new UpsertTable("sessions", List.of(
+            "session_id", "session_inferred", "customer_id", "anonymous_id", "customer_segment", "started_at",
+            "ended_at", "duration_s", "device", "os", "browser", "app_version", "channel", "country", "events",
+            "pages_viewed", "products_viewed", "furthest_step", "outcome", "revenue_minor", "currency", "order_id",
+            "max_page_load_ms", "checkout_page_load_ms", "errors", "payment_failures",
+            "abandonment_cause_event_id", "abandonment_cause", "narrative"),
+            List.of("session_id"), UpsertTable.OnConflict.DO_UPDATE);
+
+    public static final class Sessions implements RowWriter<SessionSummary> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(SessionSummary s, CopyRow row) {
+            row.text(s.sessionId).bool(s.sessionInferred).text(s.customerId).text(s.anonymousId)
+                    .text(s.customerSegment).timestamp(s.startedAt).timestamp(s.endedAt).number(s.durationSeconds())
+                    .text(s.device).text(s.os).text(s.browser).text(s.appVersion).text(s.channel).text(s.country)
+                    .number(s.events).number(s.pagesViewed)
+                    .textArray(s.productsViewed == null || s.productsViewed.isEmpty() ? List.of()
+                            : Arrays.asList(s.productsViewed.split(",")))
+                    .text(s.furthestStep).text(s.outcome).number(s.revenueMinor).text(s.currency).text(s.orderId)
+                    .number(s.maxPageLoadMs).number(s.checkoutPageLoadMs).number(s.errors).number(s.paymentFailures)
+                    .text(s.abandonmentCauseEventId).text(s.abandonmentCause).text(s.narrative);
+        }
+
+        @Override
+        public String key(SessionSummary s) {
+            return s.sessionId;
+        }
+    }
+
+    /** metrics_1m: a re-fired window replaces its row. */
+    public static final UpsertTable METRICS = new UpsertTable("metrics_1m", List.of(
+            "bucket", "event_type", "device", "os", "app_version", "channel", "country", "category",
+            "payment_method", "currency", "events", "sessions", "amount_minor", "page_load_count",
+            "page_load_sum_ms", "page_load_max_ms", "page_load_hist"),
+            List.of("bucket", "event_type", "device", "os", "app_version", "channel", "country", "category",
+                    "payment_method", "currency"), UpsertTable.OnConflict.DO_UPDATE);
+
+    public static final class Metrics implements RowWriter<MetricRow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(MetricRow m, CopyRow row) {
+            row.timestamp(m.bucket).text(m.eventType).text(m.device).text(m.os).text(m.appVersion).text(m.channel)
+                    .text(m.country).text(m.category).text(m.paymentMethod).text(m.currency).number(m.events)
+                    .number(m.sessions).number(m.amountMinor).number(m.pageLoadCount).number(m.pageLoadSumMs)
+                    .number(m.pageLoadMaxMs).longArray(m.pageLoadHist);
+        }
+
+        @Override
+        public String key(MetricRow m) {
+            return m.key();
+        }
+    }
+}
