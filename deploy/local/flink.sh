@@ -4,6 +4,7 @@
 # the Maven repository). Everything it writes lives under $WHYFLOW_HOME/flink, $WHYFLOW_LOG_DIR/flink
 # and $WHYFLOW_RUN_DIR. Web UI and REST API: $WHYFLOW_FLINK_REST (http://127.0.0.1:58081).
 #
+#   flink.sh install                  resolve the cluster's jars (also done by up)
 #   flink.sh up                       start both processes, wait until the TaskManager offers its slots
 #   flink.sh down                     stop both (TERM, KILL after 20 s)
 #   flink.sh status                   one line; exit 0 when up, 3 when down or half up
@@ -360,6 +361,7 @@ cli() {
 }
 
 case ${1:-} in
+  install) ensure_lib ;;
   up) up ;;
   down) down ;;
   status) status ;;

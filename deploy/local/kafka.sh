@@ -3,6 +3,7 @@
 # deploy/local/runtime/kafka/pom.xml resolves. Everything it writes lives under $WHYFLOW_HOME/kafka,
 # $WHYFLOW_LOG_DIR/kafka and $WHYFLOW_RUN_DIR.
 #
+#   kafka.sh install         resolve the broker's jars (also done by up)
 #   kafka.sh up              start (formats the storage the first time), wait until ready, create topics
 #   kafka.sh down            stop the broker (TERM, KILL after 20 s)
 #   kafka.sh status          one line; exit 0 when up, 3 when down
@@ -355,6 +356,7 @@ tool() {
 }
 
 case ${1:-} in
+  install) ensure_lib ;;
   up) up ;;
   down) down ;;
   status) status ;;
