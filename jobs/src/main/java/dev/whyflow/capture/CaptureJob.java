@@ -19,7 +19,6 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -79,9 +78,8 @@ public final class CaptureJob {
                         .setBootstrapServers(o.bootstrapServers())
                         .setRecordSerializer(KafkaRecordSerializationSchema.<EnrichedEvent>builder()
                                 .setTopic(o.enrichedTopic())
-                                .setKeySerializationSchema(e -> e.sessionId == null ? null
-                                        : e.sessionId.getBytes(StandardCharsets.UTF_8))
-                                .setValueSerializationSchema(EnrichedEventJson::toBytes)
+                                .setKeySerializationSchema(new TopicFormats.SessionKey())
+                                .setValueSerializationSchema(new TopicFormats.EnrichedValue())
                                 .build())
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(o.groupId() + "-enriched")
@@ -95,7 +93,7 @@ public final class CaptureJob {
                         .setBootstrapServers(o.bootstrapServers())
                         .setRecordSerializer(KafkaRecordSerializationSchema.<FailedEvent>builder()
                                 .setTopic(o.dlqTopic())
-                                .setValueSerializationSchema(DeadLetterJson::toJson)
+                                .setValueSerializationSchema(new TopicFormats.DeadLetterValue())
                                 .build())
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(o.groupId() + "-dlq")
