@@ -1,6 +1,7 @@
 package dev.whyflow.embeddings;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +17,8 @@ import java.util.Objects;
  *     for the bundled one (only allowed together with the bundled model)
  * @param maxSequenceLength tokens per text including [CLS] and [SEP]; longer texts are truncated
  * @param batchSize texts per ONNX Runtime call in {@link Embedder#embedAll}
+ * @param maxBatchTokens texts × padded length per call at most (a single longer text still runs
+ *     alone): bounds ONNX Runtime's working memory, which grows with batch × length²
  * @param intraOpThreads ONNX Runtime threads inside one call
  * @param cacheSize texts whose embeddings {@link SharedEmbedders} keeps in an LRU cache; 0 for none
  */
@@ -24,6 +27,7 @@ public record EmbeddingConfig(
     Path tokenizerPath,
     int maxSequenceLength,
     int batchSize,
+    int maxBatchTokens,
     int intraOpThreads,
     int cacheSize) {
 
@@ -38,6 +42,9 @@ public record EmbeddingConfig(
   /** Measured on 2 cores (see embeddings/README.md). */
   public static final int DEFAULT_BATCH_SIZE = 32;
 
+  /** 8 texts of 256 tokens, or 32 of 64: see embeddings/README.md for the memory it bounds. */
+  public static final int DEFAULT_MAX_BATCH_TOKENS = 2048;
+
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
 
   public static final int DEFAULT_CACHE_SIZE = 0;
@@ -48,8 +55,20 @@ public record EmbeddingConfig(
   public static final String OPTION_TOKENIZER_PATH = "whyflow.embeddings.tokenizer-path";
   public static final String OPTION_MAX_SEQUENCE_LENGTH = "whyflow.embeddings.max-sequence-length";
   public static final String OPTION_BATCH_SIZE = "whyflow.embeddings.batch-size";
+  public static final String OPTION_MAX_BATCH_TOKENS = "whyflow.embeddings.max-batch-tokens";
   public static final String OPTION_INTRA_OP_THREADS = "whyflow.embeddings.intra-op-threads";
   public static final String OPTION_CACHE_SIZE = "whyflow.embeddings.cache-size";
+
+  /** Every option {@link #fromOptions(Map)} reads. */
+  public static final List<String> OPTIONS =
+      List.of(
+          OPTION_MODEL_PATH,
+          OPTION_TOKENIZER_PATH,
+          OPTION_MAX_SEQUENCE_LENGTH,
+          OPTION_BATCH_SIZE,
+          OPTION_MAX_BATCH_TOKENS,
+          OPTION_INTRA_OP_THREADS,
+          OPTION_CACHE_SIZE);
 
   public EmbeddingConfig {
     if ((modelPath == null) != (tokenizerPath == null)) {
@@ -62,6 +81,9 @@ public record EmbeddingConfig(
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+    }
+    if (maxBatchTokens < 1) {
+      throw new IllegalArgumentException("maxBatchTokens must be positive, was " + maxBatchTokens);
     }
     if (intraOpThreads < 1) {
       throw new IllegalArgumentException("intraOpThreads must be positive, was " + intraOpThreads);
@@ -78,6 +100,7 @@ public record EmbeddingConfig(
         null,
         DEFAULT_MAX_SEQUENCE_LENGTH,
         DEFAULT_BATCH_SIZE,
+        DEFAULT_MAX_BATCH_TOKENS,
         DEFAULT_INTRA_OP_THREADS,
         DEFAULT_CACHE_SIZE);
   }
@@ -96,6 +119,7 @@ public record EmbeddingConfig(
     }
     return c.withMaxSequenceLength(intOption(options, OPTION_MAX_SEQUENCE_LENGTH, c.maxSequenceLength))
         .withBatchSize(intOption(options, OPTION_BATCH_SIZE, c.batchSize))
+        .withMaxBatchTokens(intOption(options, OPTION_MAX_BATCH_TOKENS, c.maxBatchTokens))
         .withIntraOpThreads(intOption(options, OPTION_INTRA_OP_THREADS, c.intraOpThreads))
         .withCacheSize(intOption(options, OPTION_CACHE_SIZE, c.cacheSize));
   }
@@ -118,34 +142,40 @@ public record EmbeddingConfig(
   }
 
   public EmbeddingConfig withModel(Path model, Path tokenizerJson) {
-    return new EmbeddingConfig(
-        model, tokenizerJson, maxSequenceLength, batchSize, intraOpThreads, cacheSize);
+    return new EmbeddingConfig(model, tokenizerJson, maxSequenceLength, batchSize, maxBatchTokens,
+        intraOpThreads, cacheSize);
   }
 
   public EmbeddingConfig withMaxSequenceLength(int tokens) {
-    return new EmbeddingConfig(
-        modelPath, tokenizerPath, tokens, batchSize, intraOpThreads, cacheSize);
+    return new EmbeddingConfig(modelPath, tokenizerPath, tokens, batchSize, maxBatchTokens,
+        intraOpThreads, cacheSize);
   }
 
   public EmbeddingConfig withBatchSize(int texts) {
-    return new EmbeddingConfig(
-        modelPath, tokenizerPath, maxSequenceLength, texts, intraOpThreads, cacheSize);
+    return new EmbeddingConfig(modelPath, tokenizerPath, maxSequenceLength, texts, maxBatchTokens,
+        intraOpThreads, cacheSize);
+  }
+
+  public EmbeddingConfig withMaxBatchTokens(int tokens) {
+    return new EmbeddingConfig(modelPath, tokenizerPath, maxSequenceLength, batchSize, tokens,
+        intraOpThreads, cacheSize);
   }
 
   public EmbeddingConfig withIntraOpThreads(int threads) {
-    return new EmbeddingConfig(
-        modelPath, tokenizerPath, maxSequenceLength, batchSize, threads, cacheSize);
+    return new EmbeddingConfig(modelPath, tokenizerPath, maxSequenceLength, batchSize,
+        maxBatchTokens, threads, cacheSize);
   }
 
   public EmbeddingConfig withCacheSize(int entries) {
-    return new EmbeddingConfig(
-        modelPath, tokenizerPath, maxSequenceLength, batchSize, intraOpThreads, entries);
+    return new EmbeddingConfig(modelPath, tokenizerPath, maxSequenceLength, batchSize,
+        maxBatchTokens, intraOpThreads, entries);
   }
 
   /** A short description for logs. */
   public String describe() {
     return (bundledModel() ? "bundled " + BUNDLED_MODEL : Objects.toString(modelPath))
-        + " (max " + maxSequenceLength + " tokens, batch " + batchSize + ", "
+        + " (max " + maxSequenceLength + " tokens, batch " + batchSize + " / "
+        + maxBatchTokens + " tokens, "
         + intraOpThreads + " intra-op threads, cache " + cacheSize + ")";
   }
 }

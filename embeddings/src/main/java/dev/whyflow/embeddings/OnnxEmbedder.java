@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -49,6 +50,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
   private final String outputName;
   private final int dimension;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final AtomicLong batchesRun = new AtomicLong();
   private boolean closed;
 
   private OnnxEmbedder(EmbeddingConfig config, WordPieceTokenizer tokenizer, OrtSession session,
@@ -169,8 +171,9 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
   }
 
   /**
-   * Sorts the texts by token count so each batch pads little, runs batches of {@link
-   * EmbeddingConfig#batchSize()} texts and returns the vectors in the callers' order.
+   * Sorts the texts by token count so each batch pads little, runs batches of at most {@link
+   * EmbeddingConfig#batchSize()} texts and {@link EmbeddingConfig#maxBatchTokens()} padded tokens,
+   * and returns the vectors in the callers' order.
    */
   @Override
   public List<float[]> embedAll(List<String> texts) {
@@ -186,9 +189,15 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
 
     float[][] vectors = new float[n][];
-    int batchSize = config.batchSize();
-    for (int from = 0; from < n; from += batchSize) {
-      int to = Math.min(n, from + batchSize);
+    int from = 0;
+    while (from < n) {
+      int to = from + 1;
+      // sorted ascending, so the last text added sets the padded width
+      while (to < n
+          && to - from < config.batchSize()
+          && (long) (to - from + 1) * ids[order[to]].length <= config.maxBatchTokens()) {
+        to++;
+      }
       int[][] batch = new int[to - from][];
       for (int k = from; k < to; k++) {
         batch[k - from] = ids[order[k]];
@@ -197,6 +206,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
       for (int k = from; k < to; k++) {
         vectors[order[k]] = out[k - from];
       }
+      from = to;
     }
     return new ArrayList<>(Arrays.asList(vectors));
   }
@@ -208,6 +218,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
       if (closed) {
         throw new IllegalStateException("embedder is closed: " + config.describe());
       }
+      batchesRun.incrementAndGet();
       return run(batch);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
@@ -302,6 +313,11 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
       vectors[r] = v;
     }
     return vectors;
+  }
+
+  /** ONNX Runtime calls made so far: one per {@link #embed}, one per batch of {@link #embedAll}. */
+  public long batchesRun() {
+    return batchesRun.get();
   }
 
   public boolean isClosed() {

@@ -18,11 +18,12 @@ class EmbeddingConfigTest {
                 EmbeddingConfig.OPTION_TOKENIZER_PATH, "/models/tokenizer.json",
                 EmbeddingConfig.OPTION_MAX_SEQUENCE_LENGTH, "128",
                 EmbeddingConfig.OPTION_BATCH_SIZE, "8",
+                EmbeddingConfig.OPTION_MAX_BATCH_TOKENS, "512",
                 EmbeddingConfig.OPTION_INTRA_OP_THREADS, "2",
                 EmbeddingConfig.OPTION_CACHE_SIZE, "1000"));
     assertThat(c)
         .isEqualTo(new EmbeddingConfig(
-            Path.of("/models/m.onnx"), Path.of("/models/tokenizer.json"), 128, 8, 2, 1000));
+            Path.of("/models/m.onnx"), Path.of("/models/tokenizer.json"), 128, 8, 512, 2, 1000));
     assertThat(c.bundledModel()).isFalse();
   }
 

@@ -103,7 +103,7 @@ class OnnxEmbedderTest {
   @Test
   void mixedLengthBatchEqualsSingleTextsOnFullPrecisionModel() {
     EmbeddingModel reference = new AllMiniLmL6V2EmbeddingModel();
-    try (OnnxEmbedder fp32 = OnnxEmbedder.open(BundledModel.fullPrecisionByPath().withBatchSize(64))) {
+    try (OnnxEmbedder fp32 = OnnxEmbedder.open(BundledModel.fullPrecisionByPath().withBatchSize(64).withMaxBatchTokens(64 * 512))) {
       List<String> texts = mixedLengths();
       List<float[]> batched = fp32.embedAll(texts);
       assertThat(batched).hasSize(texts.size());
@@ -129,7 +129,7 @@ class OnnxEmbedderTest {
   void batchCompanionsMoveQuantizedVectors() {
     List<String> texts = mixedLengths();
     double worst = 1;
-    try (OnnxEmbedder oneBatch = OnnxEmbedder.open(EmbeddingConfig.defaults().withBatchSize(64))) {
+    try (OnnxEmbedder oneBatch = OnnxEmbedder.open(EmbeddingConfig.defaults().withBatchSize(64).withMaxBatchTokens(64 * 512))) {
       List<float[]> batched = oneBatch.embedAll(texts);
       for (int i = 0; i < texts.size(); i++) {
         worst = Math.min(worst, Vectors.cosine(batched.get(i), quantized.embed(texts.get(i))));
@@ -148,6 +148,26 @@ class OnnxEmbedderTest {
       }
     }
     assertThat(quantized.embedAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void batchesHoldAtMostBatchSizeTextsAndMaxBatchTokens() {
+    try (OnnxEmbedder e = OnnxEmbedder.open(EmbeddingConfig.defaults())) {
+      List<String> shortTexts = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        shortTexts.add(TestTexts.shopSentence(i));
+      }
+      e.embedAll(shortTexts);
+      assertThat(e.batchesRun()).isEqualTo(2); // 32 + 8 texts of about 20 tokens
+      List<String> longTexts = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        longTexts.add(i + " " + TestTexts.longTexts().get(0));
+      }
+      e.embedAll(longTexts);
+      assertThat(e.batchesRun()).isEqualTo(2 + 3); // 8 + 8 + 4 texts of 256 tokens (2048 a batch)
+      e.embed("one");
+      assertThat(e.batchesRun()).isEqualTo(6);
+    }
   }
 
   @Test

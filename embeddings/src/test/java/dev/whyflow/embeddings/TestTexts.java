@@ -25,23 +25,34 @@ final class TestTexts {
     "left review", "switched device", "closed tab", "added to wishlist"
   };
   private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "CHF", "SEK"};
-  private static final String[] SEGMENTS = {
-    "new visitor", "returning customer", "loyalty member", "guest", "b2b buyer"
-  };
 
-  /** A shop-like sentence of roughly 15 word pieces, different for each {@code i}. */
-  static String shopSentence(int i) {
-    Random r = new Random(31L * i + 7);
-    int lo = 1 + r.nextInt(9);
-    int value = 10 * (1 + r.nextInt(30));
-    return pick(r, DEVICES) + " " + pick(r, OS) + " " + pick(r, PAGES) + " " + pick(r, PROBLEMS)
-        + " " + lo + "-" + (lo + 1 + r.nextInt(5)) + "s " + pick(r, OUTCOMES) + " value "
-        + value + "-" + (value + 50) + " " + pick(r, CURRENCIES) + " " + pick(r, SEGMENTS)
-        + " #" + i;
-  }
+  /** Number of distinct {@link #shopSentence} texts. */
+  static final long SHOP_SENTENCES = 5L * 6 * 14 * 14 * 9 * 9 * 30 * 5;
 
-  private static String pick(Random r, String[] options) {
-    return options[r.nextInt(options.length)];
+  /**
+   * A shop-like sentence of about 15 word pieces, e.g. "mobile android checkout payment page slow
+   * 3-5s abandoned cart value 50-100 EUR"; distinct for every {@code i} below {@link
+   * #SHOP_SENTENCES} (a mixed-radix decomposition of a scrambled index).
+   */
+  static String shopSentence(long i) {
+    long x = Math.floorMod(i * 1_000_003L, SHOP_SENTENCES);
+    String device = DEVICES[(int) (x % DEVICES.length)];
+    x /= DEVICES.length;
+    String os = OS[(int) (x % OS.length)];
+    x /= OS.length;
+    String page = PAGES[(int) (x % PAGES.length)];
+    x /= PAGES.length;
+    String problem = PROBLEMS[(int) (x % PROBLEMS.length)];
+    x /= PROBLEMS.length;
+    String outcome = OUTCOMES[(int) (x % OUTCOMES.length)];
+    x /= OUTCOMES.length;
+    int lo = 1 + (int) (x % 9);
+    x /= 9;
+    int value = 10 * (1 + (int) (x % 30));
+    x /= 30;
+    String currency = CURRENCIES[(int) (x % CURRENCIES.length)];
+    return device + " " + os + " " + page + " page " + problem + " " + lo + "-" + (lo + 2) + "s "
+        + outcome + " value " + value + "-" + (value + 50) + " " + currency;
   }
 
   /** Hand-written edge cases: punctuation, numbers, accents, scripts, emoji, control chars. */

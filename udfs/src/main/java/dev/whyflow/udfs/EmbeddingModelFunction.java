@@ -27,15 +27,7 @@ abstract class EmbeddingModelFunction extends ScalarFunction {
   public void open(FunctionContext context) throws Exception {
     Map<String, String> options = new HashMap<>();
     options.put(EmbeddingConfig.OPTION_CACHE_SIZE, String.valueOf(DEFAULT_CACHE_SIZE));
-    for (String name :
-        new String[] {
-          EmbeddingConfig.OPTION_MODEL_PATH,
-          EmbeddingConfig.OPTION_TOKENIZER_PATH,
-          EmbeddingConfig.OPTION_MAX_SEQUENCE_LENGTH,
-          EmbeddingConfig.OPTION_BATCH_SIZE,
-          EmbeddingConfig.OPTION_INTRA_OP_THREADS,
-          EmbeddingConfig.OPTION_CACHE_SIZE
-        }) {
+    for (String name : EmbeddingConfig.OPTIONS) {
       String value = context.getJobParameter(name, null);
       if (value != null) {
         options.put(name, value);
