@@ -9,7 +9,7 @@ final class TestTexts {
 
   private TestTexts() {}
 
-  private static final String[] DEVICES = {"mobile", "desktop", "tablet", "ios app", "android app"};
+  private static final String[] DEVICES = {"mobile", "desktop", "tablet", "app", "kiosk"};
   private static final String[] OS = {"android", "ios", "windows", "macos", "linux", "chromeos"};
   private static final String[] PAGES = {
     "checkout", "payment", "cart", "product", "search", "login", "signup", "wishlist", "shipping",
@@ -30,8 +30,8 @@ final class TestTexts {
   static final long SHOP_SENTENCES = 5L * 6 * 14 * 14 * 9 * 9 * 30 * 5;
 
   /**
-   * A shop-like sentence of about 15 word pieces, e.g. "mobile android checkout payment page slow
-   * 3-5s abandoned cart value 50-100 EUR"; distinct for every {@code i} below {@link
+   * A shop-like sentence of about 15 word pieces, e.g. "mobile android checkout page slow 3s
+   * abandoned cart 50-100 EUR"; distinct for every {@code i} below {@link
    * #SHOP_SENTENCES} (a mixed-radix decomposition of a scrambled index).
    */
   static String shopSentence(long i) {
@@ -51,8 +51,8 @@ final class TestTexts {
     int value = 10 * (1 + (int) (x % 30));
     x /= 30;
     String currency = CURRENCIES[(int) (x % CURRENCIES.length)];
-    return device + " " + os + " " + page + " page " + problem + " " + lo + "-" + (lo + 2) + "s "
-        + outcome + " value " + value + "-" + (value + 50) + " " + currency;
+    return device + " " + os + " " + page + " " + problem + " " + lo + "s " + outcome + " "
+        + value + "-" + (value + 50) + " " + currency;
   }
 
   /** Hand-written edge cases: punctuation, numbers, accents, scripts, emoji, control chars. */

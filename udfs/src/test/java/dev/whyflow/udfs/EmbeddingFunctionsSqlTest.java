@@ -8,17 +8,14 @@ import dev.whyflow.embeddings.OnnxEmbedder;
 import dev.whyflow.embeddings.SharedEmbedders;
 import dev.whyflow.embeddings.Vectors;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,42 +132,11 @@ class EmbeddingFunctionsSqlTest {
     return rows.get(0);
   }
 
-  /** Runs each statement of a .sql file; returns the rows of the last one. */
   static List<Row> runScript(Path file) throws IOException {
-    List<Row> last = List.of();
-    for (String statement : statements(Files.readString(file, StandardCharsets.UTF_8))) {
-      last = collect(tableEnv.executeSql(statement));
-    }
-    return last;
-  }
-
-  static List<String> statements(String script) {
-    StringBuilder withoutComments = new StringBuilder();
-    for (String line : script.split("\n")) {
-      if (!line.strip().startsWith("--")) {
-        withoutComments.append(line).append('\n');
-      }
-    }
-    List<String> statements = new ArrayList<>();
-    for (String s : withoutComments.toString().split(";\\s*\n")) {
-      String trimmed = s.strip();
-      if (trimmed.endsWith(";")) {
-        trimmed = trimmed.substring(0, trimmed.length() - 1);
-      }
-      if (!trimmed.isEmpty()) {
-        statements.add(trimmed);
-      }
-    }
-    return statements;
+    return SqlScripts.run(tableEnv, file);
   }
 
   private static List<Row> collect(TableResult result) {
-    List<Row> rows = new ArrayList<>();
-    try (CloseableIterator<Row> it = result.collect()) {
-      it.forEachRemaining(rows::add);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return rows;
+    return SqlScripts.collect(result);
   }
 }
