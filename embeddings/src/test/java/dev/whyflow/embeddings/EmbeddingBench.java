@@ -162,7 +162,10 @@ public final class EmbeddingBench {
     // the alternatives the default was chosen from
     if (optionSeconds > 0) {
       List<Object> options = new ArrayList<>();
-      int[][] alternatives = {{32, 1, 2}, {8, 1, 2}, {1, 1, 2}, {32, 2, 1}, {1, 2, 1}, {32, 1, 1}};
+      // {batch size, intra-op threads, callers}; {1, 1, 1} is one SQL EMBED subtask
+      int[][] alternatives = {
+        {32, 1, 2}, {8, 1, 2}, {1, 1, 2}, {32, 2, 1}, {32, 2, 2}, {1, 2, 1}, {32, 1, 1}, {1, 1, 1}
+      };
       long offset = 3_000_000_000L;
       for (int[] alt : alternatives) {
         EmbeddingConfig c = config.withBatchSize(alt[0]).withIntraOpThreads(alt[1]);

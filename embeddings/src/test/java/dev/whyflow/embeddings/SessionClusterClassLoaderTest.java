@@ -47,9 +47,16 @@ class SessionClusterClassLoaderTest {
         close(firstLease);
         close(secondLease);
       }
-      // a resubmission after the first job went away
-      Object third = acquire(first);
-      close(third);
+    }
+    // a resubmission after both jobs went away: a fresh classloader again
+    try (URLClassLoader third = new URLClassLoader("job-3", jars, ClassLoader.getPlatformClassLoader())) {
+      Object lease = acquire(third);
+      try {
+        float[] v = (float[]) lease.getClass().getMethod("embed", String.class).invoke(lease, TEXT);
+        assertThat(Vectors.cosine(v, expected)).isGreaterThanOrEqualTo(0.9999);
+      } finally {
+        close(lease);
+      }
     }
   }
 
