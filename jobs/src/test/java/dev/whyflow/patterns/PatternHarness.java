@@ -1,0 +1,111 @@
+package dev.whyflow.patterns;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One {@link CepAlertPattern} in Flink's keyed operator test harness, built as PatternJob builds it
+ * (the same CepOperator, NFA, skip strategy and function), fed only the events the pattern
+ * {@link CepAlertPattern#follows follows}, in event time.
+ */
+final class PatternHarness implements AutoCloseable {
+
+    private final CepAlertPattern pattern;
+    private final KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> harness;
+
+    private PatternHarness(CepAlertPattern pattern) throws Exception {
+        this.pattern = pattern;
+        Pattern<JourneyEvent, ?> p = pattern.pattern();
+        CepOperator<JourneyEvent, String, Alert> operator = new CepOperator<>(
+                TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl()),
+                false,
+                NFACompiler.compileFactory(p, pattern instanceof TimedOutPartialMatchHandler<?>),
+                null,
+                p.getAfterMatchSkipStrategy(),
+                pattern,
+                null);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, pattern.key(), Types.STRING);
+        harness.open();
+    }
+
+    static PatternHarness of(CepAlertPattern pattern) throws Exception {
+        return new PatternHarness(pattern);
+    }
+
+    PatternHarness feed(List<JourneyEvent> events) throws Exception {
+        for (JourneyEvent e : events) feed(e);
+        return this;
+    }
+
+    PatternHarness feed(JourneyEvent e) throws Exception {
+        if (pattern.follows(e)) harness.processElement(new StreamRecord<>(e, e.occurredAt));
+        return this;
+    }
+
+    /**
+     * Feeds the events out of order, as a source with bounded out-of-orderness delivers them: each
+     * arrives up to {@code bound} after later events, and the watermark follows the largest
+     * timestamp seen minus {@code bound}, so none is late.
+     */
+    PatternHarness feedOutOfOrder(List<JourneyEvent> events, Duration bound, long seed) throws Exception {
+        Random random = new Random(seed);
+        long b = bound.toMillis();
+        List<long[]> order = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) order.add(new long[]{events.get(i).occurredAt + (long) (random.nextDouble() * b), i});
+        order.sort(Comparator.comparingLong((long[] x) -> x[0]));
+        long maxSeen = Long.MIN_VALUE;
+        for (long[] x : order) {
+            JourneyEvent e = events.get((int) x[1]);
+            feed(e);
+            maxSeen = Math.max(maxSeen, e.occurredAt);
+            watermark(maxSeen - b);
+        }
+        return this;
+    }
+
+    PatternHarness watermark(long timestamp) throws Exception {
+        harness.processWatermark(new Watermark(timestamp));
+        return this;
+    }
+
+    /** Every alert so far, matches and timeouts, by detection time; each valid against its schema. */
+    List<Alert> alerts() {
+        List<Alert> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r) out.add((Alert) r.getValue());
+        }
+        var timedOut = harness.getSideOutput(CepAlertPattern.TIMED_OUT);
+        if (timedOut != null) timedOut.forEach(r -> out.add(r.getValue()));
+        out.sort(Comparator.comparingLong((Alert a) -> a.detectedAt).thenComparing(a -> a.alertId));
+        out.forEach(AlertAssertions::assertValid);
+        return out;
+    }
+
+    /** Keyed state entries (NFA, shared buffer, event queue) across all keys. */
+    int stateEntries() {
+        return harness.numKeyedStateEntries();
+    }
+
+    int eventTimeTimers() {
+        return harness.numEventTimeTimers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
