@@ -14,6 +14,7 @@
 #   sql.sh install                              resolve the client's jars (done on first use)
 #   sql.sh gateway up|down|status|logfile       the SQL Gateway's REST endpoint on
 #                                               127.0.0.1:$WHYFLOW_SQL_GATEWAY_PORT (58083)
+#   sql.sh --gateway [-f FILE | -e SQL] ...     the client as above, through the running gateway
 #
 # --bounded reads the Kafka tables only up to their end offsets at the start of each query, so
 # that a query over a topic finishes (a report "as of now"); without it, queries over topics run
@@ -132,15 +133,19 @@ java_opts() {
   sed -n 's/^ *all: //p' "$FLINK_CONF/config.yaml" | head -n 1
 }
 
-# run_client ARGS...: the Flink SQL client in embedded mode with the connectors, the UDFs and the
-# init script; jobs go to the local session cluster.
+# run_client BOUNDED ARGS...: the Flink SQL client in embedded mode with the connectors, the UDFs and
+# the init script; jobs go to the local session cluster. With VIA_GATEWAY=1 the client is a thin
+# client of the running SQL Gateway instead (which has the connectors and UDFs itself).
 run_client() {
   local bounded=$1; shift
   ensure_lib; need_flink_conf
   mkdir -p "$STATE" "$LOGS"
   init_script "$bounded" >"$STATE/init.sql"
-  local jars=(-l "file://$CONNECTORS")
-  if [[ -f $UDFS_JAR ]]; then
+  local jars=(-l "file://$CONNECTORS") mode=(embedded)
+  if [[ ${VIA_GATEWAY:-} == 1 ]]; then
+    gw_up || die "sql: the SQL gateway is not running (sql.sh gateway up)"
+    mode=(gateway --endpoint "127.0.0.1:$WHYFLOW_SQL_GATEWAY_PORT"); jars=()
+  elif [[ -f $UDFS_JAR ]]; then
     jars+=(-j "file://$UDFS_JAR")
   else
     info "sql: $UDFS_JAR is not built: EMBED and COSINE_SIMILARITY are not registered (build it: mvn -pl udfs -am package -DskipTests)"
@@ -148,7 +153,7 @@ run_client() {
   # shellcheck disable=SC2046
   FLINK_CONF_DIR=$FLINK_CONF java -Xmx"${WHYFLOW_SQL_CLIENT_HEAP:-1g}" $(java_opts) -XX:+IgnoreUnrecognizedVMOptions \
     -Dlog.file="$LOGS/sql-client.log" -Dlog4j.configurationFile="file:$FLINK_CONF/log4j-cli.properties" \
-    -cp "$LIB/*" org.apache.flink.table.client.SqlClient embedded \
+    -cp "$LIB/*" org.apache.flink.table.client.SqlClient "${mode[@]}" \
     -i "$STATE/init.sql" "${jars[@]}" -hist "$STATE/history" "$@"
 }
 
@@ -215,7 +220,7 @@ gateway_down() {
 
 gateway_status() {
   if gw_up; then
-    local v; v=$(curl -sf --max-time 2 "$GW_URL/v1/info" | sed -n 's/.*"productVersion":"\([^"]*\)".*/\1/p')
+    local v; v=$(curl -sf --max-time 2 "$GW_URL/v1/info" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
     echo "sql gateway: up ($GW_URL, Flink ${v:-?}; pid $(cat "$GW_PID"))"
   else
     echo "sql gateway: down"; return 3
@@ -246,6 +251,7 @@ main() {
   while (($#)); do
     case $1 in
       --bounded) bounded=--bounded; shift ;;
+      --gateway) VIA_GATEWAY=1; shift ;;
       -f|--file) [[ $# -ge 2 ]] || usage; file=$2; shift 2 ;;
       -e|--execute) [[ $# -ge 2 ]] || usage; stmts=$2; shift 2 ;;
       *) rest+=("$1"); shift ;;

@@ -1,0 +1,405 @@
+package dev.whyflow.sqlrecipes;
+
+import dev.whyflow.capture.DeadLetterJson;
+import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.capture.FailedEvent;
+import dev.whyflow.contract.Actor;
+import dev.whyflow.contract.Entity;
+import dev.whyflow.contract.Event;
+import dev.whyflow.contract.EventContext;
+import dev.whyflow.contract.EventJson;
+import dev.whyflow.contract.EventType;
+import dev.whyflow.contract.LineItem;
+import dev.whyflow.contract.Timestamps;
+import dev.whyflow.sql.testing.TestDatabase;
+import dev.whyflow.testing.FlinkTestCluster;
+import dev.whyflow.testing.KafkaTestBroker;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every recipe of sql/flink on known input: a real Kafka broker (fresh topics per test), a fresh
+ * migrated PostgreSQL database, a Flink MiniCluster, and the table files of sql/flink/tables with
+ * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as --bounded).
+ */
+class FlinkSqlRecipesIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
+
+    private static final long T10 = Timestamps.parse("2026-11-02T10:00:00.000Z");
+    private static final long MINUTE = 60_000L;
+
+    private static TestDatabase db;
+    private Map<String, String> topics;
+    private StreamTableEnvironment sql;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabase.create("sql_recipes");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
+
+    @BeforeEach
+    void freshTopicsAndTables() throws Exception {
+        String alertsPrefix = "alerts-" + UUID.randomUUID().toString().substring(0, 8);
+        topics = new HashMap<>();
+        topics.put("TOPIC_RAW", KafkaTestBroker.newTopic("raw", 2));
+        topics.put("TOPIC_ENRICHED", KafkaTestBroker.newTopic("enriched", 2));
+        topics.put("TOPIC_DLQ", KafkaTestBroker.newTopic("dlq", 1));
+        topics.put("ALERTS_PREFIX", alertsPrefix);
+        Map<String, String> values = new HashMap<>(topics);
+        values.remove("ALERTS_PREFIX");
+        values.put("TOPIC_ALERTS_PATTERN", alertsPrefix.replace("-", "\\-") + "\\..*");
+        values.put("KAFKA_BOOTSTRAP", KafkaTestBroker.bootstrapServers());
+        values.put("PG_URL", db.store().url());
+        values.put("PG_USER", db.store().user());
+        values.put("PG_PASSWORD", db.store().password());
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        sql = StreamTableEnvironment.create(env);
+        FlinkSqlScripts.createTables(sql, values, true);
+        FlinkSqlScripts.registerFunctions(sql);
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE alerts, sessions, events, metrics_1m, failed_events");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ 01
+
+    @Test
+    void funnelByDeviceCountsSessionsPerStepInTenMinuteWindows() throws Exception {
+        List<Event> events = new ArrayList<>();
+        // 10:00–10:10, desktop: s1 buys, s2 stops at the cart, s3 only looks around
+        events.addAll(journey("s1", "desktop", T10 + MINUTE, EventType.SESSION_STARTED, EventType.PRODUCT_VIEWED,
+                EventType.CART_ITEM_ADDED, EventType.CHECKOUT_STARTED, EventType.PAYMENT_SUBMITTED, EventType.ORDER_COMPLETED));
+        events.addAll(journey("s2", "desktop", T10 + 2 * MINUTE, EventType.PRODUCT_VIEWED, EventType.PRODUCT_VIEWED,
+                EventType.CART_ITEM_ADDED));
+        events.addAll(journey("s3", "desktop", T10 + 3 * MINUTE, EventType.PAGE_VIEWED));
+        // mobile: s4 goes from a product straight to checkout, s5 leaves at once
+        events.addAll(journey("s4", "mobile", T10 + 4 * MINUTE, EventType.PRODUCT_VIEWED, EventType.CHECKOUT_STARTED));
+        events.addAll(journey("s5", "mobile", T10 + 5 * MINUTE, EventType.SESSION_STARTED));
+        // not a storefront event: not part of the funnel
+        Event release = Event.of(EventType.RELEASE_DEPLOYED, uuid(), T10 + 6 * MINUTE, "ops");
+        release.entity = new Entity("release", "android@5.4.0");
+        events.add(release);
+        // 10:10–10:20: s1 goes on into the next window; s6 has no device
+        events.addAll(journey("s1", "desktop", T10 + 12 * MINUTE, EventType.PRODUCT_VIEWED));
+        events.addAll(journey("s6", null, T10 + 15 * MINUTE, EventType.PAGE_VIEWED));
+        sendEnriched(topics.get("TOPIC_ENRICHED"), events);
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("01_live_funnel_by_device.sql"));
+
+        assertThat(rows).containsExactlyInAnyOrder(
+                Row.of(at("10:00"), at("10:10"), "desktop", 3L, 2L, 2L, 1L, 1L, 1L, new BigDecimal("33.3")),
+                Row.of(at("10:00"), at("10:10"), "mobile", 2L, 1L, 0L, 1L, 0L, 0L, new BigDecimal("0.0")),
+                Row.of(at("10:10"), at("10:20"), "desktop", 1L, 1L, 0L, 0L, 0L, 0L, new BigDecimal("0.0")),
+                Row.of(at("10:10"), at("10:20"), "unknown", 1L, 0L, 0L, 0L, 0L, 0L, new BigDecimal("0.0")));
+    }
+
+    // ------------------------------------------------------------------------------------ 04
+
+    @Test
+    void topProductsRanksTheLastHoursCartAdditionsThenViews() throws Exception {
+        long now = System.currentTimeMillis();
+        List<Event> events = new ArrayList<>();
+        int[] views = {3, 5, 4, 4, 3, 2, 1, 1, 1, 1, 1, 1};
+        int[] adds = {2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        for (int p = 0; p < views.length; p++) {
+            String product = String.format("p-%02d", p + 1);
+            for (int i = 0; i < views[p]; i++) events.add(productEvent(EventType.PRODUCT_VIEWED, product, now - (50 - i) * MINUTE));
+            for (int i = 0; i < adds[p]; i++) events.add(productEvent(EventType.CART_ITEM_ADDED, product, now - (20 - i) * MINUTE));
+        }
+        // two hours ago: the most added product of the day, but not of the last hour
+        for (int i = 0; i < 9; i++) events.add(productEvent(EventType.CART_ITEM_ADDED, "p-old", now - 120 * MINUTE));
+        sendEnriched(topics.get("TOPIC_ENRICHED"), events);
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("04_top_products_last_hour.sql"));
+
+        assertThat(rows).containsExactlyInAnyOrder(
+                Row.of("p-01", 3L, 2L), Row.of("p-02", 5L, 1L), Row.of("p-03", 4L, 0L), Row.of("p-04", 4L, 0L),
+                Row.of("p-05", 3L, 0L), Row.of("p-06", 2L, 0L), Row.of("p-07", 1L, 0L), Row.of("p-08", 1L, 0L),
+                Row.of("p-09", 1L, 0L), Row.of("p-10", 1L, 0L));
+    }
+
+    // ------------------------------------------------------------------------------------ 05
+
+    @Test
+    void alertsComeWithTheirSessionsOutcomeNewestFirst() throws Exception {
+        insertSession("s-1", "desktop", "email", "order", "converted", 12_990L, null, "Converted quickly.");
+        insertSession("s-2", "mobile", "paid_search", "cart", "cart_abandoned", 0L, "a slow checkout page", "Left the cart.");
+        insertAlert("a-1", "checkout_hesitation", "low", "s-1", T10 + 3 * MINUTE);
+        insertAlert("a-2", "cart_abandonment", "high", "s-2", T10 + 5 * MINUTE);
+        insertAlert("a-3", "cart_abandonment", "high", "s-3", T10 + 7 * MINUTE); // session still open
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("05_alerts_with_sessions.sql"));
+
+        assertThat(rows).containsExactlyInAnyOrder(
+                Row.of(at("10:07"), "cart_abandonment", "high", "s-3", null, null, null, null, null, null),
+                Row.of(at("10:05"), "cart_abandonment", "high", "s-2", "mobile", "paid_search", "cart", "cart_abandoned", 0L,
+                        "a slow checkout page"),
+                Row.of(at("10:03"), "checkout_hesitation", "low", "s-1", "desktop", "email", "order", "converted", 12_990L, null));
+    }
+
+    // ------------------------------------------------------------------------------------ 06
+
+    @Test
+    void semanticSearchFindsTheSlowCheckoutSessionsFirst() throws Exception {
+        insertSession("s-slow-android", "mobile", "paid_search", "checkout", "checkout_abandoned", 0L, "a slow checkout page",
+                "New customer on mobile android app 5.4.0, arrived from paid search in DE. Viewed 5-10 pages and 2 products; "
+                        + "furthest step checkout. Cart worth 50-100 EUR. Checkout pages loaded in 5-10 s (slow). "
+                        + "Outcome: checkout abandoned, after a slow checkout page after 5-10 min.");
+        insertSession("s-slow-ios", "mobile", "social", "payment", "checkout_abandoned", 0L, "a slow payment page",
+                "Returning customer on mobile ios app 5.4.0, arrived from social in NL. Viewed 3-5 pages and 1 products; "
+                        + "furthest step payment. Cart worth 100-200 EUR. Checkout pages loaded in over 10 s (slow). "
+                        + "Outcome: checkout abandoned, after a slow payment page after 10-30 min.");
+        insertSession("s-converted", "desktop", "email", "order", "converted", 15_990L, null,
+                "VIP customer on desktop windows chrome, arrived from email in DE. Viewed 5-10 pages and 3 products; "
+                        + "furthest step order. Cart worth 100-200 EUR. Checkout pages loaded in under 1 s. "
+                        + "Outcome: converted, order of 100-200 EUR after 5-10 min.");
+        insertSession("s-bounced", "desktop", "organic_search", "session", "bounced", 0L, null,
+                "New customer on desktop macos safari, arrived from organic search in FR. Viewed 1 pages and 0 products; "
+                        + "furthest step session. Outcome: bounced after under 1 min.");
+        insertSession("s-browsed", "tablet", "direct", "product", "browsed", 0L, null,
+                "Returning customer on tablet ios safari, arrived from direct in BE. Viewed 10-20 pages and 8 products; "
+                        + "furthest step product. Outcome: browsed after 10-30 min.");
+        insertSession("s-shoes", "desktop", "affiliate", "product", "browsed", 0L, null,
+                "Looked at winter boots and trail running shoes, compared sizes, read reviews.");
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("06_semantic_search_sessions.sql"));
+
+        assertThat(rows).hasSize(5);
+        List<Row> ranked = new ArrayList<>(rows);
+        ranked.sort((a, b) -> ((BigDecimal) b.getField(3)).compareTo((BigDecimal) a.getField(3)));
+        assertThat(ranked.subList(0, 2)).extracting(r -> r.getField(0)).containsExactlyInAnyOrder("s-slow-android", "s-slow-ios");
+        assertThat(rows).extracting(r -> r.getField(0)).doesNotContain("s-shoes");
+        BigDecimal slowest = (BigDecimal) ranked.get(1).getField(3);
+        BigDecimal bounced = rows.stream().filter(r -> "s-bounced".equals(r.getField(0)))
+                .map(r -> (BigDecimal) r.getField(3)).findFirst().orElse(BigDecimal.ZERO);
+        assertThat(slowest).isGreaterThan(bounced);
+    }
+
+    // ------------------------------------------------------------------------------------ 07
+
+    @Test
+    void deadLettersAreCountedPerHourAndReason() throws Exception {
+        String raw = topics.get("TOPIC_RAW");
+        List<byte[]> letters = new ArrayList<>();
+        letters.add(letter("SCHEMA_VIOLATION", "missing property 'payload'", raw, 1, "e-1", "product_viewed", T10 + 5 * MINUTE));
+        letters.add(letter("PARSE_ERROR", "Unexpected end-of-input", raw, 2, null, null, T10 + 10 * MINUTE));
+        letters.add(letter("SCHEMA_VIOLATION", "$.context.device: not one of desktop, mobile, tablet", raw, 3, "e-3",
+                "product_viewed", T10 + 20 * MINUTE));
+        letters.add(letter("PARSE_ERROR", "Unrecognized token 'nul'", raw, 4, null, null, T10 + 30 * MINUTE));
+        letters.add(letter("SCHEMA_VIOLATION", "$.payload.quantity: must be at least 1", raw, 5, "e-5", "cart_item_added",
+                T10 + 40 * MINUTE));
+        // the next hour: a record too large to keep whole, and not UTF-8 (base64 on the topic)
+        FailedEvent tooLarge = FailedEvent.of("TOO_LARGE", "1200000 bytes > 1048576", raw, 0, 6,
+                new byte[]{(byte) 0xC3, 0x28, 0x00}, T10 + 65 * MINUTE);
+        letters.add(DeadLetterJson.toJson(tooLarge));
+        sendValues(topics.get("TOPIC_DLQ"), letters);
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("07_dead_letters_by_reason.sql"));
+
+        assertThat(rows).containsExactlyInAnyOrder(
+                Row.of(at("10:00"), at("11:00"), "SCHEMA_VIOLATION", 3L, 2L, "$.payload.quantity: must be at least 1"),
+                Row.of(at("10:00"), at("11:00"), "PARSE_ERROR", 2L, 0L, "Unrecognized token 'nul'"),
+                Row.of(at("11:00"), at("12:00"), "TOO_LARGE", 1L, 0L, "1200000 bytes > 1048576"));
+    }
+
+    // ------------------------------------------------------------------------------ tables
+
+    /** The tables no recipe reads, each over one known record or row: types, formats, metadata. */
+    @Test
+    void everyTableReadsWhatItsSourceHolds() throws Exception {
+        Event order = Event.of(EventType.ORDER_COMPLETED, uuid(), T10 + 90_123L, "storefront-ios");
+        order.actor = new Actor("C-1", "anon-1", null);
+        order.entity = new Entity("order", "O-1");
+        order.context = new EventContext();
+        order.context.device = "mobile";
+        order.context.pageLoadMs = 2_400;
+        order.payload.orderId = "O-1";
+        order.payload.amountMinor = 17_990L;
+        order.payload.currency = "EUR";
+        order.payload.items = new LineItem[] {new LineItem("p-7", 2, 8_995L)};
+        sendEvents(topics.get("TOPIC_RAW"), List.of(order));
+        KafkaTestBroker.send(topics.get("TOPIC_RAW"), List.of(new ProducerRecord<>("x", null, "not json".getBytes(StandardCharsets.UTF_8))));
+        assertThat(query("SELECT event_id, event_type, occurred_at, `source`, actor.customer_id, context.device,"
+                + " context.page_load_ms, payload.amount_minor, payload.items[1].product_id, payload.items[1].quantity FROM raw_events"))
+                .containsExactly(Row.of(order.eventId, "order_completed", Instant.ofEpochMilli(T10 + 90_123L), "storefront-ios", "C-1",
+                        "mobile", 2_400, 17_990L, "p-7", 2));
+
+        String alertTopic = KafkaTestBroker.newTopic(topics.get("ALERTS_PREFIX") + ".cart_abandonment", 1);
+        String alert = "{\"alert_id\":\"a-1\",\"pattern\":\"cart_abandonment\",\"schema_version\":1,\"severity\":\"high\","
+                + "\"session_id\":\"s-1\",\"detected_at\":\"2026-11-02T10:05:00.000Z\",\"emitted_at\":\"2026-11-02T10:05:02.500Z\","
+                + "\"matched_event_ids\":[\"e-1\",\"e-2\"],\"device\":\"mobile\",\"cart_value_minor\":4999,\"currency\":\"EUR\","
+                + "\"details\":{\"cart_items\":2}}";
+        sendValues(alertTopic, List.of(alert.getBytes(StandardCharsets.UTF_8)));
+        assertThat(query("SELECT alert_id, `pattern`, detected_at, matched_event_ids, cart_value_minor,"
+                + " JSON_VALUE(details, '$.cart_items' RETURNING INT), topic FROM alert_stream"))
+                .containsExactly(Row.of("a-1", "cart_abandonment", Instant.parse("2026-11-02T10:05:00Z"), new String[] {"e-1", "e-2"},
+                        4999L, 2, alertTopic));
+
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO events (event_id, occurred_at, event_type, schema_version, source, session_id, device,"
+                    + " amount_minor, late, payload) VALUES ('e-9', '2026-11-02 10:01:30.123+00', 'order_completed', 1,"
+                    + " 'storefront-web', 's-9', 'desktop', 17990, true, '{\"order_id\":\"O-9\"}')");
+            st.execute("INSERT INTO metrics_1m (bucket, event_type, device, events, sessions, amount_minor, page_load_hist)"
+                    + " VALUES ('2026-11-02 10:01:00+00', 'page_viewed', 'mobile', 42, 17, 0, '{1,0,3}')");
+            st.execute("INSERT INTO failed_events (failure_id, reason, message, source_topic, source_partition, source_offset,"
+                    + " raw, raw_size, failed_at) VALUES ('raw/0/7', 'PARSE_ERROR', 'bad', 'raw', 0, 7, '\\x7bc3287d', 4,"
+                    + " '2026-11-02 10:02:00+00')");
+        }
+        assertThat(query("SELECT event_id, occurred_at, event_type, session_id, device, amount_minor, late FROM store.events"))
+                .containsExactly(Row.of("e-9", LocalDateTime.parse("2026-11-02T10:01:30.123"), "order_completed", "s-9", "desktop",
+                        17_990L, true));
+        assertThat(query("SELECT bucket, event_type, device, os, events, sessions, page_load_hist FROM store.metrics_1m"))
+                .containsExactly(Row.of(at("10:01"), "page_viewed", "mobile", "", 42L, 17L, new Long[] {1L, 0L, 3L}));
+        assertThat(query("SELECT failure_id, reason, `raw`, failed_at, replayed_at FROM store.failed_events"))
+                .containsExactly(Row.of("raw/0/7", "PARSE_ERROR", new byte[] {0x7b, (byte) 0xc3, 0x28, 0x7d}, at("10:02"), null));
+    }
+
+    private List<Row> query(String select) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = sql.executeSql(select).collect()) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------------------------ input
+
+    private static LocalDateTime at(String hhmm) {
+        return LocalDateTime.parse("2026-11-02T" + hhmm);
+    }
+
+    private static String uuid() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** One session's events, 10 s apart from {@code start}; device null sends no context. */
+    private static List<Event> journey(String session, String device, long start, EventType... types) {
+        List<Event> out = new ArrayList<>();
+        long t = start;
+        for (EventType type : types) {
+            Event e = Event.of(type, uuid(), t, "storefront-web");
+            e.actor = new Actor(null, "anon-" + session, session);
+            e.entity = new Entity(type.entityType(), "x-" + session);
+            if (device != null) {
+                e.context = new EventContext();
+                e.context.device = device;
+            }
+            out.add(e);
+            t += 10_000L;
+        }
+        return out;
+    }
+
+    private static Event productEvent(EventType type, String product, long at) {
+        Event e = Event.of(type, uuid(), at, "storefront-web");
+        e.actor = new Actor(null, "anon-" + product, "s-" + product);
+        e.entity = new Entity("product", product);
+        e.payload.productId = product;
+        return e;
+    }
+
+    private static void sendEvents(String topic, List<Event> events) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Event e : events) {
+            String key = e.partitionKey();
+            records.add(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), EventJson.toBytes(e)));
+        }
+        KafkaTestBroker.send(topic, records);
+    }
+
+    /** The events as CaptureJob writes them to the enriched topic, keyed by session. */
+    private static void sendEnriched(String topic, List<Event> events) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Event e : events) {
+            EnrichedEvent enriched = EnrichedEvent.of(e);
+            enriched.sessionId = e.actor == null ? null : e.actor.sessionId;
+            enriched.device = e.context == null ? null : e.context.device;
+            String key = enriched.sessionId;
+            records.add(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                    EnrichedEventJson.toBytes(enriched)));
+        }
+        KafkaTestBroker.send(topic, records);
+    }
+
+    private static void sendValues(String topic, List<byte[]> values) {
+        KafkaTestBroker.send(topic, values.stream().map(v -> new ProducerRecord<byte[], byte[]>(topic, null, v)).toList());
+    }
+
+    private static byte[] letter(String reason, String message, String topic, long offset, String eventId, String eventType,
+                                 long failedAt) {
+        FailedEvent f = FailedEvent.of(reason, message, topic, 0, offset, "{\"broken\":".getBytes(StandardCharsets.UTF_8), failedAt);
+        f.eventId = eventId;
+        f.eventType = eventType;
+        return DeadLetterJson.toJson(f);
+    }
+
+    private static void insertSession(String id, String device, String channel, String furthestStep, String outcome,
+                                      long revenue, String cause, String narrative) throws Exception {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sessions (session_id, started_at, ended_at, duration_s, device, channel, events, pages_viewed,"
+                        + " furthest_step, outcome, revenue_minor, abandonment_cause, narrative)"
+                        + " VALUES (?, ?, ?, 600, ?, ?, 12, 5, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setTimestamp(2, Timestamp.from(Instant.ofEpochMilli(T10)));
+            ps.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(T10 + 10 * MINUTE)));
+            ps.setString(4, device);
+            ps.setString(5, channel);
+            ps.setString(6, furthestStep);
+            ps.setString(7, outcome);
+            ps.setLong(8, revenue);
+            ps.setString(9, cause);
+            ps.setString(10, narrative);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertAlert(String id, String pattern, String severity, String session, long detectedAt) throws Exception {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO alerts (alert_id, pattern, schema_version, severity, session_id, detected_at, emitted_at,"
+                        + " matched_event_ids) VALUES (?, ?, 1, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, pattern);
+            ps.setString(3, severity);
+            ps.setString(4, session);
+            ps.setTimestamp(5, Timestamp.from(Instant.ofEpochMilli(detectedAt)));
+            ps.setTimestamp(6, Timestamp.from(Instant.ofEpochMilli(detectedAt + 2_000)));
+            ps.setArray(7, c.createArrayOf("text", new String[]{"e-" + id}));
+            ps.executeUpdate();
+        }
+    }
+}
