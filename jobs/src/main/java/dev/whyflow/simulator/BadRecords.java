@@ -143,8 +143,9 @@ final class BadRecords {
                 return bytes(n);
             }
             case FUTURE_TIMESTAMP -> {
-                // a device with a broken clock: an hour to a year ahead
-                e.occurredAt = now + Releases.HOUR + r.nextLong(365 * Releases.DAY);
+                // a device with a broken clock, 5 to 30 years ahead: far enough to be in the future of
+                // the wall clock too, whenever a simulated (past or present) day is replayed
+                e.occurredAt = now + (5 + r.nextLong(26)) * 365 * Releases.DAY + r.nextLong(Releases.DAY);
                 return EventJson.toBytes(e);
             }
             case INVALID_UTF8 -> {
