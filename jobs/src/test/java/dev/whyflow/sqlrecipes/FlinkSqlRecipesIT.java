@@ -12,6 +12,11 @@ import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.LineItem;
 import dev.whyflow.contract.Timestamps;
+import dev.whyflow.patterns.Alert;
+import dev.whyflow.patterns.AlertDetails;
+import dev.whyflow.patterns.AlertJson;
+import dev.whyflow.patterns.AlertPattern;
+import dev.whyflow.patterns.Severity;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
@@ -260,14 +265,25 @@ class FlinkSqlRecipesIT {
                         "mobile", 2_400, 17_990L, "p-7", 2));
 
         String alertTopic = KafkaTestBroker.newTopic(topics.get("ALERTS_PREFIX") + ".cart_abandonment", 1);
-        String alert = "{\"alert_id\":\"a-1\",\"pattern\":\"cart_abandonment\",\"schema_version\":1,\"severity\":\"high\","
-                + "\"session_id\":\"s-1\",\"detected_at\":\"2026-11-02T10:05:00.000Z\",\"emitted_at\":\"2026-11-02T10:05:02.500Z\","
-                + "\"matched_event_ids\":[\"e-1\",\"e-2\"],\"device\":\"mobile\",\"cart_value_minor\":4999,\"currency\":\"EUR\","
-                + "\"details\":{\"cart_items\":2}}";
-        sendValues(alertTopic, List.of(alert.getBytes(StandardCharsets.UTF_8)));
+        Alert alert = new Alert();
+        alert.schemaVersion = 1;
+        alert.pattern = AlertPattern.CART_ABANDONMENT;
+        alert.matchedEventIds = new String[] {uuid(), uuid()};
+        alert.alertId = Alert.id(alert.pattern, alert.matchedEventIds);
+        alert.severity = Severity.HIGH;
+        alert.sessionId = "s-1";
+        alert.detectedAt = Timestamps.parse("2026-11-02T10:05:00.000Z");
+        alert.emittedAt = alert.detectedAt + 2_500L;
+        alert.device = "mobile";
+        alert.cartValueMinor = 4_999L;
+        alert.currency = "EUR";
+        alert.details = new AlertDetails();
+        alert.details.cartItems = 2;
+        alert.details.endedBy = "timeout";
+        sendValues(alertTopic, List.of(AlertJson.toBytes(alert)));
         assertThat(query("SELECT alert_id, `pattern`, detected_at, matched_event_ids, cart_value_minor,"
                 + " JSON_VALUE(details, '$.cart_items' RETURNING INT), topic FROM alert_stream"))
-                .containsExactly(Row.of("a-1", "cart_abandonment", Instant.parse("2026-11-02T10:05:00Z"), new String[] {"e-1", "e-2"},
+                .containsExactly(Row.of(alert.alertId, "cart_abandonment", Instant.parse("2026-11-02T10:05:00Z"), alert.matchedEventIds,
                         4999L, 2, alertTopic));
 
         try (Connection c = db.open(); Statement st = c.createStatement()) {
