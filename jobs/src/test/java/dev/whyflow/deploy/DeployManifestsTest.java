@@ -1,0 +1,301 @@
+package dev.whyflow.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.whyflow.sqlrecipes.FlinkSqlScripts;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.util.ParameterTool;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+/**
+ * The deployment files of deploy/ say only what the code can do: every manifest and compose file
+ * parses; every job class they name exists and has a main method; every {@code --key} they pass is
+ * a key of that job's options record (CaptureJob → CaptureOptions, PatternJob → PatternOptions) and
+ * its value parses; every Flink configuration key is one of Flink's ConfigOptions (found by
+ * reflection) with a value of the right type, or a known Kubernetes-operator key.
+ */
+class DeployManifestsTest {
+
+    private static final Path ROOT = FlinkSqlScripts.root();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Keys of the Flink Kubernetes Operator's own configuration (its "Operator Configuration
+     * Reference"), which is not on this classpath.
+     */
+    private static final Set<String> OPERATOR_KEYS = Set.of(
+            "kubernetes.operator.periodic.savepoint.interval",
+            "kubernetes.operator.savepoint.history.max.count");
+
+    private static final Map<String, ConfigOption<?>> FLINK_OPTIONS = flinkOptions();
+
+    @Test
+    void everyManifestAndComposeFileParses() throws IOException {
+        List<Path> files = yamlFiles();
+        assertThat(files).extracting(f -> ROOT.relativize(f).toString())
+                .contains("deploy/k8s/base.yaml", "deploy/k8s/application/capture-job.yaml",
+                        "deploy/k8s/application/pattern-job.yaml", "deploy/k8s/session/session-cluster.yaml",
+                        "deploy/k8s/session/capture-session-job.yaml", "deploy/k8s/session/pattern-session-job.yaml",
+                        "deploy/compose/docker-compose.yml");
+        for (Path f : files) {
+            assertThat(documents(f)).as("%s has YAML documents", f).isNotEmpty();
+        }
+    }
+
+    @Test
+    void flinkResourcesNameRealJobsArgumentsAndConfiguration() throws Exception {
+        Map<String, JsonNode> sessionClusters = new HashMap<>();
+        List<JsonNode> sessionJobs = new ArrayList<>();
+        Set<String> secrets = new LinkedHashSet<>();
+        Set<String> entryClasses = new LinkedHashSet<>();
+        for (Path f : yamlFiles()) {
+            if (!f.startsWith(ROOT.resolve("deploy/k8s"))) continue;
+            for (JsonNode doc : documents(f)) {
+                String kind = doc.path("kind").asText();
+                String where = ROOT.relativize(f) + " " + kind + " " + doc.path("metadata").path("name").asText();
+                if (!kind.equals("Namespace")) assertThat(doc.path("metadata").path("namespace").asText()).as(where).isEqualTo("whyflow");
+                if (kind.equals("Secret")) secrets.add(doc.path("metadata").path("name").asText());
+                if (!kind.equals("FlinkDeployment") && !kind.equals("FlinkSessionJob")) continue;
+                assertThat(doc.path("apiVersion").asText()).as(where).isEqualTo("flink.apache.org/v1beta1");
+                JsonNode spec = doc.path("spec");
+                checkFlinkConfiguration(where, spec.path("flinkConfiguration"));
+                JsonNode job = spec.path("job");
+                if (kind.equals("FlinkDeployment")) {
+                    assertThat(spec.path("flinkVersion").asText()).as(where).isEqualTo(flinkVersionEnum());
+                    assertThat(spec.path("image").asText()).as(where).isNotBlank();
+                    for (JsonNode c : spec.path("podTemplate").path("spec").path("containers")) {
+                        for (JsonNode e : c.path("envFrom")) secrets.add("ref:" + e.path("secretRef").path("name").asText());
+                    }
+                    if (job.isMissingNode()) sessionClusters.put(doc.path("metadata").path("name").asText(), doc);
+                    else assertThat(job.path("jarURI").asText()).as(where).isEqualTo("local:///opt/flink/usrlib/whyflow-jobs.jar");
+                } else {
+                    sessionJobs.add(doc);
+                    assertThat(job.path("jarURI").asText()).as(where).endsWith(".jar").doesNotStartWith("local:");
+                }
+                if (job.isMissingNode()) continue;
+                List<String> args = new ArrayList<>();
+                job.path("args").forEach(a -> args.add(a.asText()));
+                checkJob(where, job.path("entryClass").asText(), args);
+                entryClasses.add(job.path("entryClass").asText());
+                assertThat(job.path("upgradeMode").asText()).as(where).isIn("savepoint", "last-state", "stateless");
+                assertThat(job.path("parallelism").asInt()).as(where).isPositive();
+            }
+        }
+        for (JsonNode j : sessionJobs) {
+            assertThat(sessionClusters).as("the session cluster of FlinkSessionJob %s", j.path("metadata").path("name").asText())
+                    .containsKey(j.path("spec").path("deploymentName").asText());
+        }
+        for (String s : secrets) {
+            if (s.startsWith("ref:")) assertThat(secrets).as("the Secret that pods refer to").contains(s.substring(4));
+        }
+        assertThat(entryClasses).contains("dev.whyflow.capture.CaptureJob", "dev.whyflow.patterns.PatternJob");
+    }
+
+    @Test
+    void composeStartsRealJobsWithRealArgumentsAndConfiguration() throws Exception {
+        Path composeFile = ROOT.resolve("deploy/compose/docker-compose.yml");
+        assertThat(documents(composeFile)).hasSize(1);
+        Map<String, Object> compose = new Yaml().load(Files.readString(composeFile)); // resolves the <<: merges
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertThat(services).containsKeys("kafka", "topics", "timescaledb", "migrate", "jobmanager", "taskmanager", "submit");
+
+        for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
+            Object deps = s.getValue().get("depends_on");
+            if (deps instanceof Map<?, ?> m) assertThat(services).as("depends_on of %s", s.getKey()).containsKeys(m.keySet().toArray(new String[0]));
+            if (s.getValue().get("build") instanceof Map<?, ?> b) {
+                Path context = composeFile.getParent().resolve((String) b.get("context")).normalize();
+                assertThat(context.resolve((String) b.get("dockerfile"))).as("build of %s", s.getKey()).exists();
+            }
+            if (s.getValue().get("volumes") instanceof List<?> volumes) {
+                for (Object v : volumes) {
+                    String source = String.valueOf(v).split(":")[0];
+                    if (source.startsWith(".")) assertThat(composeFile.getParent().resolve(source).normalize()).as("volume of %s", s.getKey()).exists();
+                }
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> env = (Map<String, Object>) s.getValue().get("environment");
+            if (env != null && env.get("FLINK_PROPERTIES") instanceof String props) {
+                Map<String, String> config = new LinkedHashMap<>();
+                for (String line : props.split("\n")) {
+                    if (line.isBlank()) continue;
+                    int colon = line.indexOf(": ");
+                    config.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
+                }
+                checkFlinkConfiguration("FLINK_PROPERTIES of " + s.getKey(), YAML.valueToTree(config));
+            }
+        }
+
+        // flink run -m HOST -d -c CLASS JAR ARGS...
+        String submit = String.valueOf(((List<?>) services.get("submit").get("command")).get(0)).replace("\\\n", " ").replaceAll("\\s+", " ");
+        Matcher run = Pattern.compile("flink run (?:-m \\S+ )?(?:-d )?-c (\\S+) (\\S+)((?: --?[\\w.-]+ [^\\s-]\\S*)*)").matcher(submit);
+        int runs = 0;
+        while (run.find()) {
+            runs++;
+            assertThat(run.group(2)).isEqualTo("/opt/flink/usrlib/whyflow-jobs.jar");
+            checkJob("compose submit", run.group(1), List.of(run.group(3).strip().split("\\s+")));
+        }
+        assertThat(runs).as("flink run commands in: %s", submit).isEqualTo(2);
+
+        List<?> migrate = (List<?>) services.get("migrate").get("entrypoint");
+        assertThat(Class.forName(String.valueOf(migrate.get(migrate.size() - 1))).getMethod("main", String[].class)).isNotNull();
+    }
+
+    @Test
+    void theDockerfileBuildsOnThisFlinkVersionAndCopiesWhatTheBuildMakes() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("deploy/docker/Dockerfile"));
+        String flinkVersion = property(Files.readString(ROOT.resolve("pom.xml")), "flink.version");
+        assertThat(dockerfile).contains("FROM flink:" + flinkVersion + "-java17");
+        assertThat(Files.readString(ROOT.resolve("jobs/pom.xml"))).contains("<finalName>whyflow-jobs</finalName>");
+        assertThat(Files.readString(ROOT.resolve("udfs/pom.xml"))).contains("<finalName>whyflow-udfs</finalName>");
+        Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+(?: \\S+)*) (\\S+)$").matcher(dockerfile);
+        int copies = 0;
+        while (copy.find()) {
+            if (copy.group(0).contains("--from=")) continue;
+            for (String source : copy.group(1).split(" ")) {
+                copies++;
+                if (source.startsWith("jobs/target/") || source.startsWith("udfs/target/")) continue; // built by ./whyflow build
+                assertThat(ROOT.resolve(source)).as("COPY source").exists();
+            }
+        }
+        assertThat(copies).isGreaterThanOrEqualTo(6);
+    }
+
+    // ------------------------------------------------------------------------------------ checks
+
+    /** The class exists with a main method; every --key is a constant of its options record; the values parse. */
+    private static void checkJob(String where, String entryClass, List<String> args) throws Exception {
+        Class<?> job = Class.forName(entryClass);
+        Method main = job.getMethod("main", String[].class);
+        assertThat(Modifier.isStatic(main.getModifiers())).as(where).isTrue();
+        Class<?> options = Class.forName(job.getPackageName() + "." + job.getSimpleName().replaceFirst("Job$", "") + "Options");
+        Set<String> keys = new LinkedHashSet<>();
+        for (Field f : options.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) keys.add((String) f.get(null));
+        }
+        assertThat(args.size() % 2).as("%s: arguments come as --key value pairs: %s", where, args).isZero();
+        for (int i = 0; i < args.size(); i += 2) {
+            assertThat(args.get(i)).as(where).startsWith("--");
+            assertThat(keys).as("%s: %s is an option of %s", where, args.get(i), options.getSimpleName())
+                    .contains(args.get(i).substring(2));
+        }
+        Method fromArgs = options.getMethod("fromArgs", ParameterTool.class);
+        assertThatCode(() -> fromArgs.invoke(null, ParameterTool.fromArgs(args.toArray(new String[0]))))
+                .as("%s: %s.fromArgs(%s)", where, options.getSimpleName(), args).doesNotThrowAnyException();
+    }
+
+    private static void checkFlinkConfiguration(String where, JsonNode config) {
+        Map<String, String> values = new LinkedHashMap<>();
+        config.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        Configuration flink = Configuration.fromMap(values);
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (OPERATOR_KEYS.contains(e.getKey())) continue;
+            ConfigOption<?> option = FLINK_OPTIONS.get(e.getKey());
+            assertThat(option).as("%s: %s is a Flink configuration key", where, e.getKey()).isNotNull();
+            assertThat(option.key()).as("%s: %s is the current key, not a deprecated one", where, e.getKey()).isEqualTo(e.getKey());
+            assertThatCode(() -> flink.get(option)).as("%s: %s = %s", where, e.getKey(), e.getValue()).doesNotThrowAnyException();
+        }
+    }
+
+    /** Every ConfigOption of Flink's *Options classes on the classpath, by key and fallback key. */
+    private static Map<String, ConfigOption<?>> flinkOptions() {
+        Map<String, ConfigOption<?>> out = new HashMap<>();
+        for (Class<?> anchor : List.of(CoreOptions.class, JobGraph.class)) {
+            Path jar;
+            try {
+                jar = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            try (InputStream in = Files.newInputStream(jar); ZipInputStream zip = new ZipInputStream(in)) {
+                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                    String name = entry.getName();
+                    if (!name.startsWith("org/apache/flink/") || !name.endsWith("Options.class") || name.contains("$")) continue;
+                    Class<?> c;
+                    try {
+                        c = Class.forName(name.substring(0, name.length() - 6).replace('/', '.'));
+                    } catch (Throwable t) {
+                        continue;
+                    }
+                    for (Field f : c.getFields()) {
+                        if (!Modifier.isStatic(f.getModifiers()) || f.getType() != ConfigOption.class) continue;
+                        try {
+                            ConfigOption<?> o = (ConfigOption<?>) f.get(null);
+                            out.put(o.key(), o);
+                            for (FallbackKey k : o.fallbackKeys()) out.putIfAbsent(k.getKey(), o);
+                        } catch (IllegalAccessException ignored) {
+                            // not public
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot list " + jar, e);
+            }
+        }
+        assertThat(out).containsKeys("state.backend.type", "execution.checkpointing.dir", "restart-strategy.type");
+        return out;
+    }
+
+    /** The operator's FlinkVersion value for the project's Flink version: 2.2.1 → v2_2. */
+    private static String flinkVersionEnum() throws IOException {
+        String[] v = property(Files.readString(ROOT.resolve("pom.xml")), "flink.version").split("\\.");
+        return "v" + v[0] + "_" + v[1];
+    }
+
+    private static String property(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+        assertThat(m.find()).as("<%s> in the pom", name).isTrue();
+        return m.group(1).strip();
+    }
+
+    private static List<Path> yamlFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String dir : List.of("deploy/k8s", "deploy/compose")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
+                files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (it.hasNext()) {
+                JsonNode n = it.next();
+                if (n != null && !n.isNull() && !n.isMissingNode()) docs.add(n);
+            }
+        }
+        return docs;
+    }
+}
