@@ -191,6 +191,18 @@ class DeployManifestsTest {
         assertThat(copies).isGreaterThanOrEqualTo(6);
     }
 
+    @Test
+    void theOperationsGuideDocumentsEveryJobOption() throws Exception {
+        String guide = Files.readString(ROOT.resolve("deploy/README.md"));
+        for (String options : List.of("dev.whyflow.capture.CaptureOptions", "dev.whyflow.patterns.PatternOptions")) {
+            for (Field f : Class.forName(options).getFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) continue;
+                assertThat(guide).as("deploy/README.md documents %s of %s", f.get(null), options)
+                        .contains("`" + f.get(null) + "`");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------ checks
 
     /** The class exists with a main method; every --key is a constant of its options record; the values parse. */
