@@ -12,6 +12,7 @@ import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -63,6 +64,11 @@ public final class PatternJob {
     }
 
     public static KafkaSource<JourneyEvent> source(PatternOptions o) {
+        return sourceBuilder(o).build();
+    }
+
+    /** The enriched-topic source as {@link #source} builds it, for variants (bounded in tests and the benchmark). */
+    public static KafkaSourceBuilder<JourneyEvent> sourceBuilder(PatternOptions o) {
         return KafkaSource.<JourneyEvent>builder()
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.enrichedTopic())
@@ -72,8 +78,7 @@ public final class PatternJob {
                 .setDeserializer(new JourneyEventDeserializer())
                 // CaptureJob writes the enriched topic in transactions
                 .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+                .setProperty("commit.offsets.on.checkpoint", "true");
     }
 
     public static Sinks sinks(PatternOptions o) {
