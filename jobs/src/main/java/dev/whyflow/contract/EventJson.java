@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The wire format of contract v1: one JSON object per event, snake_case names, only non-null
@@ -159,13 +162,38 @@ public final class EventJson {
      * per thread.
      */
     public static final class Writer {
-        private final Buffer buffer = new Buffer(2048);
+        private static final int MAX_SHARED_PARTS = 16_384;
+
+        private final Buffer buffer;
         private final JsonGenerator generator;
         private final char[] timestamp = new char[Timestamps.LENGTH];
+        private final Map<Object, RawJson> sharedParts;
+        private final Buffer partBuffer;
+        private final JsonGenerator partGenerator;
 
         public Writer() {
+            this(false);
+        }
+
+        /**
+         * @param reuseSharedParts cache the JSON of {@link Actor} and {@link EventContext} objects by
+         *                         identity, for producers that share one such object between many
+         *                         events (a session's actor, a page's context) and never change it
+         *                         after its first event was written. Output is identical either way.
+         */
+        public Writer(boolean reuseSharedParts) {
             try {
-                generator = FACTORY.createGenerator(buffer, JsonEncoding.UTF8);
+                generator = FACTORY.createGenerator(buffer = new Buffer(2048), JsonEncoding.UTF8);
+                if (reuseSharedParts) {
+                    partBuffer = new Buffer(1024);
+                    partGenerator = FACTORY.createGenerator(partBuffer, JsonEncoding.UTF8);
+                    partGenerator.setRootValueSeparator(null);
+                    sharedParts = new IdentityHashMap<>();
+                } else {
+                    partBuffer = null;
+                    partGenerator = null;
+                    sharedParts = null;
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -177,7 +205,7 @@ public final class EventJson {
         public int write(Event e) {
             buffer.reset();
             try {
-                writeEvent(e, generator, timestamp);
+                writeEvent(e, generator, timestamp, sharedParts == null ? null : this);
                 generator.flush();
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
@@ -198,6 +226,100 @@ public final class EventJson {
             int n = write(e);
             return Arrays.copyOf(buffer.array(), n);
         }
+
+        /** The JSON of a shared actor or context, serialized once. */
+        RawJson part(Object part) throws IOException {
+            RawJson s = sharedParts.get(part);
+            if (s == null) {
+                if (sharedParts.size() >= MAX_SHARED_PARTS) sharedParts.clear();
+                partBuffer.reset();
+                if (part instanceof Actor a) writeActor(a, partGenerator);
+                else writeContext((EventContext) part, partGenerator);
+                partGenerator.flush();
+                s = new RawJson(Arrays.copyOf(partBuffer.array(), partBuffer.size()));
+                sharedParts.put(part, s);
+            }
+            return s;
+        }
+    }
+
+    /** Already serialized JSON (UTF-8), written as it is. */
+    static final class RawJson implements SerializableString {
+        private final byte[] utf8;
+
+        RawJson(byte[] utf8) {
+            this.utf8 = utf8;
+        }
+
+        @Override
+        public String getValue() {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int charLength() {
+            return getValue().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return utf8;
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            if (offset + utf8.length > buffer.length) return -1;
+            System.arraycopy(utf8, 0, buffer, offset, utf8.length);
+            return utf8.length;
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int writeQuotedUTF8(OutputStream out) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int writeUnquotedUTF8(OutputStream out) throws IOException {
+            out.write(utf8);
+            return utf8.length;
+        }
+
+        @Override
+        public int putQuotedUTF8(java.nio.ByteBuffer buffer) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int putUnquotedUTF8(java.nio.ByteBuffer buffer) {
+            if (buffer.remaining() < utf8.length) return -1;
+            buffer.put(utf8);
+            return utf8.length;
+        }
     }
 
     private static final class Buffer extends ByteArrayOutputStream {
@@ -212,10 +334,10 @@ public final class EventJson {
 
     /** Writes the event as one JSON object with {@code g}. */
     public static void write(Event e, JsonGenerator g) throws IOException {
-        writeEvent(e, g, new char[Timestamps.LENGTH]);
+        writeEvent(e, g, new char[Timestamps.LENGTH], null);
     }
 
-    private static void writeEvent(Event e, JsonGenerator g, char[] ts) throws IOException {
+    private static void writeEvent(Event e, JsonGenerator g, char[] ts, Writer shared) throws IOException {
         if (e.eventType == null) throw new IllegalArgumentException("event without event_type: " + e.eventId);
         g.writeStartObject();
         if (e.eventId != null) { g.writeFieldName(F_EVENT_ID); g.writeString(e.eventId); }
@@ -229,34 +351,15 @@ public final class EventJson {
         if (e.source != null) { g.writeFieldName(F_SOURCE); g.writeString(e.source); }
         if (e.correlationId != null) { g.writeFieldName(F_CORRELATION_ID); g.writeString(e.correlationId); }
         if (e.causedBy != null) { g.writeFieldName(F_CAUSED_BY); g.writeString(e.causedBy); }
-        Actor a = e.actor;
-        if (a != null) {
+        if (e.actor != null) {
             g.writeFieldName(F_ACTOR);
-            g.writeStartObject();
-            if (a.customerId != null) { g.writeFieldName(A_CUSTOMER_ID); g.writeString(a.customerId); }
-            if (a.anonymousId != null) { g.writeFieldName(A_ANONYMOUS_ID); g.writeString(a.anonymousId); }
-            if (a.sessionId != null) { g.writeFieldName(A_SESSION_ID); g.writeString(a.sessionId); }
-            g.writeEndObject();
+            if (shared != null) g.writeRawValue(shared.part(e.actor));
+            else writeActor(e.actor, g);
         }
-        EventContext c = e.context;
-        if (c != null) {
+        if (e.context != null) {
             g.writeFieldName(F_CONTEXT);
-            g.writeStartObject();
-            if (c.device != null) { g.writeFieldName(C_DEVICE); g.writeString(c.device); }
-            if (c.os != null) { g.writeFieldName(C_OS); g.writeString(c.os); }
-            if (c.osVersion != null) { g.writeFieldName(C_OS_VERSION); g.writeString(c.osVersion); }
-            if (c.browser != null) { g.writeFieldName(C_BROWSER); g.writeString(c.browser); }
-            if (c.appVersion != null) { g.writeFieldName(C_APP_VERSION); g.writeString(c.appVersion); }
-            if (c.channel != null) { g.writeFieldName(C_CHANNEL); g.writeString(c.channel); }
-            if (c.campaign != null) { g.writeFieldName(C_CAMPAIGN); g.writeString(c.campaign); }
-            if (c.country != null) { g.writeFieldName(C_COUNTRY); g.writeString(c.country); }
-            if (c.locale != null) { g.writeFieldName(C_LOCALE); g.writeString(c.locale); }
-            if (c.customerSegment != null) { g.writeFieldName(C_CUSTOMER_SEGMENT); g.writeString(c.customerSegment); }
-            if (c.page != null) { g.writeFieldName(C_PAGE); g.writeString(c.page); }
-            if (c.pageLoadMs != null) { g.writeFieldName(C_PAGE_LOAD_MS); g.writeNumber(c.pageLoadMs.intValue()); }
-            if (c.referrer != null) { g.writeFieldName(C_REFERRER); g.writeString(c.referrer); }
-            if (c.userAgent != null) { g.writeFieldName(C_USER_AGENT); g.writeString(c.userAgent); }
-            g.writeEndObject();
+            if (shared != null) g.writeRawValue(shared.part(e.context));
+            else writeContext(e.context, g);
         }
         Entity en = e.entity;
         if (en != null) {
@@ -268,6 +371,33 @@ public final class EventJson {
         }
         g.writeFieldName(F_PAYLOAD);
         writePayload(e.payload == null ? new Payload() : e.payload, g);
+        g.writeEndObject();
+    }
+
+    private static void writeActor(Actor a, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        if (a.customerId != null) { g.writeFieldName(A_CUSTOMER_ID); g.writeString(a.customerId); }
+        if (a.anonymousId != null) { g.writeFieldName(A_ANONYMOUS_ID); g.writeString(a.anonymousId); }
+        if (a.sessionId != null) { g.writeFieldName(A_SESSION_ID); g.writeString(a.sessionId); }
+        g.writeEndObject();
+    }
+
+    private static void writeContext(EventContext c, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        if (c.device != null) { g.writeFieldName(C_DEVICE); g.writeString(c.device); }
+        if (c.os != null) { g.writeFieldName(C_OS); g.writeString(c.os); }
+        if (c.osVersion != null) { g.writeFieldName(C_OS_VERSION); g.writeString(c.osVersion); }
+        if (c.browser != null) { g.writeFieldName(C_BROWSER); g.writeString(c.browser); }
+        if (c.appVersion != null) { g.writeFieldName(C_APP_VERSION); g.writeString(c.appVersion); }
+        if (c.channel != null) { g.writeFieldName(C_CHANNEL); g.writeString(c.channel); }
+        if (c.campaign != null) { g.writeFieldName(C_CAMPAIGN); g.writeString(c.campaign); }
+        if (c.country != null) { g.writeFieldName(C_COUNTRY); g.writeString(c.country); }
+        if (c.locale != null) { g.writeFieldName(C_LOCALE); g.writeString(c.locale); }
+        if (c.customerSegment != null) { g.writeFieldName(C_CUSTOMER_SEGMENT); g.writeString(c.customerSegment); }
+        if (c.page != null) { g.writeFieldName(C_PAGE); g.writeString(c.page); }
+        if (c.pageLoadMs != null) { g.writeFieldName(C_PAGE_LOAD_MS); g.writeNumber(c.pageLoadMs.intValue()); }
+        if (c.referrer != null) { g.writeFieldName(C_REFERRER); g.writeString(c.referrer); }
+        if (c.userAgent != null) { g.writeFieldName(C_USER_AGENT); g.writeString(c.userAgent); }
         g.writeEndObject();
     }
 

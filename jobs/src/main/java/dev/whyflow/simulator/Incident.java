@@ -20,7 +20,7 @@ import java.util.Set;
  * slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500[,adoption_hours=3]
  * payment-failure:method=paypal,rate=0.35,start=2026-11-03T12:00,hours=6
  * stock-out:product=top|topN|PRODUCT_ID|SKU,start=2026-11-03T08:00,hours=12
- * discount-expired:channel=email,code=NOV15,start=2026-11-03T08:00,hours=12
+ * discount-expired:channel=email,code=NOV15,start=2026-11-03T08:00,hours=12[,send=0.12]
  * </pre>
  */
 sealed interface Incident permits Incident.SlowCheckout, Incident.PaymentFailure, Incident.StockOut, Incident.DiscountExpired {
@@ -60,8 +60,11 @@ sealed interface Incident permits Incident.SlowCheckout, Incident.PaymentFailure
         }
     }
 
-    /** The discount code a channel's visitors arrive with has expired. */
-    record DiscountExpired(String spec, String channel, String code, long start, long end) implements Incident {
+    /**
+     * The discount code a channel's visitors arrive with has expired. For email, the campaign that
+     * promises the code goes out at the start and brings {@code send} × visitors-per-day extra visitors.
+     */
+    record DiscountExpired(String spec, String channel, String code, long start, long end, double send) implements Incident {
         public String kind() {
             return "discount-expired";
         }
@@ -109,12 +112,13 @@ sealed interface Incident permits Incident.SlowCheckout, Incident.PaymentFailure
                 yield new StockOut(spec, s.get("product", "top"), s.start(), s.end());
             }
             case "discount-expired" -> {
-                s.allow("channel", "code", "start", "hours");
+                s.allow("channel", "code", "start", "hours", "send");
                 String channel = s.get("channel", "email");
                 if (!CHANNELS.contains(channel)) throw s.bad("channel must be one of " + new java.util.TreeSet<>(CHANNELS));
                 String code = s.get("code", "NOV15");
                 if (!code.matches("[A-Z0-9_-]{3,32}")) throw s.bad("code must be 3-32 characters of A-Z, 0-9, _ and -");
-                yield new DiscountExpired(spec, channel, code, s.start(), s.end());
+                double send = s.doubleValue("send", channel.equals("email") ? 0.12 : 0, 0, 2);
+                yield new DiscountExpired(spec, channel, code, s.start(), s.end(), send);
             }
             default -> throw new UsageException("incident '" + spec
                     + "': unknown kind '" + kind + "' (slow-checkout, payment-failure, stock-out, discount-expired)");

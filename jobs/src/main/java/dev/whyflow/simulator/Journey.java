@@ -25,8 +25,6 @@ import java.util.SplittableRandom;
  */
 final class Journey {
 
-    /** Engagement heartbeat interval while a page is visible and in use. */
-    static final long HEARTBEAT_MS = 4_000;
 
     enum Page {
         HOME("/", "home", 15_000, 1.0),
@@ -218,7 +216,7 @@ final class Journey {
     /** The campaign of the session, and the discount code the visitor carries (if any). */
     private String campaign(long start) {
         Incident.DiscountExpired expired = shop.discountIncident(channel, start);
-        if (expired != null && r.nextDouble() < 0.85) {
+        if (expired != null && r.nextDouble() < 0.9) {
             discountCode = expired.code();
             discountIncident = expired;
             return "promo-" + expired.code().toLowerCase();
@@ -484,6 +482,20 @@ final class Journey {
     // ------------------------------------------------------------------ checkout
 
     private Page checkout() {
+        // the shop takes what is no longer available out of the cart before checkout starts
+        EventContext cartCtx = pageContext(Page.CART.path);
+        for (Line l : new ArrayList<>(visit.cart)) {
+            if (shop.stockHeld(l.product, t) || l.product.available < l.quantity) {
+                visit.cart.remove(l);
+                Event e = emit(EventType.CART_ITEM_REMOVED, t + 100, visit.cartId, cartCtx);
+                cartPayload(e.payload, l.product, l.quantity, l.unitPrice);
+                shop.truth.cartLineWithdrawn(l.product, t);
+            }
+        }
+        if (visit.cart.isEmpty()) {
+            t += 2_000;
+            return r.nextDouble() < 0.5 ? Page.CATEGORY : null;
+        }
         String checkoutId = "chk-" + Rand.uuid(r);
         long subtotal = 0;
         int items = 0;
@@ -492,7 +504,6 @@ final class Journey {
             items += l.quantity;
         }
         t += 300 + r.nextInt(1500);
-        EventContext cartCtx = pageContext(Page.CART.path);
         Event started = emit(EventType.CHECKOUT_STARTED, t, checkoutId, cartCtx);
         started.payload.itemCount = items;
         started.payload.amountMinor = subtotal;
@@ -537,7 +548,7 @@ final class Journey {
                 d.payload.reason = rejection;
                 boolean promised = code.equals(discountCode);
                 if (discountIncident != null && promised) shop.truth.discountRejected(discountIncident);
-                if (abandon(promised ? 0.4 : 0.1)) {
+                if (abandon(promised ? 0.6 : 0.1)) {
                     heartbeats(v, Page.CHECKOUT_PAYMENT, at - t + 3_000);
                     t = at + 3_000;
                     return checkoutLost(null, Page.CHECKOUT_PAYMENT);
@@ -846,12 +857,14 @@ final class Journey {
         t += dwell;
     }
 
-    /** Engagement heartbeats every {@link #HEARTBEAT_MS} of the dwell time, with the deepest scroll so far. */
+    /** Engagement heartbeats every few seconds of the dwell time, with the deepest scroll so far. */
     private void heartbeats(PageView v, Page page, long dwell) {
+        long interval = shop.options.heartbeatMs();
+        if (interval <= 0) return;
         double depthTau = page == Page.PRODUCT ? 25_000 : page.checkout() ? 40_000 : 15_000;
         double maxDepth = person.scrollHabit * (page.checkout() ? 0.7 : 1.0);
         int seq = 0;
-        for (long d = HEARTBEAT_MS; d <= dwell; d += HEARTBEAT_MS) {
+        for (long d = interval; d <= dwell; d += interval) {
             Event hb = emit(EventType.PAGE_ENGAGED, t + d, v.event.entity.id, v.context);
             hb.causedBy = v.event.eventId;
             hb.payload.dwellMs = d;

@@ -71,7 +71,7 @@ public final class KafkaSink implements RecordSink {
     /** Fails with a readable message unless {@code topic} exists (the local broker never auto-creates). */
     public static void requireTopic(String bootstrap, String topic) throws IOException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"))) {
             if (!admin.listTopics().names().get(20, TimeUnit.SECONDS).contains(topic)) {
                 throw new IOException("topic " + topic + " does not exist on " + bootstrap
                         + " (create it, e.g. deploy/local/kafka.sh create-topics)");

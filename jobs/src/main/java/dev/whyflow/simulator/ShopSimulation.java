@@ -51,8 +51,12 @@ public final class ShopSimulation {
     private final List<Incident.StockOut> stockOuts = new ArrayList<>();
     private final List<Product> stockOutProducts = new ArrayList<>();
 
-    private final PriorityQueue<Plan> plans = new PriorityQueue<>(Comparator.comparingLong((Plan p) -> p.start)
-            .thenComparingInt(p -> p.day).thenComparingInt(p -> p.visitor).thenComparingInt(p -> p.session));
+    private final PriorityQueue<Plan> plans = new PriorityQueue<>((a, b) -> {
+        int c = Long.compare(a.start, b.start);
+        if (c == 0) c = Integer.compare(a.day, b.day);
+        if (c == 0) c = Integer.compare(a.visitor, b.visitor);
+        return c != 0 ? c : Integer.compare(a.session, b.session);
+    });
     private final PriorityQueue<Cursor> cursors = new PriorityQueue<>((a, b) -> {
         int c = Long.compare(a.deliverAt[a.pos], b.deliverAt[b.pos]);
         return c != 0 ? c : Long.compare(a.seq, b.seq);
@@ -62,7 +66,8 @@ public final class ShopSimulation {
 
     // output stage
     private RecordSink sink;
-    private final EventJson.Writer writer = new EventJson.Writer();
+    // a session shares one actor and a page one context between its events, never changed once emitted
+    private final EventJson.Writer writer = new EventJson.Writer(true);
     private long ordinal;
     private long clock;
     private SplittableRandom outputRandom;
@@ -216,6 +221,21 @@ public final class ShopSimulation {
                 s += (app ? 20 : 30) * 60_000 + (long) Rand.exponential(r, app ? 1.5 * HOUR : 2 * HOUR);
                 String ch = r.nextDouble() < 0.6 ? "direct" : pickChannel(r, person);
                 plans.add(new Plan(s, day, i, k, visit, ch));
+            }
+        }
+        // a campaign that promises a discount code goes out when its incident starts: extra visitors
+        // from that channel (numbered after the day's regular ones, so nobody else changes)
+        int extra = visitors;
+        for (Incident.DiscountExpired d : discountIncidents) {
+            if (d.send() <= 0 || d.start() < dayStart || d.start() >= dayStart + DAY) continue;
+            int n = (int) Math.round(d.send() * options.visitorsPerDay());
+            truth.visitors(n);
+            for (int j = 0; j < n; j++, extra++) {
+                SplittableRandom r = Rand.stream(options.seed(), 0x715170L, day, extra);
+                Person person = population.visitor(r, day, extra);
+                Visit visit = new Visit(person, day, extra);
+                long start = d.start() + (long) Rand.exponential(r, 50 * 60_000);
+                plans.add(new Plan(start, day, extra, 0, visit, d.channel()));
             }
         }
     }

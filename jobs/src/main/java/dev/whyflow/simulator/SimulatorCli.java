@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <pre>
  * SimulatorCli --seed N --start YYYY-MM-DD --days D [--visitors-per-day V] [--incident SPEC]...
- *              [--bad-fraction F] [--duplicate-fraction F] [--late-fraction F]
+ *              [--bad-fraction F] [--duplicate-fraction F] [--late-fraction F] [--heartbeat-ms MS]
  *              (--out FILE.jsonl | --to-kafka [--bootstrap HOST:PORT] [--topic NAME] [--rate N])
  *              [--truth PATH]
  * </pre>
@@ -35,13 +35,14 @@ import java.util.Map;
  *         <li>{@code slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500[,adoption_hours=3]}</li>
  *         <li>{@code payment-failure:method=paypal,rate=0.35,start=...,hours=...}</li>
  *         <li>{@code stock-out:product=top|topN|PRODUCT_ID|SKU,start=...,hours=...}</li>
- *         <li>{@code discount-expired:channel=email,code=NOV15,start=...,hours=...}</li>
+ *         <li>{@code discount-expired:channel=email,code=NOV15,start=...,hours=...[,send=0.12]}</li>
  *       </ul></li>
  *   <li>{@code --bad-fraction F} (default 0): that fraction of the records is malformed (broken
  *       JSON, wrong types, missing fields, unknown types, far-future timestamps, invalid UTF-8,
  *       and rarely records over 1 MiB); {@code --duplicate-fraction} (default half the bad
  *       fraction) re-sends valid records byte for byte. Both are listed in the manifest by ordinal.</li>
  *   <li>{@code --late-fraction F} (default 0.01): app events that arrive 1-30 s late.</li>
+ *   <li>{@code --heartbeat-ms MS} (default 4000): the page_engaged heartbeat interval; 0 sends none.</li>
  * </ul>
  * Same options, same bytes. Prints a one-line summary; bad usage prints the usage and exits 2.
  */
@@ -61,6 +62,7 @@ public final class SimulatorCli {
               --bad-fraction F         fraction of malformed records, 0 <= F < 0.5 (default 0)
               --duplicate-fraction F   fraction of exact duplicate records (default: half of --bad-fraction)
               --late-fraction F        fraction of app events delivered 1-30 s late (default 0.01)
+              --heartbeat-ms MS        page_engaged heartbeat interval (default 4000; 0 = no heartbeats)
               --out FILE.jsonl         write JSON Lines to FILE.jsonl and the manifest to FILE.truth.json
               --to-kafka               send to Kafka instead of a file
                 --bootstrap HOST:PORT  default: $WHYFLOW_KAFKA_BOOTSTRAP, else 127.0.0.1:59092
@@ -73,7 +75,8 @@ public final class SimulatorCli {
               slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500[,adoption_hours=3]
               payment-failure:method=paypal,rate=0.35,start=2026-11-03T12:00,hours=6
               stock-out:product=top,start=2026-11-03T08:00,hours=12      (product: top, topN, p-00042 or a SKU)
-              discount-expired:channel=email,code=NOV15,start=2026-11-03T08:00,hours=12
+              discount-expired:channel=email,code=NOV15,start=2026-11-03T08:00,hours=12[,send=0.12]
+                                       (send: extra campaign visitors, x visitors-per-day; email only by default)
 
             Example:
               SimulatorCli --seed 42 --start 2026-11-02 --days 2 --visitors-per-day 5000 \\
@@ -158,6 +161,7 @@ public final class SimulatorCli {
         double bad = 0;
         Double duplicates = null;
         double late = SimulationOptions.DEFAULT_LATE_FRACTION;
+        long heartbeat = SimulationOptions.DEFAULT_HEARTBEAT_MS;
         Path out = null;
         boolean kafka = false;
         String bootstrap = null;
@@ -182,6 +186,7 @@ public final class SimulatorCli {
                 case "--bad-fraction" -> bad = parseFraction(a, value(args, ++i, a));
                 case "--duplicate-fraction" -> duplicates = parseFraction(a, value(args, ++i, a));
                 case "--late-fraction" -> late = parseFraction(a, value(args, ++i, a));
+                case "--heartbeat-ms" -> heartbeat = range(a, parseLong(a, value(args, ++i, a)), 0, 3_600_000);
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--to-kafka" -> kafka = true;
                 case "--bootstrap" -> bootstrap = value(args, ++i, a);
@@ -210,7 +215,7 @@ public final class SimulatorCli {
             throw new UsageException("--out must name a .jsonl file");
         }
         SimulationOptions options = new SimulationOptions(seed, start, days, visitors, incidents, bad,
-                duplicates != null ? duplicates : bad / 2, late);
+                duplicates != null ? duplicates : bad / 2, late, heartbeat);
         if (kafka) {
             if (bootstrap == null) {
                 String fromEnv = env.get("WHYFLOW_KAFKA_BOOTSTRAP");

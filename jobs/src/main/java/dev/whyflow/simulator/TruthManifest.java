@@ -156,6 +156,12 @@ public final class TruthManifest {
         }
     }
 
+    void cartLineWithdrawn(Product p, long t) {
+        for (Map.Entry<Incident, Product> e : stockOutProducts.entrySet()) {
+            if (e.getValue() == p && e.getKey().activeAt(t)) count(e.getKey(), "cart_lines_withdrawn_at_checkout");
+        }
+    }
+
     void slowCheckoutSession(Incident.SlowCheckout i) {
         count(i, "sessions_with_slow_checkout_pages");
     }
@@ -209,6 +215,7 @@ public final class TruthManifest {
         o.put("bad_fraction", options.badFraction());
         o.put("duplicate_fraction", options.duplicateFraction());
         o.put("late_fraction", options.lateFraction());
+        o.put("heartbeat_ms", options.heartbeatMs());
         ObjectNode period = root.putObject("period");
         period.put("start", Timestamps.format(periodStart));
         period.put("end", Timestamps.format(periodEnd));
@@ -301,17 +308,21 @@ public final class TruthManifest {
             seg.put("category", p.category);
             seg.put("popularity_rank", p.rank + 1);
             n.put("mechanism", "stock_changed to 0 (reason quality_hold) at the window's start and back (reason correction) at its end; "
-                    + "in between product_viewed reports stock_status out_of_stock and nobody can add it to a cart "
-                    + "(some visitors look at alternatives, others leave)");
+                    + "in between product_viewed reports stock_status out_of_stock, nobody can add it to a cart "
+                    + "(some visitors look at alternatives, others leave) and the shop takes it out of carts that "
+                    + "already held it when their checkout starts (cart_item_removed)");
             n.put("expected_effect", "zero cart_item_added and zero revenue from " + p.id + " in the window while its product views "
                     + "continue; its cart adds and order lines in " + hours + " are not zero");
         } else if (i instanceof Incident.DiscountExpired d) {
             seg.put("channel", d.channel());
             seg.put("discount_code", d.code());
             seg.put("campaign", "promo-" + d.code().toLowerCase());
-            n.put("mechanism", "visitors from " + d.channel() + " whose session starts in the window mostly arrive with code "
-                    + d.code() + " (campaign promo-" + d.code().toLowerCase() + "); applying it in the window gets discount_rejected "
-                    + "(reason expired) and ~40 % of them abandon the checkout right there");
+            n.put("mechanism", (d.send() > 0 ? "the " + d.channel() + " campaign promising code " + d.code()
+                    + " goes out at the window's start (about " + Math.round(d.send() * options.visitorsPerDay())
+                    + " extra visitors); " : "") + "visitors from " + d.channel() + " whose session starts in the window "
+                    + "mostly arrive with code " + d.code() + " (campaign promo-" + d.code().toLowerCase() + "); applying it "
+                    + "in the window gets discount_rejected (reason expired) and about 60 % of them abandon the checkout "
+                    + "right there; after the window the code works again");
             n.put("expected_effect", "discount_rejected (reason expired) from " + d.channel() + " rises sharply in the window "
                     + "and its checkout conversion drops compared with " + hours);
         }
