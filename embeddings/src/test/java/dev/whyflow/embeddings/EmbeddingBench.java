@@ -114,20 +114,29 @@ public final class EmbeddingBench {
     AtomicLong refCursor = new AtomicLong();
     double oursTime = 0;
     double refTime = 0;
+    double oursCpu = 0;
+    double refCpu = 0;
     double slice = seconds / SLICES;
     for (int s = 0; s < SLICES; s++) {
+      double cpu = processCpuSeconds();
       oursTime += run(embedder, config.batchSize(), CALLERS, texts, oursCursor, slice);
+      oursCpu += processCpuSeconds() - cpu;
+      cpu = processCpuSeconds();
       refTime += timed(slice, () -> {
         int i = (int) refCursor.getAndIncrement();
         reference.embed(texts.get(i));
         return 1;
       });
+      refCpu += processCpuSeconds() - cpu;
     }
     double oursRate = oursCursor.get() / oursTime;
     double refRate = refCursor.get() / refTime;
     result.put("texts_per_s", round(oursRate));
     result.put("reference_texts_per_s", round(refRate));
     result.put("ratio", Math.round(oursRate / refRate * 100) / 100.0);
+    // CPU time of the whole process: robust to other load on the machine, unlike the rates above
+    result.put("texts_per_cpu_s", round(oursCursor.get() / oursCpu));
+    result.put("reference_texts_per_cpu_s", round(refCursor.get() / refCpu));
     result.put("texts_measured", oursCursor.get());
     result.put("reference_texts_measured", refCursor.get());
     result.put("measured_seconds", Math.round(oursTime * 10) / 10.0);
@@ -298,6 +307,12 @@ public final class EmbeddingBench {
       }
     }
     throw new IOException("no VmRSS in /proc/self/status");
+  }
+
+  private static double processCpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9;
   }
 
   private static long heapUsedKb() {
