@@ -91,7 +91,7 @@ render() {
   text=$(<"$1")
   while IFS=$'\t' read -r name value; do
     value=${value//\'/\'\'}
-    text=${text//"\${$name}"/$value}
+    text=${text//"\${$name}"/"$value"}
   done < <(placeholder_values)
   if [[ $text =~ \$\{[A-Za-z_][A-Za-z0-9_]*\} ]]; then
     die "sql: $1 uses ${BASH_REMATCH[0]}, which sql.sh does not know (known: $(placeholder_values | cut -f1 | tr '\n' ' '))"
