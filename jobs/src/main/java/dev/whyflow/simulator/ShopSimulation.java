@@ -439,7 +439,8 @@ public final class ShopSimulation {
                 schedule(rs, new StockMove(p, RESTOCK, p.restockQuantity));
             }
         }
-        long shipAt = workingHours(t + Rand.logNormalMillis(r, 16 * HOUR, 0.45, 2 * HOUR, 96 * HOUR), r);
+        // morning orders usually leave the same day
+        long shipAt = workingHours(t + Rand.logNormalMillis(r, 8 * HOUR, 0.5, 90 * 60_000L, 96 * HOUR), r);
         String suffix = orderId.substring(2);
         Event sh = systemEvent(EventType.SHIPMENT_DISPATCHED, shipAt, "erp", "SH-" + suffix, r);
         sh.actor = customer;
