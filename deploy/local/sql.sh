@@ -28,7 +28,9 @@
 # EMBEDDING_TEXT_SIMILARITY when udfs/target/whyflow-udfs.jar is built.
 #
 # Settings (lib.sh and these): WHYFLOW_TOPIC_RAW, WHYFLOW_TOPIC_ENRICHED, WHYFLOW_TOPIC_DLQ,
-# WHYFLOW_TOPIC_ALERTS_PATTERN (a Java regex), WHYFLOW_UDFS_JAR, WHYFLOW_SQL_CLIENT_HEAP (1g).
+# WHYFLOW_TOPIC_ALERTS_PATTERN (a Java regex), WHYFLOW_UDFS_JAR, WHYFLOW_SQL_CLIENT_HEAP (1g),
+# WHYFLOW_SQL_PARALLELISM (1: an ad hoc query takes one of the local cluster's 4 slots and leaves
+# the rest to the jobs; -D parallelism.default=N for one run).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -154,7 +156,8 @@ run_client() {
   FLINK_CONF_DIR=$FLINK_CONF java -Xmx"${WHYFLOW_SQL_CLIENT_HEAP:-1g}" $(java_opts) -XX:+IgnoreUnrecognizedVMOptions \
     -Dlog.file="$LOGS/sql-client.log" -Dlog4j.configurationFile="file:$FLINK_CONF/log4j-cli.properties" \
     -cp "$LIB/*" org.apache.flink.table.client.SqlClient "${mode[@]}" \
-    -i "$STATE/init.sql" "${jars[@]}" -hist "$STATE/history" "$@"
+    -i "$STATE/init.sql" "${jars[@]}" -hist "$STATE/history" \
+    -Dparallelism.default="${WHYFLOW_SQL_PARALLELISM:-1}" "$@"
 }
 
 # run_script FILE BOUNDED CLIENT_ARGS...: runs FILE, shows its output, fails when a statement failed.
