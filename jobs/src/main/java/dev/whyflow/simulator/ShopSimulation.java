@@ -79,6 +79,7 @@ public final class ShopSimulation {
     private final String[] recentIds = new String[256];
     private final long[] recentOrdinals = new long[256];
     private int recentCount;
+    private long validRecords;
 
     public ShopSimulation(SimulationOptions options) {
         this.options = options;
@@ -577,20 +578,21 @@ public final class ShopSimulation {
         sink.accept(at, key, bytes, length);
         truth.validRecord(e, deliverAt);
         if (duplicatePerValid > 0) {
-            int slot = (int) (at % recent.length);
+            int slot = (int) (validRecords % recent.length);
             recent[slot] = java.util.Arrays.copyOf(bytes, length);
             recentKeys[slot] = key;
             recentIds[slot] = e.eventId;
             recentOrdinals[slot] = at;
             recentCount = Math.min(recentCount + 1, recent.length);
             if (outputRandom.nextDouble() < duplicatePerValid) {
-                // a producer retry: one of the last records again, byte for byte
-                int pick = (int) ((at - outputRandom.nextInt(recentCount)) % recent.length);
+                // a producer retry: one of the last valid records again, byte for byte
+                int pick = (int) ((validRecords - outputRandom.nextInt(recentCount)) % recent.length);
                 long dup = ordinal++;
                 sink.accept(dup, recentKeys[pick], recent[pick], recent[pick].length);
                 truth.duplicate(dup, recentIds[pick], recentOrdinals[pick]);
             }
         }
+        validRecords++;
         if (badPerValid > 0 && outputRandom.nextDouble() < badPerValid) {
             BadRecords.Kind kind = badRecords.pickKind();
             byte[] bad = badRecords.make(kind, e, clock);
