@@ -43,12 +43,17 @@ public class Event {
         return e;
     }
 
-    /** The Kafka key of the raw topic: the session id, else the customer id, else the anonymous id. */
+    /**
+     * The Kafka key of the raw topic: the session id, else the anonymous (device) id, else the
+     * customer id. A device's events without a session id must share one key, so they stay in order
+     * on one partition even when the customer logs in half-way (a customer-id key would split the
+     * visit over two partitions, and its sessionization would depend on how they interleave).
+     */
     public String partitionKey() {
         if (actor == null) return entity == null ? null : entity.id;
         if (actor.sessionId != null) return actor.sessionId;
-        if (actor.customerId != null) return actor.customerId;
-        return actor.anonymousId;
+        if (actor.anonymousId != null) return actor.anonymousId;
+        return actor.customerId;
     }
 
     @Override

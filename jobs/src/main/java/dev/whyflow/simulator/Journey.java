@@ -27,13 +27,13 @@ final class Journey {
 
 
     enum Page {
-        HOME("/", "home", 15_000, 1.0),
-        CATEGORY(null, "category", 28_000, 1.1),
-        SEARCH("/search", "search", 20_000, 1.25),
-        PRODUCT(null, "product", 42_000, 1.0),
-        CART("/cart", "cart", 22_000, 0.9),
-        CAMPAIGN(null, "campaign", 25_000, 1.05),
-        ACCOUNT("/account", "account", 18_000, 1.0),
+        HOME("/", "home", 16_000, 1.0),
+        CATEGORY(null, "category", 30_000, 1.1),
+        SEARCH("/search", "search", 21_500, 1.25),
+        PRODUCT(null, "product", 45_500, 1.0),
+        CART("/cart", "cart", 23_500, 0.9),
+        CAMPAIGN(null, "campaign", 27_000, 1.05),
+        ACCOUNT("/account", "account", 19_500, 1.0),
         CHECKOUT_SHIPPING("/checkout/shipping", "checkout_shipping", 40_000, 1.3),
         CHECKOUT_PAYMENT("/checkout/payment", "checkout_payment", 32_000, 1.3),
         CHECKOUT_REVIEW("/checkout/review", "checkout_review", 18_000, 1.2),
@@ -133,6 +133,9 @@ final class Journey {
     private long t;
     private boolean left;
     private boolean landing = true;
+    /** A product just taken out of the cart that the visitor goes back to. */
+    private Product reconsider;
+    private Product reconsidering;
     private Page previousPage;
     private String previousPath;
 
@@ -282,7 +285,11 @@ final class Journey {
                 default -> throw new IllegalStateException(page.toString());
             }
             if (page == Page.PRODUCT && product != null && r.nextDouble() < 0.6) category = product.categoryIndex;
-            if (next == Page.PRODUCT && page != Page.SEARCH) {
+            if (next == Page.PRODUCT && reconsider != null) {
+                product = reconsider;
+                reconsider = null;
+                reconsidering = product;
+            } else if (next == Page.PRODUCT && page != Page.SEARCH) {
                 product = category >= 0 && r.nextDouble() < 0.7 ? shop.catalog.pickInCategory(r, category) : shop.catalog.pick(r);
             }
             if (next == Page.CATEGORY) {
@@ -404,14 +411,18 @@ final class Journey {
         boolean added = false;
         double priceFactor = Math.max(0.6, Math.min(1.4, StrictMath.pow(8000.0 / Math.max(500, product.priceEur), 0.25)));
         boolean inCart = visit.cart.stream().anyMatch(l -> l.product == product);
-        double pAdd = Math.min(0.6, 0.0092 * intent * priceFactor * (inCart ? 0.3 : 1.0));
+        double pAdd = product == reconsidering ? 0.45
+                : Math.min(0.6, 0.0096 * intent * priceFactor * (inCart ? 0.3 : 1.0));
+        reconsidering = null;
         if (r.nextDouble() < pAdd) {
-            if (inStock) {
-                long at = t + (long) (dwell * (0.4 + 0.5 * r.nextDouble()));
+            long at = t + (long) (dwell * (0.4 + 0.5 * r.nextDouble()));
+            boolean heldThen = shop.stockHeld(product, at);
+            if (inStock && !heldThen) {
                 addToCart(product, price, at, v.context, pv.eventId);
                 added = true;
             } else {
-                shop.truth.cartAddBlocked(product, t, held);
+                // the add-to-cart button is disabled (or the add fails: "no longer available")
+                shop.truth.cartAddBlocked(product, at, heldThen);
             }
         }
         heartbeats(v, Page.PRODUCT, dwell);
@@ -468,9 +479,12 @@ final class Journey {
             if (line.quantity == 0) visit.cart.remove(line);
             Event e = emit(EventType.CART_ITEM_REMOVED, t + dwell / 2, visit.cartId, v.context);
             cartPayload(e.payload, line.product, qty, line.unitPrice);
+            // second thoughts: some go back to the product they just took out
+            if (r.nextDouble() < 0.3) reconsider = line.product;
         }
         heartbeats(v, Page.CART, dwell);
         t += dwell;
+        if (reconsider != null) return Page.PRODUCT;
         if (visit.cart.isEmpty()) {
             return next(p(Page.CATEGORY), 0.4, p(Page.SEARCH), 0.2, EXIT, exitWeight(0.4));
         }

@@ -26,7 +26,7 @@ import java.util.Map;
  *       ({@code .jsonl} replaced), unless {@code --truth} says otherwise.</li>
  *   <li>{@code --to-kafka} sends them to {@code --topic} (default {@code whyflow.events.raw}) on
  *       {@code --bootstrap} (default: env {@code WHYFLOW_KAFKA_BOOTSTRAP}, else {@code 127.0.0.1:59092}),
- *       keyed by session id, else customer id, else anonymous id; {@code --rate} caps records/s
+ *       keyed by session id, else anonymous id, else customer id; {@code --rate} caps records/s
  *       without changing event times. The manifest goes to {@code --truth}, by default
  *       {@code target/simulator/truth-<seed>-<start>-<days>d.json}; its path is printed.</li>
  *   <li>Incidents ({@code --incident}, repeatable), each {@code kind:key=value,...}, {@code start}

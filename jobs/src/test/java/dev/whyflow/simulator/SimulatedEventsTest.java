@@ -43,11 +43,11 @@ class SimulatedEventsTest {
 
     @BeforeAll
     static void simulate() throws IOException {
-        SimulationOptions options = SimulationOptions.of(77, LocalDate.parse("2026-11-03"), 1, 400,
+        SimulationOptions options = SimulationOptions.of(77, LocalDate.parse("2026-11-03"), 1, 500,
                 "slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500",
                 "payment-failure:method=paypal,rate=0.35,start=2026-11-03T12:00,hours=6",
                 "stock-out:product=top,start=2026-11-03T08:00,hours=12",
-                "discount-expired:channel=email,code=NOV15,start=2026-11-03T10:00,hours=10");
+                "discount-expired:channel=email,code=NOV15,start=2026-11-03T14:00,hours=6");
         ShopSimulation sim = new ShopSimulation(options);
         sim.run((ordinal, key, value, length) -> check(java.util.Arrays.copyOf(value, length), key));
         for (String[] c : causes) count(c[0] + " caused by " + typeById.get(c[1]));
@@ -146,29 +146,5 @@ class SimulatedEventsTest {
         long evening = eventsByHour[18] + eventsByHour[19] + eventsByHour[20];
         long night = eventsByHour[2] + eventsByHour[3] + eventsByHour[4];
         assertThat(evening).isGreaterThan(4 * night);
-    }
-
-    /** Over three weeks refunds appear too, and everything still validates. */
-    @Test
-    void everyEventTypeOccursOverThreeWeeks() throws IOException {
-        Map<EventType, Long> seen = new EnumMap<>(EventType.class);
-        List<String> invalid = new ArrayList<>();
-        long[] clock = {Long.MIN_VALUE};
-        JsonNode manifest = SimulatorFixtures.stream(
-                SimulationOptions.of(5, LocalDate.parse("2026-10-12"), 21, 100,
-                        "discount-expired:channel=email,code=OCT20,start=2026-10-20T08:00,hours=12,send=0.5").withHeartbeatMs(0), e -> {
-                    byte[] raw = EventJson.toBytes(e);
-                    clock[0] = Math.max(clock[0], e.occurredAt);
-                    Validation v = VALIDATOR.validate(raw, clock[0]);
-                    if (!v.isValid()) invalid.add(v.rejection().toString());
-                    seen.merge(e.eventType, 1L, Long::sum);
-                });
-        assertThat(invalid).isEmpty();
-        // without heartbeats (to keep it quick) there are no page_engaged events, and all others are there
-        for (EventType t : EventType.values()) {
-            if (t == EventType.PAGE_ENGAGED) assertThat(seen).doesNotContainKey(t);
-            else assertThat(seen).as(t.wireName()).containsKey(t);
-        }
-        assertThat(manifest.get("totals").get("refunds").asLong()).isEqualTo(seen.get(EventType.REFUND_ISSUED));
     }
 }

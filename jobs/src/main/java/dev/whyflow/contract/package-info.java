@@ -1,0 +1,23 @@
+/**
+ * The event contract, version 1: what every producer sends and every job reads.
+ *
+ * <ul>
+ *   <li>{@link dev.whyflow.contract.Event} and its parts ({@link dev.whyflow.contract.Actor},
+ *       {@link dev.whyflow.contract.EventContext}, {@link dev.whyflow.contract.Entity},
+ *       {@link dev.whyflow.contract.Payload}, {@link dev.whyflow.contract.LineItem}): Flink POJOs,
+ *       serialized by Flink's PojoSerializer (never Kryo).</li>
+ *   <li>{@link dev.whyflow.contract.EventType}: the registry of types (wire name, category, entity
+ *       type, funnel step, schema versions).</li>
+ *   <li>{@link dev.whyflow.contract.EventJson}: the wire format (JSON, snake_case, only non-null
+ *       fields, ISO-8601 UTC timestamps with milliseconds), streaming read and write.</li>
+ *   <li>{@link dev.whyflow.contract.EventValidator}: raw bytes to a valid event or a
+ *       {@link dev.whyflow.contract.Rejection} with a {@link dev.whyflow.contract.RejectReason}.</li>
+ *   <li>JSON Schemas (draft 2020-12) on the classpath: {@code whyflow/schemas/events/envelope.v1.json}
+ *       and {@code whyflow/schemas/events/<event_type>.v1.json}, see {@link dev.whyflow.contract.EventSchemas}.</li>
+ * </ul>
+ *
+ * <p>Evolving the contract: add a type (an enum constant and its schema) or a new schema version
+ * of a type ({@code <event_type>.v2.json} and the version in {@link dev.whyflow.contract.EventType});
+ * never rename a wire name or reuse a version.
+ */
+package dev.whyflow.contract;
