@@ -6,7 +6,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -76,11 +75,7 @@ public final class CaptureJob {
                 new PostgresUpsertSink<>(o.store(), StoreRows.EVENTS, new StoreRows.Events(), o.batchSize(), o.flushInterval()),
                 KafkaSink.<EnrichedEvent>builder()
                         .setBootstrapServers(o.bootstrapServers())
-                        .setRecordSerializer(KafkaRecordSerializationSchema.<EnrichedEvent>builder()
-                                .setTopic(o.enrichedTopic())
-                                .setKeySerializationSchema(new TopicFormats.SessionKey())
-                                .setValueSerializationSchema(new TopicFormats.EnrichedValue())
-                                .build())
+                        .setRecordSerializer(new TopicFormats.EnrichedRecords(o.enrichedTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(o.groupId() + "-enriched")
                         .setProperty("transaction.timeout.ms", "900000")
@@ -91,10 +86,7 @@ public final class CaptureJob {
                 new PostgresUpsertSink<>(o.store(), FailedEventRows.TABLE, new FailedEventRows(), o.batchSize(), o.flushInterval()),
                 KafkaSink.<FailedEvent>builder()
                         .setBootstrapServers(o.bootstrapServers())
-                        .setRecordSerializer(KafkaRecordSerializationSchema.<FailedEvent>builder()
-                                .setTopic(o.dlqTopic())
-                                .setValueSerializationSchema(new TopicFormats.DeadLetterValue())
-                                .build())
+                        .setRecordSerializer(new TopicFormats.DeadLetterRecords(o.dlqTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(o.groupId() + "-dlq")
                         .setProperty("transaction.timeout.ms", "900000")

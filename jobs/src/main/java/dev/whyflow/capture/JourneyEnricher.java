@@ -93,10 +93,12 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         VisitorHistory h = history.value();
         String producerSession = ev.actor.sessionId;
 
-        if (producerSession != null && h != null && producerSession.equals(h.lastClosedSessionId)
-                && (s == null || !producerSession.equals(s.sessionId))) {
-            // a straggler of a session already closed and written: tag it, leave the session row alone
-            e.sessionId = producerSession;
+        if (isStraggler(ev, s, h)) {
+            // an event of a session already closed and written: tag it, leave the session row alone.
+            // (Whether the watermark closed the session before this event arrived depends on timing,
+            // which differs between a run and its replay after a failure; the event's session must not.)
+            e.sessionId = h.lastClosedSessionId;
+            e.sessionInferred = h.lastClosedInferred;
             DeviceNormalizer.apply(ev.context, e);
             e.customerSegment = segment(ev, h);
             out.collect(finish(e));
@@ -143,6 +145,19 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         if (s != null && timestamp >= s.lastEventAt + gapMillis) {
             close(s, ctx);
         }
+    }
+
+    /**
+     * An event that belongs to the visitor's last closed session: it names that session (web), or,
+     * with no session open, it falls within the inactivity gap of that session's last event (apps).
+     */
+    private boolean isStraggler(Event ev, SessionState open, VisitorHistory h) {
+        if (h == null || h.lastClosedSessionId == null) return false;
+        String producerSession = ev.actor.sessionId;
+        if (producerSession != null) {
+            return producerSession.equals(h.lastClosedSessionId) && (open == null || !producerSession.equals(open.sessionId));
+        }
+        return open == null && h.lastClosedInferred && ev.occurredAt - h.lastClosedEventAt <= gapMillis;
     }
 
     private SessionState open(EnrichedEvent e, String producerSession, VisitorHistory h) {
@@ -277,6 +292,8 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
             h.spendMinor += summary.revenueMinor;
         }
         h.lastClosedSessionId = s.sessionId;
+        h.lastClosedInferred = s.inferred;
+        h.lastClosedEventAt = s.lastEventAt;
         history.update(h);
         if (s.timerAt != 0 && s.timerAt > ctx.timerService().currentWatermark()) {
             ctx.timerService().deleteEventTimeTimer(s.timerAt);

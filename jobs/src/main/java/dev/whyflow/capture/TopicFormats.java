@@ -1,39 +1,48 @@
 package dev.whyflow.capture;
 
-import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
 
-/** Key and value formats of CaptureJob's output topics (named classes: Flink cannot infer lambdas' types here). */
+/**
+ * The records CaptureJob writes to its output topics. The Kafka timestamp is left to the producer
+ * (the time of writing), not the event time: replaying last month's events must not hand the
+ * broker records that time-based retention deletes at once (measured: a replayed day vanished
+ * from the enriched topic within minutes). Event time is in the record's payload.
+ */
 final class TopicFormats {
 
     private TopicFormats() {}
 
-    /** Enriched records are keyed by session, so one session's events stay in order on one partition. */
-    static final class SessionKey implements SerializationSchema<EnrichedEvent> {
+    /** Enriched records, keyed by session, so one session's events stay in order on one partition. */
+    static final class EnrichedRecords implements KafkaRecordSerializationSchema<EnrichedEvent> {
         private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        EnrichedRecords(String topic) {
+            this.topic = topic;
+        }
 
         @Override
-        public byte[] serialize(EnrichedEvent e) {
-            return e.sessionId == null ? null : e.sessionId.getBytes(StandardCharsets.UTF_8);
+        public ProducerRecord<byte[], byte[]> serialize(EnrichedEvent e, KafkaSinkContext context, Long timestamp) {
+            byte[] key = e.sessionId == null ? null : e.sessionId.getBytes(StandardCharsets.UTF_8);
+            return new ProducerRecord<>(topic, null, null, key, EnrichedEventJson.toBytes(e));
         }
     }
 
-    static final class EnrichedValue implements SerializationSchema<EnrichedEvent> {
+    /** Dead letters, unkeyed. */
+    static final class DeadLetterRecords implements KafkaRecordSerializationSchema<FailedEvent> {
         private static final long serialVersionUID = 1L;
+        private final String topic;
 
-        @Override
-        public byte[] serialize(EnrichedEvent e) {
-            return EnrichedEventJson.toBytes(e);
+        DeadLetterRecords(String topic) {
+            this.topic = topic;
         }
-    }
-
-    static final class DeadLetterValue implements SerializationSchema<FailedEvent> {
-        private static final long serialVersionUID = 1L;
 
         @Override
-        public byte[] serialize(FailedEvent f) {
-            return DeadLetterJson.toJson(f);
+        public ProducerRecord<byte[], byte[]> serialize(FailedEvent f, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, null, null, null, DeadLetterJson.toJson(f));
         }
     }
 }

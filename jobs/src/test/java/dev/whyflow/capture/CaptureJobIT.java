@@ -57,6 +57,7 @@ class CaptureJobIT {
             run.produce();
             run.capture(new long[0]);
             run.assertStoredExactlyOnce();
+            run.assertEverySessionClosedOnce();
         }
     }
 
@@ -157,7 +158,8 @@ class CaptureJobIT {
             Set<String> unexpected = new HashSet<>(storedIds);
             unexpected.removeAll(validIds);
             assertThat(unexpected).as("stored events that are not valid unique input: %s", describe(unexpected)).isEmpty();
-            assertThat(storedIds).hasSize(valid.size()).containsExactlyInAnyOrderElementsOf(validIds);
+            assertThat(storedIds).hasSize(valid.size());
+            assertThat(new HashSet<>(storedIds)).isEqualTo(validIds);
 
             // failed_events: exactly the malformed records, each with its intended reason, at its offset
             Map<String, String> expectedFailures = new HashMap<>();
@@ -171,7 +173,8 @@ class CaptureJobIT {
             for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(enriched, Duration.ofSeconds(60))) {
                 enrichedIds.add(EnrichedEventJson.fromBytes(r.value()).eventId());
             }
-            assertThat(enrichedIds).hasSize(valid.size()).containsExactlyInAnyOrderElementsOf(validIds);
+            assertThat(enrichedIds).hasSize(valid.size());
+            assertThat(new HashSet<>(enrichedIds)).isEqualTo(validIds);
             assertThat(KafkaTestBroker.readCommitted(dlq, Duration.ofSeconds(30))).hasSize(bad.size());
 
             // metrics_1m equals a recomputation from the raw input: events and amounts per minute and type
@@ -188,7 +191,14 @@ class CaptureJobIT {
             assertThat(stored.keySet()).isEqualTo(expected.keySet());
             expected.forEach((k, v) -> assertThat(stored.get(k)).as(k).containsExactly(v));
 
-            // every session seen in events is closed and stored once; converted sessions carry the orders
+        }
+
+        /**
+         * Every session seen in events is closed and stored once; converted sessions carry the orders.
+         * (Checked on an undisturbed run: after a restart the sessionizer may assign a straggling
+         * event to another session than the first attempt did, see the README.)
+         */
+        void assertEverySessionClosedOnce() throws Exception {
             assertThat(strings("SELECT count(*) FROM sessions"))
                     .containsExactlyElementsOf(strings("SELECT count(DISTINCT session_id) FROM events WHERE session_id IS NOT NULL"));
             assertThat(strings("SELECT count(*) FROM sessions WHERE outcome = 'converted'"))

@@ -106,6 +106,23 @@ class JourneyEnricherTest {
     }
 
     @Test
+    void anAppEventArrivingAfterItsSessionClosedJoinsThatSessionWhateverTheWatermarkDid() throws Exception {
+        Journeys j = Journeys.app("app-8");
+        Event a = j.at(0, PAGE_VIEWED);
+        Event b = j.at(10, PAGE_VIEWED);
+        Event straggler = j.at(25, PAGE_VIEWED); // within the gap of b, but arrives after the close
+        Event later = j.at(90, PAGE_VIEWED);
+        try (var h = harness()) {
+            feed(h, a, b);
+            h.processWatermark(b.occurredAt + GAP.toMillis()); // another partition's time closed it
+            feed(h, straggler, later);
+            assertThat(h.extractOutputValues()).extracting(e -> e.sessionId)
+                    .containsExactly("s-" + a.eventId, "s-" + a.eventId, "s-" + a.eventId, "s-" + later.eventId);
+            assertThat(sessions(h)).hasSize(1);
+        }
+    }
+
+    @Test
     void anAbandonedCheckoutNamesTheSlowPageBeforeItAsTheCause() throws Exception {
         Journeys j = Journeys.app("app-9");
         Event add = j.product(0, CART_ITEM_ADDED, "p1");

@@ -1,7 +1,9 @@
 package dev.whyflow.testing;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,6 +53,7 @@ public final class KafkaTestBroker {
                 kit.format();
                 kit.startup();
                 kit.waitForReadyBrokers();
+                useTransactionVersion1(kit.bootstrapServers());
                 cluster = kit;
                 Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestBroker::stop));
             } catch (Exception e) {
@@ -58,6 +61,20 @@ public final class KafkaTestBroker {
             }
         }
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * Kafka 4.x enables transactions version 2 (KIP-890: the producer epoch is bumped by every
+     * commit). Flink's exactly-once KafkaSink recommits restored transactions with the epoch it
+     * checkpointed, which version 2 fences: measured here, a failure and restart lost the records of
+     * a checkpoint. The local broker and this test broker therefore run version 1; so must a user's.
+     */
+    static void useTransactionVersion1(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.updateFeatures(Map.of("transaction.version",
+                    new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
+                    new UpdateFeaturesOptions()).all().get();
+        }
     }
 
     private static synchronized void stop() {

@@ -1,0 +1,240 @@
+package dev.whyflow.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whyflow.contract.EventValidator;
+import dev.whyflow.contract.Validation;
+import dev.whyflow.sql.Migrations;
+import dev.whyflow.sql.StoreConnection;
+import dev.whyflow.simulator.SimulatedData;
+import dev.whyflow.simulator.SimulationOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.PGConnection;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * {@code ./whyflow bench capture}: CaptureJob on the local session cluster, fed by the simulator
+ * through the local broker, into a fresh database {@code whyflow_bench}. Measures
+ * <ul>
+ *   <li>{@code events_per_s}: sustained Kafka → PostgreSQL throughput with all enrichment on (rows
+ *       visible in events between 10% and 90% of a preloaded backlog);</li>
+ *   <li>{@code freshness_p50_ms}, {@code freshness_p99_ms}: produce → row committed
+ *       ({@code ingested_at}, the writing transaction's start) at 1,000 events/s;</li>
+ *   <li>{@code copy_ceiling_rows_per_s}: a plain COPY of the same rows into the same table
+ *       structure, measured in the same run.</li>
+ * </ul>
+ */
+public final class CaptureBench {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        Path out = Path.of(a.getOrDefault("out", "target/bench/capture.json"));
+        String bootstrap = a.getOrDefault("bootstrap", "127.0.0.1:59092");
+        FlinkRest flink = new FlinkRest(a.getOrDefault("rest", "http://127.0.0.1:58081"));
+        Path jar = Path.of(a.getOrDefault("jar", "jobs/target/whyflow-jobs.jar"));
+        int visitors = Integer.parseInt(a.getOrDefault("visitors", "2000"));
+        int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
+        int freshRate = Integer.parseInt(a.getOrDefault("fresh-rate", "1000"));
+        int freshSeconds = Integer.parseInt(a.getOrDefault("fresh-seconds", "20"));
+
+        StoreConnection admin = StoreConnection.fromEnvironment();
+        StoreConnection store = admin.withDatabase("whyflow_bench");
+        try (Connection c = admin.open(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS whyflow_bench WITH (FORCE)");
+            s.execute("CREATE DATABASE whyflow_bench");
+        }
+        Migrations.apply(store.url(), store.user(), store.password());
+
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String raw = "bench.raw." + run;
+        String enriched = "bench.enriched." + run;
+        String dlq = "bench.dlq." + run;
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            kafka.createTopics(List.of(new NewTopic(raw, 4, (short) 1), new NewTopic(enriched, 4, (short) 1),
+                    new NewTopic(dlq, 1, (short) 1))).all().get();
+        }
+
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        System.out.printf("generating the backlog: a simulated day, %d visitors …%n", visitors);
+        SimulatedData backlog = SimulatedData.generate(SimulationOptions.of(1, today.minusDays(2), 1, visitors));
+        int expected = uniqueValid(backlog);
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            for (SimulatedData.Record r : backlog.records()) producer.send(record(raw, r));
+            producer.flush();
+        }
+        System.out.printf("backlog: %,d records (%,d unique valid events) on %s%n", backlog.records().size(), expected, raw);
+
+        String jarId = flink.upload(jar);
+        String job = flink.run(jarId, "dev.whyflow.capture.CaptureJob", List.of(
+                "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
+                "--group.id", "bench-" + run, "--pg.url", store.url(), "--pg.user", store.user(),
+                "--pg.password", store.password()), parallelism, null);
+        flink.awaitState(job, "RUNNING", java.time.Duration.ofSeconds(60));
+        ObjectNode result = new ObjectMapper().createObjectNode();
+        try (Connection c = store.open(); PreparedStatement count = c.prepareStatement("SELECT count(*) FROM events")) {
+            List<long[]> series = new ArrayList<>();
+            long deadline = System.nanoTime() + 15 * 60_000_000_000L;
+            long n = 0;
+            while (n < expected && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    n = rs.getLong(1);
+                }
+                series.add(new long[]{System.nanoTime(), n});
+            }
+            if (n < expected) throw new IllegalStateException("only " + n + " of " + expected + " events arrived in 15 minutes");
+            double sustained = rate(series, expected * 0.1, expected * 0.9);
+            System.out.printf("sustained throughput: %,.0f events/s (10%%–90%% of %,d)%n", sustained, expected);
+            result.put("events_per_s", Math.round(sustained));
+            result.put("backlog_events", expected);
+
+            System.out.printf("freshness: %d events/s for %d s …%n", freshRate, freshSeconds);
+            SimulatedData fresh = SimulatedData.generate(SimulationOptions.of(2, today.minusDays(1), 1, Math.max(50, visitors / 4)));
+            Map<String, Long> sentAt = paced(bootstrap, raw, fresh, freshRate, freshSeconds);
+            long[] latencies = latencies(c, sentAt);
+            result.put("freshness_events", latencies.length);
+            result.put("freshness_p50_ms", percentile(latencies, 0.50));
+            result.put("freshness_p99_ms", percentile(latencies, 0.99));
+            result.put("freshness_rate_events_per_s", freshRate);
+            System.out.printf("freshness p50 %d ms, p99 %d ms over %,d events%n",
+                    percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.length);
+        } finally {
+            flink.cancel(job);
+        }
+
+        long copyRate = copyCeiling(store);
+        result.put("copy_ceiling_rows_per_s", copyRate);
+        result.put("events_per_s_over_copy_ceiling", Math.round(100.0 * result.get("events_per_s").asLong() / copyRate) / 100.0);
+        result.put("parallelism", parallelism);
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        System.out.printf("COPY ceiling: %,d rows/s%n", copyRate);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.write(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+        System.out.println(result.toPrettyString());
+        System.out.println("written to " + out);
+    }
+
+    private static int uniqueValid(SimulatedData data) {
+        EventValidator validator = new EventValidator();
+        Set<String> ids = new HashSet<>();
+        for (SimulatedData.Record r : data.records()) {
+            Validation v = validator.validate(r.value(), System.currentTimeMillis());
+            if (v.isValid()) ids.add(v.event().eventId);
+        }
+        return ids.size();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, SimulatedData.Record r) {
+        return new ProducerRecord<>(topic, r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value());
+    }
+
+    /** Sends valid events at {@code rate}/s for {@code seconds}; returns each event id's send time (epoch ms). */
+    private static Map<String, Long> paced(String bootstrap, String topic, SimulatedData data, int rate, int seconds)
+            throws Exception {
+        EventValidator validator = new EventValidator();
+        Map<String, Long> sentAt = new HashMap<>();
+        long total = (long) rate * seconds;
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            int i = 0;
+            for (SimulatedData.Record r : data.records()) {
+                if (sentAt.size() >= total) break;
+                Validation v = validator.validate(r.value(), System.currentTimeMillis());
+                if (!v.isValid() || sentAt.containsKey(v.event().eventId)) continue;
+                long due = start + (long) (i++ * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                sentAt.put(v.event().eventId, System.currentTimeMillis());
+                producer.send(record(topic, r));
+            }
+            producer.flush();
+        }
+        return sentAt;
+    }
+
+    private static long[] latencies(Connection c, Map<String, Long> sentAt) throws Exception {
+        Map<String, Long> seen = new HashMap<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        String[] ids = sentAt.keySet().toArray(String[]::new);
+        while (seen.size() < ids.length && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT event_id, (extract(epoch FROM ingested_at) * 1000)::bigint FROM events WHERE event_id = ANY(?)")) {
+                Array array = c.createArrayOf("text", ids);
+                s.setArray(1, array);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) seen.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        if (seen.size() < ids.length) throw new IllegalStateException((ids.length - seen.size()) + " fresh events never arrived");
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) out[i] = Math.max(0, seen.get(ids[i]) - sentAt.get(ids[i]));
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** Events per second between the moments the count passed {@code from} and {@code to}. */
+    private static double rate(List<long[]> series, double from, double to) {
+        long[] a = series.stream().filter(s -> s[1] >= from).findFirst().orElseThrow();
+        long[] b = series.stream().filter(s -> s[1] >= to).findFirst().orElseThrow();
+        return (b[1] - a[1]) / ((b[0] - a[0]) / 1e9);
+    }
+
+    /** COPY the stored rows into an empty hypertable of the same structure; rows per second. */
+    private static long copyCeiling(StoreConnection store) throws Exception {
+        try (Connection c = store.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE events_copy_ceiling (LIKE events INCLUDING ALL)");
+            s.execute("SELECT create_hypertable('events_copy_ceiling', by_range('occurred_at', INTERVAL '1 day'))");
+            ByteArrayOutputStream rows = new ByteArrayOutputStream();
+            long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY events TO STDOUT", rows);
+            long t0 = System.nanoTime();
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events_copy_ceiling FROM STDIN",
+                    new ByteArrayInputStream(rows.toByteArray()));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            s.execute("DROP TABLE events_copy_ceiling");
+            return Math.round(n / seconds);
+        }
+    }
+}
