@@ -282,6 +282,10 @@ create_topics() {
   touch "$KAFKA_DIR/topics.stamp"
 }
 
+# Transactions version 1: Kafka 4.x defaults to version 2 (KIP-890, the epoch moves with every
+# commit), and Flink's exactly-once KafkaSink, recommitting a restored transaction with the epoch it
+# checkpointed, is then fenced after a failure (seen in CaptureJobIT). Run your own brokers the same way:
+# `kafka-features.sh --bootstrap-server … downgrade --feature transaction.version=1`.
 format_storage() {
   [[ -f $DATA/meta.properties ]] && return 0
   local id log=$LOGS/format.log
@@ -289,7 +293,8 @@ format_storage() {
   id=$(java "${TOOL_JVM[@]}" -Dlog4j2.configurationFile="$CONF/tools-log4j2.properties" -cp "$LIB/*" \
     kafka.tools.StorageTool random-uuid 2>>"$log") || die "kafka: could not make a cluster id; see $log"
   java "${TOOL_JVM[@]}" -Dlog4j2.configurationFile="$CONF/tools-log4j2.properties" -cp "$LIB/*" \
-    kafka.tools.StorageTool format --standalone -t "$id" -c "$CONF/server.properties" >>"$log" 2>&1 \
+    kafka.tools.StorageTool format --standalone -t "$id" -c "$CONF/server.properties" \
+    --feature transaction.version=1 >>"$log" 2>&1 \
     || die "kafka: formatting the storage failed; see $log"
 }
 
