@@ -6,7 +6,6 @@ import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.RejectReason;
-import dev.whyflow.contract.Timestamps;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -204,9 +203,5 @@ final class BadRecords {
             return i;
         }
         throw new IllegalStateException("no source field");
-    }
-
-    static String describeTimestamp(long t) {
-        return Timestamps.format(t);
     }
 }

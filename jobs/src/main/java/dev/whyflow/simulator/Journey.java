@@ -136,7 +136,6 @@ final class Journey {
     /** A product just taken out of the cart that the visitor goes back to. */
     private Product reconsider;
     private Product reconsidering;
-    private Page previousPage;
     private String previousPath;
 
     Journey(ShopSimulation shop, SplittableRandom r, Visit visit, int sessionIndex, long start, String channel) {
@@ -810,7 +809,6 @@ final class Journey {
         pv.payload.pageType = page.type;
         pv.payload.category = category;
         if (page.checkout()) shop.truth.checkoutPageLoaded(this, page, loadMs);
-        previousPage = page;
         previousPath = path;
         PageView view = new PageView(pv, ctx);
 
@@ -922,20 +920,12 @@ final class Journey {
         return release;
     }
 
-    String channel() {
-        return channel;
-    }
-
     long now() {
         return t;
     }
 
     Incident.DiscountExpired discountIncident() {
         return discountIncident;
-    }
-
-    String discountCode() {
-        return discountCode;
     }
 
     static String refundReason(SplittableRandom r) {
@@ -946,7 +936,4 @@ final class Journey {
         return Rand.pick(r, WAREHOUSES);
     }
 
-    Page previousPage() {
-        return previousPage;
-    }
 }

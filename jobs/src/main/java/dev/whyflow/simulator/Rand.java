@@ -64,11 +64,6 @@ final class Rand {
         return r.nextDouble() < p;
     }
 
-    /** Uniform long in [from, to). */
-    static long between(SplittableRandom r, long from, long to) {
-        return to <= from ? from : from + r.nextLong(to - from);
-    }
-
     /** Index drawn from cumulative weights (last element = total). */
     static int pick(SplittableRandom r, double[] cumulative) {
         double x = r.nextDouble() * cumulative[cumulative.length - 1];

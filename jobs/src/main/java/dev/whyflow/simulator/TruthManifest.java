@@ -50,7 +50,7 @@ public final class TruthManifest {
     private final TreeMap<String, Long> revenue = new TreeMap<>();
     private final TreeMap<String, Long> refunded = new TreeMap<>();
     private final TreeMap<String, Long> badByKind = new TreeMap<>();
-    private final List<long[]> badOrdinals = new ArrayList<>();
+    private final List<Long> badOrdinals = new ArrayList<>();
     private final List<BadRecords.Kind> badKinds = new ArrayList<>();
     private final List<Object[]> duplicates = new ArrayList<>();
 
@@ -90,7 +90,7 @@ public final class TruthManifest {
 
     void badRecord(long ordinal, BadRecords.Kind kind) {
         records++;
-        badOrdinals.add(new long[] {ordinal});
+        badOrdinals.add(ordinal);
         badKinds.add(kind);
         badByKind.merge(kind.wireName, 1L, Long::sum);
     }
@@ -255,7 +255,7 @@ public final class TruthManifest {
         ArrayNode bad = root.putArray("bad_records");
         for (int k = 0; k < badKinds.size(); k++) {
             ObjectNode b = bad.addObject();
-            b.put("ordinal", badOrdinals.get(k)[0]);
+            b.put("ordinal", badOrdinals.get(k));
             b.put("kind", badKinds.get(k).wireName);
             b.put("reason", badKinds.get(k).reason.wireName());
         }
