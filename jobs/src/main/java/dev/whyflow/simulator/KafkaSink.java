@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends records to Kafka: the value is the record's raw bytes (malformed ones included), the key
- * the session id, else the customer id, else the anonymous id (system events: their entity id).
+ * the session id, else the anonymous (device) id, else the customer id (system events without an actor:
+ * their entity id), see {@link dev.whyflow.contract.Event#partitionKey()}.
  * Idempotent producer (acks=all), lz4, 10 ms linger and 512 KiB batches for throughput;
  * {@code max.request.size} 8 MiB so the deliberately oversize records still leave (lz4 shrinks
  * their padding below the broker's limit). An optional rate (records/s) paces sends with a token

@@ -107,12 +107,15 @@ class EventJsonTest {
     }
 
     @Test
-    void partitionKeyPrefersSessionThenCustomerThenAnonymousId() {
+    void partitionKeyPrefersSessionThenDeviceThenCustomerId() {
         Event e = SampleEvents.of(EventType.PAGE_VIEWED);
         assertThat(e.partitionKey()).isEqualTo("s-77aa01");
         e.actor.sessionId = null;
-        assertThat(e.partitionKey()).isEqualTo("C00012345");
-        e.actor.customerId = null;
+        // an app's events keep one key when the customer logs in half-way
         assertThat(e.partitionKey()).isEqualTo("a-8d3b7e21");
+        e.actor.anonymousId = null;
+        assertThat(e.partitionKey()).isEqualTo("C00012345");
+        e.actor = null;
+        assertThat(e.partitionKey()).as("system events: their entity").isEqualTo(e.entity.id);
     }
 }
