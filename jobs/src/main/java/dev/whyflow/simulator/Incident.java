@@ -23,7 +23,7 @@ import java.util.Set;
  * discount-expired:channel=email,code=NOV15,start=2026-11-03T08:00,hours=12[,send=0.12]
  * </pre>
  */
-sealed interface Incident permits Incident.SlowCheckout, Incident.PaymentFailure, Incident.StockOut, Incident.DiscountExpired {
+public sealed interface Incident permits Incident.SlowCheckout, Incident.PaymentFailure, Incident.StockOut, Incident.DiscountExpired {
 
     String kind();
 
@@ -73,7 +73,7 @@ sealed interface Incident permits Incident.SlowCheckout, Incident.PaymentFailure
     Set<String> METHODS = Set.of("card", "paypal", "apple_pay", "google_pay", "klarna");
     Set<String> CHANNELS = Set.of("direct", "organic_search", "paid_search", "social", "email", "affiliate");
 
-    /** Parses one {@code --incident} spec. */
+    /** Parses one {@code --incident} spec; {@link UsageException} says what is wrong with a bad one. */
     static Incident parse(String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0) throw new UsageException("incident '" + spec + "': expected kind:key=value,...");

@@ -1,7 +1,7 @@
 package dev.whyflow.simulator;
 
 /** What a release ships to: the web shop or one of the native apps. */
-enum Platform {
+public enum Platform {
     WEB("web", "storefront-web"),
     IOS("ios", "storefront-ios"),
     ANDROID("android", "storefront-android");
@@ -9,6 +9,14 @@ enum Platform {
     final String wireName;
     /** The event {@code source} of sessions on this platform. */
     final String source;
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public String source() {
+        return source;
+    }
 
     Platform(String wireName, String source) {
         this.wireName = wireName;
