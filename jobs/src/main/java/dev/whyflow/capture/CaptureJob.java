@@ -14,7 +14,6 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -129,11 +128,7 @@ public final class CaptureJob {
         DataStream<EnrichedEvent> enriched = journeys.union(operational);
         DataStream<SessionSummary> sessions = journeys.getSideOutput(JourneyEnricher.SESSIONS);
 
-        DataStream<MetricRow> metrics = enriched
-                .keyBy(MetricRow::dimensionKey)
-                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                .allowedLateness(o.allowedLateness())
-                .aggregate(new MinuteRollup.Aggregate(), new MinuteRollup.ToRow())
+        DataStream<MetricRow> metrics = MinuteRollup.of(enriched, o.allowedLateness())
                 .name("rollup 1m").uid("rollup-1m");
 
         enriched.sinkTo(sinks.eventsTable()).name("events table").uid("events-table");

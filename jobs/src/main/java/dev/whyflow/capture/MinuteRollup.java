@@ -1,10 +1,14 @@
 package dev.whyflow.capture;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import java.time.Duration;
 import java.util.HashSet;
 
 /**
@@ -15,6 +19,15 @@ import java.util.HashSet;
 public final class MinuteRollup {
 
     private MinuteRollup() {}
+
+    /** The rollup over an enriched stream: one row per minute and dimension combination. */
+    public static SingleOutputStreamOperator<MetricRow> of(DataStream<EnrichedEvent> enriched, Duration allowedLateness) {
+        return enriched
+                .keyBy(MetricRow::dimensionKey)
+                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                .allowedLateness(allowedLateness)
+                .aggregate(new Aggregate(), new ToRow());
+    }
 
     /** The running totals of one window. A Flink POJO (the session set falls back to Kryo). */
     public static class Totals {
