@@ -1,6 +1,8 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.FunnelStep;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -27,7 +29,8 @@ import java.util.List;
  * wait (one map entry per distinct timestamp) until the watermark passes them and are taken in
  * event-time order, so out-of-order arrival never produces a step backwards or a different
  * sequence. The session's end (from {@link SessionTracker}) clears the state; a processing-time
- * TTL ({@code ttl}) is the safety net should the watermark stop.
+ * TTL ({@code ttl}) on the furthest step is the safety net should the watermark stop (the waiting
+ * events leave with their timers).
  */
 public final class FunnelProgression extends KeyedProcessFunction<String, JourneyEvent, Alert> {
 
@@ -35,6 +38,8 @@ public final class FunnelProgression extends KeyedProcessFunction<String, Journe
 
     private final Duration ttl;
     private transient ValueState<Integer> furthestRank;
+    /** The furthest step any event seen so far reaches, and the earliest event time it does. */
+    private transient ValueState<Reach> reach;
     /** Events waiting for the watermark: per timestamp, the one with the highest funnel rank. */
     private transient MapState<Long, JourneyEvent> waiting;
 
@@ -46,13 +51,17 @@ public final class FunnelProgression extends KeyedProcessFunction<String, Journe
     public void open(OpenContext openContext) {
         StateTtlConfig ttlConfig = StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .cleanupFullSnapshot().cleanupIncrementally(10, false).build();
+                // a safety net only: no per-access background cleanup on the hot path
+                .disableCleanupInBackground().cleanupFullSnapshot().build();
         ValueStateDescriptor<Integer> f = new ValueStateDescriptor<>("furthest-rank", Integer.class);
         f.enableTimeToLive(ttlConfig);
         furthestRank = getRuntimeContext().getState(f);
-        MapStateDescriptor<Long, JourneyEvent> w = new MapStateDescriptor<>("waiting", Long.class, JourneyEvent.class);
-        w.enableTimeToLive(ttlConfig);
-        waiting = getRuntimeContext().getMapState(w);
+        ValueStateDescriptor<Reach> r = new ValueStateDescriptor<>("reach", Reach.class);
+        r.enableTimeToLive(ttlConfig);
+        reach = getRuntimeContext().getState(r);
+        // No TTL here: every entry has an event-time timer that removes it, and TTL on a heap map
+        // state copies the whole map on each incremental-cleanup visit (a quarter of the job's CPU).
+        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Long.class, JourneyEvent.class));
     }
 
     /** The funnel rank an event puts its session at: its step's, and at least the session step's. */
@@ -63,8 +72,12 @@ public final class FunnelProgression extends KeyedProcessFunction<String, Journe
     @Override
     public void processElement(JourneyEvent e, Context ctx, Collector<Alert> out) throws Exception {
         if (!e.sessionEnd) {
-            Integer furthest = furthestRank.value();
-            if (furthest != null && rank(e) <= furthest) return; // cannot advance the session
+            Reach r = reach.value();
+            int rank = rank(e);
+            // an event after one that reached as far (seen or taken) cannot advance the session; at the
+            // same instant only a lower step is certain to lose (ties are settled in onTimer)
+            if (r != null && (rank < r.rank ? e.occurredAt >= r.at : rank == r.rank && e.occurredAt > r.at)) return;
+            if (r == null || rank > r.rank || (rank == r.rank && e.occurredAt < r.at)) reach.update(new Reach(rank, e.occurredAt));
         }
         JourneyEvent current = waiting.get(e.occurredAt);
         if (current == null) {
@@ -88,6 +101,7 @@ public final class FunnelProgression extends KeyedProcessFunction<String, Journe
         if (e == null) return;
         if (e.sessionEnd) {
             furthestRank.clear();
+            reach.clear();
             waiting.clear();
             return;
         }
@@ -102,5 +116,28 @@ public final class FunnelProgression extends KeyedProcessFunction<String, Journe
         a.details.funnelRank = reached;
         if (previous > 0) a.details.previousStep = FunnelStep.values()[previous - 1].wireName();
         out.collect(a);
+    }
+
+    /** How far a session's events reach: a funnel rank and the earliest event time at which it is reached. */
+    public static class Reach {
+        public int rank;
+        public long at;
+
+        public Reach() {}
+
+        Reach(int rank, long at) {
+            this.rank = rank;
+            this.at = at;
+        }
+    }
+
+    /** What the funnel follows: every journey event but engagement heartbeats (a page view precedes each), and session ends. */
+    public static final class Steps implements FilterFunction<JourneyEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(JourneyEvent e) {
+            return e.sessionEnd || e.eventType != EventType.PAGE_ENGAGED;
+        }
     }
 }

@@ -1,22 +1,19 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.contract.Event;
-import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.EventType;
-import dev.whyflow.contract.Payload;
 import org.apache.flink.api.java.functions.KeySelector;
 
 /**
  * One step of a visitor's journey as the patterns see it: an enriched event cut down to the fields
- * the patterns and their alerts use, or the end of a session ({@link #sessionEnd}), which
+ * the patterns and their alerts use ({@link JourneyEventJson} reads them from the enriched topic),
+ * or the end of a session ({@link #sessionEnd}), which
  * {@link SessionTracker} adds to the stream so that "and then the session ended" can be matched
  * like an event. The cut happens once, at the source, so every operator after it copies, buffers
  * and checkpoints a small record instead of a full event. A Flink POJO.
  *
  * <p>Journey events are what visitors did: everything the storefronts sent, and the payment
  * service's failures (its answer to a visitor's payment). Operations and ERP events never reach
- * the patterns (see {@link #of}).
+ * the patterns ({@link JourneyEventJson#read} leaves them out).
  */
 public class JourneyEvent {
 
@@ -63,61 +60,13 @@ public class JourneyEvent {
 
     public JourneyEvent() {}
 
-    /**
-     * The journey event of an enriched event, or null when it is none: an operations or ERP event,
-     * a refund, or an event without a session.
-     */
-    public static JourneyEvent of(EnrichedEvent enriched) {
-        Event e = enriched.event;
-        if (e == null || e.eventType == null || enriched.sessionId == null) return null;
-        boolean visitor = e.source != null && e.source.startsWith("storefront-");
-        if (!visitor && e.eventType != EventType.PAYMENT_FAILED) return null;
-        JourneyEvent j = new JourneyEvent();
-        j.eventId = e.eventId;
-        j.eventType = e.eventType;
-        j.occurredAt = e.occurredAt;
-        j.sessionId = enriched.sessionId;
-        if (e.actor != null) {
-            j.customerId = e.actor.customerId;
-            j.anonymousId = e.actor.anonymousId;
-        }
-        j.customerSegment = enriched.customerSegment;
-        j.channel = enriched.firstTouchChannel;
-        j.device = enriched.device;
-        j.os = enriched.os;
-        j.browser = enriched.browser;
-        EventContext c = e.context;
-        if (c != null) {
-            j.appVersion = c.appVersion;
-            j.country = c.country;
-            j.page = c.page;
-            j.pageLoadMs = c.pageLoadMs;
-            if (j.customerSegment == null) j.customerSegment = c.customerSegment;
-            if (j.channel == null) j.channel = c.channel;
-        }
-        Payload p = e.payload;
-        if (p != null) {
-            j.pageType = p.pageType;
-            j.cartItems = p.cartItems;
-            j.cartValueMinor = p.cartValueMinor;
-            j.amountMinor = p.amountMinor;
-            j.currency = p.currency;
-            j.step = p.step;
-            j.dwellMs = p.dwellMs;
-            j.failureCode = p.failureCode;
-            j.orderId = p.orderId;
-        }
-        j.productId = enriched.productId;
-        j.paymentMethod = enriched.paymentMethod;
-        return j;
-    }
-
-    /** The end of the session {@code last} belongs to, at {@code endedAt}, with its context. */
-    static JourneyEvent sessionEnd(JourneyEvent last, long endedAt) {
+    /** The end of a session at {@code endedAt}, with the context of its latest event {@code last} (if any). */
+    static JourneyEvent sessionEnd(JourneyEvent last, String sessionId, long endedAt) {
         JourneyEvent j = new JourneyEvent();
         j.sessionEnd = true;
         j.occurredAt = endedAt;
-        j.sessionId = last.sessionId;
+        j.sessionId = sessionId;
+        if (last == null) return j;
         j.customerId = last.customerId;
         j.anonymousId = last.anonymousId;
         j.customerSegment = last.customerSegment;

@@ -1,6 +1,5 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.capture.EnrichedEventJson;
 import dev.whyflow.contract.EventFormatException;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -12,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code whyflow.events.enriched} records into {@link JourneyEvent}s at the source, so only
- * the fields the patterns use travel further. Records that are not journey events (operations,
+ * Reads {@code whyflow.events.enriched} records into {@link JourneyEvent}s at the source
+ * ({@link JourneyEventJson}), so only the fields the patterns use travel further. Records that are not journey events (operations,
  * ERP) are skipped; records that are not enriched events at all (CaptureJob writes none) are
  * skipped, logged and counted in {@code unreadableRecords} rather than failing the job.
  */
@@ -33,8 +32,8 @@ public final class JourneyEventDeserializer implements KafkaRecordDeserializatio
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<JourneyEvent> out) {
         JourneyEvent e;
         try {
-            e = JourneyEvent.of(EnrichedEventJson.fromBytes(record.value()));
-        } catch (EventFormatException | IllegalArgumentException ex) {
+            e = JourneyEventJson.read(record.value());
+        } catch (EventFormatException ex) {
             if (unreadable != null) unreadable.inc();
             LOG.warn("skipping unreadable record {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
                     ex.getMessage());

@@ -38,14 +38,15 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
         this.ttl = ttl;
     }
 
-    /** An open session: its last activity, the timer that ends it, and what it knows so far. */
+    /** An open session: its last activity, its pending timer, and what it knows so far. */
     public static class OpenSession {
+        public String sessionId;
         public long lastEventAt;
-        public long endsAt;
+        public long timerAt;
         public boolean converted;
         public Long cartValueMinor;
         public String currency;
-        /** The session's latest event, whose context its end carries. */
+        /** The session's latest event with context (not a heartbeat), whose context its end carries; may be null. */
         public JourneyEvent last;
 
         public OpenSession() {}
@@ -56,7 +57,8 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
         ValueStateDescriptor<OpenSession> d = new ValueStateDescriptor<>("open-session", OpenSession.class);
         d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .cleanupFullSnapshot().cleanupIncrementally(10, false).build());
+                // a safety net only: no per-access background cleanup on the hot path
+                .disableCleanupInBackground().cleanupFullSnapshot().build());
         session = getRuntimeContext().getState(d);
         lateEventsDropped = getRuntimeContext().getMetricGroup().counter("lateEventsDropped");
         sessionsEnded = getRuntimeContext().getMetricGroup().counter("sessionsEnded");
@@ -69,11 +71,13 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
             return;
         }
         OpenSession s = session.value();
-        if (s == null) s = new OpenSession();
-        if (s.last == null || e.occurredAt >= s.lastEventAt) {
-            s.lastEventAt = e.occurredAt;
-            s.last = e;
+        if (s == null) {
+            s = new OpenSession();
+            s.sessionId = e.sessionId;
         }
+        s.lastEventAt = Math.max(s.lastEventAt, e.occurredAt);
+        // the latest event with context (heartbeats carry none) gives the session's end its context
+        if (e.eventType != EventType.PAGE_ENGAGED && (s.last == null || e.occurredAt >= s.last.occurredAt)) s.last = e;
         if (e.eventType == EventType.ORDER_COMPLETED) s.converted = true;
         Long cartValue = switch (e.eventType) {
             case CART_ITEM_ADDED, CART_ITEM_REMOVED -> e.cartValueMinor;
@@ -88,21 +92,31 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
         e.sessionCurrency = s.currency;
         e.sessionConverted = s.converted;
 
-        long endsAt = s.lastEventAt + gapMillis;
-        if (endsAt != s.endsAt) {
-            if (s.endsAt != 0) ctx.timerService().deleteEventTimeTimer(s.endsAt);
-            ctx.timerService().registerEventTimeTimer(endsAt);
-            s.endsAt = endsAt;
+        if (s.timerAt == 0) {
+            s.timerAt = s.lastEventAt + gapMillis;
+            ctx.timerService().registerEventTimeTimer(s.timerAt);
         }
         session.update(s);
         out.collect(e);
     }
 
+    /**
+     * One timer per session at a time, moved lazily: when it fires before the session's due end
+     * (later events moved the end), it is set again for the new end. Cheaper than moving it with
+     * every event, which would delete and insert a timer per event.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
         OpenSession s = session.value();
-        if (s == null || timestamp != s.endsAt) return;
-        JourneyEvent end = JourneyEvent.sessionEnd(s.last, timestamp);
+        if (s == null || timestamp != s.timerAt) return;
+        long endsAt = s.lastEventAt + gapMillis;
+        if (timestamp < endsAt) {
+            s.timerAt = endsAt;
+            ctx.timerService().registerEventTimeTimer(endsAt);
+            session.update(s);
+            return;
+        }
+        JourneyEvent end = JourneyEvent.sessionEnd(s.last, s.sessionId, timestamp);
         end.sessionCartValueMinor = s.cartValueMinor;
         end.sessionCurrency = s.currency;
         end.sessionConverted = s.converted;

@@ -1,6 +1,7 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.capture.EnrichedEventJson;
 import dev.whyflow.contract.Actor;
 import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
@@ -34,6 +35,8 @@ final class ShopJourney {
     private String source = "storefront-android";
     private final List<EnrichedEvent> events = new ArrayList<>();
     private int seq;
+    private long base = T0;
+    private double millisPerMinute = MINUTE;
 
     private ShopJourney(String sessionId, String customerId) {
         this.sessionId = sessionId;
@@ -64,13 +67,24 @@ final class ShopJourney {
         return this;
     }
 
+    /**
+     * Moves the journey in time: its minute 0 is {@code base}, and a minute lasts {@code millisPerMinute}
+     * (the benchmark plays journeys fast, in wall-clock time).
+     */
+    ShopJourney clock(long base, double millisPerMinute) {
+        this.base = base;
+        this.millisPerMinute = millisPerMinute;
+        return this;
+    }
+
     static long at(double minutes) {
         return T0 + Math.round(minutes * MINUTE);
     }
 
     private Event event(EventType type, double minutes) {
         String id = UUID.nameUUIDFromBytes((sessionId + "/" + (++seq)).getBytes(StandardCharsets.UTF_8)).toString();
-        Event e = Event.of(type, id, at(minutes), type == EventType.PAYMENT_FAILED ? "payments" : source);
+        long time = base + Math.round(minutes * millisPerMinute);
+        Event e = Event.of(type, id, time, type == EventType.PAYMENT_FAILED ? "payments" : source);
         e.actor = new Actor(customerId, "a-" + sessionId, "storefront-web".equals(source) ? sessionId : null);
         e.entity = new Entity(type.entityType(), type.entityType() + "-" + sessionId);
         EventContext c = new EventContext();
@@ -203,9 +217,9 @@ final class ShopJourney {
         return List.copyOf(events);
     }
 
-    /** The same events as the patterns see them. */
+    /** The same events as the patterns see them: written as CaptureJob writes them, read as PatternJob reads them. */
     List<JourneyEvent> journey() {
-        return events.stream().map(JourneyEvent::of).toList();
+        return events.stream().map(e -> JourneyEventJson.read(EnrichedEventJson.toBytes(e))).toList();
     }
 
     /** The i-th event's id (0-based, in the order added). */
@@ -215,8 +229,8 @@ final class ShopJourney {
 
     /** The session's end at {@code minutes}, as SessionTracker emits it. */
     JourneyEvent end(double minutes) {
-        JourneyEvent last = JourneyEvent.of(events.get(events.size() - 1));
-        JourneyEvent end = JourneyEvent.sessionEnd(last, at(minutes));
+        JourneyEvent last = journey().get(events.size() - 1);
+        JourneyEvent end = JourneyEvent.sessionEnd(last, sessionId, at(minutes));
         boolean ordered = events.stream().anyMatch(x -> x.event.eventType == EventType.ORDER_COMPLETED);
         end.sessionConverted = ordered;
         return end;

@@ -23,13 +23,16 @@ final class ShopScenario {
     private ShopScenario() {}
 
     static List<EnrichedEvent> generate(long seed, int sessions, long spacingMillis, long disorderMillis) {
-        SplittableRandom random = new SplittableRandom(seed);
+        return generate(seed, 0, sessions, spacingMillis, disorderMillis);
+    }
+
+    /** Sessions {@code first} to {@code first + sessions - 1} of the seed's stream (the benchmark generates it in slices). */
+    static List<EnrichedEvent> generate(long seed, int first, int sessions, long spacingMillis, long disorderMillis) {
+        SplittableRandom random = new SplittableRandom(first == 0 ? seed : seed * 1_000_003L + first);
         List<EnrichedEvent> events = new ArrayList<>(sessions * 12);
-        for (int i = 0; i < sessions; i++) {
+        for (int i = first; i < first + sessions; i++) {
             double t = i * spacingMillis / 60_000.0;
-            ShopJourney s = ShopJourney.session("s" + seed + "-" + i)
-                    .platform(PLATFORMS[random.nextInt(PLATFORMS.length)], random.nextBoolean() ? "5.4.0" : "5.3.2")
-                    .segment(SEGMENTS[random.nextInt(SEGMENTS.length)]);
+            ShopJourney s = journey(seed, i, random);
             session(s, t, random);
             events.addAll(s.enriched());
         }
@@ -45,7 +48,14 @@ final class ShopScenario {
         return delivered;
     }
 
-    private static void session(ShopJourney s, double t, SplittableRandom r) {
+    static ShopJourney journey(long seed, int i, SplittableRandom random) {
+        return ShopJourney.session("s" + seed + "-" + i)
+                .platform(PLATFORMS[random.nextInt(PLATFORMS.length)], random.nextBoolean() ? "5.4.0" : "5.3.2")
+                .segment(SEGMENTS[random.nextInt(SEGMENTS.length)]);
+    }
+
+    /** One session of a random kind starting at minute {@code t} of the journey's clock. */
+    static void session(ShopJourney s, double t, SplittableRandom r) {
         int slow = r.nextInt(10) == 0 ? 6_500 : 900;
         long value = 2_000 + r.nextInt(40) * 1_000L;
         s.start(t).page(t + 0.2, "home", 700).view(t + 0.5, "p-" + r.nextInt(50), slow);
