@@ -58,6 +58,7 @@ public final class CaptureBench {
         String bootstrap = a.getOrDefault("bootstrap", "127.0.0.1:59092");
         FlinkRest flink = new FlinkRest(a.getOrDefault("rest", "http://127.0.0.1:58081"));
         Path jar = Path.of(a.getOrDefault("jar", "jobs/target/whyflow-jobs.jar"));
+        // the load: a simulated day (about 140 events per visitor, most of them engagement heartbeats)
         int visitors = Integer.parseInt(a.getOrDefault("visitors", "2000"));
         int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
         int freshRate = Integer.parseInt(a.getOrDefault("fresh-rate", "1000"));
@@ -116,7 +117,7 @@ public final class CaptureBench {
             result.put("backlog_events", expected);
 
             System.out.printf("freshness: %d events/s for %d s …%n", freshRate, freshSeconds);
-            SimulatedData fresh = SimulatedData.generate(SimulationOptions.of(2, today.minusDays(1), 1, Math.max(50, visitors / 4)));
+            SimulatedData fresh = SimulatedData.generate(SimulationOptions.of(2, today.minusDays(1), 1, Math.max(400, visitors / 2)));
             Map<String, Long> sentAt = paced(bootstrap, raw, fresh, freshRate, freshSeconds);
             long[] latencies = latencies(c, sentAt);
             result.put("freshness_events", latencies.length);
@@ -228,12 +229,13 @@ public final class CaptureBench {
             s.execute("CREATE TABLE events_copy_ceiling (LIKE events INCLUDING ALL)");
             s.execute("SELECT create_hypertable('events_copy_ceiling', by_range('occurred_at', INTERVAL '1 day'))");
             ByteArrayOutputStream rows = new ByteArrayOutputStream();
-            long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY events TO STDOUT", rows);
+            long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM events) TO STDOUT", rows);
             long t0 = System.nanoTime();
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events_copy_ceiling FROM STDIN",
                     new ByteArrayInputStream(rows.toByteArray()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             s.execute("DROP TABLE events_copy_ceiling");
+            if (n == 0) throw new IllegalStateException("no rows to COPY: the events table is empty");
             return Math.round(n / seconds);
         }
     }
