@@ -6,7 +6,6 @@ import dev.whyflow.store.CopyRow;
 import dev.whyflow.store.RowWriter;
 import dev.whyflow.store.UpsertTable;
 
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -45,17 +44,8 @@ public final class StoreRows {
                     .text(ev.payload == null ? null : ev.payload.orderId)
                     .text(e.causedBy).bool(e.causedByInferred).text(ev.correlationId).bool(e.late)
                     .number(e.semanticKey)
-                    .text(json(ev, "context")).text(json(ev, "payload"));
-        }
-
-        /** One object of the event's wire JSON (context or payload), for a jsonb column. */
-        private static String json(Event ev, String field) {
-            if (("context".equals(field) ? ev.context : ev.payload) == null) return null;
-            try {
-                return EventJson.mapper().readTree(EventJson.toBytes(ev)).get(field).toString();
-            } catch (IOException ex) {
-                throw new IllegalStateException("cannot serialise " + field + " of " + ev.eventId, ex);
-            }
+                    .text(ev.context == null ? null : EventJson.contextJson(ev.context))
+                    .text(ev.payload == null ? null : EventJson.payloadJson(ev.payload));
         }
     }
 

@@ -382,6 +382,30 @@ public final class EventJson {
         g.writeEndObject();
     }
 
+    /** The context object alone, as it appears in the event's JSON (for a jsonb column). */
+    public static String contextJson(EventContext c) {
+        return part(g -> writeContext(c, g));
+    }
+
+    /** The payload object alone, as it appears in the event's JSON (for a jsonb column). */
+    public static String payloadJson(Payload p) {
+        return part(g -> writePayload(p, g));
+    }
+
+    private interface PartWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String part(PartWriter writer) {
+        java.io.StringWriter out = new java.io.StringWriter(256);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     private static void writeContext(EventContext c, JsonGenerator g) throws IOException {
         g.writeStartObject();
         if (c.device != null) { g.writeFieldName(C_DEVICE); g.writeString(c.device); }

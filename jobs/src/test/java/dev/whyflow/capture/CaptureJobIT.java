@@ -58,6 +58,7 @@ class CaptureJobIT {
             run.capture(new long[0]);
             run.assertStoredExactlyOnce();
             run.assertEverySessionClosedOnce();
+            run.assertContextAndPayloadStoredAsSent();
         }
     }
 
@@ -204,6 +205,25 @@ class CaptureJobIT {
             assertThat(strings("SELECT count(*) FROM sessions WHERE outcome = 'converted'"))
                     .containsExactlyElementsOf(strings("SELECT count(DISTINCT session_id) FROM events WHERE event_type = 'order_completed'"));
             assertThat(strings("SELECT count(*) FROM sessions WHERE narrative = '' OR furthest_step IS NULL")).containsExactly("0");
+        }
+
+        /** The jsonb columns hold the producer's context and payload objects exactly. */
+        void assertContextAndPayloadStoredAsSent() throws Exception {
+            Map<String, com.fasterxml.jackson.databind.JsonNode> sent = new HashMap<>();
+            Set<Long> bad = data.badRecordReasons().keySet();
+            for (SimulatedData.Record r : data.records()) {
+                if (bad.contains(r.ordinal())) continue;
+                var tree = EventJson.mapper().readTree(r.value());
+                sent.put(tree.get("event_id").asText(), tree);
+            }
+            int[] checked = {0};
+            query("SELECT event_id, context::text, payload::text FROM events ORDER BY event_id LIMIT 2000", rs -> {
+                var tree = sent.get(rs.getString(1));
+                assertThat(EventJson.mapper().readTree(rs.getString(3))).isEqualTo(tree.get("payload"));
+                if (rs.getString(2) != null) assertThat(EventJson.mapper().readTree(rs.getString(2))).isEqualTo(tree.get("context"));
+                checked[0]++;
+            });
+            assertThat(checked[0]).isEqualTo(2000);
         }
 
         /** The raw input records whose bytes mention these event ids, with the manifest's verdict. */
