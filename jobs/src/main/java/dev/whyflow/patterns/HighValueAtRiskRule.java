@@ -3,7 +3,6 @@ package dev.whyflow.patterns;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -59,10 +58,5 @@ public final class HighValueAtRiskRule implements FlatMapFunction<Alert, Alert> 
         a.details.checkoutAlertId = abandoned.alertId;
         a.details.thresholdMinor = minCartValueMinor;
         out.collect(a);
-    }
-
-    /** The segments the rule watches, as configured. */
-    public List<String> segments() {
-        return segments.stream().sorted().toList();
     }
 }

@@ -1,0 +1,62 @@
+package dev.whyflow.patterns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whyflow.contract.EventJson;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.whyflow.patterns.ShopJourney.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The published format: what is written reads back the same, and the table's details are the topic's. */
+class AlertJsonTest {
+
+    private static List<Alert> someAlerts() throws Exception {
+        List<Alert> out = new ArrayList<>();
+        ShopJourney checkout = ShopJourney.session("s1").segment("vip").checkout(0, 30_000)
+                .page(1, "checkout_shipping", 6_500).step(4, "shipping", 200_000).fail(5, "paypal", "timeout", 30_000);
+        try (PatternHarness h = PatternHarness.of(new CheckoutAbandonmentPattern(Duration.ofMinutes(15), 20_000))) {
+            out.addAll(h.feed(checkout.journey()).watermark(at(60)).alerts());
+        }
+        try (PatternHarness h = PatternHarness.of(new CheckoutHesitationPattern(Duration.ofMinutes(3), Duration.ofMinutes(15)))) {
+            out.addAll(h.feed(checkout.journey()).watermark(at(60)).alerts());
+        }
+        ShopJourney guest = ShopJourney.guest("s2");
+        for (int i = 0; i < 3; i++) guest.fail(i, "card", "card_declined", 1_000);
+        try (PatternHarness h = PatternHarness.of(new PaymentFailureStreakPattern(3, Duration.ofMinutes(10)))) {
+            out.addAll(h.feed(guest.journey()).watermark(at(60)).alerts());
+        }
+        assertThat(out).extracting(a -> a.pattern).containsExactlyInAnyOrder(AlertPattern.CHECKOUT_ABANDONMENT,
+                AlertPattern.CHECKOUT_HESITATION, AlertPattern.PAYMENT_FAILURE_STREAK);
+        return out;
+    }
+
+    @Test
+    void whatIsWrittenReadsBackTheSame() throws Exception {
+        for (Alert a : someAlerts()) {
+            assertThat(AlertJson.fromBytes(AlertJson.toBytes(a))).isEqualTo(a);
+        }
+    }
+
+    @Test
+    void theTablesDetailsAreTheTopicsDetailsAndAbsentValuesAreLeftOut() throws Exception {
+        for (Alert a : someAlerts()) {
+            JsonNode record = EventJson.mapper().readTree(AlertJson.toBytes(a));
+            assertThat(EventJson.mapper().readTree(AlertJson.detailsJson(a))).isEqualTo(record.get("details"));
+            record.fields().forEachRemaining(f -> assertThat(f.getValue().isNull()).as(f.getKey()).isFalse());
+        }
+    }
+
+    @Test
+    void theIdDependsOnTheFamilyAndTheEvidenceOnly() {
+        String[] evidence = {"e1", "e2"};
+        assertThat(Alert.id(AlertPattern.CART_ABANDONMENT, evidence)).hasSize(32).matches("[0-9a-f]{32}")
+                .isEqualTo(Alert.id(AlertPattern.CART_ABANDONMENT, "e1", "e2"))
+                .isNotEqualTo(Alert.id(AlertPattern.CHECKOUT_ABANDONMENT, evidence))
+                .isNotEqualTo(Alert.id(AlertPattern.CART_ABANDONMENT, "e2", "e1"))
+                .isNotEqualTo(Alert.id(AlertPattern.CART_ABANDONMENT, "e1e2"));
+    }
+}
