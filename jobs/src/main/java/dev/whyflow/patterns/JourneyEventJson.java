@@ -66,6 +66,8 @@ public final class JourneyEventJson {
                     }
                 } else if ("enrichment".equals(name) && t == JsonToken.START_OBJECT) {
                     readEnrichment(p, j);
+                    // a heartbeat needs nothing after its session id (the enrichment's first field)
+                    if (j.eventType == EventType.PAGE_ENGAGED && j.sessionId != null && j.eventId != null) break;
                 } else {
                     p.skipChildren();
                 }
@@ -157,7 +159,10 @@ public final class JourneyEventJson {
             JsonToken v = p.nextToken();
             if (v == JsonToken.VALUE_NULL) continue;
             switch (field) {
-                case "session_id" -> j.sessionId = p.getText();
+                case "session_id" -> {
+                    j.sessionId = p.getText();
+                    if (j.eventType == EventType.PAGE_ENGAGED) return;
+                }
                 case "customer_segment" -> j.customerSegment = p.getText();
                 case "first_touch_channel" -> j.channel = p.getText();
                 case "device" -> j.device = p.getText();

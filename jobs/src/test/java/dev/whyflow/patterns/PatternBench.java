@@ -65,7 +65,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Options: {@code --out} (target/bench/patterns.json), {@code --bootstrap} (a broker; default
  * WHYFLOW_KAFKA_BOOTSTRAP or 127.0.0.1:59092; {@code in-process} starts one in this JVM),
- * {@code --visitors} (6000 on the simulated day, about 0.9 million events), {@code --parallelism} (2),
+ * {@code --visitors} (10000 on the simulated day, about 1.5 million events: long enough that start-up
+ * and JIT compilation weigh little), {@code --parallelism} (2),
  * {@code --latency-seconds} (40),
  * {@code --sessions-per-s} (120), {@code --checkpoint-interval} (PatternJob's default).
  * Topics are created per run ({@code bench-<run>.*}) and deleted afterwards.
@@ -79,7 +80,7 @@ public final class PatternBench {
         Path out = Path.of(a.get("out", "target/bench/patterns.json"));
         String bootstrap = a.get("bootstrap", System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
         if (bootstrap.equals("in-process")) bootstrap = KafkaTestBroker.bootstrapServers();
-        int visitors = a.getInt("visitors", 6_000);
+        int visitors = a.getInt("visitors", 10_000);
         int parallelism = a.getInt("parallelism", 2);
         int latencySeconds = a.getInt("latency-seconds", 40);
         int sessionsPerSecond = a.getInt("sessions-per-s", 120);
