@@ -20,8 +20,9 @@ import java.util.List;
  * product, cart, checkout, payment, order), one alert with the step reached and the one before.
  * A session's alerts are monotone, its last one is its furthest step, and each carries the
  * session's segment, channel and platform: counting sessions by furthest step gives exact funnels
- * and conversion rates by segment. Any journey event puts a session at least at the "session"
- * step; a step can be skipped (a cart add straight from a listing).
+ * and conversion rates by segment. Any event of a session (engagement heartbeats aside: a page
+ * view precedes each) puts it at least at the "session" step; a step can be skipped (a cart add
+ * straight from a listing).
  *
  * <p>Not CEP: this is a running maximum per session, not a sequence. A CEP pattern would need one
  * state per step pair and would keep partial matches of every prefix of the funnel for the

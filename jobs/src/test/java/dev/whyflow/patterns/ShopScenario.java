@@ -23,14 +23,9 @@ final class ShopScenario {
     private ShopScenario() {}
 
     static List<EnrichedEvent> generate(long seed, int sessions, long spacingMillis, long disorderMillis) {
-        return generate(seed, 0, sessions, spacingMillis, disorderMillis);
-    }
-
-    /** Sessions {@code first} to {@code first + sessions - 1} of the seed's stream (the benchmark generates it in slices). */
-    static List<EnrichedEvent> generate(long seed, int first, int sessions, long spacingMillis, long disorderMillis) {
-        SplittableRandom random = new SplittableRandom(first == 0 ? seed : seed * 1_000_003L + first);
+        SplittableRandom random = new SplittableRandom(seed);
         List<EnrichedEvent> events = new ArrayList<>(sessions * 12);
-        for (int i = first; i < first + sessions; i++) {
+        for (int i = 0; i < sessions; i++) {
             double t = i * spacingMillis / 60_000.0;
             ShopJourney s = journey(seed, i, random);
             session(s, t, random);
