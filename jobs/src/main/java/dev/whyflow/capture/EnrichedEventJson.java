@@ -11,8 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * The record on {@code whyflow.events.enriched} (schema
- * {@code whyflow/schemas/enriched/enriched_event.v1.json}): the producer's event unchanged under
+ * The record on {@code whyflow.events.enriched}: the producer's event unchanged under
  * {@code event}, and what CaptureJob added under {@code enrichment}.
  *
  * <pre>{"schema_version":1,"event":{…contract v1…},"enrichment":{"session_id":…,"session_inferred":…,

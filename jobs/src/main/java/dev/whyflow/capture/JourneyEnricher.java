@@ -218,11 +218,12 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         if (c != null && c.pageLoadMs != null) {
             int load = c.pageLoadMs;
             s.maxPageLoadMs = s.maxPageLoadMs == null ? load : Math.max(s.maxPageLoadMs, load);
-            if (c.page != null && c.page.startsWith("checkout")) {
+            if (SemanticText.isCheckoutPage(c.page)) {
                 s.checkoutPageLoadMs = s.checkoutPageLoadMs == null ? load : Math.max(s.checkoutPageLoadMs, load);
             }
             if (load >= SemanticText.SLOW_PAGE_MS) {
-                friction(s, ev, "slow " + c.page.replace('_', ' ') + " page (" + Buckets.pageLoad(load) + ")");
+                String page = c.page == null ? "" : SemanticText.pageName(c.page) + " ";
+                friction(s, ev, "slow " + page + "page (" + Buckets.pageLoad(load) + ")");
             }
         }
         if (c != null && c.page != null) s.lastPage = c.page;
@@ -261,7 +262,7 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
             case PAGE_ERROR -> {
                 s.errors++;
                 friction(s, ev, "error " + (p != null && p.errorCode != null ? p.errorCode : "")
-                        + (c != null && c.page != null ? " on " + c.page.replace('_', ' ') : ""));
+                        + (c != null && c.page != null ? " on " + SemanticText.pageName(c.page) : ""));
             }
             case ORDER_COMPLETED -> {
                 s.orderId = p == null ? null : p.orderId;

@@ -35,7 +35,7 @@ public final class SemanticText {
         if (e.customerSegment != null) b.append("; ").append(e.customerSegment).append(" customer");
         if (e.category != null) b.append("; category ").append(e.category);
         if (c != null && c.page != null) {
-            b.append("; page ").append(c.page.replace('_', ' '));
+            b.append("; page ").append(pageName(c.page));
             if (c.pageLoadMs != null) {
                 b.append(" loaded in ").append(Buckets.pageLoad(c.pageLoadMs));
                 if (c.pageLoadMs >= SLOW_PAGE_MS) b.append(" (slow)");
@@ -55,6 +55,24 @@ public final class SemanticText {
             if (p.stockStatus != null) b.append("; stock ").append(p.stockStatus.replace('_', ' '));
         }
         return b.toString();
+    }
+
+    /**
+     * A page as a kind of page, without ids: "/p/p-00042" → "product", "/c/bags" → "category",
+     * "/checkout/payment" → "checkout payment", "/" → "home".
+     */
+    public static String pageName(String page) {
+        if (page == null) return null;
+        if (page.equals("/") || page.isEmpty()) return "home";
+        if (page.startsWith("/p/")) return "product";
+        if (page.startsWith("/c/")) return "category";
+        String p = page.startsWith("/") ? page.substring(1) : page;
+        return p.replace('/', ' ').replace('_', ' ').trim();
+    }
+
+    /** Whether a page is one of the checkout's. */
+    public static boolean isCheckoutPage(String page) {
+        return page != null && (page.startsWith("/checkout") || page.startsWith("checkout"));
     }
 
     /** Sets the event's semantic text and key; returns the event. */

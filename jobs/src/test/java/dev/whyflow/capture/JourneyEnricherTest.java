@@ -126,8 +126,8 @@ class JourneyEnricherTest {
     void anAbandonedCheckoutNamesTheSlowPageBeforeItAsTheCause() throws Exception {
         Journeys j = Journeys.app("app-9");
         Event add = j.product(0, CART_ITEM_ADDED, "p1");
-        Event checkout = j.page(1, CHECKOUT_STARTED, "checkout_shipping", 800);
-        Event slow = j.page(2, PAGE_VIEWED, "checkout_payment", 6_500);
+        Event checkout = j.page(1, CHECKOUT_STARTED, "/checkout/shipping", 800);
+        Event slow = j.page(2, PAGE_VIEWED, "/checkout/payment", 6_500);
         try (var h = harness()) {
             feed(h, add, checkout, slow);
             h.processWatermark(slow.occurredAt + GAP.toMillis());
