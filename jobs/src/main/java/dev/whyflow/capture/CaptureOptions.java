@@ -2,6 +2,7 @@ package dev.whyflow.capture;
 
 import dev.whyflow.sql.StoreConnection;
 import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -95,18 +96,13 @@ public record CaptureOptions(
                 duration(p, CHECKPOINT_INTERVAL, "10s"));
     }
 
-    /** Durations as {@code 250ms}, {@code 30s}, {@code 5min}, {@code 24h} or {@code 7d}. */
+    /** Durations in Flink's notation ({@code 250ms}, {@code 30s}, {@code 5min}, {@code 24h}, {@code 7d}). */
     static Duration duration(ParameterTool p, String key, String fallback) {
-        String v = p.get(key, fallback).trim().toLowerCase();
+        String v = p.get(key, fallback);
         try {
-            if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            if (v.endsWith("min")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 3)));
-            if (v.endsWith("s")) return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            if (v.endsWith("h")) return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-            if (v.endsWith("d")) return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
-        } catch (NumberFormatException e) {
-            // fall through to the error below
+            return TimeUtils.parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + key + " " + v + ": expected a duration like 250ms, 30s, 5min, 24h or 7d", e);
         }
-        throw new IllegalArgumentException("--" + key + " " + v + ": expected a duration like 250ms, 30s, 5min, 24h or 7d");
     }
 }
