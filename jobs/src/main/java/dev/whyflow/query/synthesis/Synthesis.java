@@ -1,0 +1,29 @@
+package dev.whyflow.query.synthesis;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The prose of an answer and how it was written.
+ *
+ * @param text       the answer text given to the user
+ * @param mode       {@code template} or {@code llm}
+ * @param provider   the model that wrote it ({@code anthropic:claude-…}, {@code openai:…}), or null
+ * @param violations numbers the model wrote that no evidence holds (then {@code mode} is template)
+ * @param fallback   why a configured model's text was not used (timeout, HTTP 500, ungrounded), or null
+ */
+public record Synthesis(String text, String mode, String provider, List<String> violations, String fallback) {
+
+  public static final String TEMPLATE = "template";
+  public static final String LLM = "llm";
+
+  public Synthesis {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(mode, "mode");
+    violations = List.copyOf(violations);
+  }
+
+  public static Synthesis template(String text) {
+    return new Synthesis(text, TEMPLATE, null, List.of(), null);
+  }
+}
