@@ -53,6 +53,9 @@ public final class CaptureJob {
 
     public static void configure(StreamExecutionEnvironment env, CaptureOptions o) {
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        // Safe: no function keeps or changes a record after emitting it, and the sinks turn each
+        // record into bytes as it arrives. Saves a copy of every event at every chained operator.
+        env.getConfig().enableObjectReuse();
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1_000, o.checkpointInterval().toMillis() / 2));
     }
 
@@ -106,27 +109,22 @@ public final class CaptureJob {
                 .name("split refused").uid("split-refused");
         DataStream<FailedEvent> refused = accepted.getSideOutput(SplitRefused.REFUSED);
 
-        DataStream<EnrichedEvent> unique = accepted
-                .keyBy(e -> e.eventId)
-                .process(new EventDeduplicator(o.dedupeHorizon(), o.allowedLateness()))
-                .name("deduplicate").uid("deduplicate");
-
         BroadcastStream<Event> catalog = accepted.filter(ProductDimensions::isCatalogEvent)
                 .name("catalog events").uid("catalog-events")
                 .broadcast(ProductDimensions.PRODUCTS);
-        DataStream<EnrichedEvent> withProducts = unique.connect(catalog).process(new ProductDimensions())
-                .name("product dimensions").uid("product-dimensions");
+        DataStream<EnrichedEvent> unique = accepted
+                .keyBy(e -> EventDeduplicator.idKey(e.eventId))
+                .connect(catalog)
+                .process(new EventDeduplicator(o.dedupeHorizon(), o.allowedLateness()))
+                .name("deduplicate, product dimensions").uid("deduplicate");
 
-        SingleOutputStreamOperator<EnrichedEvent> journeys = withProducts
-                .filter(e -> JourneyEnricher.visitorKey(e.event) != null).name("visitor events").uid("visitor-events")
-                .keyBy(e -> JourneyEnricher.visitorKey(e.event))
+        // one keyed stage for all enrichment, so that every sink below chains onto it (no further
+        // trip through the network, except the rollup's small samples)
+        SingleOutputStreamOperator<EnrichedEvent> enriched = unique
+                .keyBy(e -> JourneyEnricher.enrichmentKey(e.event))
                 .process(new JourneyEnricher(o.sessionGap(), VISITOR_HISTORY_TTL))
                 .name("journeys").uid("journeys");
-        DataStream<EnrichedEvent> operational = withProducts
-                .filter(e -> JourneyEnricher.visitorKey(e.event) == null).name("operational events").uid("operational-events")
-                .map(new OperationalEnricher()).name("operational enrichment").uid("operational-enrichment");
-        DataStream<EnrichedEvent> enriched = journeys.union(operational);
-        DataStream<SessionSummary> sessions = journeys.getSideOutput(JourneyEnricher.SESSIONS);
+        DataStream<SessionSummary> sessions = enriched.getSideOutput(JourneyEnricher.SESSIONS);
 
         DataStream<MetricRow> metrics = MinuteRollup.of(enriched, o.allowedLateness())
                 .name("rollup 1m").uid("rollup-1m");

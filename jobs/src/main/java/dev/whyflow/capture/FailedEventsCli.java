@@ -7,6 +7,7 @@ import dev.whyflow.sql.StoreConnection;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.Properties;
 
 /**
@@ -99,12 +102,18 @@ public final class FailedEventsCli {
             events.add(v.event());
             raw.add(bytes);
         }
-        int sent = 0;
         int skipped = 0;
+        int unsent = 0;
+        List<String> sentIds = new ArrayList<>();
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // a command line tool: give up within a minute when the broker is away, and say so
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         try (Connection c = store.open();
              PreparedStatement stored = c.prepareStatement("SELECT 1 FROM events WHERE event_id = ? LIMIT 1");
              PreparedStatement mark = c.prepareStatement(
@@ -120,15 +129,25 @@ public final class FailedEventsCli {
                     }
                 }
                 String key = e.partitionKey();
-                producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), raw.get(i)));
-                mark.setString(1, e.eventId);
-                mark.executeUpdate();
-                sent++;
+                acks.add(producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), raw.get(i))));
+                sentIds.add(e.eventId);
             }
             producer.flush();
+            // a failure row is marked replayed only once the broker has acknowledged its event
+            for (int i = 0; i < acks.size(); i++) {
+                try {
+                    acks.get(i).get();
+                    mark.setString(1, sentIds.get(i));
+                    mark.executeUpdate();
+                } catch (ExecutionException | InterruptedException ex) {
+                    unsent++;
+                    out.printf("event %s not sent: %s%n", sentIds.get(i), ex.getCause() == null ? ex : ex.getCause().getMessage());
+                }
+            }
         }
-        out.printf("replayed %d events to %s; %d already stored (skipped); %d invalid lines (not sent)%n",
-                sent, topic, skipped, invalid);
-        return invalid == 0;
+        int sent = acks.size() - unsent;
+        out.printf("replayed %d events to %s; %d already stored (skipped); %d invalid lines (not sent)%s%n",
+                sent, topic, skipped, invalid, unsent > 0 ? "; " + unsent + " not acknowledged by the broker" : "");
+        return invalid == 0 && unsent == 0;
     }
 }

@@ -72,6 +72,17 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         return e.actor.sessionId;
     }
 
+    /**
+     * The key the enrichment stage is partitioned by: the visitor, or for events without one the
+     * event's own partition key (they touch no state, and so may go anywhere).
+     */
+    public static String enrichmentKey(Event e) {
+        String visitor = visitorKey(e);
+        if (visitor != null) return visitor;
+        String key = e.partitionKey();
+        return "~" + (key != null ? key : e.eventId);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         session = getRuntimeContext().getState(new ValueStateDescriptor<>("session", SessionState.class));
@@ -89,6 +100,10 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     @Override
     public void processElement(EnrichedEvent e, Context ctx, Collector<EnrichedEvent> out) throws Exception {
         Event ev = e.event;
+        if (visitorKey(ev) == null) {
+            out.collect(OperationalEnricher.enrich(e));
+            return;
+        }
         SessionState s = session.value();
         VisitorHistory h = history.value();
         String producerSession = ev.actor.sessionId;

@@ -30,12 +30,6 @@ public class MetricRow {
 
     public MetricRow() {}
 
-    /** The row's dimensions as one key (without the minute). */
-    public static String dimensionKey(EnrichedEvent e) {
-        return String.join("|", e.event.eventType.wireName(), nz(e.device), nz(e.os), nz(appVersion(e)),
-                nz(channel(e)), nz(country(e)), nz(e.category), nz(e.paymentMethod), nz(currency(e)));
-    }
-
     static String appVersion(EnrichedEvent e) {
         return e.event.context == null ? null : e.event.context.appVersion;
     }

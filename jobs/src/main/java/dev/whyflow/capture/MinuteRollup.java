@@ -13,7 +13,8 @@ import java.util.HashSet;
 
 /**
  * Per-minute rollups of enriched events by event type and dimensions (event-time tumbling
- * windows keyed by {@link MetricRow#dimensionKey}). With allowed lateness a late event re-fires
+ * windows keyed by {@link MetricSample#dimensionKey}). Each event is reduced to its
+ * {@link MetricSample} where it is (a chained map) before the shuffle to its window. With allowed lateness a late event re-fires
  * its window and the complete, corrected row replaces the old one in metrics_1m.
  */
 public final class MinuteRollup {
@@ -23,7 +24,8 @@ public final class MinuteRollup {
     /** The rollup over an enriched stream: one row per minute and dimension combination. */
     public static SingleOutputStreamOperator<MetricRow> of(DataStream<EnrichedEvent> enriched, Duration allowedLateness) {
         return enriched
-                .keyBy(MetricRow::dimensionKey)
+                .map(MetricSample::of).name("metric samples").uid("metric-samples")
+                .keyBy(MetricSample::dimensionKey)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .allowedLateness(allowedLateness)
                 .aggregate(new Aggregate(), new ToRow());
@@ -31,7 +33,7 @@ public final class MinuteRollup {
 
     /** The running totals of one window. A Flink POJO (the session set falls back to Kryo). */
     public static class Totals {
-        public EnrichedEvent first;
+        public MetricSample first;
         public long events;
         public HashSet<String> sessions = new HashSet<>();
         public long amountMinor;
@@ -43,7 +45,7 @@ public final class MinuteRollup {
         public Totals() {}
     }
 
-    public static final class Aggregate implements AggregateFunction<EnrichedEvent, Totals, Totals> {
+    public static final class Aggregate implements AggregateFunction<MetricSample, Totals, Totals> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -52,12 +54,12 @@ public final class MinuteRollup {
         }
 
         @Override
-        public Totals add(EnrichedEvent e, Totals t) {
+        public Totals add(MetricSample e, Totals t) {
             if (t.first == null) t.first = e;
             t.events++;
             if (e.sessionId != null) t.sessions.add(e.sessionId);
-            if (e.event.payload != null && e.event.payload.amountMinor != null) t.amountMinor += e.event.payload.amountMinor;
-            Integer load = e.event.context == null ? null : e.event.context.pageLoadMs;
+            t.amountMinor += e.amountMinor;
+            Integer load = e.pageLoadMs;
             if (load != null) {
                 t.pageLoadCount++;
                 t.pageLoadSumMs += load;
@@ -97,18 +99,18 @@ public final class MinuteRollup {
         @Override
         public void process(String key, Context ctx, Iterable<Totals> totals, Collector<MetricRow> out) {
             Totals t = totals.iterator().next();
-            EnrichedEvent e = t.first;
+            MetricSample e = t.first;
             MetricRow r = new MetricRow();
             r.bucket = ctx.window().getStart();
-            r.eventType = e.event.eventType.wireName();
-            r.device = MetricRow.nz(e.device);
-            r.os = MetricRow.nz(e.os);
-            r.appVersion = MetricRow.nz(MetricRow.appVersion(e));
-            r.channel = MetricRow.nz(MetricRow.channel(e));
-            r.country = MetricRow.nz(MetricRow.country(e));
-            r.category = MetricRow.nz(e.category);
-            r.paymentMethod = MetricRow.nz(e.paymentMethod);
-            r.currency = MetricRow.nz(MetricRow.currency(e));
+            r.eventType = e.eventType;
+            r.device = e.device;
+            r.os = e.os;
+            r.appVersion = e.appVersion;
+            r.channel = e.channel;
+            r.country = e.country;
+            r.category = e.category;
+            r.paymentMethod = e.paymentMethod;
+            r.currency = e.currency;
             r.events = t.events;
             r.sessions = t.sessions.size();
             r.amountMinor = t.amountMinor;

@@ -1,17 +1,15 @@
 package dev.whyflow.capture;
 
-import org.apache.flink.api.common.functions.MapFunction;
-
 /**
  * Events with no visitor (releases, stock and price changes, shipments) skip the sessionizer:
- * they get normalised context and their semantic text only.
+ * they get normalised context and their semantic text only. {@link JourneyEnricher} applies it
+ * to the events it receives without a visitor key.
  */
-public final class OperationalEnricher implements MapFunction<EnrichedEvent, EnrichedEvent> {
+public final class OperationalEnricher {
 
-    private static final long serialVersionUID = 1L;
+    private OperationalEnricher() {}
 
-    @Override
-    public EnrichedEvent map(EnrichedEvent e) {
+    public static EnrichedEvent enrich(EnrichedEvent e) {
         DeviceNormalizer.apply(e.event.context, e);
         return SemanticText.attach(e);
     }

@@ -4,21 +4,24 @@ import dev.whyflow.contract.Event;
 import dev.whyflow.contract.Payload;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 
 /**
- * Keeps product dimensions (category, current price) in broadcast state, learnt from the
+ * Product dimensions (category, current price) kept in broadcast state, learnt from the
  * catalog-bearing events every parallel instance sees (price changes, stock changes and product
- * views, whose pages show category and price), and fills them into events that name a product
+ * views, whose pages show category and price), and filled into events that name a product
  * without them (cart changes, for instance). A producer's own values always win.
+ *
+ * <p>The broadcast state lives in the first keyed stage ({@link EventDeduplicator}), which calls
+ * {@link #learn} and {@link #fill}: a stage of its own would cost every event one more trip
+ * through the network.
  */
-public final class ProductDimensions extends BroadcastProcessFunction<EnrichedEvent, Event, EnrichedEvent> {
-
-    private static final long serialVersionUID = 1L;
+public final class ProductDimensions {
 
     public static final MapStateDescriptor<String, ProductInfo> PRODUCTS =
             new MapStateDescriptor<>("products", String.class, ProductInfo.class);
+
+    private ProductDimensions() {}
 
     /** Whether an event teaches the catalog something: these are broadcast to every instance. */
     public static boolean isCatalogEvent(Event e) {
@@ -28,21 +31,18 @@ public final class ProductDimensions extends BroadcastProcessFunction<EnrichedEv
         };
     }
 
-    @Override
-    public void processElement(EnrichedEvent e, ReadOnlyContext ctx, Collector<EnrichedEvent> out) throws Exception {
+    /** Fills category and unit price of the event's product, where the producer left them out. */
+    public static void fill(EnrichedEvent e, ReadOnlyBroadcastState<String, ProductInfo> products) throws Exception {
+        if (e.productId == null) return;
         Payload p = e.event.payload;
-        if (e.productId != null) {
-            ProductInfo info = ctx.getBroadcastState(PRODUCTS).get(e.productId);
-            if (info != null && e.category == null) e.category = info.category;
-            e.unitPriceMinor = p != null && p.priceMinor != null ? p.priceMinor : info == null ? null : info.priceMinor;
-        }
-        out.collect(e);
+        ProductInfo info = products.get(e.productId);
+        if (info != null && e.category == null) e.category = info.category;
+        e.unitPriceMinor = p != null && p.priceMinor != null ? p.priceMinor : info == null ? null : info.priceMinor;
     }
 
-    @Override
-    public void processBroadcastElement(Event e, Context ctx, Collector<EnrichedEvent> out) throws Exception {
+    /** Learns what a catalog event says of its product. */
+    public static void learn(Event e, BroadcastState<String, ProductInfo> products) throws Exception {
         Payload p = e.payload;
-        BroadcastState<String, ProductInfo> products = ctx.getBroadcastState(PRODUCTS);
         ProductInfo info = products.get(p.productId);
         ProductInfo next = info == null ? new ProductInfo() : info.copy();
         if (p.category != null) next.category = p.category;
@@ -50,5 +50,4 @@ public final class ProductDimensions extends BroadcastProcessFunction<EnrichedEv
         if (p.stockLevel != null) next.stockLevel = p.stockLevel;
         if (!next.equals(info)) products.put(p.productId, next);
     }
-
 }

@@ -2,9 +2,12 @@ package dev.whyflow.capture;
 
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,12 +17,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EventDeduplicatorTest {
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Event, EnrichedEvent> harness(Duration horizon) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EventDeduplicator(horizon, Duration.ofMinutes(1))),
-                (Event e) -> e.eventId, org.apache.flink.api.common.typeinfo.Types.STRING);
-        h.open();
-        return h;
+    static KeyedBroadcastOperatorTestHarness<Long, Event, Event, EnrichedEvent> harness(Duration horizon) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new EventDeduplicator(horizon, Duration.ofMinutes(1)),
+                (Event e) -> EventDeduplicator.idKey(e.eventId), Types.LONG, ProductDimensions.PRODUCTS);
+    }
+
+    /** How many ids the operator remembers (the heap backend's count of keyed state entries). */
+    static int remembered(AbstractStreamOperatorTestHarness<?> h) {
+        var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
     @Test
@@ -34,7 +41,7 @@ class EventDeduplicatorTest {
             h.processElement(view, view.occurredAt + 5);
             List<EnrichedEvent> out = h.extractOutputValues();
             assertThat(out).extracting(EnrichedEvent::eventId).containsExactly(view.eventId, other.eventId);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(remembered(h)).isEqualTo(2);
         }
     }
 
@@ -60,6 +67,7 @@ class EventDeduplicatorTest {
         Event late = j.at(2, EventType.PAGE_VIEWED);
         try (var h = harness(Duration.ofHours(1))) {
             h.processWatermark(onTime.occurredAt - 60_000);
+            h.processBroadcastWatermark(onTime.occurredAt - 60_000);
             h.processElement(onTime, onTime.occurredAt);
             h.processElement(slightlyLate, slightlyLate.occurredAt);
             h.processElement(late, late.occurredAt);

@@ -1,6 +1,8 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
+import dev.whyflow.contract.EventType;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -25,7 +27,7 @@ class JourneyEnricherTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, EnrichedEvent> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new JourneyEnricher(GAP, Duration.ofDays(400))),
-                (EnrichedEvent e) -> JourneyEnricher.visitorKey(e.event), Types.STRING);
+                (EnrichedEvent e) -> JourneyEnricher.enrichmentKey(e.event), Types.STRING);
         h.open();
         return h;
     }
@@ -38,6 +40,24 @@ class JourneyEnricherTest {
     private static List<SessionSummary> sessions(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, EnrichedEvent> h) {
         var out = h.getSideOutput(JourneyEnricher.SESSIONS);
         return out == null ? List.of() : out.stream().map(r -> r.getValue()).toList();
+    }
+
+    @Test
+    void passesEventsWithoutAVisitorThroughWithTheirSemanticTextAndNoState() throws Exception {
+        Event release = Event.of(EventType.RELEASE_DEPLOYED, "rel-1", Journeys.T0, "deployer");
+        release.entity = new Entity("release", "android-5.4.1");
+        try (var h = harness()) {
+            feed(h, release);
+            h.processWatermark(Journeys.T0 + Duration.ofHours(2).toMillis());
+            assertThat(h.extractOutputValues()).singleElement().satisfies(e -> {
+                assertThat(e.sessionId).isNull();
+                assertThat(e.semanticText).isNotBlank();
+            });
+            assertThat(sessions(h)).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+        assertThat(JourneyEnricher.enrichmentKey(release)).isEqualTo("~android-5.4.1");
     }
 
     @Test

@@ -20,11 +20,11 @@ class MinuteRollupTest {
 
     /** The production rollup operator (MinuteRollup.of), run in a keyed harness. */
     @SuppressWarnings("unchecked")
-    private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, MetricRow> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricSample, MetricRow> harness() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<EnrichedEvent> in = env.fromData(EnrichedEvent.of(Journeys.web("x", "y").at(0, EventType.PAGE_VIEWED)));
-        var t = (OneInputTransformation<EnrichedEvent, MetricRow>) MinuteRollup.of(in, LATENESS).getTransformation();
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(t.getOperatorFactory(), MetricRow::dimensionKey, Types.STRING);
+        var t = (OneInputTransformation<MetricSample, MetricRow>) MinuteRollup.of(in, LATENESS).getTransformation();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(t.getOperatorFactory(), MetricSample::dimensionKey, Types.STRING);
         h.open();
         return h;
     }
@@ -47,7 +47,7 @@ class MinuteRollupTest {
         try (var h = harness()) {
             for (EnrichedEvent e : List.of(view(j, "s1", minute + 1_000, 150), view(j, "s1", minute + 2_000, 2_500),
                     view(j, "s2", minute + 3_000, 800))) {
-                h.processElement(e, e.occurredAt());
+                h.processElement(MetricSample.of(e), e.occurredAt());
             }
             h.processWatermark(Journeys.T0 + minute + 60_000);
             List<MetricRow> rows = h.extractOutputValues();
@@ -62,7 +62,7 @@ class MinuteRollupTest {
             });
 
             EnrichedEvent late = view(j, "s3", minute + 4_000, 400);
-            h.processElement(late, late.occurredAt());
+            h.processElement(MetricSample.of(late), late.occurredAt());
             assertThat(h.extractOutputValues()).hasSize(2).last().satisfies(r -> {
                 assertThat(r.events).isEqualTo(4);
                 assertThat(r.sessions).isEqualTo(3);

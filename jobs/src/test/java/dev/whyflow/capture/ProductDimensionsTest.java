@@ -2,8 +2,9 @@ package dev.whyflow.capture;
 
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,12 +23,13 @@ class ProductDimensionsTest {
         addOwnCategory.payload.category = "sale";
         Event unknown = j.product(4, EventType.CART_ITEM_ADDED, "p-unknown");
 
-        try (var h = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new ProductDimensions(), ProductDimensions.PRODUCTS)) {
+        // the catalog's broadcast state lives in the first keyed stage, the deduplicator
+        try (var h = EventDeduplicatorTest.harness(Duration.ofHours(1))) {
             h.processBroadcastElement(view, view.occurredAt);
             h.processBroadcastElement(priceCut, priceCut.occurredAt);
-            h.processElement(EnrichedEvent.of(add), add.occurredAt);
-            h.processElement(EnrichedEvent.of(addOwnCategory), addOwnCategory.occurredAt);
-            h.processElement(EnrichedEvent.of(unknown), unknown.occurredAt);
+            h.processElement(add, add.occurredAt);
+            h.processElement(addOwnCategory, addOwnCategory.occurredAt);
+            h.processElement(unknown, unknown.occurredAt);
             var out = h.extractOutputValues();
             assertThat(out).extracting(e -> e.category).containsExactly("shoes", "sale", null);
             assertThat(out).extracting(e -> e.unitPriceMinor).containsExactly(3_999L, 3_999L, null);
