@@ -18,6 +18,7 @@ import org.postgresql.PGConnection;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,7 @@ public final class CaptureBench {
         ObjectNode result = new ObjectMapper().createObjectNode();
         try (Connection c = store.open(); PreparedStatement count = c.prepareStatement("SELECT count(*) FROM events")) {
             List<long[]> series = new ArrayList<>();
+            double cpuAtStart = flink.taskManagerCpuSeconds();
             long deadline = System.nanoTime() + 15 * 60_000_000_000L;
             long n = 0;
             while (n < expected && System.nanoTime() < deadline) {
@@ -111,9 +113,15 @@ public final class CaptureBench {
                 series.add(new long[]{System.nanoTime(), n});
             }
             if (n < expected) throw new IllegalStateException("only " + n + " of " + expected + " events arrived in 15 minutes");
+            double cpu = flink.taskManagerCpuSeconds() - cpuAtStart;
             double sustained = rate(series, expected * 0.1, expected * 0.9);
-            System.out.printf("sustained throughput: %,.0f events/s (10%%–90%% of %,d)%n", sustained, expected);
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            System.out.printf("sustained throughput: %,.0f events/s (10%%–90%% of %,d); TaskManager CPU %.1f s for the"
+                    + " backlog: %,.0f events per CPU-second; load average %.1f%n", sustained, expected, cpu, expected / cpu, load);
             result.put("events_per_s", Math.round(sustained));
+            result.put("taskmanager_cpu_s", Math.round(cpu * 10) / 10.0);
+            result.put("events_per_taskmanager_cpu_s", Math.round(expected / cpu));
+            result.put("load_average", Math.round(load * 10) / 10.0);
             result.put("backlog_events", expected);
 
             System.out.printf("freshness: %d events/s for %d s …%n", freshRate, freshSeconds);

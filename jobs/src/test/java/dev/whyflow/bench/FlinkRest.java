@@ -94,6 +94,17 @@ public final class FlinkRest {
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     }
 
+    /** CPU time used so far by all TaskManager processes of the cluster (their JVMs' process CPU time). */
+    public double taskManagerCpuSeconds() throws IOException, InterruptedException {
+        double seconds = 0;
+        for (JsonNode tm : send(HttpRequest.newBuilder(URI.create(base + "/taskmanagers")).GET().build()).path("taskmanagers")) {
+            JsonNode metrics = send(HttpRequest.newBuilder(URI.create(base + "/taskmanagers/" + tm.path("id").asText()
+                    + "/metrics?get=Status.JVM.CPU.Time")).GET().build());
+            for (JsonNode m : metrics) seconds += m.path("value").asDouble() / 1e9;
+        }
+        return seconds;
+    }
+
     private static HttpRequest post(String url, JsonNode body) throws IOException {
         return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
