@@ -103,6 +103,11 @@ taskmanager:
   memory:
     process:
       size: 3072m
+    # Every job submitted to a session cluster loads the job jar in a classloader of its own, and
+    # not all of it is collected after a cancel (Kafka clients' threads, JNI libraries); tests and
+    # benchmarks submit dozens of jobs to one TaskManager, which ran out of the default 256m.
+    jvm-metaspace:
+      size: 768m
     task:
       off-heap:
         # Native memory for the jobs' own use outside the Java heap: budgeted for the ONNX Runtime
