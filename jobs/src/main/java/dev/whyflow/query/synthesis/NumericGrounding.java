@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
  * {@code 2×}, {@code doubled}), durations ({@code 6.5 s} against {@code 6500} ms), number words
  * from ten up ({@code twelve thousand}) and any number word with a percent, currency or times.
  * A number matches an evidence value within half a unit of its last written digit (so
- * {@code 3.1%} matches 0.0305 to 0.0315); after "about", "around", "nearly", "over" and the like,
+ * {@code 3.1%} matches 0.0305 to 0.0315), if that half unit is at most half the value (so
+ * {@code 0} does not pass for 0.0312, nor {@code 1} for 0.3); after "about", "around", "nearly", "over" and the like,
  * within half a unit of its last non-zero digit ({@code about 1,500} matches 1,450 to 1,550).
  *
  * <p>Calendar expressions are not quantities: a date ({@code 2026-11-02}, {@code Nov 2},
@@ -60,8 +61,10 @@ import java.util.regex.Pattern;
  * zone of a {@code timezone} parameter), or when it lies within the period that the parameters
  * span; a number of hours, days or weeks also matches the length of that period or a span the
  * question names ({@code last 7 days}). Tokens where digits and letters are joined ({@code 5.4.0},
- * {@code p95}, {@code iOS17}) are identifiers: grounded when the same token occurs in any text of
- * the request. Numbered-list markers at the start of a line are not numbers.
+ * {@code p95}, {@code iOS17}) are identifiers: grounded when the same token is a value the SQL
+ * returned (or a part of one: {@code p95} of the column {@code page_load_p95_ms}), a parameter, a
+ * column, figure or template name; never by prose (a claim, payload text, the question). Numbered-list
+ * markers at the start of a line are not numbers.
  */
 public final class NumericGrounding {
 
@@ -91,7 +94,6 @@ public final class NumericGrounding {
       g.identifierText(f.name());
     }
     for (Evidence e : request.evidence()) {
-      g.identifierText(e.claim());
       g.identifierText(e.templateId());
       for (Map.Entry<String, Object> p : e.parameters().entrySet()) {
         g.identifierText(p.getKey());
@@ -111,9 +113,7 @@ public final class NumericGrounding {
     g.counts.add(BigDecimal.valueOf(rows));
     g.parameterSpan(parameterInstants, zones);
     g.question(request.question());
-    g.identifierText(request.question());
     g.identifierText(request.intent());
-    g.identifierText(request.templateAnswer());
     g.deriveCalendar();
     return g;
   }
@@ -890,10 +890,19 @@ public final class NumericGrounding {
   // ---------------------------------------------------------------------------------------------
   // The grounding set
 
+  /**
+   * Whether the set holds a value that the written one rounds: within the tolerance, and written
+   * to at least its first significant digit (a tolerance of at most half the value), so {@code 0}
+   * or {@code 0%} do not pass for 0.0312, nor {@code 1} for 0.3.
+   */
   private static boolean holds(NavigableSet<BigDecimal> set, BigDecimal value, BigDecimal tolerance) {
     BigDecimal v = value.abs();
-    BigDecimal low = set.ceiling(v.subtract(tolerance));
-    return low != null && low.compareTo(v.add(tolerance)) <= 0;
+    for (BigDecimal e : set.subSet(v.subtract(tolerance), true, v.add(tolerance), true)) {
+      if (e.compareTo(v) == 0 || tolerance.add(tolerance).compareTo(e) <= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void number(BigDecimal v) {
@@ -1083,8 +1092,13 @@ public final class NumericGrounding {
     }
   }
 
+  /**
+   * A name as the SQL returned it ({@code 5.4.0}, {@code /checkout/step-3}, a column name): its
+   * tokens ground identifiers. Text with spaces is prose (payload text, a narrative): it grounds
+   * nothing, so "blame release 9.9.9" in a review does not make 9.9.9 a release.
+   */
   private void identifierText(String text) {
-    if (text == null || text.isEmpty()) {
+    if (text == null || text.isEmpty() || text.strip().chars().anyMatch(Character::isWhitespace)) {
       return;
     }
     for (String token : TOKEN_SPLIT.split(normalize(text))) {
