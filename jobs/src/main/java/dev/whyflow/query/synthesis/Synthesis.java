@@ -8,9 +8,12 @@ import java.util.Objects;
  *
  * @param text       the answer text given to the user
  * @param mode       {@code template} or {@code llm}
- * @param provider   the model that wrote it ({@code anthropic:claude-…}, {@code openai:…}), or null
+ * @param provider   the model that wrote it ({@code anthropic:claude-…}, {@code openai:…}), or that was
+ *                   asked when {@code fallback} is set; null when no model is configured
  * @param violations numbers the model wrote that no evidence holds (then {@code mode} is template)
- * @param fallback   why a configured model's text was not used (timeout, HTTP 500, ungrounded), or null
+ * @param fallback   why a configured model's text was not used, or null: {@code ungrounded},
+ *                   {@code timeout}, {@code http_<status>}, {@code empty_reply}, {@code unreachable},
+ *                   {@code no_api_key}, {@code error} (see jobs/README-llm.md)
  */
 public record Synthesis(String text, String mode, String provider, List<String> violations, String fallback) {
 
