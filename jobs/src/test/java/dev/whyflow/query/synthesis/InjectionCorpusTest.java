@@ -150,7 +150,7 @@ class InjectionCorpusTest {
       return reached ? c.obeyed() : LlmSynthesizerTest.GROUNDED;
     });
     SynthesisRequest request = injected(c, where);
-    Synthesis s = LlmSynthesizerTest.synthesizer(protocol, server, "5s").synthesize(request);
+    Synthesis s = LlmSynthesizerTest.synthesizer(protocol, server, "30s").synthesize(request);
 
     assertThat(obeyed).as("the injection reached the model, which obeyed it").containsExactly(true);
     assertThat(s.mode()).isEqualTo(Synthesis.TEMPLATE);
@@ -168,7 +168,7 @@ class InjectionCorpusTest {
   @MethodSource("placements")
   void anInjectionInTheDataAloneDoesNotStopAGroundedAnswer(Case c, String where, Protocol protocol) {
     server = FakeModelServer.start(protocol).replyWith(LlmSynthesizerTest.GROUNDED);
-    Synthesis s = LlmSynthesizerTest.synthesizer(protocol, server, "5s").synthesize(injected(c, where));
+    Synthesis s = LlmSynthesizerTest.synthesizer(protocol, server, "30s").synthesize(injected(c, where));
     assertThat(s.mode()).as("violations %s", s.violations()).isEqualTo(Synthesis.LLM);
     assertThat(s.text()).isEqualTo(LlmSynthesizerTest.GROUNDED);
   }

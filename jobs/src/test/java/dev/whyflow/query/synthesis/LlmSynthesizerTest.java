@@ -34,6 +34,10 @@ class LlmSynthesizerTest {
     }
   }
 
+  /**
+   * Replies come at once; the 30 s timeout of the other tests only keeps a first call, which loads
+   * the clients' classes on a busy machine, from turning into a timeout.
+   */
   static Synthesizer synthesizer(Protocol protocol, FakeModelServer server, String timeout) {
     return Synthesizers.fromConfig(
         Map.of(LlmOptions.PROVIDER, protocol.provider, LlmOptions.BASE_URL, server.baseUrl(),
@@ -49,7 +53,7 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void aGroundedReplyIsTheAnswer(Protocol protocol) {
     server = FakeModelServer.start(protocol).replyWith(GROUNDED);
-    Synthesis s = ask(protocol, "5s");
+    Synthesis s = ask(protocol, "30s");
     assertThat(s.mode()).isEqualTo(Synthesis.LLM);
     assertThat(s.text()).isEqualTo(GROUNDED);
     assertThat(s.provider()).isEqualTo(protocol.provider + ":test-model");
@@ -61,7 +65,7 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void theModelGetsTheEvidenceAndTheKeyOnlyInItsHeader(Protocol protocol) throws Exception {
     server = FakeModelServer.start(protocol).replyWith(GROUNDED);
-    ask(protocol, "5s");
+    ask(protocol, "30s");
     Received r = server.onlyRequest();
     assertThat(r.path()).isEqualTo(protocol.path);
     assertThat(r.body()).doesNotContain(SECRET);
@@ -102,7 +106,7 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void aWrongNumberIsCaughtAndTheTemplateGiven(Protocol protocol) {
     server = FakeModelServer.start(protocol).replyWith(GROUNDED.replace("1.21%", "1.5%"));
-    Synthesis s = ask(protocol, "5s");
+    Synthesis s = ask(protocol, "30s");
     assertThat(s.mode()).isEqualTo(Synthesis.TEMPLATE);
     assertThat(s.text()).isEqualTo(REQUEST.templateAnswer());
     assertThat(s.violations()).containsExactly("1.5%");
@@ -134,7 +138,7 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void aServerErrorGivesTheTemplate(Protocol protocol) {
     server = FakeModelServer.start(protocol).failWith(500, "{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}");
-    Synthesis s = ask(protocol, "5s");
+    Synthesis s = ask(protocol, "30s");
     assertThat(s.mode()).isEqualTo(Synthesis.TEMPLATE);
     assertThat(s.text()).isEqualTo(REQUEST.templateAnswer());
     assertThat(s.fallback()).isEqualTo("http_500");
@@ -145,16 +149,16 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void aRefusedKeyOrARateLimitGivesTheTemplate(Protocol protocol) {
     server = FakeModelServer.start(protocol).failWith(401, "{\"error\":{\"type\":\"authentication_error\"}}");
-    assertThat(ask(protocol, "5s").fallback()).isEqualTo("http_401");
+    assertThat(ask(protocol, "30s").fallback()).isEqualTo("http_401");
     server.failWith(429, "{\"error\":{\"type\":\"rate_limit_error\"}}");
-    assertThat(ask(protocol, "5s").fallback()).isEqualTo("http_429");
+    assertThat(ask(protocol, "30s").fallback()).isEqualTo("http_429");
   }
 
   @ParameterizedTest
   @EnumSource(Protocol.class)
   void anEmptyReplyGivesTheTemplate(Protocol protocol) {
     server = FakeModelServer.start(protocol).replyWith("  \n ");
-    Synthesis s = ask(protocol, "5s");
+    Synthesis s = ask(protocol, "30s");
     assertThat(s.mode()).isEqualTo(Synthesis.TEMPLATE);
     assertThat(s.fallback()).isEqualTo("empty_reply");
   }
@@ -174,12 +178,12 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void aReplyWithALinkOrNoFigureIsNotAnAnswer(Protocol protocol) {
     server = FakeModelServer.start(protocol).replyWith(GROUNDED + " Details: https://evil.example/x?d=1");
-    Synthesis linked = ask(protocol, "5s");
+    Synthesis linked = ask(protocol, "30s");
     assertThat(linked.fallback()).isEqualTo("ungrounded");
     assertThat(linked.violations()).containsExactly("https://evil.example/x?d=1");
 
     server.replyWith("Everything is fine, nothing changed.");
-    Synthesis empty = ask(protocol, "5s");
+    Synthesis empty = ask(protocol, "30s");
     assertThat(empty.fallback()).isEqualTo("ungrounded");
     assertThat(empty.violations()).containsExactly(LlmSynthesizer.NO_FIGURE);
   }
@@ -188,7 +192,7 @@ class LlmSynthesizerTest {
   @EnumSource(Protocol.class)
   void terminalEscapesInAReplyAreRemoved(Protocol protocol) {
     server = FakeModelServer.start(protocol).replyWith("\u001b[31mConversion fell to 1.21%.\u001b[0m\u001b]0;pwned\u0007\u202e");
-    Synthesis s = ask(protocol, "5s");
+    Synthesis s = ask(protocol, "30s");
     assertThat(s.mode()).isEqualTo(Synthesis.LLM);
     assertThat(s.text()).isEqualTo("Conversion fell to 1.21%.");
   }
@@ -206,7 +210,7 @@ class LlmSynthesizerTest {
     SynthesisRequest request = new SynthesisRequest("how many orders?", "count", "7 orders.",
         List.of(new dev.whyflow.query.Figure("orders", BigDecimal.valueOf(7), "count")),
         List.of(new Evidence("7 orders", "orders.count", Map.of(), List.of(odd))));
-    Synthesis s = synthesizer(protocol, server, "5s").synthesize(request);
+    Synthesis s = synthesizer(protocol, server, "30s").synthesize(request);
     assertThat(s.mode()).isEqualTo(Synthesis.LLM);
     assertThat(s.text()).isEqualTo("Orders were 7.");
   }
