@@ -1,0 +1,339 @@
+package dev.whyflow.notebooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whyflow.capture.CaptureJob;
+import dev.whyflow.capture.CaptureOptions;
+import dev.whyflow.capture.Captured;
+import dev.whyflow.capture.RawEventDeserializer;
+import dev.whyflow.embeddings.EmbeddingConfig;
+import dev.whyflow.embeddings.OnnxEmbedder;
+import dev.whyflow.patterns.PatternJob;
+import dev.whyflow.patterns.PatternOptions;
+import dev.whyflow.simulator.SimulatedData;
+import dev.whyflow.simulator.SimulationOptions;
+import dev.whyflow.sql.StoreConnection;
+import dev.whyflow.sql.testing.TestDatabase;
+import dev.whyflow.testing.FlinkTestCluster;
+import dev.whyflow.testing.KafkaTestBroker;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The analyst notebooks run top to bottom against a store filled the way production fills it: three
+ * simulated shop days with a slow Android checkout, a PayPal outage and malformed input go through
+ * an in-process Kafka broker, the real CaptureJob and PatternJob (MiniCluster, real table sinks) into
+ * a fresh database; the sessions' narratives are embedded with the project's embeddings library.
+ * Every notebook is then executed with {@code jupyter nbconvert --execute} against that database
+ * (output under {@code target/notebooks}); a cell that raises fails the test, and so does a chart
+ * cell (one that calls {@code chart_or_fail}) without an image: the helper raises on an empty chart.
+ *
+ * <p>Until the EmbeddingJob fills {@code sessions.narrative_embedding}, this fixture does it with the
+ * same library. {@code -Dwhyflow.notebooks.keep-database=true} keeps the database afterwards (its
+ * name is printed) to open the notebooks against it.
+ */
+class NotebooksIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A chart cell: a code cell that hands its figure to the helper, which raises on an empty chart. */
+    private static final String CHART_CALL = "chart_or_fail(";
+    private static final Pattern SECRET = Pattern.compile(
+            "(?i)(password|passwd|secret|token)\\s*[=:]\\s*['\"][^'\"]+['\"]|postgres(ql)?://[^/\\s:@]+:[^@\\s]+@");
+
+    /** Small enough for a few minutes on two cores, large enough that each incident shows in hourly rates. */
+    private static final int VISITORS_PER_DAY = 900;
+
+    private static TestDatabase db;
+    private static Path outDir;
+
+    @BeforeAll
+    static void fillAStoreWithThreeSimulatedDays() throws Exception {
+        outDir = Path.of("target", "notebooks").toAbsolutePath();
+        Files.createDirectories(outDir);
+        db = TestDatabase.create("notebooks");
+        long t0 = System.nanoTime();
+        SimulatedData data = SimulatedData.generate(SimulationOptions.of(8, LocalDate.parse("2026-11-02"), 3, VISITORS_PER_DAY,
+                        "slow-checkout:platform=android,release=5.4.0,start=2026-11-03T08:00,hours=10,load_ms=6500,adoption_hours=0.5",
+                        "payment-failure:method=paypal,rate=0.9,start=2026-11-04T10:00,hours=8")
+                .withBadInput(0.01, 0.005).withHeartbeatMs(0));
+        long t1 = System.nanoTime();
+        String raw = KafkaTestBroker.newTopic("raw", 2);
+        String enriched = KafkaTestBroker.newTopic("enriched", 2);
+        String dlq = KafkaTestBroker.newTopic("dlq", 1);
+        produce(raw, data);
+        long t2 = System.nanoTime();
+        capture(raw, enriched, dlq);
+        long t3 = System.nanoTime();
+        detectPatterns(enriched);
+        long t4 = System.nanoTime();
+        int embedded = embedNarratives();
+        long t5 = System.nanoTime();
+        System.out.printf("notebooks dataset in %s: %d records simulated in %d ms, produced in %d ms, captured in %d ms,"
+                        + " patterns in %d ms, %d distinct narratives embedded in %d ms%n", db.name(), data.records().size(),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000,
+                embedded, (t5 - t4) / 1_000_000);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (db == null) return;
+        if (Boolean.getBoolean("whyflow.notebooks.keep-database")) {
+            System.out.printf("kept database %s (%s)%n", db.name(), db.store().url());
+        } else {
+            db.close();
+        }
+    }
+
+    private static void produce(String topic, SimulatedData data) {
+        Properties batching = new Properties();
+        batching.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
+        batching.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        batching.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+        batching.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        batching.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(batching, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (SimulatedData.Record r : data.records()) {
+                producer.send(new ProducerRecord<>(topic, r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+            }
+        }
+    }
+
+    /** CaptureJob with its production sinks (tables and topics), the raw topic read to its end. */
+    private static void capture(String raw, String enriched, String dlq) throws Exception {
+        CaptureOptions o = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
+                "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(),
+                "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq, "--group.id", "capture-" + raw,
+                "--pg.url", db.store().url(), "--pg.user", db.store().user(), "--pg.password", db.store().password(),
+                "--checkpoint.interval", "1s"}));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        CaptureJob.configure(env, o);
+        KafkaSource<Captured> bounded = KafkaSource.<Captured>builder()
+                .setBootstrapServers(o.bootstrapServers()).setTopics(raw).setGroupId(o.groupId())
+                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new RawEventDeserializer(o.maxEventBytes(), o.futureSkew().toMillis()))
+                .setProperty("max.partition.fetch.bytes", String.valueOf(4 << 20))
+                .build();
+        CaptureJob.defineWorkflow(env, o, bounded, CaptureJob.sinks(o));
+        env.execute("capture for the notebooks");
+    }
+
+    /**
+     * PatternJob over the enriched topic into the alerts table (the notebooks read the table, not the
+     * alert topics). The streak threshold is 2, as in IncidentScenarioIT: simulated customers try a
+     * method at most twice before switching or leaving.
+     */
+    private static void detectPatterns(String enriched) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
+        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
+        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
+        args.put(PatternOptions.PAYMENT_FAILURE_COUNT, "2");
+        args.put(PatternOptions.PG_URL, db.store().url());
+        args.put(PatternOptions.PG_USER, db.store().user());
+        args.put(PatternOptions.PG_PASSWORD, db.store().password());
+        PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        PatternJob.configure(env, o);
+        PatternJob.defineWorkflow(env, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
+                new PatternJob.Sinks(null, PatternJob.sinks(o).alertsTable()));
+        env.execute("patterns for the notebooks");
+    }
+
+    /** Fills sessions.narrative_embedding, as the EmbeddingJob will: each distinct narrative embedded once. */
+    private static int embedNarratives() throws Exception {
+        Map<String, List<String>> sessionsByNarrative = new java.util.TreeMap<>();
+        try (Connection c = db.open(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT session_id, narrative FROM sessions")) {
+            while (rs.next()) sessionsByNarrative.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getString(1));
+        }
+        List<String> narratives = new ArrayList<>(sessionsByNarrative.keySet());
+        List<float[]> vectors;
+        try (OnnxEmbedder embedder = OnnxEmbedder.open(EmbeddingConfig.defaults().withIntraOpThreads(2))) {
+            vectors = embedder.embedAll(narratives);
+        }
+        try (Connection c = db.open();
+             PreparedStatement ps = c.prepareStatement("UPDATE sessions SET narrative_embedding = ?::vector WHERE session_id = ?")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < narratives.size(); i++) {
+                String vector = vectorLiteral(vectors.get(i));
+                for (String sessionId : sessionsByNarrative.get(narratives.get(i))) {
+                    ps.setString(1, vector);
+                    ps.setString(2, sessionId);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+            c.commit();
+        }
+        return narratives.size();
+    }
+
+    private static String vectorLiteral(float[] v) {
+        StringBuilder b = new StringBuilder(v.length * 12).append('[');
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ",").append(v[i]);
+        return b.append(']').toString();
+    }
+
+    // --- the notebooks ------------------------------------------------------------------------
+
+    static Path notebooksDir() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("notebooks/whyflow_nb.py"))) p = p.getParent();
+        if (p == null) throw new IllegalStateException("no notebooks/whyflow_nb.py above " + Path.of("").toAbsolutePath());
+        return p.resolve("notebooks");
+    }
+
+    static Stream<Path> notebooks() throws IOException {
+        try (Stream<Path> files = Files.list(notebooksDir())) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".ipynb")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notebooks")
+    void runsTopToBottomWithAnImageForEveryChart(Path notebook) throws Exception {
+        Executed run = execute(notebook, outDir);
+        assertThat(run.exitCode).as("jupyter nbconvert --execute %s:%n%s", notebook.getFileName(), run.log).isZero();
+
+        JsonNode executed = JSON.readTree(run.output.toFile());
+        int charts = 0;
+        for (JsonNode cell : executed.path("cells")) {
+            if (!"code".equals(cell.path("cell_type").asText())) continue;
+            String source = source(cell);
+            for (JsonNode output : cell.path("outputs")) {
+                assertThat(output.path("output_type").asText()).as("an output of %s:%n%s", notebook.getFileName(), source)
+                        .isNotEqualTo("error");
+            }
+            if (source.contains(CHART_CALL)) {
+                charts++;
+                long images = 0;
+                for (JsonNode output : cell.path("outputs")) if (output.path("data").has("image/png")) images++;
+                assertThat(images).as("images drawn by the chart cell of %s:%n%s", notebook.getFileName(), source)
+                        .isPositive();
+            }
+        }
+        assertThat(charts).as("chart cells in %s", notebook.getFileName()).isPositive();
+    }
+
+    @Test
+    void theHelperFailsANotebookWhoseChartHasNoData() throws Exception {
+        Path dir = Files.createDirectories(outDir.resolve("empty-chart"));
+        Files.copy(notebooksDir().resolve("whyflow_nb.py"), dir.resolve("whyflow_nb.py"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path notebook = dir.resolve("empty_chart.ipynb");
+        Files.writeString(notebook, """
+                {"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": [
+                  "import matplotlib.pyplot as plt\\n", "import pandas as pd\\n", "import whyflow_nb as wf\\n",
+                  "rows = wf.query(\\"SELECT outcome, count(*) AS n FROM sessions WHERE outcome = 'no such outcome' GROUP BY 1\\")\\n",
+                  "fig, ax = plt.subplots()\\n", "ax.bar(rows['outcome'], rows['n'])\\n", "wf.chart_or_fail(fig, rows)\\n"]}],
+                 "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+                """);
+        Executed run = execute(notebook, dir.resolve("out"));
+        assertThat(run.exitCode).as(run.log).isNotZero();
+        assertThat(run.log).contains("EmptyChart");
+    }
+
+    @Test
+    void committedNotebooksCarryNoOutputsNoSecretsAndAreDescribed() throws Exception {
+        String readme = Files.readString(notebooksDir().resolve("README.md"));
+        List<Path> all = notebooks().toList();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(7);
+        for (Path notebook : all) {
+            String text = Files.readString(notebook);
+            assertThat(SECRET.matcher(text).find()).as("a secret in %s", notebook.getFileName()).isFalse();
+            assertThat(readme).as("notebooks/README.md describes %s", notebook.getFileName())
+                    .contains(notebook.getFileName().toString());
+            JsonNode nb = JSON.readTree(text);
+            assertThat(nb.path("metadata").path("kernelspec").path("name").asText()).isEqualTo("python3");
+            for (JsonNode cell : nb.path("cells")) {
+                if (!"code".equals(cell.path("cell_type").asText())) continue;
+                assertThat(cell.path("outputs")).as("outputs committed in %s:%n%s", notebook.getFileName(), source(cell)).isEmpty();
+                assertThat(cell.path("execution_count").isNull()).as("execution count in %s", notebook.getFileName()).isTrue();
+            }
+        }
+    }
+
+    // --- running jupyter ----------------------------------------------------------------------
+
+    private record Executed(int exitCode, String log, Path output) {}
+
+    /** {@code jupyter nbconvert --to notebook --execute}, pointed at the test database, output to {@code dir}. */
+    private static Executed execute(Path notebook, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path log = dir.resolve(notebook.getFileName() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(jupyter(), "nbconvert", "--to", "notebook", "--execute",
+                "--ExecutePreprocessor.timeout=300", "--output-dir", dir.toString(), notebook.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        StoreConnection store = db.store();
+        URI uri = URI.create(store.url().substring("jdbc:".length()));
+        env.put("WHYFLOW_PG_URL", store.url());
+        env.put("WHYFLOW_PG_HOST", uri.getHost());
+        env.put("WHYFLOW_PG_PORT", String.valueOf(uri.getPort()));
+        env.put("WHYFLOW_PG_DB", db.name());
+        env.put("WHYFLOW_PG_USER", store.user());
+        env.put("WHYFLOW_PG_PASSWORD", store.password());
+        env.put("PYTHONDONTWRITEBYTECODE", "1");    // no __pycache__ in notebooks/
+        env.put("MPLCONFIGDIR", dir.resolve("matplotlib").toString());
+        Process p = pb.start();
+        if (!p.waitFor(6, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("jupyter nbconvert did not finish " + notebook + ": " + Files.readString(log));
+        }
+        return new Executed(p.exitValue(), Files.readString(log), dir.resolve(notebook.getFileName()));
+    }
+
+    /** Debian's jupyter (its kernel runs Debian's python3 with the packages set-up installs), else the PATH's. */
+    private static String jupyter() {
+        return new File("/usr/bin/jupyter").canExecute() ? "/usr/bin/jupyter" : "jupyter";
+    }
+
+    private static String source(JsonNode cell) {
+        JsonNode s = cell.path("source");
+        if (s.isTextual()) return s.asText();
+        StringBuilder b = new StringBuilder();
+        s.forEach(line -> b.append(line.asText()));
+        return b.toString();
+    }
+}

@@ -1,0 +1,209 @@
+"""Shared helpers for the Whyflow notebooks: a read-only connection to the store, queries as
+DataFrames, and ``chart_or_fail``, which shows a figure only when it has data.
+
+Connection, from the environment (the local stack's defaults otherwise):
+  WHYFLOW_PG_URL        jdbc:postgresql://HOST:PORT/DB (what ./whyflow and the jobs use); wins when set
+  WHYFLOW_PG_HOST       127.0.0.1
+  WHYFLOW_PG_PORT       55432
+  WHYFLOW_PG_DB         whyflow
+  WHYFLOW_PG_USER       whyflow
+  WHYFLOW_PG_PASSWORD   the local stack's default
+"""
+import math
+import os
+import re
+from urllib.parse import urlsplit
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import psycopg2
+
+DEFAULTS = {"host": "127.0.0.1", "port": 55432, "dbname": "whyflow", "user": "whyflow"}
+
+# Funnel steps in order, as sessions.furthest_step names them.
+FUNNEL_STEPS = ["session", "product", "cart", "checkout", "payment", "order"]
+
+
+class WhyflowError(Exception):
+    """A problem the reader can act on: shown as one line in the notebook, without a traceback."""
+
+    def _render_traceback_(self):  # IPython shows this instead of the traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
+class StoreUnavailable(WhyflowError):
+    """The store cannot be reached or refuses the credentials."""
+
+
+class EmptyStore(WhyflowError):
+    """The store holds no rows for what a notebook needs."""
+
+
+class EmptyChart(WhyflowError):
+    """A chart was about to be shown without data."""
+
+
+def connection_settings(env=None):
+    """Host, port, database, user and password from the environment, local stack by default."""
+    env = os.environ if env is None else env
+    s = dict(DEFAULTS, password=env.get("WHYFLOW_PG_PASSWORD", "whyflow"))
+    url = env.get("WHYFLOW_PG_URL")
+    if url:
+        parts = urlsplit(re.sub(r"^jdbc:", "", url))
+        if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+            raise StoreUnavailable(f"WHYFLOW_PG_URL is not a PostgreSQL URL: {url!r}")
+        s.update(host=parts.hostname, port=parts.port or 5432, dbname=parts.path.lstrip("/") or s["dbname"])
+        if parts.username:
+            s["user"] = parts.username
+    else:
+        s.update(host=env.get("WHYFLOW_PG_HOST", s["host"]), port=int(env.get("WHYFLOW_PG_PORT", s["port"])),
+                 dbname=env.get("WHYFLOW_PG_DB", s["dbname"]))
+    s["user"] = env.get("WHYFLOW_PG_USER", s["user"])
+    return s
+
+
+_connection = None
+
+
+def connect():
+    """One read-only connection per kernel (autocommit: every query sees the latest rows)."""
+    global _connection
+    if _connection is None or _connection.closed:
+        s = connection_settings()
+        try:
+            _connection = psycopg2.connect(connect_timeout=10, application_name="whyflow-notebook", **s)
+        except psycopg2.OperationalError as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise StoreUnavailable(f"cannot reach the Whyflow store {s['user']}@{s['host']}:{s['port']}/{s['dbname']}"
+                                   f" ({first}); is it up (./whyflow up postgres)?") from None
+        _connection.set_session(readonly=True, autocommit=True)
+    return _connection
+
+
+def describe_store():
+    """Where the notebook reads from, for its first output."""
+    s = connection_settings()
+    return f"store {s['user']}@{s['host']}:{s['port']}/{s['dbname']} (read-only)"
+
+
+def query(sql, params=None):
+    """Runs a SELECT and returns its rows as a DataFrame (column names from the query)."""
+    with connect().cursor() as cur:
+        cur.execute(sql, params)
+        columns = [d.name for d in cur.description]
+        rows = cur.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for c in frame.columns:  # numeric and decimal columns as floats, timestamps as pandas times
+        if frame[c].dtype == object and len(frame) and all(_is_number(v) for v in frame[c].dropna()):
+            frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    return frame
+
+
+def _is_number(v):
+    return isinstance(v, (int, float)) or type(v).__name__ == "Decimal"
+
+
+def require_rows(frame, what):
+    """Raises EmptyStore when a query found nothing: the notebook cannot answer its question yet."""
+    if frame is None or len(frame) == 0:
+        raise EmptyStore(f"no {what} in the store yet (run ./whyflow demo, or point WHYFLOW_PG_* at a store with data)")
+    return frame
+
+
+def _has_values(data):
+    if data is None:
+        return False
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        numeric = data.select_dtypes("number") if isinstance(data, pd.DataFrame) else data
+        if isinstance(numeric, pd.Series) and not pd.api.types.is_numeric_dtype(numeric):
+            return len(numeric.dropna()) > 0
+        values = np.asarray(numeric, dtype=float).ravel() if numeric.size else np.array([])
+        if isinstance(data, pd.DataFrame) and numeric.shape[1] == 0:
+            return len(data) > 0
+        return bool(np.any(np.isfinite(values) & (values != 0)))
+    arr = np.asarray(data, dtype=float).ravel()
+    return bool(np.any(np.isfinite(arr) & (arr != 0)))
+
+
+def _drawn_artists(fig):
+    """How many data artists the figure's axes hold (lines with points, bars, markers, images)."""
+    n = 0
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            y = np.asarray(line.get_ydata(), dtype=float)
+            n += int(np.isfinite(y).any())
+        for patch in ax.patches:
+            # shaded spans are patches too; a bar counts when it has height and width
+            if getattr(patch, "get_height", None) and patch.get_height() and patch.get_width():
+                n += int(math.isfinite(patch.get_height()))
+        for coll in ax.collections:
+            n += int(len(coll.get_offsets()) > 0 or len(getattr(coll, "get_paths", lambda: [])()) > 0)
+        n += len(ax.images)
+    return n
+
+
+def chart_or_fail(fig, data):
+    """Shows ``fig`` when ``data`` (what it plots) has a non-zero value and the figure holds drawn
+    data; raises EmptyChart otherwise, so an empty chart fails the notebook instead of misleading."""
+    title = fig._suptitle.get_text() if fig._suptitle else next((a.get_title() for a in fig.axes if a.get_title()), "chart")
+    if not _has_values(data):
+        plt.close(fig)
+        raise EmptyChart(f"'{title}': its data has no rows or only zeros")
+    if _drawn_artists(fig) == 0:
+        plt.close(fig)
+        raise EmptyChart(f"'{title}': nothing was drawn")
+    fig.tight_layout()
+    plt.show()
+
+
+def percent(x):
+    return f"{100 * x:.1f}%"
+
+
+# --- windows where a count runs away from what was expected ---------------------------------
+
+def scan_window(observed, expected, max_len=12, excess=True):
+    """Kulldorff's Poisson scan statistic over a series of time buckets: the run of at most
+    ``max_len`` consecutive buckets whose observed count departs most from its expected one (above
+    it when ``excess``, below it otherwise), where ``expected`` is any exposure (sessions, payment
+    attempts) scaled to the observed total. Returns (first, last, observed, expected, llr) or None."""
+    o = np.asarray(observed, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    total, exposure = o.sum(), e.sum()
+    if total <= 0 or exposure <= 0:
+        return None
+    e = e * total / exposure
+    n = len(o)
+    co = np.concatenate([[0.0], np.cumsum(o), np.full(max_len, np.nan)])
+    ce = np.concatenate([[0.0], np.cumsum(e), np.full(max_len, np.nan)])
+    starts = np.arange(n)[:, None]
+    lengths = np.arange(1, max_len + 1)[None, :]
+    inside_o = co[starts + lengths] - co[starts]
+    inside_e = ce[starts + lengths] - ce[starts]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        llr = (np.where(inside_o > 0, inside_o * np.log(inside_o / inside_e), 0.0)
+               + np.where(total - inside_o > 0, (total - inside_o) * np.log((total - inside_o) / (total - inside_e)), 0.0))
+    departs = inside_o > inside_e if excess else inside_o < inside_e
+    llr = np.where(departs & (inside_e > 0) & (total - inside_e > 0) & np.isfinite(llr), llr, -np.inf)
+    if not np.isfinite(llr).any():
+        return None
+    i, k = np.unravel_index(np.argmax(llr), llr.shape)
+    return int(i), int(i + k), float(inside_o[i, k]), float(inside_e[i, k]), float(llr[i, k])
+
+
+def significant_window(observed, expected, max_len=12, excess=True, replicates=99, seed=7):
+    """``scan_window`` with a Monte Carlo p-value: the share of ``replicates`` random series (the
+    same total spread by the expected shares alone) whose best window scores at least as high.
+    Returns (first, last, observed, expected, p) or None. Seeded: the same data gives the same answer."""
+    best = scan_window(observed, expected, max_len, excess)
+    if best is None:
+        return None
+    e = np.asarray(expected, dtype=float)
+    rng = np.random.default_rng(seed)
+    total = int(round(float(np.asarray(observed, dtype=float).sum())))
+    as_high = 0
+    for _ in range(replicates):
+        r = scan_window(rng.multinomial(total, e / e.sum()), e, max_len, excess)
+        as_high += int(r is not None and r[4] >= best[4])
+    return best[0], best[1], best[2], best[3], (as_high + 1) / (replicates + 1)
