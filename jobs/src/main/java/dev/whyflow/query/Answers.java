@@ -18,10 +18,15 @@ final class Answers {
 
     /** What an intent produced, before synthesis. */
     record Draft(String text, List<Figure> figures, List<Evidence> evidence, List<Hypothesis> hypotheses,
-                 Confidence confidence, List<String> suggestions) {
+                 Confidence confidence, List<String> suggestions, String intent) {
+
+        Draft(String text, List<Figure> figures, List<Evidence> evidence, List<Hypothesis> hypotheses,
+              Confidence confidence, List<String> suggestions) {
+            this(text, figures, evidence, hypotheses, confidence, suggestions, null);
+        }
 
         Answer toAnswer(String question, Parsed parsed, Synthesis synthesis, Instant freshness) {
-            return new Answer(Answer.SCHEMA_VERSION, null, question, parsed.intent(), parsed.slots(), synthesis.text(),
+            return new Answer(Answer.SCHEMA_VERSION, null, question, intent != null ? intent : parsed.intent(), parsed.slots(), synthesis.text(),
                     figures, evidence, hypotheses, confidence, synthesis, 0, freshness, suggestions, null, null);
         }
     }
@@ -36,7 +41,8 @@ final class Answers {
         Map<String, Object> signals = new LinkedHashMap<>();
         signals.put("reason", p.reason());
         signals.put("closest_example_similarity", round(p.similarity(), 3));
-        return new Draft(text.toString(), List.of(), List.of(), List.of(), new Confidence(0, signals), p.closest());
+        return new Draft(text.toString(), List.of(), List.of(), List.of(), new Confidence(0, signals), p.closest(),
+                Intent.UNANSWERABLE);
     }
 
     static Answer invalid(String question, String why) {

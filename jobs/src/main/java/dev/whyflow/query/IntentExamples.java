@@ -79,6 +79,11 @@ final class IntentExamples {
         }
     }
 
+    /** The sentence embedding of a text (the model that embeds session narratives). */
+    float[] embed(String text) {
+        return model.embed(text);
+    }
+
     /** The k examples closest to the question, best first. */
     List<Match> closest(String question, int k) {
         float[] v = model.embed(question);

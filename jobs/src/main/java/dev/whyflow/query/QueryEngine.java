@@ -127,12 +127,12 @@ public final class QueryEngine implements AutoCloseable {
             Store store = Store.guard(c, settings.statementTimeoutMs());
             Vocabulary vocabulary = Vocabulary.load(store);
             parsed = parser.parse(q, at, zone, vocabulary);
+            Instant freshness = Vocabulary.freshness(store);
             Answers.Draft draft = switch (parsed.intent()) {
                 case Intent.UNANSWERABLE -> Answers.unanswerable(parsed);
-                case Intent.DIAGNOSE -> new Diagnosis(store, parsed).run();
-                default -> new Deterministic(store, parsed, settings.rawScan()).run();
+                case Intent.DIAGNOSE -> new Diagnosis(store, parsed, freshness).run();
+                default -> new Deterministic(store, parsed, settings.rawScan(), freshness).run();
             };
-            Instant freshness = Vocabulary.freshness(store);
             return finish(t0, draft.toAnswer(q, parsed, synthesize(q, parsed.intent(), draft), freshness), null);
         } catch (SQLException e) {
             return finish(t0, Answers.failed(q, storeError(e), e.getMessage()), null);
