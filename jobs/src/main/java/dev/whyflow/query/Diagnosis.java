@@ -38,6 +38,7 @@ final class Diagnosis {
     private final StringBuilder text = new StringBuilder();
     private double exposure = 1;   // sessions now / sessions in the mean baseline
     private boolean weekBaseline;
+    private int baselines = 1;   // baseline periods that hold data
 
     private record Candidate(String mechanism, String segment, String funnelStep, double z, double observed,
                              double expected, String claim, int evidenceIndex) {
@@ -92,6 +93,11 @@ final class Diagnosis {
         Store.Result s = store.run("diag_sessions", sp);
         Map<String, Map<String, Object>> by = byPeriod(s);
         long now = Deterministic.num(by.getOrDefault("now", Map.of()), "sessions");
+        baselines = 0;
+        for (String period : weekBaseline ? List.of("previous", "week_before") : List.of("previous")) {
+            if (Deterministic.num(by.getOrDefault(period, Map.of()), "sessions") > 0) baselines++;
+        }
+        baselines = Math.max(1, baselines);
         double base = baselineMean(by, "sessions");
         exposure = base > 0 ? now / base : 1;
 
@@ -366,7 +372,6 @@ final class Diagnosis {
             if ("now".equals(row.get("period"))) continue;
             base.computeIfAbsent(segment.apply(row), k -> new double[1])[0] += Deterministic.num(row, "signal");
         }
-        int baselines = weekBaseline ? 2 : 1;
         boolean any = false;
         for (Map<String, Object> row : r.rows()) {
             if (!"now".equals(row.get("period"))) continue;
