@@ -93,6 +93,9 @@ final class Diagnosis {
         Store.Result s = store.run("diag_sessions", sp);
         Map<String, Map<String, Object>> by = byPeriod(s);
         long now = Deterministic.num(by.getOrDefault("now", Map.of()), "sessions");
+        by.forEach((period, row) -> {
+            if (Deterministic.num(row, "sessions") > 0) periodsWithSessions.add(period);
+        });
         baselines = 0;
         for (String period : weekBaseline ? List.of("previous", "week_before") : List.of("previous")) {
             if (Deterministic.num(by.getOrDefault(period, Map.of()), "sessions") > 0) baselines++;
@@ -104,7 +107,7 @@ final class Diagnosis {
         Map<String, BigDecimal> value = new LinkedHashMap<>();
         for (String period : List.of("now", "previous", "week_before")) {
             Map<String, Object> row = by.get(period);
-            if (row == null) continue;
+            if (row == null || Deterministic.num(row, "sessions") == 0) continue;
             BigDecimal v = sessionMetric(metric, row);
             if (v != null) value.put(period, v);
         }
@@ -166,7 +169,7 @@ final class Diagnosis {
                 case "payment_failure_rate" -> n - failed > 0 ? Deterministic.ratio(failed, n - failed) : null;
                 default -> BigDecimal.valueOf(n);
             };
-            if (v != null) out.put(per[0], v);
+            if (v != null && (n > 0 || per[0].equals("now") || hasSessions(per[0]))) out.put(per[0], v);
             if (per[0].equals("now")) evidence.add(r.evidence(label(metric) + " in the period"));
         }
         return out;
@@ -554,6 +557,12 @@ final class Diagnosis {
 
     private static double z(double observed, double expected) {
         return (observed - expected) / Math.sqrt(expected + 1);
+    }
+
+    private final java.util.Set<String> periodsWithSessions = new java.util.HashSet<>();
+
+    private boolean hasSessions(String period) {
+        return periodsWithSessions.contains(period);
     }
 
     private static boolean sessionDimension(String d) {

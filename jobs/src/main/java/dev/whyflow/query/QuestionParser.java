@@ -166,7 +166,8 @@ final class QuestionParser {
         // what the time expression said is not a segment or metric ("last week" is no "week" dimension)
         String rest = period.isPresent() ? q.substring(0, period.get().start()) + " " + q.substring(period.get().end()) : q;
 
-        Slots slots = Slots.empty().withPeriod(range.from(), range.to(), range.label(), zone.getId());
+        Slots slots = Slots.empty().withPeriod(range.from(), range.to(), range.label(),
+                zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId());
 
         if (OUT_OF_SCOPE.matcher(rest).find()) {
             return unanswerable(slots, similarity, suggestions,

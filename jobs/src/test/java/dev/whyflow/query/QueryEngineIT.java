@@ -107,20 +107,20 @@ class QueryEngineIT {
         String[] questions = {
                 "How many sessions did we have yesterday by device?",
                 "What was the conversion rate on mobile yesterday compared with the previous day?",
-                "What is the cart abandonment rate by channel last week?",
+                "What is the cart abandonment rate by channel in the last 7 days?",
                 "What was the checkout abandonment rate on 2026-11-03 by platform?",
                 "What is the payment failure rate by method on 2026-11-04?",
                 "What is the page load p95 by page and platform on 2026-11-03?",
-                "Average order value last week",
+                "Average order value in the last 7 days",
                 "How many unique visitors came yesterday?",
-                "Show the conversion funnel for last week",
-                "What were the top 5 products by revenue last week?",
+                "Show the conversion funnel for the last 5 days",
+                "What were the top 5 products by revenue in the last 7 days?",
                 "Which products were viewed the most yesterday?",
-                "Which products are abandoned in carts most often last week?",
+                "Which products are abandoned in carts most often in the last 7 days?",
                 "Which alerts fired on 2026-11-03?",
                 "Hourly orders yesterday",
                 "How many product views by category on Monday?",
-                "Revenue by customer segment last week"};
+                "Revenue by customer segment in the last 7 days"};
         for (String q : questions) {
             Answer a = engine.ask(q);
             System.out.println("Q: " + q + "\n" + a.intent() + " " + a.slots() + "\n" + a.text() + "\n");
