@@ -131,7 +131,7 @@ final class QuestionParser {
             "\\btop\\s*(\\d{1,3}|three|five|ten)?\\b|\\bbest[- ]?sell\\w*|\\bmost (?:viewed|popular|sold|abandoned|purchased|bought|revenue)"
                     + "|\\bwhich products?\\b|\\bwhat products?\\b|\\bhighest[- ]revenue products?|\\bbest products?");
     private static final Pattern SIMILAR = Pattern.compile("\\b(?:similar|like|resembl\\w*|comparable|closest|nearest|lookalike)\\b");
-    private static final Pattern ORDER_ID = Pattern.compile("\\b(O-\\d{8}-[A-Z0-9]{3}-[A-Z0-9]{3})\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ORDER_ID = Pattern.compile("\\b(O-\\d{8}-[A-Z0-9]{1,12}-[A-Z0-9]{1,12})\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern SESSION_ID = Pattern.compile(
             "\\b((?:s-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern PRODUCT_ID = Pattern.compile("\\b(p-\\d{3,6})\\b");

@@ -191,6 +191,62 @@ class QueryEngineIT {
         assertThat(h.segment()).startsWith("channel=email");
     }
 
+    @Test
+    void similarOrdersAndSessionsComeFromTheirVectors() throws Exception {
+        java.util.List<String[]> orders = new java.util.ArrayList<>();
+        java.util.List<String[]> sessions = new java.util.ArrayList<>();
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            // the EmbeddingJob's table (migration V7 where it exists)
+            s.execute("CREATE TABLE IF NOT EXISTS order_vectors (order_id text PRIMARY KEY, session_id text, customer_id text,"
+                    + " occurred_at timestamptz NOT NULL, text text NOT NULL, embedding vector(384) NOT NULL, model text NOT NULL)");
+            try (ResultSet rs = s.executeQuery("SELECT order_id, session_id, occurred_at::text FROM events"
+                    + " WHERE event_type = 'order_completed' AND order_id IS NOT NULL ORDER BY order_id LIMIT 4")) {
+                while (rs.next()) orders.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+            try (ResultSet rs = s.executeQuery("SELECT session_id, narrative FROM sessions ORDER BY session_id LIMIT 5")) {
+                while (rs.next()) sessions.add(new String[]{rs.getString(1), rs.getString(2)});
+            }
+        }
+        assertThat(orders).hasSize(4);
+        String[] texts = {"Returning customer on the android app bought running shoes, paid with paypal, express shipping",
+                "Returning customer on the android app bought trail running shoes, paid with paypal, express shipping",
+                "New customer on desktop bought a sofa and two cushions, paid by card, standard shipping",
+                "VIP customer on iOS bought a leather handbag with apple pay"};
+        try (var model = dev.whyflow.embeddings.SharedEmbedders.acquire(dev.whyflow.embeddings.EmbeddingConfig.defaults());
+             Connection c = db.open();
+             var insert = c.prepareStatement("INSERT INTO order_vectors VALUES (?, ?, NULL, ?::timestamptz, ?, ?, 'test')"
+                     + " ON CONFLICT (order_id) DO UPDATE SET text = excluded.text, embedding = excluded.embedding");
+             var update = c.prepareStatement("UPDATE sessions SET narrative_embedding = ? WHERE session_id = ?")) {
+            for (int i = 0; i < 4; i++) {
+                insert.setString(1, orders.get(i)[0]);
+                insert.setString(2, orders.get(i)[1]);
+                insert.setString(3, orders.get(i)[2]);
+                insert.setString(4, texts[i]);
+                insert.setObject(5, new com.pgvector.PGvector(model.embed(texts[i])));
+                insert.executeUpdate();
+            }
+            for (String[] session : sessions) {
+                update.setObject(1, new com.pgvector.PGvector(model.embed(session[1])));
+                update.setString(2, session[0]);
+                update.executeUpdate();
+            }
+        }
+        Answer similar = engine.ask("Which orders are similar to " + orders.get(0)[0] + "?");
+        System.out.println(similar.text());
+        assertThat(similar.intent()).isEqualTo("similar");
+        assertThat(similar.figures()).hasSize(3);
+        assertThat(similar.figures().get(0).name()).isEqualTo("similarity[" + orders.get(1)[0] + "]");
+        assertThat(similar.figures().get(0).value()).isGreaterThan(similar.figures().get(2).value());
+
+        Answer like = engine.ask("Show sessions like " + sessions.get(0)[0]);
+        assertThat(like.intent()).isEqualTo("similar");
+        assertThat(like.figures()).hasSize(4).noneMatch(f -> f.name().contains(sessions.get(0)[0]));
+
+        Answer unknown = engine.ask("Which orders are similar to O-20990101-AAA-BBB?");
+        assertThat(unknown.intent()).isEqualTo("unanswerable");
+        assertThat(unknown.text()).contains("no order O-20990101-AAA-BBB");
+    }
+
     static LocalDate day(String s) {
         return LocalDate.parse(s);
     }

@@ -96,9 +96,9 @@ class QuestionParserTest {
 
     @Test
     void similarityNeedsAnId() {
-        Parsed order = parse("Which orders are similar to O-20261103-AB1-2CD?");
+        Parsed order = parse("Which orders are similar to O-20261103-4GQ1-02F?");
         assertThat(order.intent()).isEqualTo("similar");
-        assertThat(order.slots().subjectId()).isEqualTo("O-20261103-AB1-2CD");
+        assertThat(order.slots().subjectId()).isEqualTo("O-20261103-4GQ1-02F");
         assertThat(order.slots().metric()).isEqualTo("similar_orders");
         Parsed session = parse("sessions like 3f0c3a0e-1b2c-4d5e-8f90-0123456789ab");
         assertThat(session.intent()).isEqualTo("similar");
