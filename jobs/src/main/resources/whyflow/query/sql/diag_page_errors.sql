@@ -1,8 +1,7 @@
 -- Diagnosis signal: page errors by platform and page kind in the three periods.
 SELECT CASE WHEN occurred_at >= :from AND occurred_at < :to THEN 'now'
             WHEN occurred_at >= :previous_from AND occurred_at < :previous_to THEN 'previous' ELSE 'week_before' END AS period, replace(source, 'storefront-', '') AS platform,
-       CASE WHEN page LIKE '/p/%' THEN 'product' WHEN page LIKE '/c/%' THEN 'category' WHEN page LIKE '/checkout/%'
-            THEN 'checkout_' || split_part(page, '/', 3) WHEN page = '/' THEN 'home' ELSE ltrim(split_part(page, '?', 1), '/') END AS page,
+       page_kind(page) AS page,
        count(*)::bigint AS signal
   FROM events
  WHERE event_type = 'page_error' AND (occurred_at >= :from AND occurred_at < :to OR occurred_at >= :previous_from AND occurred_at < :previous_to

@@ -10,10 +10,8 @@ SELECT CASE WHEN started_at >= :from AND started_at < :to THEN 'now'
        count(*) FILTER (WHERE outcome = 'converted')::bigint AS converted,
        count(*) FILTER (WHERE outcome = 'cart_abandoned')::bigint AS cart_abandoned,
        count(*) FILTER (WHERE outcome = 'checkout_abandoned')::bigint AS checkout_abandoned
-  FROM sessions
+  FROM sessions s
  WHERE (started_at >= :from AND started_at < :to OR started_at >= :previous_from AND started_at < :previous_to
         OR started_at >= :week_from AND started_at < :week_to)
-   AND (:segment_dimension::text IS NULL OR
-        CASE :segment_dimension::text WHEN 'device' THEN device WHEN 'os' THEN os WHEN 'app_version' THEN app_version
-             WHEN 'channel' THEN channel WHEN 'country' THEN country WHEN 'customer_segment' THEN customer_segment END = :segment_value)
+   AND (:segment_dimension::text IS NULL OR session_dimension(s, :segment_dimension) = :segment_value)
  GROUP BY 1

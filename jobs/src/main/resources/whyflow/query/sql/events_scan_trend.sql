@@ -2,14 +2,8 @@
 SELECT date_trunc(:granularity, occurred_at, :zone) AS period_start,
        event_type, coalesce(currency, '') AS currency, count(*)::bigint AS events,
        coalesce(sum(amount_minor), 0)::bigint AS amount_minor
-  FROM events
+  FROM events e
  WHERE occurred_at >= :from AND occurred_at < :to AND event_type = ANY(:event_types)
-   AND (:segment_dimension::text IS NULL OR CASE :segment_dimension::text WHEN 'device' THEN device WHEN 'os' THEN os WHEN 'app_version' THEN app_version WHEN 'channel' THEN channel
-         WHEN 'country' THEN country WHEN 'category' THEN category WHEN 'payment_method' THEN payment_method
-         WHEN 'customer_segment' THEN customer_segment WHEN 'product' THEN product_id
-         WHEN 'platform' THEN replace(source, 'storefront-', '')
-         WHEN 'page' THEN CASE WHEN page LIKE '/p/%' THEN 'product' WHEN page LIKE '/c/%' THEN 'category' WHEN page LIKE '/campaign/%' THEN 'campaign'
-              WHEN page LIKE '/checkout/%' THEN 'checkout_' || split_part(page, '/', 3) WHEN page = '/' THEN 'home'
-              WHEN page LIKE '/order/%' THEN 'order_confirmation' ELSE ltrim(split_part(page, '?', 1), '/') END ELSE '' END = :segment_value)
+   AND (:segment_dimension::text IS NULL OR event_dimension(e, :segment_dimension) = :segment_value)
  GROUP BY 1, 2, 3
  ORDER BY 1, 2, 3

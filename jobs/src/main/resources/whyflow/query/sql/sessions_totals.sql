@@ -12,26 +12,10 @@ SELECT grp1, grp2, GROUPING(grp1, grp2) = 3 AS total,
        count(*) FILTER (WHERE outcome = 'converted')::bigint AS converted,
        count(*) FILTER (WHERE outcome = 'cart_abandoned')::bigint AS cart_abandoned,
        count(*) FILTER (WHERE outcome = 'checkout_abandoned')::bigint AS checkout_abandoned
-  FROM (SELECT CASE :group_by::text WHEN 'device' THEN device WHEN 'os' THEN os WHEN 'app_version' THEN app_version WHEN 'channel' THEN channel
-         WHEN 'country' THEN country WHEN 'customer_segment' THEN customer_segment
-         WHEN 'platform' THEN (SELECT replace(e.source, 'storefront-', '') FROM events e
-                               WHERE e.session_id = s.session_id AND e.occurred_at >= s.started_at AND e.occurred_at <= s.ended_at
-                               LIMIT 1)
-         ELSE '' END AS grp1,
-               CASE :group_by2::text WHEN 'device' THEN device WHEN 'os' THEN os WHEN 'app_version' THEN app_version WHEN 'channel' THEN channel
-         WHEN 'country' THEN country WHEN 'customer_segment' THEN customer_segment
-         WHEN 'platform' THEN (SELECT replace(e.source, 'storefront-', '') FROM events e
-                               WHERE e.session_id = s.session_id AND e.occurred_at >= s.started_at AND e.occurred_at <= s.ended_at
-                               LIMIT 1)
-         ELSE '' END AS grp2,
+  FROM (SELECT session_dimension(s, :group_by) AS grp1, session_dimension(s, :group_by2) AS grp2,
                coalesce(customer_id, anonymous_id, session_id) AS visitor, furthest_step, outcome
           FROM sessions s
          WHERE started_at >= :from AND started_at < :to
-           AND (:segment_dimension::text IS NULL OR CASE :segment_dimension::text WHEN 'device' THEN device WHEN 'os' THEN os WHEN 'app_version' THEN app_version WHEN 'channel' THEN channel
-         WHEN 'country' THEN country WHEN 'customer_segment' THEN customer_segment
-         WHEN 'platform' THEN (SELECT replace(e.source, 'storefront-', '') FROM events e
-                               WHERE e.session_id = s.session_id AND e.occurred_at >= s.started_at AND e.occurred_at <= s.ended_at
-                               LIMIT 1)
-         ELSE '' END = :segment_value)) x
+           AND (:segment_dimension::text IS NULL OR session_dimension(s, :segment_dimension) = :segment_value)) x
  GROUP BY GROUPING SETS ((grp1, grp2), ())
  ORDER BY total DESC, grp1, grp2

@@ -14,11 +14,6 @@ SELECT period_start,
                coalesce(customer_id, anonymous_id, session_id) AS visitor, furthest_step, outcome
           FROM sessions s
          WHERE started_at >= :from AND started_at < :to
-           AND (:segment_dimension::text IS NULL OR CASE :segment_dimension::text WHEN 'device' THEN device WHEN 'os' THEN os WHEN 'app_version' THEN app_version WHEN 'channel' THEN channel
-         WHEN 'country' THEN country WHEN 'customer_segment' THEN customer_segment
-         WHEN 'platform' THEN (SELECT replace(e.source, 'storefront-', '') FROM events e
-                               WHERE e.session_id = s.session_id AND e.occurred_at >= s.started_at AND e.occurred_at <= s.ended_at
-                               LIMIT 1)
-         ELSE '' END = :segment_value)) x
+           AND (:segment_dimension::text IS NULL OR session_dimension(s, :segment_dimension) = :segment_value)) x
  GROUP BY 1
  ORDER BY 1

@@ -5,11 +5,7 @@ SELECT e.product_id,
        count(DISTINCT e.session_id)::bigint AS carts
   FROM events e JOIN sessions s ON s.session_id = e.session_id
  WHERE e.event_type = 'cart_item_added' AND e.occurred_at >= :from AND e.occurred_at < :to AND e.product_id IS NOT NULL
-   AND (:segment_dimension::text IS NULL OR
-        CASE :segment_dimension::text WHEN 'device' THEN e.device WHEN 'os' THEN e.os WHEN 'app_version' THEN e.app_version
-             WHEN 'channel' THEN e.channel WHEN 'country' THEN e.country WHEN 'category' THEN e.category
-             WHEN 'customer_segment' THEN e.customer_segment WHEN 'product' THEN e.product_id
-             WHEN 'platform' THEN replace(e.source, 'storefront-', '') END = :segment_value)
+   AND (:segment_dimension::text IS NULL OR event_dimension(e, :segment_dimension) = :segment_value)
  GROUP BY 1
  ORDER BY abandoned_carts DESC, e.product_id
  LIMIT :n

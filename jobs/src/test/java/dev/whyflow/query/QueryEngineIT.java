@@ -191,6 +191,45 @@ class QueryEngineIT {
         assertThat(h.segment()).startsWith("channel=email");
     }
 
+    /** Every shipped template runs on the reader's connection (SQL files are executed by a test). */
+    @Test
+    void everyTemplateRunsAsTheReader() throws Exception {
+        try (Connection admin = db.open(); Statement s = admin.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS order_vectors (order_id text PRIMARY KEY, session_id text, customer_id text,"
+                    + " occurred_at timestamptz NOT NULL, text text NOT NULL, embedding vector(384) NOT NULL, model text NOT NULL)");
+        }
+        Instant from = Instant.parse("2026-11-03T00:00:00Z");
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("from", from);
+        p.put("to", from.plusSeconds(86_400));
+        p.put("previous_from", from.minusSeconds(86_400));
+        p.put("previous_to", from);
+        p.put("week_from", from.minusSeconds(7 * 86_400));
+        p.put("week_to", from.minusSeconds(6 * 86_400));
+        p.put("ops_from", from.minusSeconds(86_400));
+        p.put("group_by", "device");
+        p.put("group_by2", "platform");
+        p.put("segment_dimension", "country");
+        p.put("segment_value", "DE");
+        p.put("event_types", java.util.List.of("order_completed", "page_viewed"));
+        p.put("granularity", "hour");
+        p.put("zone", "Europe/Berlin");
+        p.put("n", 5);
+        p.put("currency", "EUR");
+        p.put("subject_id", "O-20261103-X-1");
+        p.put("probe", new float[384]);
+        p.put("dimension", "platform");
+        p.put("pattern", null);
+        try (var pool = QueryEngine.pool(db.store(), 1); Connection c = pool.getConnection()) {
+            Store store = Store.guard(c, 30_000);
+            for (String id : SqlTemplate.ids()) {
+                Store.Result r = store.run(id, p);
+                assertThat(r.templateId()).isEqualTo(id);
+                System.out.println(id + ": " + r.rows().size() + " rows");
+            }
+        }
+    }
+
     @Test
     void similarOrdersAndSessionsComeFromTheirVectors() throws Exception {
         java.util.List<String[]> orders = new java.util.ArrayList<>();
