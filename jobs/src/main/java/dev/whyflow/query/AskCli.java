@@ -29,7 +29,8 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * {@code ./whyflow ask [--json] [--local] [--now ISO] [--zone ZONE] [--timeout 30s] "question"}:
+ * {@code ./whyflow ask [--json] [--local] [--now ISO] [--zone ZONE] [--timeout 30s] "question"}
+ * (and {@code --bootstrap}, {@code --questions-topic}, {@code --answers-topic} for another broker):
  * asks through the running QueryJob (a question on {@code whyflow.questions}, then the answer with
  * its id from {@code whyflow.answers}), or in process against the store with {@code --local}.
  * Prints the answer, its evidence and confidence, or the answer document with {@code --json}.
@@ -91,6 +92,10 @@ public final class AskCli {
         Instant now = null;
         ZoneId zone = ZoneId.of(System.getenv().getOrDefault("WHYFLOW_ZONE", "UTC"));
         Duration timeout = Duration.ofSeconds(30);
+        Map<String, String> env = System.getenv();
+        String bootstrap = env.getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092");
+        String questions = "whyflow.questions";
+        String answers = "whyflow.answers";
         List<String> words = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];
@@ -118,6 +123,9 @@ public final class AskCli {
                         throw new IllegalArgumentException("--timeout must be a duration such as 30s");
                     }
                 }
+                case "--bootstrap" -> bootstrap = value(argv, ++i, s);
+                case "--questions-topic" -> questions = value(argv, ++i, s);
+                case "--answers-topic" -> answers = value(argv, ++i, s);
                 default -> {
                     if (s.startsWith("--")) throw new IllegalArgumentException("unknown option " + s);
                     words.add(s);
@@ -125,9 +133,7 @@ public final class AskCli {
             }
         }
         if (words.isEmpty()) throw new IllegalArgumentException("no question given");
-        Map<String, String> env = System.getenv();
-        return new Args(String.join(" ", words), json, local, now, zone, timeout,
-                env.getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092"), "whyflow.questions", "whyflow.answers");
+        return new Args(String.join(" ", words), json, local, now, zone, timeout, bootstrap, questions, answers);
     }
 
     private static String value(String[] argv, int i, String option) {

@@ -123,7 +123,7 @@ class QueryEngineIT {
                 "Revenue by customer segment in the last 7 days"};
         for (String q : questions) {
             Answer a = engine.ask(q);
-            System.out.println("Q: " + q + "\n" + a.intent() + " " + a.slots() + "\n" + a.text() + "\n");
+            System.out.println("Q: " + q + "\n" + a.intent() + " " + a.latencyMs() + " ms " + a.slots() + "\n" + a.text() + "\n");
             assertThat(a.error()).as(q).isNull();
             assertThat(a.intent()).as(q).isNotEqualTo("unanswerable");
             assertThat(a.evidence()).as(q).isNotEmpty();

@@ -105,6 +105,52 @@ class QueryJobIT {
         }
     }
 
+    @Test
+    void askGoesThroughTheRunningJobAndSaysSoWhenNoneRuns() throws Exception {
+        TestDatabase db = QueryTestStore.load();
+        String questions = KafkaTestBroker.newTopic("questions", 1);
+        String answers = KafkaTestBroker.newTopic("answers", 1);
+        String[] topics = {"--bootstrap", KafkaTestBroker.bootstrapServers(), "--questions-topic", questions,
+                "--answers-topic", answers};
+
+        // no job: a clear message and exit 3
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int rc = AskCli.run(concat(topics, "--timeout", "3s", "How many orders today?"), new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is QueryJob running?");
+        assertThat(AskCli.run(new String[]{"--now", "yesterday", "x"}, System.out, new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream()))).isEqualTo(2);
+
+        // the job running: the answer comes back through Kafka
+        QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(new String[]{
+                "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.questions", questions, "--topic.answers", answers,
+                "--group.id", "query-" + questions, "--start", "earliest", "--pg.url", db.store().url(),
+                "--pg.user", db.store().user(), "--pg.password", db.store().password()}));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        QueryJob.defineWorkflow(env, QueryJob.source(o).build(), o, QueryJob.answers(o));
+        var job = env.executeAsync("query job for ask");
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int answered = AskCli.run(concat(topics, "--json", "--timeout", "120s", "--now", "2026-11-03T12:00:00Z",
+                    "How many orders did we get yesterday?"), new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            assertThat(answered).isEqualTo(0);
+            JsonNode answer = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+            assertThat(answer.path("intent").asText()).isEqualTo("aggregate");
+            assertThat(answer.path("slots").path("from").asText()).isEqualTo("2026-11-02T00:00:00Z");
+            assertThat(figure(answer, "orders")).isNotNull();
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static String figure(JsonNode answer, String name) {
         for (JsonNode f : answer.path("figures")) if (name.equals(f.path("name").asText())) return f.path("value").decimalValue().toPlainString();
         return null;
