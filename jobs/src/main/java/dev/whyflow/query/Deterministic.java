@@ -380,6 +380,7 @@ final class Deterministic {
         Store.Result r = store.run("sessions_totals", params(slots.from(), slots.to(), groups));
         for (Map<String, Object> row : r.rows()) {
             boolean total = Boolean.TRUE.equals(row.get("total"));
+            if (!total && groups.length == 0) continue;   // the one group of an ungrouped query is the total again
             String key = total ? "" : groupKey(row);
             String suffix = total ? "" : "[" + key + "]";
             long sessions = num(row, "sessions");

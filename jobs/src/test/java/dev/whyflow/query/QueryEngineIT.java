@@ -130,6 +130,13 @@ class QueryEngineIT {
             assertThat(a.figures()).as(q).isNotEmpty();
             assertThat(a.dataFreshness()).isNotNull();
         }
+        // a breakdown's values are the dimension's, and the funnel without one has no group rows
+        Answer byPlatform = engine.ask("What was the checkout abandonment rate on 2026-11-03 by platform?");
+        assertThat(byPlatform.figures()).extracting(Figure::name).containsExactlyInAnyOrder("checkout_abandonment_rate",
+                "checkout_abandonment_rate[web]", "checkout_abandonment_rate[ios]", "checkout_abandonment_rate[android]");
+        assertThat(engine.ask("Show the conversion funnel for the last 5 days").figures()).extracting(Figure::name)
+                .containsExactly("funnel.sessions", "funnel.product", "funnel.cart", "funnel.checkout", "funnel.payment",
+                        "funnel.order", "conversion_rate");
     }
 
     @Test
