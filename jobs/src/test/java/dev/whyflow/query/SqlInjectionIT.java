@@ -58,12 +58,22 @@ class SqlInjectionIT {
         db.close();
     }
 
+    /** This test's SQL corpus, and the questions of the synthesis corpus (SQL and prompt injection). */
     private static List<String> corpus() throws Exception {
         List<String> out = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
         try (InputStream in = SqlInjectionIT.class.getResourceAsStream("/whyflow/query/sql-injection-corpus.jsonl")) {
-            ObjectMapper json = new ObjectMapper();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) out.add(json.readTree(line).path("question").asText());
+            }
+        }
+        try (InputStream in = SqlInjectionIT.class.getResourceAsStream("/whyflow/query/injection-corpus.jsonl")) {
+            if (in != null) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (line.isBlank()) continue;
+                    var n = json.readTree(line);
+                    if ("question".equals(n.path("target").asText())) out.add(n.path("text").asText());
+                }
             }
         }
         return out;
