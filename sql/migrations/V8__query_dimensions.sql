@@ -28,15 +28,20 @@ CREATE FUNCTION rollup_dimension(m metrics_1m, dimension text) RETURNS text LANG
                 WHEN 'payment_method' THEN m.payment_method ELSE '' END
 $$;
 
--- A dimension of a session. The platform (web, ios, android: the storefront that sent its events)
--- is read from the session's first storefront event, and only when asked for.
+-- The platform of a session (web, ios, android: the storefront that sent its events), from its
+-- first storefront event.
+CREATE FUNCTION session_platform(id text, started timestamptz, ended timestamptz) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT replace(e.source, 'storefront-', '') FROM events e
+     WHERE e.session_id = id AND e.occurred_at >= started AND e.occurred_at <= ended AND e.source LIKE 'storefront-%'
+     ORDER BY e.occurred_at LIMIT 1
+$$;
+
+-- A dimension of a session; the platform is looked up only when asked for.
 CREATE FUNCTION session_dimension(s sessions, dimension text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE dimension WHEN 'device' THEN s.device WHEN 'os' THEN s.os WHEN 'app_version' THEN s.app_version
                 WHEN 'channel' THEN s.channel WHEN 'country' THEN s.country WHEN 'customer_segment' THEN s.customer_segment
-                WHEN 'platform' THEN (SELECT replace(e.source, 'storefront-', '') FROM events e
-                                      WHERE e.session_id = s.session_id AND e.occurred_at >= s.started_at
-                                        AND e.occurred_at <= s.ended_at AND e.source LIKE 'storefront-%'
-                                      ORDER BY e.occurred_at LIMIT 1)
+                WHEN 'platform' THEN session_platform(s.session_id, s.started_at, s.ended_at)
                 ELSE '' END
 $$;
 

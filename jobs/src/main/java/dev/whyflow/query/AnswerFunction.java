@@ -1,6 +1,7 @@
 package dev.whyflow.query;
 
 import dev.whyflow.query.synthesis.Synthesizer;
+import dev.whyflow.query.synthesis.Synthesizers;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -29,7 +30,8 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
 
     @Override
     public void open(OpenContext context) {
-        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), Synthesizer.template(),
+        Synthesizer synthesizer = Synthesizers.create(options.llm(), System.getenv());
+        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer,
                 QueryEngine.Settings.defaults().withPoolSize(options.poolSize())
                         .withStatementTimeoutMs(options.statementTimeout().toMillis()));
         threads = Executors.newFixedThreadPool(options.poolSize(), r -> {

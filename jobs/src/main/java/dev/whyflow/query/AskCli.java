@@ -1,6 +1,6 @@
 package dev.whyflow.query;
 
-import dev.whyflow.query.synthesis.Synthesizer;
+import dev.whyflow.query.synthesis.Synthesizers;
 import dev.whyflow.sql.StoreConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,7 +61,8 @@ public final class AskCli {
         Answer answer;
         if (a.local()) {
             try (QueryEngine engine = QueryEngine.connect(StoreConnection.fromEnvironment(),
-                    a.now() == null ? Clock.systemUTC() : Clock.fixed(a.now(), ZoneOffset.UTC), a.zone(), Synthesizer.template(),
+                    a.now() == null ? Clock.systemUTC() : Clock.fixed(a.now(), ZoneOffset.UTC), a.zone(),
+                    Synthesizers.fromConfig(Map.of(), System.getenv()),
                     QueryEngine.Settings.defaults().withPoolSize(1))) {
                 answer = engine.ask(a.question());
             } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.whyflow.query;
 
+import dev.whyflow.query.synthesis.LlmOptions;
 import dev.whyflow.sql.StoreConnection;
 import org.apache.flink.util.ParameterTool;
 import org.apache.flink.util.TimeUtils;
@@ -8,10 +9,15 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.ZoneId;
 
-/** QueryJob's configuration, read in {@code main} only; defaults point at the local stack. */
+/**
+ * QueryJob's configuration, read in {@code main} only; defaults point at the local stack. The
+ * {@code whyflow.llm.*} options choose the synthesizer (jobs/README-llm.md); without them answers
+ * are written by the template.
+ */
 public record QueryOptions(String bootstrapServers, String questionsTopic, String answersTopic, String groupId,
                            String start, StoreConnection store, int poolSize, int capacity, Duration answerTimeout,
-                           Duration statementTimeout, ZoneId zone, Duration checkpointInterval) implements Serializable {
+                           Duration statementTimeout, ZoneId zone, Duration checkpointInterval, LlmOptions llm)
+        implements Serializable {
 
     public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap";
     public static final String TOPIC_QUESTIONS = "topic.questions";
@@ -47,6 +53,7 @@ public record QueryOptions(String bootstrapServers, String questionsTopic, Strin
                 TimeUtils.parseDuration(p.get(ANSWER_TIMEOUT, "30s")),
                 TimeUtils.parseDuration(p.get(STATEMENT_TIMEOUT, "5s")),
                 ZoneId.of(p.get(ZONE, "UTC")),
-                TimeUtils.parseDuration(p.get(CHECKPOINT_INTERVAL, "10s")));
+                TimeUtils.parseDuration(p.get(CHECKPOINT_INTERVAL, "10s")),
+                LlmOptions.from(p.toMap(), System.getenv()));
     }
 }
