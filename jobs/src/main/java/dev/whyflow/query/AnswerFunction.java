@@ -1,0 +1,74 @@
+package dev.whyflow.query;
+
+import dev.whyflow.query.synthesis.Synthesizer;
+import dev.whyflow.query.synthesis.Synthesizers;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Answers questions asynchronously: one {@link QueryEngine} per parallel instance over a bounded
+ * connection pool, its questions run on as many threads as the pool has connections. A question
+ * that takes longer than the job's timeout is answered with {@code QUERY_TIMEOUT}.
+ */
+public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
+
+    private final QueryOptions options;
+    private transient QueryEngine engine;
+    private transient ExecutorService threads;
+
+    public AnswerFunction(QueryOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        Synthesizer synthesizer = Synthesizers.create(options.llm(), System.getenv());
+        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer,
+                QueryEngine.Settings.defaults().withPoolSize(options.poolSize())
+                        .withStatementTimeoutMs(options.statementTimeout().toMillis()));
+        threads = Executors.newFixedThreadPool(options.poolSize(), r -> {
+            Thread t = new Thread(r, "whyflow-query-answer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void asyncInvoke(Question q, ResultFuture<AnswerRecord> result) {
+        CompletableFuture.supplyAsync(() -> answer(q), threads)
+                .whenComplete((a, e) -> result.complete(List.of(e == null ? a
+                        : record(q, Answers.failed(q.question, "INTERNAL_ERROR", e.getClass().getSimpleName())))));
+    }
+
+    @Override
+    public void timeout(Question q, ResultFuture<AnswerRecord> result) {
+        result.complete(List.of(record(q, Answers.failed(q.question == null ? "" : q.question, "QUERY_TIMEOUT",
+                "no answer within " + options.answerTimeout()))));
+    }
+
+    private AnswerRecord answer(Question q) {
+        if (q.error != null) {
+            return record(q, Answers.invalid(q.question == null ? "" : q.question, "The question record is invalid: " + q.error + "."));
+        }
+        Answer a = q.now != null ? engine.ask(q.question, Instant.parse(q.now)) : engine.ask(q.question);
+        return record(q, a);
+    }
+
+    private static AnswerRecord record(Question q, Answer a) {
+        return new AnswerRecord(q.questionId, AnswerJson.toBytes(a.withQuestionId(q.questionId)));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (threads != null) threads.shutdownNow();
+        if (engine != null) engine.close();
+    }
+}

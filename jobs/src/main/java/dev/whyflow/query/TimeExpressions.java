@@ -1,0 +1,199 @@
+package dev.whyflow.query;
+
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.Month;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Time expressions in questions, resolved against an injected clock in a time zone. Days are
+ * calendar days in that zone, from midnight to midnight; periods end where they end, not at "now"
+ * (today is the whole of today). Understood:
+ *
+ * <ul>
+ *   <li>{@code today}, {@code yesterday}, {@code the day before yesterday}</li>
+ *   <li>{@code this week}, {@code last week} (Monday to Sunday), {@code this month}, {@code last month}</li>
+ *   <li>{@code last N days} / {@code past N days} (the N whole days before today), {@code last N hours}
+ *       (the N hours up to now), {@code last 24 hours}</li>
+ *   <li>{@code on 2026-11-03}, {@code on 3 November}, {@code on Nov 3rd}: ISO dates and month names only
+ *       ({@code 3/11} is ambiguous between day and month first); without a year, the latest such day</li>
+ *   <li>{@code between 2026-11-01 and 2026-11-05} / {@code from … to …} (both days included)</li>
+ *   <li>{@code on Monday}, {@code last Tuesday}, {@code Tuesday}: the latest such day before today
+ *       ({@code this Monday} may be today)</li>
+ *   <li>{@code in November}: that month of this year, or last year's if it has not begun</li>
+ * </ul>
+ */
+public final class TimeExpressions {
+
+    private static final String MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+            + "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+    private static final String WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
+    private static final String ISO = "\\d{4}-\\d{2}-\\d{2}";
+    private static final String DAY_MONTH = "(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:" + MONTHS + ")|(?:" + MONTHS
+            + ")\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?)(?:,?\\s+\\d{4})?";
+    private static final String DATE = "(?:" + ISO + "|" + DAY_MONTH + ")";
+    private static final Map<String, Integer> NUMBER_WORDS = Map.ofEntries(
+            Map.entry("one", 1), Map.entry("two", 2), Map.entry("three", 3), Map.entry("four", 4), Map.entry("five", 5),
+            Map.entry("six", 6), Map.entry("seven", 7), Map.entry("eight", 8), Map.entry("nine", 9), Map.entry("ten", 10),
+            Map.entry("fourteen", 14), Map.entry("thirty", 30));
+
+    private static final Pattern BETWEEN = Pattern.compile(
+            "\\b(?:between|from)\\s+(" + DATE + ")\\s+(?:and|to|until|through|-)\\s+(" + DATE + ")");
+    private static final Pattern LAST_N = Pattern.compile(
+            "\\b(?:in\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(\\d{1,3}|" + String.join("|", NUMBER_WORDS.keySet())
+                    + ")\\s+(days?|hours?|weeks?)\\b");
+    private static final Pattern ON_DATE = Pattern.compile("\\b(?:on\\s+)?(?:the\\s+)?(" + DATE + ")\\b");
+    private static final Pattern WEEKDAY = Pattern.compile("\\b(?:(on|last|this|past)\\s+)?(" + WEEKDAYS + ")\\b");
+    private static final Pattern IN_MONTH = Pattern.compile("\\b(?:in|during)\\s+(" + MONTHS + ")\\b(?:\\s+(\\d{4}))?");
+    private static final Pattern FIXED = Pattern.compile(
+            "\\b(the\\s+day\\s+before\\s+yesterday|yesterday|today|this\\s+week|last\\s+week|previous\\s+week|past\\s+week"
+                    + "|this\\s+month|last\\s+month|previous\\s+month|last\\s+24\\s+hours|past\\s+24\\s+hours)\\b");
+
+    private TimeExpressions() {
+    }
+
+    /** The first time expression in the (lower-cased) question, resolved; empty if there is none. */
+    public static Optional<TimeRange> find(String question, Clock clock, ZoneId zone) {
+        String q = question.toLowerCase(Locale.ROOT);
+        ZonedDateTime now = clock.instant().atZone(zone);
+        LocalDate today = now.toLocalDate();
+        Matcher m = BETWEEN.matcher(q);
+        if (m.find()) {
+            LocalDate a = date(m.group(1), today);
+            LocalDate b = date(m.group(2), today);
+            if (a != null && b != null) {
+                if (b.isBefore(a)) {
+                    LocalDate t = a;
+                    a = b;
+                    b = t;
+                }
+                return Optional.of(days(a, b.plusDays(1), zone, "between " + a + " and " + b, m));
+            }
+        }
+        m = LAST_N.matcher(q);
+        if (m.find()) {
+            int n = NUMBER_WORDS.containsKey(m.group(1)) ? NUMBER_WORDS.get(m.group(1)) : Integer.parseInt(m.group(1));
+            if (n >= 1) {
+                String unit = m.group(2);
+                if (unit.startsWith("hour")) {
+                    ZonedDateTime end = now.truncatedTo(ChronoUnit.MINUTES);
+                    return Optional.of(new TimeRange(end.minusHours(n).toInstant(), end.toInstant(), "last " + n + " hours",
+                            m.start(), m.end()));
+                }
+                int d = unit.startsWith("week") ? 7 * n : n;
+                return Optional.of(days(today.minusDays(d), today, zone, "last " + d + " days", m));
+            }
+        }
+        m = FIXED.matcher(q);
+        if (m.find()) {
+            String w = m.group(1).replaceAll("\\s+", " ");
+            LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            return Optional.of(switch (w) {
+                case "today" -> days(today, today.plusDays(1), zone, "today", m);
+                case "yesterday" -> days(today.minusDays(1), today, zone, "yesterday", m);
+                case "the day before yesterday" -> days(today.minusDays(2), today.minusDays(1), zone, "the day before yesterday", m);
+                case "this week" -> days(monday, monday.plusDays(7), zone, "this week", m);
+                case "last week", "previous week", "past week" -> days(monday.minusDays(7), monday, zone, "last week", m);
+                case "this month" -> days(today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1), zone, "this month", m);
+                case "last month", "previous month" ->
+                        days(today.withDayOfMonth(1).minusMonths(1), today.withDayOfMonth(1), zone, "last month", m);
+                default -> {
+                    ZonedDateTime end = now.truncatedTo(ChronoUnit.MINUTES);
+                    yield new TimeRange(end.minusHours(24).toInstant(), end.toInstant(), "last 24 hours", m.start(), m.end());
+                }
+            });
+        }
+        m = ON_DATE.matcher(q);
+        while (m.find()) {
+            LocalDate d = date(m.group(1), today);
+            if (d != null) return Optional.of(days(d, d.plusDays(1), zone, "on " + d, m));
+        }
+        m = WEEKDAY.matcher(q);
+        if (m.find()) {
+            DayOfWeek dow = DayOfWeek.valueOf(m.group(2).toUpperCase(Locale.ROOT));
+            LocalDate d = "this".equals(m.group(1)) ? today.with(TemporalAdjusters.previousOrSame(dow))
+                    : today.with(TemporalAdjusters.previous(dow));
+            return Optional.of(days(d, d.plusDays(1), zone, "on " + dow.toString().charAt(0)
+                    + dow.toString().substring(1).toLowerCase(Locale.ROOT) + " " + d, m));
+        }
+        m = IN_MONTH.matcher(q);
+        if (m.find()) {
+            Month month = month(m.group(1));
+            int year = m.group(2) != null ? Integer.parseInt(m.group(2)) : today.getYear();
+            LocalDate first = LocalDate.of(year, month, 1);
+            if (m.group(2) == null && first.isAfter(today)) first = first.minusYears(1);
+            return Optional.of(days(first, first.plusMonths(1), zone, "in " + month.toString().toLowerCase(Locale.ROOT)
+                    + " " + first.getYear(), m));
+        }
+        return Optional.empty();
+    }
+
+    /** The question's period, or today when it names none. */
+    public static TimeRange resolve(String question, Clock clock, ZoneId zone) {
+        return find(question, clock, zone).orElseGet(() -> {
+            LocalDate today = clock.instant().atZone(zone).toLocalDate();
+            return new TimeRange(today.atStartOfDay(zone).toInstant(), today.plusDays(1).atStartOfDay(zone).toInstant(),
+                    "today", -1, -1);
+        });
+    }
+
+    private static TimeRange days(LocalDate from, LocalDate to, ZoneId zone, String label, Matcher m) {
+        return new TimeRange(from.atStartOfDay(zone).toInstant(), to.atStartOfDay(zone).toInstant(), label, m.start(), m.end());
+    }
+
+    /** A date as written: ISO, "3 November [2026]", "Nov 3rd[, 2026]"; without a year, the latest not after today. */
+    static LocalDate date(String s, LocalDate today) {
+        s = s.trim();
+        try {
+            if (s.matches(ISO)) return LocalDate.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+        Matcher m = Pattern.compile("(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(" + MONTHS + ")(?:,?\\s+(\\d{4}))?").matcher(s);
+        Matcher n = Pattern.compile("(" + MONTHS + ")\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?").matcher(s);
+        int day;
+        Month month;
+        String year;
+        if (m.matches()) {
+            day = Integer.parseInt(m.group(1));
+            month = month(m.group(2));
+            year = m.group(3);
+        } else if (n.matches()) {
+            day = Integer.parseInt(n.group(2));
+            month = month(n.group(1));
+            year = n.group(3);
+        } else {
+            return null;
+        }
+        if (day < 1 || day > month.maxLength()) return null;
+        try {
+            if (year != null) return LocalDate.of(Integer.parseInt(year), month, day);
+            LocalDate d = LocalDate.of(today.getYear(), month, Math.min(day, month.length(today.isLeapYear())));
+            return d.isAfter(today) ? d.minusYears(1) : d;
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static Month month(String s) {
+        String p = s.substring(0, 3).toUpperCase(Locale.ROOT);
+        for (Month m : Month.values()) if (m.toString().startsWith(p)) return m;
+        throw new IllegalArgumentException(s);
+    }
+
+    /** For tests and the CLI: a local date-time in the zone as an instant. */
+    static java.time.Instant at(String localDateTime, ZoneId zone) {
+        return LocalDateTime.parse(localDateTime).atZone(zone).toInstant();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.whyflow.query;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The parser's rules over many phrasings (no embedding model: rules alone must get these right;
+ * the model is a second opinion for questions the rules miss).
+ */
+class QuestionParserTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-11T13:30:00Z"), ZoneOffset.UTC);
+    private static final Vocabulary VOCABULARY = new Vocabulary(Set.of("shoes", "bags", "dresses", "home"),
+            Set.of("DE", "FR", "GB", "CH", "AT", "NL"));
+    private static final QuestionParser PARSER = new QuestionParser(null);
+
+    private static Parsed parse(String q) {
+        return PARSER.parse(q, CLOCK, ZoneOffset.UTC, VOCABULARY);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // question | intent | metric | event type | segment | group by
+            "How many orders did we get yesterday?                 | aggregate | orders                    | -                       | -                         | -",
+            "orders yesterday                                      | aggregate | orders                    | -                       | -                         | -",
+            "How many purchases were made last week?               | aggregate | orders                    | -                       | -                         | -",
+            "What was revenue last week?                           | aggregate | revenue                   | -                       | -                         | -",
+            "total sales this month by country                     | aggregate | revenue                   | -                       | -                         | country",
+            "How much did we make yesterday on mobile?             | aggregate | revenue                   | -                       | device=mobile             | -",
+            "What was the AOV yesterday?                           | aggregate | aov                       | -                       | -                         | -",
+            "average order value for vip customers last month      | aggregate | aov                       | -                       | customer_segment=vip      | -",
+            "How many sessions did we have today by device?        | aggregate | sessions                  | -                       | -                         | device",
+            "How many unique visitors came from email yesterday?   | aggregate | visitors                  | -                       | channel=email             | -",
+            "What was the conversion rate on android yesterday?    | aggregate | conversion_rate           | -                       | os=android                | -",
+            "conversion for new customers in the last 7 days       | aggregate | conversion_rate           | -                       | customer_segment=new      | -",
+            "conversion rate of the android app yesterday          | aggregate | conversion_rate           | -                       | platform=android          | -",
+            "cart abandonment rate by channel last week            | aggregate | cart_abandonment_rate     | -                       | -                         | channel",
+            "What share of checkouts were abandoned yesterday?     | aggregate | checkout_abandonment_rate | -                       | -                         | -",
+            "payment failure rate by method yesterday              | aggregate | payment_failure_rate      | -                       | -                         | payment_method",
+            "How many payments failed with paypal yesterday?       | aggregate | event_count               | payment_failed          | payment_method=paypal     | -",
+            "page load p95 by page and platform today              | aggregate | page_load_p95             | -                       | -                         | page,platform",
+            "How many product views in the shoes category today?   | aggregate | event_count               | product_viewed          | category=shoes            | -",
+            "How many items were added to cart in Germany today?   | aggregate | event_count               | cart_item_added         | country=DE                | -",
+            "How many searches in DE yesterday?                    | aggregate | event_count               | search_performed        | country=DE                | -",
+            "How many page errors on version 5.4.0 yesterday?      | aggregate | event_count               | page_error              | app_version=5.4.0         | -",
+            "How many refunds last week?                           | aggregate | event_count               | refund_issued           | -                         | -",
+            "How many releases were deployed this month?           | aggregate | event_count               | release_deployed        | -                         | -",
+            "How many order_completed events yesterday?            | aggregate | event_count               | order_completed         | -                         | -",
+            "orders yesterday compared with the day before         | aggregate | orders                    | -                       | -                         | -",
+            "Show daily revenue for the last 7 days                | trend     | revenue                   | -                       | -                         | -",
+            "hourly orders yesterday                               | trend     | orders                    | -                       | -                         | -",
+            "sessions per day this month                           | trend     | sessions                  | -                       | -                         | -",
+            "orders by hour today on desktop                       | trend     | orders                    | -                       | device=desktop            | -",
+            "Show the conversion funnel for last week              | funnel    | funnel                    | -                       | -                         | -",
+            "funnel on ios yesterday by channel                    | funnel    | funnel                    | -                       | os=ios                    | channel",
+            "top 5 products by revenue last week                   | top_n     | top_products_by_revenue   | -                       | -                         | -",
+            "What were the best-selling products yesterday?        | top_n     | top_products_by_revenue   | -                       | -                         | -",
+            "Which products were viewed the most yesterday?        | top_n     | top_products_by_views     | -                       | -                         | -",
+            "top 10 most abandoned products this month             | top_n     | top_products_by_abandonment | -                     | -                         | -",
+            "Which alerts fired yesterday?                         | alerts    | alerts                    | -                       | -                         | pattern",
+            "checkout abandonment alerts on android last week      | alerts    | alerts                    | -                       | os=android                | pattern",
+            "Why did mobile conversion drop yesterday?             | diagnose  | conversion_rate           | -                       | device=mobile             | -",
+            "why did revenue fall last week                        | diagnose  | revenue                   | -                       | -                         | -",
+            "What caused the spike in checkout abandonment today?  | diagnose  | checkout_abandonment_rate | -                       | -                         | -",
+            "Why were there fewer orders from paypal on Monday?    | diagnose  | orders                    | -                       | payment_method=paypal     | -"})
+    void recognisesIntentMetricSegmentAndGrouping(String question, String intent, String metric, String eventType,
+                                                  String segment, String groupBy) {
+        Parsed p = parse(question);
+        assertThat(p.intent()).as("intent").isEqualTo(intent);
+        assertThat(p.slots().metric()).as("metric").isEqualTo(metric);
+        assertThat(p.slots().eventType()).as("event type").isEqualTo(eventType);
+        assertThat(p.slots().segmentDimension() == null ? null : p.slots().segmentDimension() + "=" + p.slots().segmentValue())
+                .as("segment").isEqualTo(segment);
+        assertThat(p.slots().groupBy()).as("group by").isEqualTo(groupBy);
+    }
+
+    @Test
+    void slotsCarryThePeriodComparisonAndDirection() {
+        Parsed p = parse("Why did conversion drop on android yesterday?");
+        assertThat(p.slots().from()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+        assertThat(p.slots().to()).isEqualTo(Instant.parse("2026-11-11T00:00:00Z"));
+        assertThat(p.slots().comparison()).isEqualTo("previous_period");
+        assertThat(p.slots().compareFrom()).isEqualTo(Instant.parse("2026-11-09T00:00:00Z"));
+        assertThat(p.slots().direction()).isEqualTo("drop");
+        assertThat(parse("why did cart abandonment rise today").slots().direction()).isEqualTo("rise");
+        assertThat(parse("top 3 products by views today").slots().n()).isEqualTo(3);
+    }
+
+    @Test
+    void similarityNeedsAnId() {
+        Parsed order = parse("Which orders are similar to O-20261103-4GQ1-02F?");
+        assertThat(order.intent()).isEqualTo("similar");
+        assertThat(order.slots().subjectId()).isEqualTo("O-20261103-4GQ1-02F");
+        assertThat(order.slots().metric()).isEqualTo("similar_orders");
+        Parsed session = parse("sessions like 3f0c3a0e-1b2c-4d5e-8f90-0123456789ab");
+        assertThat(session.intent()).isEqualTo("similar");
+        assertThat(session.slots().metric()).isEqualTo("similar_sessions");
+    }
+
+    @Test
+    void outsideTheStoreIsUnanswerable() {
+        for (String q : new String[]{"What will revenue be next month?", "forecast orders for tomorrow",
+                "How many employees do we have?", "What is our profit margin?", "What's the weather in Berlin?",
+                "Tell me a joke", "hello", "'; DROP TABLE events; --", "What is the customer lifetime value?"}) {
+            Parsed p = parse(q);
+            assertThat(p.intent()).as(q).isEqualTo("unanswerable");
+            assertThat(p.reason()).as(q).isNotBlank();
+        }
+    }
+
+    @Test
+    void sqlInTheQuestionIsOnlyWords() {
+        Parsed p = parse("How many orders yesterday'; DELETE FROM events; --");
+        assertThat(p.intent()).isEqualTo("aggregate");
+        assertThat(p.slots().metric()).isEqualTo("orders");
+        assertThat(p.slots().segmentDimension()).isNull();
+    }
+}

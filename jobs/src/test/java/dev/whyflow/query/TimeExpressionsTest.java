@@ -1,0 +1,84 @@
+package dev.whyflow.query;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Time expressions against a fixed clock: Wednesday 2026-11-11 14:30 in Berlin (13:30 UTC). */
+class TimeExpressionsTest {
+
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-11T13:30:00Z"), BERLIN);
+
+    private static Instant local(String t) {
+        return LocalDateTime.parse(t).atZone(BERLIN).toInstant();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "how many orders today                          | 2026-11-11T00:00 | 2026-11-12T00:00 | today",
+            "How many orders yesterday?                     | 2026-11-10T00:00 | 2026-11-11T00:00 | yesterday",
+            "orders the day before yesterday                | 2026-11-09T00:00 | 2026-11-10T00:00 | the day before yesterday",
+            "revenue last week                              | 2026-11-02T00:00 | 2026-11-09T00:00 | last week",
+            "revenue this week                              | 2026-11-09T00:00 | 2026-11-16T00:00 | this week",
+            "sessions in the last 7 days                    | 2026-11-04T00:00 | 2026-11-11T00:00 | last 7 days",
+            "sessions over the past three days              | 2026-11-08T00:00 | 2026-11-11T00:00 | last 3 days",
+            "orders in the last 2 weeks                     | 2026-10-28T00:00 | 2026-11-11T00:00 | last 14 days",
+            "revenue this month                             | 2026-11-01T00:00 | 2026-12-01T00:00 | this month",
+            "revenue last month                             | 2026-10-01T00:00 | 2026-11-01T00:00 | last month",
+            "orders on 2026-11-03                           | 2026-11-03T00:00 | 2026-11-04T00:00 | on 2026-11-03",
+            "orders on 3 November                           | 2026-11-03T00:00 | 2026-11-04T00:00 | on 2026-11-03",
+            "orders on Nov 3rd                              | 2026-11-03T00:00 | 2026-11-04T00:00 | on 2026-11-03",
+            "orders on December 24                          | 2025-12-24T00:00 | 2025-12-25T00:00 | on 2025-12-24",
+            "orders between 2026-11-01 and 2026-11-05       | 2026-11-01T00:00 | 2026-11-06T00:00 | between 2026-11-01 and 2026-11-05",
+            "orders from Nov 5 to Nov 1                     | 2026-11-01T00:00 | 2026-11-06T00:00 | between 2026-11-01 and 2026-11-05",
+            "orders on Monday                               | 2026-11-09T00:00 | 2026-11-10T00:00 | on Monday 2026-11-09",
+            "orders last Wednesday                          | 2026-11-04T00:00 | 2026-11-05T00:00 | on Wednesday 2026-11-04",
+            "orders this Wednesday                          | 2026-11-11T00:00 | 2026-11-12T00:00 | on Wednesday 2026-11-11",
+            "revenue in October                             | 2026-10-01T00:00 | 2026-11-01T00:00 | in october 2026",
+            "revenue in December                            | 2025-12-01T00:00 | 2026-01-01T00:00 | in december 2025"})
+    void resolvesCalendarPeriodsInTheZone(String question, String from, String to, String label) {
+        TimeRange r = TimeExpressions.find(question, CLOCK, BERLIN).orElseThrow();
+        assertThat(r.from()).isEqualTo(local(from));
+        assertThat(r.to()).isEqualTo(local(to));
+        assertThat(r.label()).isEqualTo(label);
+    }
+
+    @Test
+    void hoursEndAtNowToTheMinute() {
+        TimeRange r = TimeExpressions.find("errors in the last 6 hours", CLOCK, BERLIN).orElseThrow();
+        assertThat(r.from()).isEqualTo(Instant.parse("2026-11-11T07:30:00Z"));
+        assertThat(r.to()).isEqualTo(Instant.parse("2026-11-11T13:30:00Z"));
+    }
+
+    @Test
+    void daysFollowTheZoneAcrossADaylightSavingChange() {
+        Clock afterChange = Clock.fixed(Instant.parse("2026-10-26T12:00:00Z"), BERLIN);
+        TimeRange r = TimeExpressions.find("orders yesterday", afterChange, BERLIN).orElseThrow();
+        assertThat(r.length().toHours()).isEqualTo(25);   // 2026-10-25 had 25 hours in Berlin
+        assertThat(r.from()).isEqualTo(Instant.parse("2026-10-24T22:00:00Z"));
+    }
+
+    @Test
+    void noExpressionMeansToday() {
+        assertThat(TimeExpressions.find("how many orders", CLOCK, BERLIN)).isEmpty();
+        TimeRange r = TimeExpressions.resolve("how many orders", CLOCK, BERLIN);
+        assertThat(r.from()).isEqualTo(local("2026-11-11T00:00"));
+        assertThat(r.isDefault()).isTrue();
+        assertThat(r.previous().from()).isEqualTo(local("2026-11-10T00:00"));
+        assertThat(r.weekBefore().from()).isEqualTo(local("2026-11-04T00:00"));
+    }
+
+    @Test
+    void impossibleDatesAreNotDates() {
+        assertThat(TimeExpressions.find("orders on 2026-02-30", CLOCK, BERLIN)).isEmpty();
+        assertThat(TimeExpressions.find("orders on 31 November", CLOCK, BERLIN)).isEmpty();
+    }
+}
