@@ -9,9 +9,13 @@ Connection, from the environment (the local stack's defaults otherwise):
   WHYFLOW_PG_USER       whyflow
   WHYFLOW_PG_PASSWORD   the local stack's default
 """
+import json
 import math
 import os
 import re
+import shlex
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import matplotlib.pyplot as plt
@@ -42,6 +46,10 @@ class EmptyStore(WhyflowError):
 
 class EmptyChart(WhyflowError):
     """A chart was about to be shown without data."""
+
+
+class AskFailed(WhyflowError):
+    """``./whyflow ask`` refused the question or could not run."""
 
 
 def connection_settings(env=None):
@@ -207,3 +215,46 @@ def significant_window(observed, expected, max_len=12, excess=True, replicates=9
         r = scan_window(rng.multinomial(total, e / e.sum()), e, max_len, excess)
         as_high += int(r is not None and r[4] >= best[4])
     return best[0], best[1], best[2], best[3], (as_high + 1) / (replicates + 1)
+
+
+# --- asking the query job ---------------------------------------------------------------------
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def ask(question, now=None, timeout_s=300):
+    """Asks through ``./whyflow ask --json`` (the running QueryJob; in process against the store
+    when no QueryJob answers) and returns the answer document (answer.v1.json) as a dict.
+
+    WHYFLOW_ASK replaces the command (e.g. ``java -cp … dev.whyflow.query.AskCli``, what
+    ``./whyflow ask`` runs); WHYFLOW_ASK_LOCAL=1 asks in process from the start. ``now`` (a
+    timestamp) sets what "today" means, for a store holding past days."""
+    command = shlex.split(os.environ.get("WHYFLOW_ASK", "")) or [str(REPOSITORY / "whyflow"), "ask"]
+    options = ["--json"]
+    if now is not None:
+        options += ["--now", pd.Timestamp(now).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")]
+    local = os.environ.get("WHYFLOW_ASK_LOCAL") == "1"
+    s = connection_settings()
+    env = dict(os.environ, WHYFLOW_PG_URL=f"jdbc:postgresql://{s['host']}:{s['port']}/{s['dbname']}",
+               WHYFLOW_PG_USER=s["user"], WHYFLOW_PG_PASSWORD=s["password"])
+    for attempt in ("local",) if local else ("job", "local"):
+        args = command + options + (["--local"] if attempt == "local" else []) + [question]
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout_s, env=env)
+        except FileNotFoundError:
+            raise AskFailed(f"cannot run {args[0]} (set WHYFLOW_ASK to the ask command)") from None
+        except subprocess.TimeoutExpired:
+            raise AskFailed(f"no answer to {question!r} within {timeout_s} s") from None
+        if done.returncode == 3 and attempt == "job":
+            print("no QueryJob answered (./whyflow query start submits it): asking in process instead")
+            continue
+        if done.stdout.strip().startswith("{"):
+            return json.loads(done.stdout)
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise AskFailed(f"ask exited with {done.returncode}: {last}")
+    raise AskFailed("unreachable")
+
+
+def evidence_frames(answer):
+    """Each evidence item of an answer as (claim, template id, DataFrame of its rows)."""
+    return [(e["claim"], e["template_id"], pd.DataFrame(e["rows"])) for e in answer.get("evidence", [])]

@@ -62,6 +62,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every notebook is then executed with {@code jupyter nbconvert --execute} against that database
  * (output under {@code target/notebooks}); a cell that raises fails the test, and so does a chart
  * cell (one that calls {@code chart_or_fail}) without an image: the helper raises on an empty chart.
+ * The query notebook asks through {@code dev.whyflow.query.AskCli} (what {@code ./whyflow ask} runs)
+ * in process against that database.
  *
  * <p>Until the EmbeddingJob fills {@code sessions.narrative_embedding}, this fixture does it with the
  * same library. {@code -Dwhyflow.notebooks.keep-database=true} keeps the database afterwards (its
@@ -314,6 +316,12 @@ class NotebooksIT {
         env.put("WHYFLOW_PG_DB", db.name());
         env.put("WHYFLOW_PG_USER", store.user());
         env.put("WHYFLOW_PG_PASSWORD", store.password());
+        // notebook 8 asks through AskCli, what ./whyflow ask runs, on this JVM's classpath (./whyflow would
+        // resolve its own with Maven, inside this build) and in process: no QueryJob serves this database
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        env.put("WHYFLOW_ASK", String.join(" ", quoted(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                "-cp", quoted(classpath), "dev.whyflow.query.AskCli"));
+        env.put("WHYFLOW_ASK_LOCAL", "1");
         env.put("PYTHONDONTWRITEBYTECODE", "1");    // no __pycache__ in notebooks/
         env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1");   // the kernel's debugger warns on Debian's frozen modules
         env.put("MPLCONFIGDIR", dir.resolve("matplotlib").toString());
@@ -323,6 +331,11 @@ class NotebooksIT {
             throw new IllegalStateException("jupyter nbconvert did not finish " + notebook + ": " + Files.readString(log));
         }
         return new Executed(p.exitValue(), Files.readString(log), dir.resolve(notebook.getFileName()));
+    }
+
+    /** A shell word, for the Python helper's shlex.split. */
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Debian's jupyter (its kernel runs Debian's python3 with the packages set-up installs), else the PATH's. */
