@@ -83,6 +83,14 @@ class NotebooksIT {
     /** Small enough for a few minutes on two cores, large enough that each incident shows in hourly rates. */
     private static final int VISITORS_PER_DAY = 900;
 
+    /**
+     * What two notebooks must find in the simulated days without being told (they never read the
+     * simulator's manifest): the PayPal outage as an incident window, and Android 5.4.0 as the slow release.
+     */
+    private static final Map<String, String> FINDINGS = Map.of(
+            "02_conversion_incidents.ipynb", "payment failures · paypal",
+            "05_page_load_distributions.ipynb", "android 5.4.0:");
+
     private static TestDatabase db;
     private static Path outDir;
 
@@ -239,12 +247,14 @@ class NotebooksIT {
 
         JsonNode executed = JSON.readTree(run.output.toFile());
         int charts = 0;
+        StringBuilder text = new StringBuilder();
         for (JsonNode cell : executed.path("cells")) {
             if (!"code".equals(cell.path("cell_type").asText())) continue;
             String source = source(cell);
             for (JsonNode output : cell.path("outputs")) {
                 assertThat(output.path("output_type").asText()).as("an output of %s:%n%s", notebook.getFileName(), source)
                         .isNotEqualTo("error");
+                text.append(joined(output.path("text"))).append(joined(output.path("data").path("text/plain")));
             }
             if (source.contains(CHART_CALL)) {
                 charts++;
@@ -255,6 +265,8 @@ class NotebooksIT {
             }
         }
         assertThat(charts).as("chart cells in %s", notebook.getFileName()).isPositive();
+        String finding = FINDINGS.get(notebook.getFileName().toString());
+        if (finding != null) assertThat(text.toString()).as("what %s printed", notebook.getFileName()).contains(finding);
     }
 
     @Test
@@ -344,10 +356,14 @@ class NotebooksIT {
     }
 
     private static String source(JsonNode cell) {
-        JsonNode s = cell.path("source");
-        if (s.isTextual()) return s.asText();
+        return joined(cell.path("source"));
+    }
+
+    /** A notebook's multi-line string: text, or a list of lines. */
+    private static String joined(JsonNode lines) {
+        if (lines.isTextual()) return lines.asText();
         StringBuilder b = new StringBuilder();
-        s.forEach(line -> b.append(line.asText()));
+        lines.forEach(line -> b.append(line.asText()));
         return b.toString();
     }
 }
