@@ -331,8 +331,9 @@ class NotebooksIT {
         // notebook 8 asks through AskCli, what ./whyflow ask runs, on this JVM's classpath (./whyflow would
         // resolve its own with Maven, inside this build) and in process: no QueryJob serves this database
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // (basedir: the test log configuration on that classpath logs under it, not in notebooks/)
         env.put("WHYFLOW_ASK", String.join(" ", quoted(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-cp", quoted(classpath), "dev.whyflow.query.AskCli"));
+                quoted("-Dbasedir=" + dir), "-cp", quoted(classpath), "dev.whyflow.query.AskCli"));
         env.put("WHYFLOW_ASK_LOCAL", "1");
         env.put("PYTHONDONTWRITEBYTECODE", "1");    // no __pycache__ in notebooks/
         env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1");   // the kernel's debugger warns on Debian's frozen modules
@@ -341,6 +342,9 @@ class NotebooksIT {
         if (!p.waitFor(6, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("jupyter nbconvert did not finish " + notebook + ": " + Files.readString(log));
+        }
+        for (String written : List.of("target", "__pycache__")) {
+            assertThat(notebook.getParent().resolve(written)).as("nothing written into the notebooks' folder").doesNotExist();
         }
         return new Executed(p.exitValue(), Files.readString(log), dir.resolve(notebook.getFileName()));
     }
