@@ -92,8 +92,13 @@ public final class KafkaTestBroker {
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {
+        return producer(bootstrapServers());
+    }
+
+    /** {@link #producer()} for another broker (the local stack's). */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
