@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class SavepointUpgradeIT {
     private static final String FLINK_REST = System.getenv().getOrDefault("WHYFLOW_FLINK_REST", "http://127.0.0.1:58081");
     private static final String CAPTURE_JOB = "dev.whyflow.capture.CaptureJob";
     private static final int PARALLELISM = 2;
-    /** Input records per second: the stream lasts about 40 s, the upgrade happens while it flows. */
+    /** Input records per second: the stream lasts about a minute, the upgrade happens while it flows. */
     private static final int RATE = 1_000;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
 
@@ -88,16 +89,20 @@ class SavepointUpgradeIT {
             // 1. the job runs and produces while the stream arrives
             String first = upgrade.submit(jarId, null, "2000");
             flink.awaitState(first, "RUNNING", Duration.ofMinutes(2));
-            CompletableFuture<Void> stream = upgrade.streamInBackground(data);
-            upgrade.awaitEvents(uniqueValid / 4);
+            // the second half of the stream waits for the stop (a slow job must not see it all before)
+            CountDownLatch stopping = new CountDownLatch(1);
+            CompletableFuture<Void> stream = upgrade.streamInBackground(data, data.records().size() / 2, stopping);
+            upgrade.awaitEvents(uniqueValid / 10);
 
             // 2. stop with a savepoint mid-stream, records still arriving
+            stopping.countDown();
+            int sentBeforeStop = upgrade.sent.get();
             String savepoint = flink.stopWithSavepoint(first, null, false);
             flink.awaitState(first, "FINISHED", Duration.ofMinutes(1));
             int sentAtStop = upgrade.sent.get();
             String firstJobsLastWrite = CaptureExpectations.strings(db, "SELECT max(ingested_at)::text FROM events").get(0);
             LOG.info("stopped {} with savepoint {} after {} of {} records", first, savepoint, sentAtStop, data.records().size());
-            assertThat(sentAtStop).as("records still to come when the job stopped").isLessThan(data.records().size());
+            assertThat(sentAtStop).as("records arriving while the job stopped").isGreaterThan(sentBeforeStop);
             assertThat(stripScheme(savepoint)).as("savepoint in the cluster's savepoint directory").startsWith(stripScheme(savepointDir));
 
             // 3. the upgrade: the same jar, a changed sink batch size, resumed from the savepoint
@@ -210,14 +215,23 @@ class SavepointUpgradeIT {
             return job;
         }
 
-        /** Sends the simulated records at {@link #RATE} per second, in order, keyed as the simulator keys them. */
-        CompletableFuture<Void> streamInBackground(SimulatedData data) {
+        /**
+         * Sends the simulated records at {@link #RATE} per second, in order, keyed as the simulator
+         * keys them; from record {@code holdAt} on only once {@code resume} is open.
+         */
+        CompletableFuture<Void> streamInBackground(SimulatedData data, int holdAt, CountDownLatch resume) {
             return CompletableFuture.runAsync(() -> {
                 List<Future<RecordMetadata>> acks = new ArrayList<>(data.records().size());
                 long start = System.nanoTime();
                 try (KafkaProducer<byte[], byte[]> producer = KafkaTestBroker.producer(BOOTSTRAP)) {
                     for (SimulatedData.Record r : data.records()) {
                         if (closing) return;
+                        if (acks.size() == holdAt) {
+                            while (!resume.await(1, TimeUnit.SECONDS)) {
+                                if (closing) return;
+                            }
+                            start = System.nanoTime() - acks.size() * 1_000_000_000L / RATE;
+                        }
                         long due = start + acks.size() * 1_000_000_000L / RATE;
                         long wait = due - System.nanoTime();
                         if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
