@@ -93,6 +93,9 @@ class SavepointUpgradeIT {
             CountDownLatch stopping = new CountDownLatch(1);
             CompletableFuture<Void> stream = upgrade.streamInBackground(data, data.records().size() / 2, stopping);
             upgrade.awaitEvents(uniqueValid / 10);
+            // and sessions are open, so that the upgrade cuts through some
+            upgrade.awaitCount("SELECT count(DISTINCT session_id) FROM events e WHERE session_id IS NOT NULL"
+                    + " AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = e.session_id)", 5);
 
             // 2. stop with a savepoint mid-stream, records still arriving
             stopping.countDown();
@@ -261,7 +264,7 @@ class SavepointUpgradeIT {
         }
 
         /** Waits until the query counts {@code atLeast} rows; what arrived is then asserted exactly. */
-        private void awaitCount(String sql, int atLeast) throws Exception {
+        void awaitCount(String sql, int atLeast) throws Exception {
             long deadline = System.nanoTime() + PATIENCE.toNanos();
             long n = 0;
             while (System.nanoTime() < deadline) {
