@@ -72,9 +72,18 @@ public final class FlinkRest {
 
     /** Stops a job with a savepoint into {@code directory}; returns the savepoint's path. */
     public String stopWithSavepoint(String jobId, String directory) throws IOException, InterruptedException {
+        return stopWithSavepoint(jobId, directory, false);
+    }
+
+    /**
+     * Stops a job with a savepoint into {@code directory} (null: the cluster's
+     * {@code execution.checkpointing.savepoint-dir}); with {@code drain} the sources end the stream
+     * first (a final watermark fires every event-time timer). Returns the savepoint's path.
+     */
+    public String stopWithSavepoint(String jobId, String directory, boolean drain) throws IOException, InterruptedException {
         ObjectNode req = JSON.createObjectNode();
-        req.put("targetDirectory", directory);
-        req.put("drain", false);
+        if (directory != null) req.put("targetDirectory", directory);
+        req.put("drain", drain);
         String trigger = send(post(base + "/jobs/" + jobId + "/stop", req)).path("request-id").asText();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
@@ -87,6 +96,25 @@ public final class FlinkRest {
             Thread.sleep(250);
         }
         throw new IllegalStateException("savepoint of " + jobId + " did not complete in 2 minutes");
+    }
+
+    /** The checkpoint and savepoint the job was started from ({@code latest.restored} of its checkpoint statistics), empty if none. */
+    public JsonNode restoredFrom(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "/checkpoints")).GET().build())
+                .path("latest").path("restored");
+    }
+
+    /** The JobManager's configuration value of {@code key}, null if not set. */
+    public String clusterConfig(String key) throws IOException, InterruptedException {
+        for (JsonNode entry : send(HttpRequest.newBuilder(URI.create(base + "/jobmanager/config")).GET().build())) {
+            if (key.equals(entry.path("key").asText())) return entry.path("value").asText();
+        }
+        return null;
+    }
+
+    /** Removes an uploaded jar from the cluster. */
+    public void deleteJar(String jarId) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId)).DELETE().build());
     }
 
     public void cancel(String jobId) throws IOException, InterruptedException {

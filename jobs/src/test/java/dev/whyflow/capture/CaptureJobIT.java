@@ -1,6 +1,5 @@
 package dev.whyflow.capture;
 
-import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.simulator.SimulatedData;
@@ -14,7 +13,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ParameterTool;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -22,18 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,67 +137,14 @@ class CaptureJobIT {
         }
 
         void assertStoredExactlyOnce() throws Exception {
-            Map<Long, String> bad = data.badRecordReasons();
-            Set<Long> duplicates = new HashSet<>(data.duplicateOrdinals());
-            List<Event> valid = new ArrayList<>();
-            for (SimulatedData.Record r : data.records()) {
-                if (!bad.containsKey(r.ordinal()) && !duplicates.contains(r.ordinal())) valid.add(EventJson.fromBytes(r.value()));
-            }
-            Set<String> validIds = new HashSet<>();
-            for (Event e : valid) validIds.add(e.eventId);
-            assertThat(validIds).hasSize(valid.size());
-
-            // events: exactly the unique valid events
-            List<String> storedIds = strings("SELECT event_id FROM events");
-            Set<String> unexpected = new HashSet<>(storedIds);
-            unexpected.removeAll(validIds);
-            assertThat(unexpected).as("stored events that are not valid unique input: %s", describe(unexpected)).isEmpty();
-            assertThat(storedIds).hasSize(valid.size());
-            assertThat(new HashSet<>(storedIds)).isEqualTo(validIds);
-
-            // failed_events: exactly the malformed records, each with its intended reason, at its offset
-            Map<String, String> expectedFailures = new HashMap<>();
-            bad.forEach((ordinal, reason) -> expectedFailures.put(failureIdByOrdinal.get(ordinal), reason));
-            Map<String, String> failures = new HashMap<>();
-            query("SELECT failure_id, reason FROM failed_events", rs -> failures.put(rs.getString(1), rs.getString(2)));
-            assertThat(failures).isEqualTo(expectedFailures);
-
-            // topics, as a read_committed consumer sees them: each valid event once, each failure once
-            List<String> enrichedIds = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(enriched, Duration.ofSeconds(60))) {
-                enrichedIds.add(EnrichedEventJson.fromBytes(r.value()).eventId());
-            }
-            assertThat(enrichedIds).hasSize(valid.size());
-            assertThat(new HashSet<>(enrichedIds)).isEqualTo(validIds);
-            assertThat(KafkaTestBroker.readCommitted(dlq, Duration.ofSeconds(30))).hasSize(bad.size());
-
-            // metrics_1m equals a recomputation from the raw input: events and amounts per minute and type
-            Map<String, long[]> expected = new TreeMap<>();
-            for (Event e : valid) {
-                long[] v = expected.computeIfAbsent((e.occurredAt / 60_000 * 60_000) + " " + e.eventType.wireName(), k -> new long[2]);
-                v[0]++;
-                if (e.payload != null && e.payload.amountMinor != null) v[1] += e.payload.amountMinor;
-            }
-            Map<String, long[]> stored = new TreeMap<>();
-            query("SELECT (extract(epoch FROM bucket) * 1000)::bigint, event_type, sum(events), sum(amount_minor)"
-                    + " FROM metrics_1m GROUP BY 1, 2", rs -> stored.put(rs.getLong(1) + " " + rs.getString(2),
-                    new long[]{rs.getLong(3), rs.getLong(4)}));
-            assertThat(stored.keySet()).isEqualTo(expected.keySet());
-            expected.forEach((k, v) -> assertThat(stored.get(k)).as(k).containsExactly(v));
-
+            new CaptureExpectations(data, failureIdByOrdinal).assertStoredExactlyOnce(db,
+                    KafkaTestBroker.readCommitted(enriched, Duration.ofSeconds(60)),
+                    KafkaTestBroker.readCommitted(dlq, Duration.ofSeconds(30)));
         }
 
-        /**
-         * Every session seen in events is closed and stored once; converted sessions carry the orders.
-         * (Checked on an undisturbed run: after a restart the sessionizer may assign a straggling
-         * event to another session than the first attempt did, see the README.)
-         */
+        /** Checked on an undisturbed run: after a restart the sessionizer may cut a straggler's session differently. */
         void assertEverySessionClosedOnce() throws Exception {
-            assertThat(strings("SELECT count(*) FROM sessions"))
-                    .containsExactlyElementsOf(strings("SELECT count(DISTINCT session_id) FROM events WHERE session_id IS NOT NULL"));
-            assertThat(strings("SELECT count(*) FROM sessions WHERE outcome = 'converted'"))
-                    .containsExactlyElementsOf(strings("SELECT count(DISTINCT session_id) FROM events WHERE event_type = 'order_completed'"));
-            assertThat(strings("SELECT count(*) FROM sessions WHERE narrative = '' OR furthest_step IS NULL")).containsExactly("0");
+            CaptureExpectations.assertEverySessionClosedOnce(db);
         }
 
         /** The jsonb columns hold the producer's context and payload objects exactly. */
@@ -226,40 +166,8 @@ class CaptureJobIT {
             assertThat(checked[0]).isEqualTo(2000);
         }
 
-        /** The raw input records whose bytes mention these event ids, with the manifest's verdict. */
-        String describe(Set<String> ids) {
-            StringBuilder b = new StringBuilder();
-            Map<Long, String> bad = data.badRecordReasons();
-            Set<Long> dups = new HashSet<>(data.duplicateOrdinals());
-            int shown = 0;
-            for (SimulatedData.Record r : data.records()) {
-                String text = new String(r.value(), StandardCharsets.UTF_8);
-                for (String id : ids) {
-                    if (shown < 6 && text.contains(id)) {
-                        shown++;
-                        b.append("\n#").append(r.ordinal()).append(bad.containsKey(r.ordinal()) ? " bad " + bad.get(r.ordinal())
-                                : dups.contains(r.ordinal()) ? " duplicate" : " valid").append(": ")
-                                .append(text, 0, Math.min(300, text.length()));
-                    }
-                }
-            }
-            return b.toString();
-        }
-
-        interface RowHandler {
-            void row(ResultSet rs) throws Exception;
-        }
-
-        void query(String sql, RowHandler handler) throws Exception {
-            try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) handler.row(rs);
-            }
-        }
-
-        List<String> strings(String sql) throws Exception {
-            List<String> out = new ArrayList<>();
-            query(sql, rs -> out.add(rs.getString(1)));
-            return out;
+        void query(String sql, CaptureExpectations.RowHandler handler) throws Exception {
+            CaptureExpectations.query(db, sql, handler);
         }
     }
 }

@@ -92,8 +92,13 @@ public final class KafkaTestBroker {
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {
+        return producer(bootstrapServers());
+    }
+
+    /** {@link #producer()} for another broker (the local stack's). */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -113,8 +118,13 @@ public final class KafkaTestBroker {
      * record up to the end offsets at call time (or {@code timeout} passes).
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration timeout) {
+        return readCommitted(bootstrapServers(), topic, timeout);
+    }
+
+    /** {@link #readCommitted(String, Duration)} from another broker (the local stack's). */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Duration timeout) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -1,0 +1,152 @@
+package dev.whyflow.capture;
+
+import dev.whyflow.contract.Event;
+import dev.whyflow.contract.EventJson;
+import dev.whyflow.simulator.SimulatedData;
+import dev.whyflow.sql.testing.TestDatabase;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What CaptureJob must have stored for a simulated stream, however it ran (one undisturbed run,
+ * failures and restarts, an upgrade through a savepoint): computed from the simulator's records
+ * and its ground truth, compared with what a user sees (rows, records on the topics).
+ */
+public final class CaptureExpectations {
+
+    private final SimulatedData data;
+    private final Map<Long, String> failureIdByOrdinal;
+
+    /**
+     * @param failureIdByOrdinal the {@code topic/partition/offset} each input record was written to
+     *                           (the failure id of a refused record)
+     */
+    public CaptureExpectations(SimulatedData data, Map<Long, String> failureIdByOrdinal) {
+        this.data = data;
+        this.failureIdByOrdinal = failureIdByOrdinal;
+    }
+
+    /** The valid input events, each once (malformed records and re-sends left out), in input order. */
+    public List<Event> uniqueValid() {
+        Map<Long, String> bad = data.badRecordReasons();
+        Set<Long> duplicates = new HashSet<>(data.duplicateOrdinals());
+        List<Event> valid = new ArrayList<>();
+        for (SimulatedData.Record r : data.records()) {
+            if (!bad.containsKey(r.ordinal()) && !duplicates.contains(r.ordinal())) valid.add(EventJson.fromBytes(r.value()));
+        }
+        return valid;
+    }
+
+    /**
+     * {@code events} holds exactly the unique valid events, {@code failed_events} exactly the
+     * malformed records (each with its intended reason, at its offset), the topics as read by a
+     * {@code read_committed} consumer hold each valid event and each failure once, and
+     * {@code metrics_1m} equals a recomputation from the input.
+     */
+    public void assertStoredExactlyOnce(TestDatabase db, List<ConsumerRecord<byte[], byte[]>> enrichedTopic,
+                                        List<ConsumerRecord<byte[], byte[]>> deadLetterTopic) throws Exception {
+        Map<Long, String> bad = data.badRecordReasons();
+        List<Event> valid = uniqueValid();
+        Set<String> validIds = new HashSet<>();
+        for (Event e : valid) validIds.add(e.eventId);
+        assertThat(validIds).hasSize(valid.size());
+
+        // events: exactly the unique valid events
+        List<String> storedIds = strings(db, "SELECT event_id FROM events");
+        Set<String> unexpected = new HashSet<>(storedIds);
+        unexpected.removeAll(validIds);
+        assertThat(unexpected).as("stored events that are not valid unique input: %s", describe(unexpected)).isEmpty();
+        assertThat(storedIds).hasSize(valid.size());
+        assertThat(new HashSet<>(storedIds)).isEqualTo(validIds);
+
+        // failed_events: exactly the malformed records, each with its intended reason, at its offset
+        Map<String, String> expectedFailures = new HashMap<>();
+        bad.forEach((ordinal, reason) -> expectedFailures.put(failureIdByOrdinal.get(ordinal), reason));
+        Map<String, String> failures = new HashMap<>();
+        query(db, "SELECT failure_id, reason FROM failed_events", rs -> failures.put(rs.getString(1), rs.getString(2)));
+        assertThat(failures).isEqualTo(expectedFailures);
+
+        // topics, as a read_committed consumer sees them: each valid event once, each failure once
+        List<String> enrichedIds = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : enrichedTopic) enrichedIds.add(EnrichedEventJson.fromBytes(r.value()).eventId());
+        assertThat(enrichedIds).hasSize(valid.size());
+        assertThat(new HashSet<>(enrichedIds)).isEqualTo(validIds);
+        assertThat(deadLetterTopic).hasSize(bad.size());
+
+        // metrics_1m equals a recomputation from the raw input: events and amounts per minute and type
+        Map<String, long[]> expected = new TreeMap<>();
+        for (Event e : valid) {
+            long[] v = expected.computeIfAbsent((e.occurredAt / 60_000 * 60_000) + " " + e.eventType.wireName(), k -> new long[2]);
+            v[0]++;
+            if (e.payload != null && e.payload.amountMinor != null) v[1] += e.payload.amountMinor;
+        }
+        Map<String, long[]> stored = new TreeMap<>();
+        query(db, "SELECT (extract(epoch FROM bucket) * 1000)::bigint, event_type, sum(events), sum(amount_minor)"
+                + " FROM metrics_1m GROUP BY 1, 2", rs -> stored.put(rs.getLong(1) + " " + rs.getString(2),
+                new long[]{rs.getLong(3), rs.getLong(4)}));
+        assertThat(stored.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((k, v) -> assertThat(stored.get(k)).as(k).containsExactly(v));
+    }
+
+    /**
+     * Every session seen in events is closed and stored once; converted sessions carry the orders.
+     * (Holds when the stream ended with every session closed and no failure cut one differently,
+     * see the README.)
+     */
+    public static void assertEverySessionClosedOnce(TestDatabase db) throws Exception {
+        assertThat(strings(db, "SELECT count(*) FROM sessions"))
+                .containsExactlyElementsOf(strings(db, "SELECT count(DISTINCT session_id) FROM events WHERE session_id IS NOT NULL"));
+        assertThat(strings(db, "SELECT count(*) FROM sessions WHERE outcome = 'converted'"))
+                .containsExactlyElementsOf(strings(db, "SELECT count(DISTINCT session_id) FROM events WHERE event_type = 'order_completed'"));
+        assertThat(strings(db, "SELECT count(*) FROM sessions WHERE narrative = '' OR furthest_step IS NULL")).containsExactly("0");
+    }
+
+    /** The raw input records whose bytes mention these event ids, with the manifest's verdict. */
+    private String describe(Set<String> ids) {
+        StringBuilder b = new StringBuilder();
+        Map<Long, String> bad = data.badRecordReasons();
+        Set<Long> dups = new HashSet<>(data.duplicateOrdinals());
+        int shown = 0;
+        for (SimulatedData.Record r : data.records()) {
+            String text = new String(r.value(), StandardCharsets.UTF_8);
+            for (String id : ids) {
+                if (shown < 6 && text.contains(id)) {
+                    shown++;
+                    b.append("\n#").append(r.ordinal()).append(bad.containsKey(r.ordinal()) ? " bad " + bad.get(r.ordinal())
+                            : dups.contains(r.ordinal()) ? " duplicate" : " valid").append(": ")
+                            .append(text, 0, Math.min(300, text.length()));
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    public interface RowHandler {
+        void row(ResultSet rs) throws Exception;
+    }
+
+    public static void query(TestDatabase db, String sql, RowHandler handler) throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) handler.row(rs);
+        }
+    }
+
+    public static List<String> strings(TestDatabase db, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        query(db, sql, rs -> out.add(rs.getString(1)));
+        return out;
+    }
+}
