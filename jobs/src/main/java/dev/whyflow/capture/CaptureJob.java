@@ -116,7 +116,10 @@ public final class CaptureJob {
                 .keyBy(e -> EventDeduplicator.idKey(e.eventId))
                 .connect(catalog)
                 .process(new EventDeduplicator(o.dedupeHorizon(), o.allowedLateness()))
-                .name("deduplicate, product dimensions").uid("deduplicate");
+                .name("deduplicate, product dimensions")
+                // not "deduplicate": its state changed (keyed by id hash, with the catalog's broadcast
+                // state), so a savepoint of the earlier topology must not be mapped onto it
+                .uid("deduplicate-products");
 
         // one keyed stage for all enrichment, so that every sink below chains onto it (no further
         // trip through the network, except the rollup's small samples)

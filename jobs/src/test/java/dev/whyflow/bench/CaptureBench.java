@@ -136,6 +136,7 @@ public final class CaptureBench {
                     percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.length);
         } finally {
             flink.cancel(job);
+            flink.deleteJar(jarId);
         }
 
         long copyRate = copyCeiling(store);
