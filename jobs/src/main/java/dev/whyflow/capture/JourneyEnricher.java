@@ -26,7 +26,11 @@ import java.time.Duration;
  *       send none) join the visitor's open session unless {@code gap} of inactivity has passed,
  *       else open a new one whose id is derived from its first event ({@code s-<event_id>}).
  *       An event-time timer at last activity + gap closes the session and emits its
- *       {@link SessionSummary} to {@link #SESSIONS}.</li>
+ *       {@link SessionSummary} to {@link #SESSIONS}. An event of the visitor's last closed session
+ *       that arrives after it closed (a straggler: the next session's events overtook it, or the
+ *       watermark passed first) keeps that session's id and updates it: the session's summary
+ *       is emitted again with the event counted, so the session row agrees with its events
+ *       whatever the arrival order. The closed session is kept for {@link #STRAGGLER_MEMORY}.</li>
  *   <li>Attribution: every event of a session carries the channel of its first event.</li>
  *   <li>Segment: the producer's {@code customer_segment} where sent, else from the visitor's
  *       history kept here: vip from {@value VisitorHistory#VIP_ORDERS} orders or the spend
@@ -50,9 +54,14 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     static final int FRICTION_WINDOW_MINUTES = 5;
     private static final long FRICTION_WINDOW_MS = FRICTION_WINDOW_MINUTES * 60_000L;
 
+    /** How long a closed session can still be updated by its stragglers. */
+    static final Duration STRAGGLER_MEMORY = Duration.ofHours(24);
+
     private final long gapMillis;
     private final Duration historyTtl;
     private transient ValueState<SessionState> session;
+    /** The visitor's last closed session, for its stragglers. */
+    private transient ValueState<SessionState> lastClosed;
     private transient ValueState<VisitorHistory> history;
     /** product id → id of the session's last view of it; "+" + product id → its last cart add. */
     private transient MapState<String, String> productTrail;
@@ -86,6 +95,11 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     @Override
     public void open(OpenContext openContext) {
         session = getRuntimeContext().getState(new ValueStateDescriptor<>("session", SessionState.class));
+        ValueStateDescriptor<SessionState> closed = new ValueStateDescriptor<>("lastClosed", SessionState.class);
+        closed.enableTimeToLive(StateTtlConfig.newBuilder(STRAGGLER_MEMORY)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .cleanupFullSnapshot().cleanupIncrementally(3, false).build());
+        lastClosed = getRuntimeContext().getState(closed);
         ValueStateDescriptor<VisitorHistory> h = new ValueStateDescriptor<>("history", VisitorHistory.class);
         h.enableTimeToLive(StateTtlConfig.newBuilder(historyTtl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
@@ -109,13 +123,19 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         String producerSession = ev.actor.sessionId;
 
         if (isStraggler(ev, s, h)) {
-            // an event of a session already closed and written: tag it, leave the session row alone.
-            // (Whether the watermark closed the session before this event arrived depends on timing,
-            // which differs between a run and its replay after a failure; the event's session must not.)
+            // an event of a session already closed and written. (Whether the watermark closed the
+            // session before this event arrived depends on timing, which differs between a run and
+            // its replay after a failure; the event's session must not.)
             e.sessionId = h.lastClosedSessionId;
             e.sessionInferred = h.lastClosedInferred;
             DeviceNormalizer.apply(ev.context, e);
             e.customerSegment = segment(ev, h);
+            SessionState closed = lastClosed.value();
+            if (closed != null && closed.sessionId.equals(h.lastClosedSessionId)) {
+                e.firstTouchChannel = closed.channel;
+                e.customerSegment = closed.segment;
+                reopenForStraggler(e, closed, h, ctx);
+            }
             out.collect(finish(e));
             return;
         }
@@ -219,6 +239,11 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     }
 
     private void track(EnrichedEvent e, SessionState s) throws Exception {
+        track(e, s, true);
+    }
+
+    /** Counts an event into its session; {@code trail}: remember product views and adds for causal links. */
+    private void track(EnrichedEvent e, SessionState s, boolean trail) throws Exception {
         Event ev = e.event;
         Payload p = ev.payload;
         EventContext c = ev.context;
@@ -247,13 +272,13 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
             case PRODUCT_VIEWED -> {
                 s.pagesViewed++;
                 if (p != null && p.productId != null) {
-                    productTrail.put(p.productId, ev.eventId);
+                    if (trail) productTrail.put(p.productId, ev.eventId);
                     s.addProduct(p.productId);
                 }
             }
             case CART_ITEM_ADDED -> {
                 s.lastCartChangeId = ev.eventId;
-                if (p != null && p.productId != null) productTrail.put("+" + p.productId, ev.eventId);
+                if (trail && p != null && p.productId != null) productTrail.put("+" + p.productId, ev.eventId);
                 if (p != null && p.cartValueMinor != null) s.cartValueMinor = p.cartValueMinor;
             }
             case CART_ITEM_REMOVED -> {
@@ -296,6 +321,25 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         s.lastFrictionAt = ev.occurredAt;
     }
 
+    /**
+     * Counts a straggler into its closed session and emits the session's summary again (the
+     * sessions table upserts it). The product trail belongs to the open session, if any, so a
+     * straggler neither reads nor writes it: its causes are not inferred.
+     */
+    private void reopenForStraggler(EnrichedEvent e, SessionState closed, VisitorHistory h, Context ctx) throws Exception {
+        SessionSummary before = summarize(closed);
+        track(e, closed, false);
+        SessionSummary after = summarize(closed);
+        ctx.output(SESSIONS, after);
+        if ("converted".equals(after.outcome)) {
+            if (!"converted".equals(before.outcome)) h.orders++;
+            h.spendMinor += after.revenueMinor - before.revenueMinor;
+        }
+        h.lastClosedEventAt = closed.lastEventAt;
+        history.update(h);
+        lastClosed.update(closed);
+    }
+
     private void close(SessionState s, Context ctx) throws Exception {
         SessionSummary summary = summarize(s);
         ctx.output(SESSIONS, summary);
@@ -311,6 +355,7 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         h.lastClosedInferred = s.inferred;
         h.lastClosedEventAt = s.lastEventAt;
         history.update(h);
+        lastClosed.update(s);
         if (s.timerAt != 0 && s.timerAt > ctx.timerService().currentWatermark()) {
             ctx.timerService().deleteEventTimeTimer(s.timerAt);
         }

@@ -93,6 +93,7 @@ public final class CaptureBench {
         System.out.printf("backlog: %,d records (%,d unique valid events) on %s%n", backlog.records().size(), expected, raw);
 
         String jarId = flink.upload(jar);
+        double cpuAtStart = flink.taskManagerCpuSeconds(); // the TaskManager's CPU before the job
         String job = flink.run(jarId, "dev.whyflow.capture.CaptureJob", List.of(
                 "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
                 "--group.id", "bench-" + run, "--pg.url", store.url(), "--pg.user", store.user(),
@@ -101,7 +102,6 @@ public final class CaptureBench {
         ObjectNode result = new ObjectMapper().createObjectNode();
         try (Connection c = store.open(); PreparedStatement count = c.prepareStatement("SELECT count(*) FROM events")) {
             List<long[]> series = new ArrayList<>();
-            double cpuAtStart = flink.taskManagerCpuSeconds();
             long deadline = System.nanoTime() + 15 * 60_000_000_000L;
             long n = 0;
             while (n < expected && System.nanoTime() < deadline) {

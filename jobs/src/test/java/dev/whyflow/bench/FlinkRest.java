@@ -122,15 +122,27 @@ public final class FlinkRest {
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     }
 
-    /** CPU time used so far by all TaskManager processes of the cluster (their JVMs' process CPU time). */
+    /**
+     * CPU time used so far by all TaskManager processes of the cluster (their JVMs' process CPU
+     * time). The REST API answers metrics from a cache it refreshes at most every
+     * {@code metrics.fetcher.update-interval} (10 s) after a request, so this asks, waits past
+     * the interval, and asks again: the answer is at most a second old, and the call takes 11 s.
+     */
     public double taskManagerCpuSeconds() throws IOException, InterruptedException {
+        cpuTimeMetrics();
+        Thread.sleep(11_000);
         double seconds = 0;
-        for (JsonNode tm : send(HttpRequest.newBuilder(URI.create(base + "/taskmanagers")).GET().build()).path("taskmanagers")) {
-            JsonNode metrics = send(HttpRequest.newBuilder(URI.create(base + "/taskmanagers/" + tm.path("id").asText()
-                    + "/metrics?get=Status.JVM.CPU.Time")).GET().build());
-            for (JsonNode m : metrics) seconds += m.path("value").asDouble() / 1e9;
-        }
+        for (JsonNode m : cpuTimeMetrics()) seconds += m.path("value").asDouble() / 1e9;
         return seconds;
+    }
+
+    private List<JsonNode> cpuTimeMetrics() throws IOException, InterruptedException {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode tm : send(HttpRequest.newBuilder(URI.create(base + "/taskmanagers")).GET().build()).path("taskmanagers")) {
+            send(HttpRequest.newBuilder(URI.create(base + "/taskmanagers/" + tm.path("id").asText()
+                    + "/metrics?get=Status.JVM.CPU.Time")).GET().build()).forEach(out::add);
+        }
+        return out;
     }
 
     private static HttpRequest post(String url, JsonNode body) throws IOException {

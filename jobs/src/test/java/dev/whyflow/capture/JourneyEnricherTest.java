@@ -120,8 +120,9 @@ class JourneyEnricherTest {
             h.processWatermark(c.occurredAt + GAP.toMillis());
             assertThat(sessions(h)).hasSize(2);
             assertThat(h.numEventTimeTimers()).isZero();
-            // only the visitor's history is left: the open session and its product trail are gone
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            // the open session and its product trail are gone; left: the visitor's history and the
+            // last closed session, kept for its stragglers for STRAGGLER_MEMORY (state TTL)
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
         }
     }
 
@@ -138,7 +139,10 @@ class JourneyEnricherTest {
             feed(h, straggler, later);
             assertThat(h.extractOutputValues()).extracting(e -> e.sessionId)
                     .containsExactly("s-" + a.eventId, "s-" + a.eventId, "s-" + a.eventId, "s-" + later.eventId);
-            assertThat(sessions(h)).hasSize(1);
+            // the closed session's row is written again with the straggler counted
+            assertThat(sessions(h)).extracting(m -> m.sessionId).containsExactly("s-" + a.eventId, "s-" + a.eventId);
+            assertThat(sessions(h).get(1).events).isEqualTo(3);
+            assertThat(sessions(h).get(1).endedAt).isEqualTo(straggler.occurredAt);
         }
     }
 
@@ -178,6 +182,24 @@ class JourneyEnricherTest {
             assertThat(out).extracting(e -> e.customerSegment).containsExactly("new", "new", "returning", "returning");
             assertThat(sessions(h).get(0).outcome).isEqualTo("converted");
             assertThat(sessions(h).get(0).revenueMinor).isEqualTo(5_000);
+        }
+    }
+
+    @Test
+    void anOrderOvertakenByTheNextSessionStillConvertsItsOwnSession() throws Exception {
+        Journeys one = Journeys.web("a4", "web-1");
+        Journeys two = Journeys.web("a4", "web-2");
+        Event view = one.product(0, PRODUCT_VIEWED, "p1");
+        Event order = one.order(3, 7_500); // sent last, on another partition than web-2
+        Event next = two.at(2, PAGE_VIEWED);
+        try (var h = harness()) {
+            feed(h, view, next, order);
+            assertThat(h.extractOutputValues()).extracting(e -> e.sessionId).containsExactly("web-1", "web-2", "web-1");
+            assertThat(sessions(h)).extracting(m -> m.sessionId + ":" + m.outcome + ":" + m.revenueMinor)
+                    .containsExactly("web-1:bounced:0", "web-1:converted:7500");
+            h.processWatermark(order.occurredAt + GAP.toMillis() + 1);
+            assertThat(sessions(h)).extracting(m -> m.sessionId).containsExactly("web-1", "web-1", "web-2");
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
