@@ -11,6 +11,8 @@ import dev.whyflow.simulator.ShopSimulation;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.sql.Migrations;
 import dev.whyflow.sql.StoreConnection;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -112,14 +114,27 @@ public final class EvalDataset {
             s.execute("CREATE DATABASE " + database);
         }
         Migrations.apply(store.url(), store.user(), store.password());
-        String prefix = "whyflow.eval." + database + "." + fp + "." + Long.toString(System.currentTimeMillis(), 36);
-        String raw = prefix + ".raw", enriched = prefix + ".enriched", dlq = prefix + ".dlq";
+        String stem = "whyflow.eval." + database + "." + fp + ".";
+        String prefix = stem + Long.toString(System.currentTimeMillis(), 36);
+        String enriched = prefix + ".enriched", dlq = prefix + ".dlq";
+        String raw = completeRawTopic(stem);
         try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            kafka.createTopics(List.of(new NewTopic(raw, 2, (short) 1), new NewTopic(enriched, 2, (short) 1),
-                    new NewTopic(dlq, 1, (short) 1))).all().get();
+            List<NewTopic> topics = new java.util.ArrayList<>(List.of(new NewTopic(enriched, 2, (short) 1), new NewTopic(dlq, 1, (short) 1)));
+            if (raw == null) topics.add(new NewTopic(prefix + ".raw", 2, (short) 1));
+            kafka.createTopics(topics).all().get();
         }
+        boolean done = false;
         try {
-            long records = simulate(raw);
+            long records;
+            if (raw == null) {
+                raw = prefix + ".raw";
+                records = simulate(raw);
+            } else {
+                // an earlier, interrupted load already sent this very simulation: read it again
+                if (!Files.exists(jsonl()) || !Files.exists(manifest())) simulate(null);
+                records = rawRecords(raw);
+                System.out.println("reusing the complete raw topic " + raw + " (" + records + " records) of an interrupted load");
+            }
             long t1 = System.nanoTime();
             capture(store, raw, enriched, dlq, prefix);
             long t2 = System.nanoTime();
@@ -132,13 +147,45 @@ public final class EvalDataset {
             rows.put("patterns_ms", (t3 - t2) / 1_000_000);
             rows.put("load_ms", (t3 - t0) / 1_000_000);
             remember(store, fp, rows);
+            done = true;
             return new Loaded(store, jsonl(), fp, false, (t3 - t0) / 1_000_000, rows);
         } finally {
             try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                kafka.deleteTopics(List.of(raw, enriched, dlq)).all().get();
+                // after a failure the raw topic stays, so that the next attempt starts at capture
+                boolean finished = done;
+                List<String> ours = kafka.listTopics().names().get().stream().filter(t -> t.startsWith(stem))
+                        .filter(t -> finished || !t.endsWith(".raw")).toList();
+                kafka.deleteTopics(ours).all().get();
             } catch (Exception e) {
                 System.err.println("could not delete the evaluation's topics " + prefix + ".*: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The raw topic of an earlier load of the same fingerprint that holds the whole simulation (the
+     * manifest's record count), or null. Lets a load interrupted after producing start again at capture.
+     */
+    private String completeRawTopic(String stem) throws Exception {
+        if (!Files.exists(manifest())) return null;
+        long expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest().toFile()).path("output").path("records").asLong(-1);
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            for (String t : kafka.listTopics().names().get()) {
+                if (t.startsWith(stem) && t.endsWith(".raw") && rawRecords(t) == expected) return t;
+            }
+        }
+        return null;
+    }
+
+    private long rawRecords(String topic) throws Exception {
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            var partitions = kafka.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+            for (var p : partitions) latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest());
+            long sum = 0;
+            for (var o : kafka.listOffsets(latest).all().get().values()) sum += o.offset();
+            return sum;
         }
     }
 
@@ -177,13 +224,25 @@ public final class EvalDataset {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * A MiniCluster environment whose checkpoints go to files: a month's deduplication state is
+     * larger than the JobManager's in-memory checkpoint storage allows (5 MB).
+     */
+    private StreamExecutionEnvironment environment() {
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        env.setParallelism(2);
+        return env;
+    }
+
     private void capture(StoreConnection store, String raw, String enriched, String dlq, String prefix) throws Exception {
         CaptureOptions o = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                 "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
-                "--group.id", prefix + ".capture", "--checkpoint.interval", "5s",
+                "--group.id", prefix + ".capture", "--checkpoint.interval", "30s",
                 "--pg.url", store.url(), "--pg.user", store.user(), "--pg.password", store.password()}));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = environment();
         CaptureJob.configure(env, o);
         KafkaSource<Captured> source = KafkaSource.<Captured>builder()
                 .setBootstrapServers(o.bootstrapServers()).setTopics(raw).setGroupId(o.groupId())
@@ -204,8 +263,7 @@ public final class EvalDataset {
         args.put(PatternOptions.PG_USER, store.user());
         args.put(PatternOptions.PG_PASSWORD, store.password());
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = environment();
         PatternJob.configure(env, o);
         PatternJob.defineWorkflow(env, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
                 new PatternJob.Sinks(null, PatternJob.sinks(o).alertsTable()));
