@@ -116,6 +116,23 @@ class GoldenSetIT {
         assertThat(report.accuracy()).as(EvalCli.failureTable(report)).isGreaterThanOrEqualTo(0.95);
     }
 
+    @Test
+    void everyRawScanBaselineOfTheQueryBenchRuns() throws Exception {
+        GoldenEvaluator periods = new GoldenEvaluator(truth, manifest, CLOCK, ZoneOffset.UTC, loaded.store());
+        java.util.Map<String, JsonNode> golden = new java.util.HashMap<>();
+        for (JsonNode q : GoldenEvaluator.questions(false)) golden.put(q.get("id").asText(), q);
+        try (Connection c = loaded.store().open()) {
+            for (String id : QueryBench.DETERMINISTIC) {
+                JsonNode q = golden.get(id);
+                assertThat(q).as(id).isNotNull();
+                // the month's absolute dates fall outside these three days: the SQL must still run
+                assertThat(QueryBench.rawScan(c, id, periods.period(q.get("period")))).as(id).isGreaterThanOrEqualTo(0);
+            }
+            assertThat(QueryBench.rawScan(c, "agg-orders-yesterday", periods.period(new ObjectMapper().readTree("\"yesterday\""))))
+                    .isEqualTo(1);
+        }
+    }
+
     private static QueryEngine engine() {
         return QueryEngine.connect(loaded.store(), Clock.fixed(CLOCK, ZoneOffset.UTC), ZoneOffset.UTC, Synthesizer.template(),
                 QueryEngine.Settings.defaults());
