@@ -59,6 +59,7 @@ public final class Truth {
         Integer pageLoadMs;
         long amountMinor;
         boolean hasAmount;
+        boolean storefront;
         List<long[]> items; // order items: [productIndex, quantity, unitPriceMinor]
         String[] itemProducts;
 
@@ -161,6 +162,7 @@ public final class Truth {
                     ev.pageLoadMs = ctx.hasNonNull("page_load_ms") ? ctx.get("page_load_ms").asInt() : null;
                 }
                 String source = e.get("source").asText();
+                ev.storefront = source.startsWith("storefront-");
                 ev.platform = in.apply(source.startsWith("storefront-") ? source.substring("storefront-".length()) : source);
                 if (p != null) {
                     ev.productId = in.apply(text(p, "product_id"));
@@ -227,7 +229,6 @@ public final class Truth {
             s.device = first.device;
             s.os = first.os;
             s.segment = in.apply(text(ctx, "customer_segment"));
-            s.platform = first.platform;
         }
         return s;
     }
@@ -235,6 +236,7 @@ public final class Truth {
     private static void track(Session s, Ev ev, JsonNode actor) {
         s.lastAt = Math.max(s.lastAt, ev.at);
         if (s.customerId == null) s.customerId = text(actor, "customer_id");
+        if (s.platform == null && ev.storefront) s.platform = ev.platform; // the first storefront event's, as the engine's
         int step = switch (ev.type) {
             case "product_viewed" -> 1;
             case "cart_item_added" -> 2;
