@@ -340,7 +340,8 @@ public final class TruthManifest {
         out.write('\n');
     }
 
-    void write(Path file) throws IOException {
+    /** Writes the manifest to a file (as the CLI does beside its JSONL). */
+    public void write(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         try (OutputStream out = Files.newOutputStream(file)) {

@@ -1,0 +1,331 @@
+package dev.whyflow.query.eval;
+
+import dev.whyflow.capture.CaptureJob;
+import dev.whyflow.capture.CaptureOptions;
+import dev.whyflow.capture.Captured;
+import dev.whyflow.capture.RawEventDeserializer;
+import dev.whyflow.patterns.PatternJob;
+import dev.whyflow.patterns.PatternOptions;
+import dev.whyflow.simulator.Incident;
+import dev.whyflow.simulator.ShopSimulation;
+import dev.whyflow.simulator.SimulationOptions;
+import dev.whyflow.sql.Migrations;
+import dev.whyflow.sql.StoreConnection;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * The evaluation's data: a simulated shop written as JSONL (the independent truth reads it) and
+ * loaded into a database of its own by the real CaptureJob and PatternJob, run in a Flink
+ * MiniCluster in this JVM over topics of its own on the given broker. Loading a month takes tens
+ * of minutes, so the database remembers the fingerprint of what was loaded (simulation options and
+ * {@link #LOADER_VERSION}) in {@code eval_dataset}; the same fingerprint is reused, another one
+ * reloads. The JSONL is regenerated (seconds) when missing: the simulator is deterministic.
+ */
+public final class EvalDataset {
+
+    /** Bump when the way data is loaded changes (CaptureJob options, topics): forces a reload. */
+    static final int LOADER_VERSION = 1;
+
+    public record Loaded(StoreConnection store, Path jsonl, String fingerprint, boolean reused, long loadMs,
+                         Map<String, Long> rows) {}
+
+    private final SimulationOptions options;
+    private final String database;
+    private final Path dir;
+    private final String bootstrap;
+
+    public EvalDataset(SimulationOptions options, String database, Path dir, String bootstrap) {
+        this.options = options;
+        this.database = database;
+        this.dir = dir;
+        this.bootstrap = bootstrap;
+    }
+
+    public SimulationOptions options() {
+        return options;
+    }
+
+    public String fingerprint() {
+        String spec = "loader=" + LOADER_VERSION + ";seed=" + options.seed() + ";start=" + options.start()
+                + ";days=" + options.days() + ";visitors=" + options.visitorsPerDay()
+                + ";incidents=" + options.incidents().stream().map(Incident::spec).collect(Collectors.joining("|"))
+                + ";bad=" + options.badFraction() + ";dup=" + options.duplicateFraction()
+                + ";late=" + options.lateFraction() + ";heartbeat=" + options.heartbeatMs();
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(spec.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path jsonl() {
+        return dir.resolve("shop-" + fingerprint() + ".jsonl");
+    }
+
+    /** The simulator's ground-truth manifest beside the JSONL (bad records and duplicates by ordinal). */
+    public Path manifest() {
+        return dir.resolve("shop-" + fingerprint() + ".truth.json");
+    }
+
+    /** The loaded database: reused when its fingerprint matches, else simulated and loaded again. */
+    public Loaded ensure(StoreConnection admin) throws Exception {
+        StoreConnection store = admin.withDatabase(database);
+        String fp = fingerprint();
+        Map<String, Long> previous = loadedRows(store, fp);
+        if (previous != null) {
+            // later migrations (the engine's functions, indexes) reach a database loaded before them
+            Migrations.apply(store.url(), store.user(), store.password());
+            if (!Files.exists(jsonl()) || !Files.exists(manifest())) simulate(null);
+            return new Loaded(store, jsonl(), fp, true, previous.getOrDefault("load_ms", 0L), previous);
+        }
+        long t0 = System.nanoTime();
+        try (Connection c = admin.open(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + database);
+        }
+        Migrations.apply(store.url(), store.user(), store.password());
+        String stem = "whyflow.eval." + database + "." + fp + ".";
+        String prefix = stem + Long.toString(System.currentTimeMillis(), 36);
+        String enriched = prefix + ".enriched", dlq = prefix + ".dlq";
+        String raw = completeRawTopic(stem);
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            List<NewTopic> topics = new java.util.ArrayList<>(List.of(new NewTopic(enriched, 2, (short) 1), new NewTopic(dlq, 1, (short) 1)));
+            if (raw == null) topics.add(new NewTopic(prefix + ".raw", 2, (short) 1));
+            kafka.createTopics(topics).all().get();
+        }
+        boolean done = false;
+        try {
+            long records;
+            if (raw == null) {
+                raw = prefix + ".raw";
+                records = simulate(raw);
+            } else {
+                // an earlier, interrupted load already sent this very simulation: read it again
+                if (!Files.exists(jsonl()) || !Files.exists(manifest())) simulate(null);
+                records = rawRecords(raw);
+                System.out.println("reusing the complete raw topic " + raw + " (" + records + " records) of an interrupted load");
+            }
+            long t1 = System.nanoTime();
+            capture(store, raw, enriched, dlq, prefix);
+            long t2 = System.nanoTime();
+            patterns(store, enriched, prefix);
+            long t3 = System.nanoTime();
+            Map<String, Long> rows = countRows(store);
+            rows.put("records", records);
+            rows.put("simulate_and_produce_ms", (t1 - t0) / 1_000_000);
+            rows.put("capture_ms", (t2 - t1) / 1_000_000);
+            rows.put("patterns_ms", (t3 - t2) / 1_000_000);
+            rows.put("load_ms", (t3 - t0) / 1_000_000);
+            remember(store, fp, rows);
+            done = true;
+            return new Loaded(store, jsonl(), fp, false, (t3 - t0) / 1_000_000, rows);
+        } finally {
+            try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                // after a failure the raw topic stays, so that the next attempt starts at capture
+                boolean finished = done;
+                List<String> ours = kafka.listTopics().names().get().stream().filter(t -> t.startsWith(stem))
+                        .filter(t -> finished || !t.endsWith(".raw")).toList();
+                kafka.deleteTopics(ours).all().get();
+            } catch (Exception e) {
+                System.err.println("could not delete the evaluation's topics " + prefix + ".*: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The raw topic of an earlier load of the same fingerprint that holds the whole simulation (the
+     * manifest's record count), or null. Lets a load interrupted after producing start again at capture.
+     */
+    private String completeRawTopic(String stem) throws Exception {
+        if (!Files.exists(manifest())) return null;
+        long expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest().toFile()).path("output").path("records").asLong(-1);
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            for (String t : kafka.listTopics().names().get()) {
+                if (t.startsWith(stem) && t.endsWith(".raw") && rawRecords(t) == expected) return t;
+            }
+        }
+        return null;
+    }
+
+    private long rawRecords(String topic) throws Exception {
+        try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            var partitions = kafka.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+            for (var p : partitions) latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest());
+            long sum = 0;
+            for (var o : kafka.listOffsets(latest).all().get().values()) sum += o.offset();
+            return sum;
+        }
+    }
+
+    /** Simulates into the JSONL file and, when {@code topic} is set, into that topic too. Answers the records. */
+    long simulate(String topic) throws Exception {
+        Files.createDirectories(dir);
+        Path tmp = jsonl().resolveSibling(jsonl().getFileName() + ".tmp");
+        ShopSimulation simulation = new ShopSimulation(options);
+        long[] count = {0};
+        KafkaProducer<byte[], byte[]> producer = topic == null ? null : producer(bootstrap);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+            simulation.run((ordinal, key, value, length) -> {
+                out.write(value, 0, length);
+                out.write('\n');
+                count[0]++;
+                if (producer != null) {
+                    producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                            Arrays.copyOf(value, length)));
+                }
+            });
+        } finally {
+            if (producer != null) producer.close();
+        }
+        Files.move(tmp, jsonl(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        simulation.truth().write(manifest());
+        return count[0];
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 << 20));
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A MiniCluster environment whose checkpoints go to files: a month's deduplication state is
+     * larger than the JobManager's in-memory checkpoint storage allows (5 MB).
+     */
+    private StreamExecutionEnvironment environment() {
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        env.setParallelism(2);
+        return env;
+    }
+
+    private void capture(StoreConnection store, String raw, String enriched, String dlq, String prefix) throws Exception {
+        CaptureOptions o = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
+                "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
+                "--group.id", prefix + ".capture", "--checkpoint.interval", "30s",
+                "--pg.url", store.url(), "--pg.user", store.user(), "--pg.password", store.password()}));
+        StreamExecutionEnvironment env = environment();
+        CaptureJob.configure(env, o);
+        KafkaSource<Captured> source = KafkaSource.<Captured>builder()
+                .setBootstrapServers(o.bootstrapServers()).setTopics(raw).setGroupId(o.groupId())
+                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new RawEventDeserializer(o.maxEventBytes(), o.futureSkew().toMillis()))
+                .setProperty("max.partition.fetch.bytes", String.valueOf(Math.max(o.maxEventBytes() * 2, 4 << 20)))
+                .build();
+        CaptureJob.defineWorkflow(env, o, source, CaptureJob.sinks(o));
+        env.execute("eval: capture " + raw);
+    }
+
+    private void patterns(StoreConnection store, String enriched, String prefix) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put(PatternOptions.KAFKA_BOOTSTRAP, bootstrap);
+        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
+        args.put(PatternOptions.GROUP_ID, prefix + ".patterns");
+        args.put(PatternOptions.PG_URL, store.url());
+        args.put(PatternOptions.PG_USER, store.user());
+        args.put(PatternOptions.PG_PASSWORD, store.password());
+        PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
+        StreamExecutionEnvironment env = environment();
+        PatternJob.configure(env, o);
+        PatternJob.defineWorkflow(env, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
+                new PatternJob.Sinks(null, PatternJob.sinks(o).alertsTable()));
+        env.execute("eval: patterns " + enriched);
+    }
+
+    private static Map<String, Long> countRows(StoreConnection store) throws SQLException {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (Connection c = store.open(); Statement s = c.createStatement()) {
+            for (String t : List.of("events", "sessions", "metrics_1m", "alerts", "failed_events")) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + t)) {
+                    r.next();
+                    rows.put(t, r.getLong(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void remember(StoreConnection store, String fp, Map<String, Long> rows) throws SQLException {
+        try (Connection c = store.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS eval_dataset (fingerprint text PRIMARY KEY, loaded_at timestamptz NOT NULL"
+                    + " DEFAULT now(), figures jsonb NOT NULL)");
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO eval_dataset (fingerprint, figures) VALUES (?, ?::jsonb)"
+                    + " ON CONFLICT (fingerprint) DO UPDATE SET figures = excluded.figures, loaded_at = now()")) {
+                p.setString(1, fp);
+                p.setString(2, rows.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+                        .collect(Collectors.joining(",", "{", "}")));
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /** The figures of a completed load with this fingerprint, or null (no database, other data, or interrupted). */
+    private static Map<String, Long> loadedRows(StoreConnection store, String fp) {
+        try (Connection c = store.open(); PreparedStatement p = c.prepareStatement(
+                "SELECT key, value::bigint FROM eval_dataset, jsonb_each_text(figures) WHERE fingerprint = ?")) {
+            p.setString(1, fp);
+            Map<String, Long> rows = new LinkedHashMap<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) rows.put(r.getString(1), r.getLong(2));
+            }
+            return rows.isEmpty() ? null : rows;
+        } catch (SQLException e) {
+            return null; // no such database or table: not loaded
+        }
+    }
+
+    /** Prints the load (or reuse) of a dataset in one line. */
+    static String describe(Loaded l) {
+        return (l.reused() ? "reused" : "loaded") + " dataset " + l.fingerprint() + " in " + l.store().url()
+                + (l.reused() ? " (loaded earlier in " : " (in ") + l.loadMs() / 1000 + " s): " + l.rows();
+    }
+
+    static void writeQuietly(Path p, String s) {
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package dev.whyflow.query.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whyflow.query.Answer;
+import dev.whyflow.query.Figure;
+import dev.whyflow.query.Hypothesis;
+import dev.whyflow.query.Slots;
+import dev.whyflow.sql.StoreConnection;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Asks every golden question and compares the answer with what the question file and the
+ * independent {@link Truth} expect: the intent, the slots the file names, every expected figure
+ * (by name, numerically equal; a figure the answer leaves out counts as 0, as SQL leaves out empty
+ * groups), the rank order of top-N figures, and for "why" questions the top hypothesis (mechanism and
+ * the injected segment). An answer is exact when all of them hold.
+ */
+public final class GoldenEvaluator {
+
+    /** The outcome of one question. */
+    public record Result(String id, String question, String expectedIntent, String intent, boolean exact,
+                         List<String> failures, Boolean diagnosedTop1, String topHypothesis, long latencyMs,
+                         int expectedFigures, String error) {}
+
+    /** The outcome of a run. */
+    public record Report(List<Result> results, int questions, int exact, double accuracy, int incidents, int diagnosed,
+                         Double diagnosisTop1) {
+
+        static Report of(List<Result> results) {
+            int exact = (int) results.stream().filter(Result::exact).count();
+            List<Result> why = results.stream().filter(r -> r.diagnosedTop1() != null).toList();
+            int diagnosed = (int) why.stream().filter(Result::diagnosedTop1).count();
+            return new Report(results, results.size(), exact, results.isEmpty() ? 0 : (double) exact / results.size(),
+                    why.size(), diagnosed, why.isEmpty() ? null : (double) diagnosed / why.size());
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Truth truth;
+    private final JsonNode manifest;
+    private final Instant clock;
+    private final ZoneId zone;
+    private final StoreConnection store;
+
+    public GoldenEvaluator(Truth truth, JsonNode manifest, Instant clock, ZoneId zone, StoreConnection store) {
+        this.truth = truth;
+        this.manifest = manifest;
+        this.clock = clock;
+        this.zone = zone;
+        this.store = store;
+    }
+
+    /** The golden questions on the classpath, optionally only those marked for the CI-sized run. */
+    public static List<JsonNode> questions(boolean ciOnly) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        try (InputStream in = Objects.requireNonNull(GoldenEvaluator.class.getResourceAsStream("/whyflow/golden/questions.jsonl"),
+                "whyflow/golden/questions.jsonl");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) continue;
+                JsonNode q = JSON.readTree(line);
+                if (!ciOnly || q.path("ci").asBoolean(false)) out.add(q);
+            }
+        }
+        return out;
+    }
+
+    public Report run(List<JsonNode> questions, Function<String, Answer> ask) {
+        List<Result> results = new ArrayList<>();
+        for (JsonNode q : questions) results.add(evaluate(q, ask));
+        return Report.of(results);
+    }
+
+    Result evaluate(JsonNode q, Function<String, Answer> ask) {
+        String id = q.get("id").asText();
+        Map<String, String> vars = variables(q);
+        String question = substitute(q.get("question").asText(), vars);
+        String expectedIntent = q.get("intent").asText();
+        List<String> failures = new ArrayList<>();
+        Instant[] period = q.has("period") ? period(q.get("period")) : null;
+        Map<String, BigDecimal> expected;
+        try {
+            expected = expectedFigures(q, period, vars);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the expected alerts for " + id, e);
+        }
+        Answer a = ask.apply(question);
+        if (a.error() != null) failures.add("error " + a.error() + ": " + a.text());
+        if (!expectedIntent.equals(a.intent())) failures.add("intent: expected " + expectedIntent + ", got " + a.intent());
+        compareSlots(q, period, vars, a.slots(), failures);
+        compareFigures(q, expected, a, failures);
+        Boolean diagnosed = null;
+        String top = null;
+        if (q.has("diagnosis")) {
+            JsonNode d = q.get("diagnosis");
+            Hypothesis h = a.hypotheses().isEmpty() ? null : a.hypotheses().get(0);
+            top = h == null ? null : h.mechanism() + " @ " + h.segment();
+            boolean mechanism = h != null && d.get("mechanism").asText().equals(h.mechanism());
+            boolean segment = h != null && h.segment() != null;
+            if (segment) {
+                for (JsonNode s : d.get("segment")) segment &= segmentNames(h.segment(), substitute(s.asText(), vars));
+            }
+            diagnosed = mechanism && segment;
+            if (!diagnosed) {
+                failures.add("top hypothesis: expected " + d.get("mechanism").asText() + " @ " + substitute(d.get("segment").toString(), vars)
+                        + ", got " + (top == null ? "none" : top));
+            }
+        }
+        return new Result(id, question, expectedIntent, a.intent(), failures.isEmpty(), failures, diagnosed, top,
+                a.latencyMs(), expected.size(), a.error());
+    }
+
+    /** {@code platform=android, app_version=5.4.0} names {@code app_version=5.4.0}. */
+    static boolean segmentNames(String segment, String pair) {
+        for (String part : segment.split("[,;]")) {
+            if (part.strip().replace(" ", "").equalsIgnoreCase(pair.replace(" ", ""))) return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ expectations
+
+    Map<String, BigDecimal> expectedFigures(JsonNode q, Instant[] period, Map<String, String> vars) throws SQLException {
+        JsonNode slots = q.get("slots");
+        JsonNode t = q.get("truth");
+        String fn = t.get("fn").asText();
+        String metric = slots.path("metric").asText(null);
+        String eventType = slots.path("event_type").asText(null);
+        String dimension = slots.path("segment_dimension").asText(null);
+        String value = dimension == null ? null : substitute(slots.get("segment_value").asText(), vars);
+        Truth.Scope scope = period == null ? null : Truth.Scope.of(period[0], period[1], dimension, value);
+        return switch (fn) {
+            case "metric" -> truth.metric(metric, eventType, scope);
+            case "breakdown" -> truth.breakdown(metric, eventType, scope, slots.get("group_by").asText());
+            case "compared" -> truth.compared(metric, eventType, scope);
+            case "trend" -> truth.trend(metric, eventType, scope, zone);
+            case "funnel" -> truth.funnel(scope);
+            case "top_n" -> truth.topProducts(slots.get("rank_by").asText(), slots.get("n").asInt(), t.path("currency").asText("EUR"), scope);
+            case "alerts" -> alerts(scope, slots.path("pattern").asText(null));
+            case "diagnosis", "similar", "none" -> Map.of();
+            default -> throw new IllegalArgumentException("unknown truth function " + fn + " in " + q.get("id"));
+        };
+    }
+
+    /**
+     * Alerts are PatternJob's judgement, with no independent truth in the raw events: the expected
+     * counts are read from the {@code alerts} table PatternJob wrote (by detection time), with a
+     * query of this class, not the engine's.
+     */
+    private Map<String, BigDecimal> alerts(Truth.Scope scope, String pattern) throws SQLException {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        try (Connection c = store.open(); PreparedStatement p = c.prepareStatement(
+                "SELECT pattern, count(*) FROM alerts WHERE detected_at >= ? AND detected_at < ? AND (?::text IS NULL OR pattern = ?)"
+                        + " GROUP BY pattern")) {
+            p.setTimestamp(1, Timestamp.from(Instant.ofEpochMilli(scope.from())));
+            p.setTimestamp(2, Timestamp.from(Instant.ofEpochMilli(scope.to())));
+            p.setString(3, pattern);
+            p.setString(4, pattern);
+            long total = 0;
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.put("alerts[" + r.getString(1) + "]", BigDecimal.valueOf(r.getLong(2)));
+                    total += r.getLong(2);
+                }
+            }
+            out.put("alerts", BigDecimal.valueOf(total));
+        }
+        return out;
+    }
+
+    /** Placeholders in questions: {order} and {session} (a real one of the subject's day), {stock_out_product}. */
+    Map<String, String> variables(JsonNode q) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (JsonNode i : manifest.path("incidents")) {
+            if ("stock-out".equals(i.path("kind").asText())) vars.put("stock_out_product", i.path("segment").path("product_id").asText());
+        }
+        JsonNode subject = q.get("subject");
+        if (subject != null) {
+            Instant[] day = period(subject.get("day"));
+            Truth.Scope scope = Truth.Scope.of(day[0], day[1], null, null);
+            if (subject.get("kind").asText().equals("order")) {
+                Truth.Ev first = truth.events(scope, "order_completed").stream().filter(e -> e.orderId != null).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no order on " + subject.get("day")));
+                vars.put("order", first.orderId);
+            } else {
+                Predicate<Truth.Session> converted = s -> s.ordered && !s.id.startsWith("s-");
+                Truth.Session first = truth.sessions(scope).stream().filter(converted).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no converted web session on " + subject.get("day")));
+                vars.put("session", first.id);
+            }
+        }
+        return vars;
+    }
+
+    static String substitute(String s, Map<String, String> vars) {
+        for (Map.Entry<String, String> v : vars.entrySet()) s = s.replace("{" + v.getKey() + "}", v.getValue());
+        return s;
+    }
+
+    /**
+     * The period a golden question means, resolved here against the clock (independently of the
+     * engine's time expressions): calendar days in the zone, {@code to} exclusive.
+     */
+    Instant[] period(JsonNode p) {
+        LocalDate today = clock.atZone(zone).toLocalDate();
+        if (p.isArray()) return days(LocalDate.parse(p.get(0).asText()), LocalDate.parse(p.get(1).asText()));
+        String name = p.asText();
+        return switch (name) {
+            case "today" -> days(today, today.plusDays(1));
+            case "yesterday" -> days(today.minusDays(1), today);
+            case "day_before_yesterday" -> days(today.minusDays(2), today.minusDays(1));
+            case "last_3_days" -> days(today.minusDays(3), today);
+            case "last_7_days" -> days(today.minusDays(7), today);
+            case "last_14_days" -> days(today.minusDays(14), today);
+            case "last_week" -> {
+                LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
+                yield days(monday, monday.plusWeeks(1));
+            }
+            case "this_month" -> days(today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1));
+            case "last_month" -> days(today.withDayOfMonth(1).minusMonths(1), today.withDayOfMonth(1));
+            case "last_monday" -> {
+                LocalDate monday = today.minusDays(1).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+                yield days(monday, monday.plusDays(1));
+            }
+            default -> throw new IllegalArgumentException("unknown period " + name);
+        };
+    }
+
+    private Instant[] days(LocalDate from, LocalDate to) {
+        return new Instant[]{from.atStartOfDay(zone).toInstant(), to.atStartOfDay(zone).toInstant()};
+    }
+
+    // ------------------------------------------------------------------ comparison
+
+    private void compareSlots(JsonNode q, Instant[] period, Map<String, String> vars, Slots got, List<String> failures) {
+        JsonNode expected = q.get("slots");
+        Map<String, Object> actual = got == null ? Map.of() : slotMap(got);
+        expected.fields().forEachRemaining(f -> {
+            Object g = actual.get(f.getKey());
+            String want = substitute(f.getValue().asText(), vars);
+            if (g == null || !want.equalsIgnoreCase(String.valueOf(g))) {
+                failures.add("slot " + f.getKey() + ": expected " + want + ", got " + g);
+            }
+        });
+        if (period != null && !"unanswerable".equals(q.get("intent").asText())) {
+            Object from = actual.get("from"), to = actual.get("to");
+            if (!period[0].equals(from) || !period[1].equals(to)) {
+                failures.add("period: expected [" + period[0] + ", " + period[1] + "), got [" + from + ", " + to + ")");
+            }
+        }
+        if (q.has("subject")) {
+            String want = vars.getOrDefault(q.get("subject").get("kind").asText(), "?");
+            if (!want.equals(actual.get("subject_id"))) failures.add("slot subject_id: expected " + want + ", got " + actual.get("subject_id"));
+        }
+    }
+
+    static Map<String, Object> slotMap(Slots s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("metric", s.metric());
+        m.put("event_type", s.eventType());
+        m.put("from", s.from());
+        m.put("to", s.to());
+        m.put("segment_dimension", s.segmentDimension());
+        m.put("segment_value", s.segmentValue());
+        m.put("group_by", s.groupBy());
+        m.put("granularity", s.granularity());
+        m.put("comparison", s.comparison());
+        m.put("n", s.n());
+        m.put("rank_by", s.rankBy());
+        m.put("pattern", s.pattern());
+        m.put("subject_id", s.subjectId());
+        m.put("direction", s.direction());
+        return m;
+    }
+
+    private static void compareFigures(JsonNode q, Map<String, BigDecimal> expected, Answer a, List<String> failures) {
+        Map<String, BigDecimal> got = new LinkedHashMap<>();
+        for (Figure f : a.figures()) got.putIfAbsent(f.name(), f.value());
+        int wrong = 0;
+        for (Map.Entry<String, BigDecimal> e : expected.entrySet()) {
+            BigDecimal g = got.get(e.getKey());
+            boolean ok = g == null ? e.getValue().signum() == 0 : g.compareTo(e.getValue()) == 0;
+            if (!ok) {
+                if (wrong++ < 5) failures.add("figure " + e.getKey() + ": expected " + e.getValue().toPlainString() + ", got "
+                        + (g == null ? "none" : g.toPlainString()));
+            }
+        }
+        if (wrong > 5) failures.add("… " + (wrong - 5) + " more figures wrong of " + expected.size());
+        String fn = q.get("truth").get("fn").asText();
+        if (fn.equals("top_n")) {
+            String prefix = expected.keySet().stream().findFirst().map(k -> k.substring(0, k.indexOf('['))).orElse("");
+            List<String> order = a.figures().stream().map(Figure::name).filter(n -> n.startsWith(prefix + "[")).toList();
+            List<String> want = List.copyOf(expected.keySet());
+            if (!order.subList(0, Math.min(order.size(), want.size())).equals(want)) {
+                failures.add("rank order: expected " + want + ", got " + order);
+            }
+        }
+        if (fn.equals("similar") && a.figures().stream().noneMatch(f -> f.name().startsWith("similarity["))) {
+            failures.add("no similarity[...] figures");
+        }
+        if (fn.equals("none") && !a.figures().isEmpty()) {
+            failures.add("an unanswerable question got figures " + a.figures().stream().map(Figure::name).toList());
+        }
+    }
+}

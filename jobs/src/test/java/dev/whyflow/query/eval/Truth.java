@@ -1,0 +1,507 @@
+package dev.whyflow.query.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The independent truth of the golden set: the figures a question should be answered with,
+ * computed in plain Java from the simulator's raw JSONL and its manifest, not through the store,
+ * the project's SQL or CaptureJob's code. The definitions are the engine's (package doc of
+ * {@code dev.whyflow.query}), restated in {@code whyflow/golden/README.md}:
+ *
+ * <ul>
+ *   <li>malformed records (the manifest's {@code bad_records} ordinals) are left out, and events are
+ *       deduplicated by {@code event_id} (first occurrence wins);</li>
+ *   <li>sessions: a producer's {@code session_id}; events without one (the apps, back-office events
+ *       with an actor) are sessionized per visitor (anonymous id, else customer id) in file order: a
+ *       new session when more than 30 minutes passed since the visitor's last sessionless event;
+ *       a session starts at its first event and takes its dimensions (channel, device, os, country,
+ *       app version, customer segment, platform) from it;</li>
+ *   <li>event dimensions are the event's own context, except channel and customer segment, which
+ *       are the session's (first touch).</li>
+ * </ul>
+ * Figures are named as the engine names them: {@code NAME}, {@code NAME[value]},
+ * {@code NAME.previous}, {@code NAME.change}, {@code NAME@2026-11-02}, {@code funnel.cart}, ….
+ */
+public final class Truth {
+
+    static final long SESSION_GAP_MS = 30 * 60_000L;
+    static final List<String> STEPS = List.of("session", "product", "cart", "checkout", "payment", "order");
+
+    /** One deduplicated, valid event: what the truth needs of it. */
+    static final class Ev {
+        String type;
+        long at;
+        Session session;
+        String platform, device, os, appVersion, country, page, productId, category, currency, paymentMethod, orderId;
+        Integer pageLoadMs;
+        long amountMinor;
+        boolean hasAmount;
+        boolean storefront;
+        List<long[]> items; // order items: [productIndex, quantity, unitPriceMinor]
+        String[] itemProducts;
+
+        String dim(String dimension) {
+            return switch (dimension) {
+                case "device" -> device;
+                case "os" -> os;
+                case "platform" -> platform;
+                case "app_version" -> appVersion;
+                case "country" -> country;
+                case "channel" -> session == null ? null : session.channel;
+                case "customer_segment" -> session == null ? null : session.segment;
+                case "category" -> category;
+                case "product" -> productId;
+                case "payment_method" -> paymentMethod;
+                case "page" -> pageKind(page);
+                default -> throw new IllegalArgumentException("unknown dimension " + dimension);
+            };
+        }
+    }
+
+    static final class Session {
+        String id;
+        long startedAt, lastAt;
+        String channel, device, os, platform, appVersion, country, segment, customerId, anonymousId;
+        int furthest; // index in STEPS
+        boolean ordered;
+
+        String dim(String dimension) {
+            return switch (dimension) {
+                case "device" -> device;
+                case "os" -> os;
+                case "platform" -> platform;
+                case "app_version" -> appVersion;
+                case "country" -> country;
+                case "channel" -> channel;
+                case "customer_segment" -> segment;
+                default -> throw new IllegalArgumentException("not a session dimension: " + dimension);
+            };
+        }
+
+        String visitor() {
+            return customerId != null ? customerId : anonymousId != null ? anonymousId : id;
+        }
+
+        String outcome() {
+            if (ordered || furthest >= 5) return "converted";
+            if (furthest >= 3) return "checkout_abandoned";
+            if (furthest >= 2) return "cart_abandoned";
+            return "other";
+        }
+    }
+
+    final List<Ev> events = new ArrayList<>();
+    final List<Session> sessions = new ArrayList<>();
+    final long badRecords;
+    final long duplicates;
+
+    private Truth(List<Ev> events, List<Session> sessions, long bad, long duplicates) {
+        this.events.addAll(events);
+        this.sessions.addAll(sessions);
+        this.badRecords = bad;
+        this.duplicates = duplicates;
+    }
+
+    /** Reads the JSONL (and the manifest beside it for the malformed records). */
+    public static Truth read(Path jsonl, Path manifest) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Set<Long> bad = new HashSet<>();
+        json.readTree(manifest.toFile()).get("bad_records").forEach(b -> bad.add(b.get("ordinal").asLong()));
+        Set<String> seen = new HashSet<>(8_000_000);
+        Map<String, Session> producerSessions = new HashMap<>();
+        Map<String, Session> openByVisitor = new HashMap<>();
+        Map<String, String> interned = new HashMap<>();
+        Function<String, String> in = s -> s == null ? null : interned.computeIfAbsent(s, k -> k);
+        List<Ev> events = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        long ordinal = -1, duplicates = 0;
+        try (InputStream raw = Files.newInputStream(jsonl);
+             BufferedReader r = new BufferedReader(new java.io.InputStreamReader(raw, java.nio.charset.StandardCharsets.UTF_8), 1 << 20)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                ordinal++;
+                if (bad.contains(ordinal)) continue;
+                JsonNode e = json.readTree(line);
+                if (!seen.add(e.get("event_id").asText())) {
+                    duplicates++;
+                    continue;
+                }
+                Ev ev = new Ev();
+                ev.type = in.apply(e.get("event_type").asText());
+                ev.at = Instant.parse(e.get("occurred_at").asText()).toEpochMilli();
+                JsonNode actor = e.get("actor"), ctx = e.get("context"), p = e.get("payload");
+                if (ctx != null) {
+                    ev.device = in.apply(text(ctx, "device"));
+                    ev.os = in.apply(text(ctx, "os"));
+                    ev.appVersion = in.apply(text(ctx, "app_version"));
+                    ev.country = in.apply(text(ctx, "country"));
+                    ev.page = in.apply(text(ctx, "page"));
+                    ev.pageLoadMs = ctx.hasNonNull("page_load_ms") ? ctx.get("page_load_ms").asInt() : null;
+                }
+                String source = e.get("source").asText();
+                ev.storefront = source.startsWith("storefront-");
+                ev.platform = in.apply(source.startsWith("storefront-") ? source.substring("storefront-".length()) : source);
+                if (p != null) {
+                    ev.productId = in.apply(text(p, "product_id"));
+                    ev.category = in.apply(text(p, "category"));
+                    ev.currency = in.apply(text(p, "currency"));
+                    String method = text(p, "method") != null ? text(p, "method") : text(p, "payment_method");
+                    ev.paymentMethod = in.apply(method);
+                    if (p.hasNonNull("amount_minor")) {
+                        ev.amountMinor = p.get("amount_minor").asLong();
+                        ev.hasAmount = true;
+                    }
+                    if ("order_completed".equals(ev.type)) ev.orderId = text(p, "order_id");
+                    if ("order_completed".equals(ev.type) && p.has("items")) {
+                        List<long[]> items = new ArrayList<>();
+                        List<String> products = new ArrayList<>();
+                        for (JsonNode it : p.get("items")) {
+                            products.add(in.apply(it.get("product_id").asText()));
+                            items.add(new long[]{products.size() - 1, it.get("quantity").asLong(), it.get("unit_price_minor").asLong()});
+                        }
+                        ev.items = items;
+                        ev.itemProducts = products.toArray(String[]::new);
+                    }
+                }
+                if (actor != null && !actor.isEmpty()) {
+                    String producerSession = text(actor, "session_id");
+                    String visitor = text(actor, "anonymous_id") != null ? text(actor, "anonymous_id") : text(actor, "customer_id");
+                    if (visitor == null) visitor = producerSession;
+                    Session s;
+                    if (producerSession != null) {
+                        s = producerSessions.get(producerSession);
+                        if (s == null) {
+                            s = open(producerSession, ev, actor, ctx, in);
+                            producerSessions.put(producerSession, s);
+                            sessions.add(s);
+                        }
+                    } else {
+                        s = openByVisitor.get(visitor);
+                        if (s == null || ev.at - s.lastAt > SESSION_GAP_MS) {
+                            s = open("s-" + e.get("event_id").asText(), ev, actor, ctx, in);
+                            openByVisitor.put(visitor, s);
+                            sessions.add(s);
+                        }
+                    }
+                    track(s, ev, actor);
+                    ev.session = s;
+                }
+                events.add(ev);
+            }
+        }
+        return new Truth(events, sessions, bad.size(), duplicates);
+    }
+
+    private static Session open(String id, Ev first, JsonNode actor, JsonNode ctx, Function<String, String> in) {
+        Session s = new Session();
+        s.id = id;
+        s.startedAt = first.at;
+        s.lastAt = first.at;
+        s.customerId = text(actor, "customer_id");
+        s.anonymousId = text(actor, "anonymous_id");
+        if (ctx != null) {
+            s.channel = in.apply(text(ctx, "channel"));
+            s.country = first.country;
+            s.appVersion = first.appVersion;
+            s.device = first.device;
+            s.os = first.os;
+            s.segment = in.apply(text(ctx, "customer_segment"));
+        }
+        return s;
+    }
+
+    private static void track(Session s, Ev ev, JsonNode actor) {
+        s.lastAt = Math.max(s.lastAt, ev.at);
+        if (s.customerId == null) s.customerId = text(actor, "customer_id");
+        if (s.platform == null && ev.storefront) s.platform = ev.platform; // the first storefront event's, as the engine's
+        int step = switch (ev.type) {
+            case "product_viewed" -> 1;
+            case "cart_item_added" -> 2;
+            case "checkout_started", "checkout_step_completed" -> 3;
+            case "payment_submitted" -> 4;
+            case "order_completed" -> 5;
+            default -> 0;
+        };
+        s.furthest = Math.max(s.furthest, step);
+        if ("order_completed".equals(ev.type)) s.ordered = true;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** The page kinds the engine groups pages by. */
+    static String pageKind(String page) {
+        if (page == null) return null;
+        if (page.startsWith("/p/")) return "product";
+        if (page.startsWith("/c/")) return "category";
+        if (page.startsWith("/campaign/")) return "campaign";
+        if (page.startsWith("/checkout/")) {
+            String[] parts = page.split("/", -1);
+            return "checkout_" + (parts.length > 2 ? parts[2] : "");
+        }
+        if (page.equals("/")) return "home";
+        if (page.startsWith("/order/")) return "order_confirmation";
+        String path = page.split("\\?", -1)[0];
+        return path.replaceFirst("^/+", "");
+    }
+
+    // ------------------------------------------------------------------ figures
+
+    /** A period and an optional segment a figure is computed over. */
+    public record Scope(long from, long to, String dimension, String value) {
+        static Scope of(Instant from, Instant to, String dimension, String value) {
+            return new Scope(from.toEpochMilli(), to.toEpochMilli(), dimension, value);
+        }
+
+        Scope period(long f, long t) {
+            return new Scope(f, t, dimension, value);
+        }
+
+        boolean covers(long at) {
+            return at >= from && at < to;
+        }
+    }
+
+    /** The metric in a scope, as figures (one for most metrics, one per currency for money). */
+    public Map<String, BigDecimal> metric(String metric, String eventType, Scope scope) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        switch (metric) {
+            case "event_count" -> out.put("event_count", count(events(scope, eventType)));
+            case "orders" -> out.put("orders", count(events(scope, "order_completed")));
+            case "revenue", "aov" -> {
+                Map<String, long[]> byCurrency = new TreeMap<>();
+                for (Ev e : events(scope, "order_completed")) {
+                    long[] a = byCurrency.computeIfAbsent(e.currency, k -> new long[2]);
+                    a[0] += e.amountMinor;
+                    a[1]++;
+                }
+                byCurrency.forEach((cur, a) -> {
+                    if (metric.equals("revenue")) out.put("revenue_minor." + cur, BigDecimal.valueOf(a[0]));
+                    else out.put("aov_minor." + cur, BigDecimal.valueOf(a[0]).divide(BigDecimal.valueOf(a[1]), 0, RoundingMode.HALF_UP));
+                });
+            }
+            case "sessions" -> out.put("sessions", count(sessions(scope)));
+            case "visitors" -> out.put("visitors", BigDecimal.valueOf(sessions(scope).stream().map(Session::visitor).distinct().count()));
+            case "conversion_rate" -> {
+                List<Session> s = sessions(scope);
+                out.put("conversion_rate", rate(s.stream().filter(x -> x.outcome().equals("converted")).count(), s.size()));
+            }
+            case "cart_abandonment_rate" -> {
+                List<Session> s = sessions(scope).stream().filter(x -> x.furthest >= 2).toList();
+                out.put("cart_abandonment_rate", rate(s.stream().filter(x -> x.outcome().equals("cart_abandoned")).count(), s.size()));
+            }
+            case "checkout_abandonment_rate" -> {
+                List<Session> s = sessions(scope).stream().filter(x -> x.furthest >= 3).toList();
+                out.put("checkout_abandonment_rate",
+                        rate(s.stream().filter(x -> x.outcome().equals("checkout_abandoned")).count(), s.size()));
+            }
+            case "payment_failure_rate" -> out.put("payment_failure_rate",
+                    rate(events(scope, "payment_failed").size(), events(scope, "payment_submitted").size()));
+            case "page_load_p95" -> {
+                int[] loads = events(scope, "page_viewed").stream().filter(e -> e.pageLoadMs != null)
+                        .mapToInt(e -> e.pageLoadMs).sorted().toArray();
+                if (loads.length > 0) {
+                    int rank = (int) Math.ceil(0.95 * loads.length); // percentile_disc: first value with cume_dist >= 0.95
+                    out.put("page_load_p95_ms", BigDecimal.valueOf(loads[Math.max(0, rank - 1)]));
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown metric " + metric);
+        }
+        return out;
+    }
+
+    /**
+     * The metric overall, and per value of one or two dimensions ({@code NAME[value]},
+     * {@code NAME[value1/value2]}), as the engine breaks it down; {@code groupBy} is {@code "page"} or
+     * {@code "page,platform"}.
+     */
+    public Map<String, BigDecimal> breakdown(String metric, String eventType, Scope scope, String groupBy) {
+        String[] dims = groupBy.split(",");
+        Map<String, BigDecimal> out = new TreeMap<>(metric(metric, eventType, scope));
+        Set<List<String>> combos = new java.util.TreeSet<>(Comparator.comparing(Object::toString));
+        Truth within = narrowed(scope.dimension(), scope.value());
+        if (isSessionMetric(metric)) {
+            for (Session s : within.sessions(new Scope(scope.from(), scope.to(), null, null))) {
+                List<String> c = new ArrayList<>();
+                for (String d : dims) c.add(s.dim(d));
+                if (!c.contains(null)) combos.add(c);
+            }
+        } else {
+            for (Ev e : within.events) {
+                if (!scope.covers(e.at)) continue;
+                List<String> c = new ArrayList<>();
+                for (String d : dims) c.add(e.dim(d));
+                if (!c.contains(null)) combos.add(c);
+            }
+        }
+        Scope period = new Scope(scope.from(), scope.to(), null, null);
+        for (List<String> c : combos) {
+            Truth t = within;
+            for (int i = 0; i < dims.length; i++) t = t.narrowed(dims[i], c.get(i));
+            String key = String.join("/", c);
+            t.metric(metric, eventType, period).forEach((name, value) -> out.put(insertKey(name, key), value));
+        }
+        return out;
+    }
+
+    /** The events (and for session dimensions the sessions) within one segment; all for a null dimension. */
+    Truth narrowed(String dim, String v) {
+        if (dim == null) return this;
+        return new Truth(events.stream().filter(e -> v.equals(e.dim(dim))).toList(),
+                sessions.stream().filter(s -> isSessionDim(dim) && v.equals(s.dim(dim))).toList(), badRecords, duplicates);
+    }
+
+    /** {@code revenue_minor.EUR} + {@code android} → {@code revenue_minor.EUR[android]}. */
+    static String insertKey(String name, String value) {
+        return name + "[" + value + "]";
+    }
+
+    /** This period, the previous one of the same length, and the change. */
+    public Map<String, BigDecimal> compared(String metric, String eventType, Scope scope) {
+        Map<String, BigDecimal> now = metric(metric, eventType, scope);
+        long len = scope.to() - scope.from();
+        Map<String, BigDecimal> before = metric(metric, eventType, scope.period(scope.from() - len, scope.from()));
+        Map<String, BigDecimal> out = new TreeMap<>(now);
+        Set<String> names = new java.util.TreeSet<>(now.keySet());
+        names.addAll(before.keySet());
+        for (String n : names) {
+            BigDecimal a = now.getOrDefault(n, BigDecimal.ZERO), b = before.getOrDefault(n, BigDecimal.ZERO);
+            if (before.containsKey(n)) out.put(n + ".previous", b);
+            out.put(n + ".change", a.subtract(b));
+        }
+        return out;
+    }
+
+    /** One figure per day ({@code NAME@2026-11-02}) in the zone. */
+    public Map<String, BigDecimal> trend(String metric, String eventType, Scope scope, ZoneId zone) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        LocalDate day = Instant.ofEpochMilli(scope.from()).atZone(zone).toLocalDate();
+        while (day.atStartOfDay(zone).toInstant().toEpochMilli() < scope.to()) {
+            long f = day.atStartOfDay(zone).toInstant().toEpochMilli(), t = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            String label = day.toString();
+            metric(metric, eventType, scope.period(f, t)).forEach((n, v) -> out.put(n + "@" + label, v));
+            day = day.plusDays(1);
+        }
+        return out;
+    }
+
+    /** Sessions that reached each step (furthest step that or later), and the conversion rate. */
+    public Map<String, BigDecimal> funnel(Scope scope) {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        List<Session> s = sessions(scope);
+        out.put("funnel.sessions", count(s));
+        for (int i = 1; i < STEPS.size(); i++) {
+            int step = i;
+            out.put("funnel." + STEPS.get(i), BigDecimal.valueOf(s.stream().filter(x -> x.furthest >= step).count()));
+        }
+        out.putAll(metric("conversion_rate", null, scope));
+        return out;
+    }
+
+    /** The top products, in rank order: by views, by item revenue in one currency, or by abandoned carts. */
+    public Map<String, BigDecimal> topProducts(String rankBy, int n, String currency, Scope scope) {
+        Map<String, Long> score = new HashMap<>();
+        switch (rankBy) {
+            case "views" -> events(scope, "product_viewed").stream().filter(e -> e.productId != null)
+                    .forEach(e -> score.merge(e.productId, 1L, Long::sum));
+            case "revenue" -> events(scope, "order_completed").stream().filter(e -> currency.equals(e.currency) && e.items != null)
+                    .forEach(e -> e.items.forEach(it -> score.merge(e.itemProducts[(int) it[0]], it[1] * it[2], Long::sum)));
+            case "abandonment" -> {
+                Map<String, Set<Session>> abandoned = new HashMap<>();
+                events(scope, "cart_item_added").stream().filter(e -> e.productId != null && e.session != null)
+                        .filter(e -> e.session.outcome().endsWith("_abandoned"))
+                        .forEach(e -> abandoned.computeIfAbsent(e.productId, k -> new HashSet<>()).add(e.session));
+                abandoned.forEach((p, s) -> score.put(p, (long) s.size()));
+            }
+            default -> throw new IllegalArgumentException("unknown ranking " + rankBy);
+        }
+        String name = switch (rankBy) {
+            case "views" -> "product_views";
+            case "revenue" -> "revenue_minor." + currency;
+            default -> "abandoned_carts";
+        };
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        score.entrySet().stream()
+                .sorted(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey))
+                .limit(n).forEach(e -> out.put(name + "[" + e.getKey() + "]", BigDecimal.valueOf(e.getValue())));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    List<Ev> events(Scope scope, String type) {
+        List<Ev> out = new ArrayList<>();
+        for (Ev e : events) if (e.type.equals(type) && scope.covers(e.at) && inSegment(e, scope)) out.add(e);
+        return out;
+    }
+
+    List<Session> sessions(Scope scope) {
+        Predicate<Session> seg = scope.dimension() == null ? s -> true : s -> scope.value().equals(s.dim(scope.dimension()));
+        List<Session> out = new ArrayList<>();
+        for (Session s : sessions) if (scope.covers(s.startedAt) && seg.test(s)) out.add(s);
+        return out;
+    }
+
+    private static boolean inSegment(Ev e, Scope scope) {
+        return scope.dimension() == null || scope.value().equals(e.dim(scope.dimension()));
+    }
+
+    static boolean isSessionMetric(String metric) {
+        return switch (metric) {
+            case "sessions", "visitors", "conversion_rate", "cart_abandonment_rate", "checkout_abandonment_rate" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isSessionDim(String dim) {
+        return switch (dim) {
+            case "device", "os", "platform", "app_version", "country", "channel", "customer_segment" -> true;
+            default -> false;
+        };
+    }
+
+    private static BigDecimal count(List<?> l) {
+        return BigDecimal.valueOf(l.size());
+    }
+
+    /** A fraction rounded to 4 places (HALF_UP), as the engine states rates; 0 of 0 is 0. */
+    static BigDecimal rate(long num, long den) {
+        if (den == 0) return BigDecimal.ZERO.setScale(4);
+        return BigDecimal.valueOf(num).divide(BigDecimal.valueOf(den), 4, RoundingMode.HALF_UP);
+    }
+
+    /** Totals for a sanity check against the simulator's manifest. */
+    public Map<String, Object> totals() {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("events", events.size());
+        t.put("sessions", sessions.size());
+        t.put("bad_records", badRecords);
+        t.put("duplicates", duplicates);
+        return t;
+    }
+}
