@@ -1,5 +1,7 @@
 package dev.whyflow.query;
 
+import dev.whyflow.contract.EventType;
+
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -29,38 +31,138 @@ final class QuestionParser {
         return new Rule(Pattern.compile("\\b(?:" + regex + ")\\b"), value);
     }
 
+    /** Between a noun and its verb: an optional auxiliary ("were", "got", "have been") and adverb ("successfully"). */
+    private static final String AUX = "(?:(?:were|was|got|get|gets|getting|been|being|are|is|have been|has been|had been|"
+            + "that were|that got|that have been|which were|did|do|does|that) )?(?:not )?(?:[a-z]+ly )?";
+    /** Between a noun and its verb: an optional short restriction ("payments with paypal failed"). */
+    private static final String RESTRICTION = "(?:(?:with|by|from|on|in|via|using|through|for) [a-z0-9-]+(?: [a-z0-9-]+)? )?";
+    private static final String CART = "(?:the |a |their |his |her |shopping )?(?:shopping )?(?:carts?|baskets?|bags?)";
+    private static final String DISCOUNTS =
+            "(?:discount|coupon|promo|promotion|promotional|voucher|gift|redemption) codes?|discounts?|coupons?|vouchers?|promo(?:tion)?s?|codes?";
+
+    /**
+     * How questions name the events of a type: nouns, the verbs (past participles or base forms) that say
+     * what happened to them — "NOUN [aux] VERB" ("discount codes were rejected") or, for one-word verbs,
+     * "VERB NOUN" ("rejected discount codes") — and further whole phrases ("payment failures"). The wire
+     * name itself ("discount_rejected", "discount rejected events") always names its type. Listed most
+     * specific first: at one position in the question the first listed type wins.
+     */
+    private record EventPhrases(EventType type, String nouns, String verbs, String phrases) {
+    }
+
+    private static final List<EventPhrases> EVENT_PHRASES = List.of(
+            new EventPhrases(EventType.DISCOUNT_REJECTED, DISCOUNTS,
+                    "rejected|reject|declined|decline|refused|denied|invalid|failed|fail|not accepted|turned down|bounced",
+                    "discount (?:code )?rejections?|discount (?:code )?failures?|rejections? of (?:the )?(?:" + DISCOUNTS + ")"),
+            new EventPhrases(EventType.DISCOUNT_APPLIED, DISCOUNTS,
+                    "applied|apply|used|use|redeemed|redeem|accepted|accept",
+                    "discount (?:code )?(?:applications?|redemptions?)"),
+            new EventPhrases(EventType.PAYMENT_FAILED,
+                    "(?:card |credit card |online )?payments?(?: attempts?)?|transactions?|charges?",
+                    "failed|fail|fails|failing|declined|decline|rejected|refused|bounced|errored|unsuccessful|"
+                            + "went wrong|did not go through|didn't go through|not go through",
+                    "payment (?:failures?|errors?|declines?|rejections?)|failed (?:payment )?transactions?"),
+            new EventPhrases(EventType.PAYMENT_SUBMITTED, "payments?(?: attempts?)?|transactions?",
+                    "submitted|attempted|made|tried|initiated|started",
+                    "payment attempts?|payment submissions?|payments"),
+            new EventPhrases(EventType.CART_ITEM_REMOVED, "(?:items?|products?|things?|articles?)",
+                    "removed from " + CART + "|taken out of " + CART + "|deleted from " + CART + "|dropped from " + CART,
+                    "cart removals?|removals? from " + CART + "|removed from " + CART),
+            new EventPhrases(EventType.CART_ITEM_ADDED, "(?:items?|products?|things?|articles?)",
+                    "added to " + CART + "|put (?:in|into) " + CART + "|placed in " + CART,
+                    "add(?:s|ed|itions)? to " + CART + "|cart add(?:s|itions)?|add[- ]to[- ]carts?"),
+            new EventPhrases(EventType.CHECKOUT_STEP_COMPLETED, "checkout steps?",
+                    "completed|complete|finished|done|passed",
+                    "checkout steps?"),
+            new EventPhrases(EventType.CHECKOUT_STARTED, "checkouts?",
+                    "started|start|begun|began|begin|initiated|opened|entered",
+                    "checkout starts?|checkouts"),
+            new EventPhrases(EventType.PRODUCT_VIEWED, "products?|product pages?|product details?|items?|articles?",
+                    "viewed|view|seen|looked at|opened|visited",
+                    "product (?:page |detail )?views"),
+            new EventPhrases(EventType.PAGE_VIEWED, "pages?|screens?",
+                    "viewed|view|seen|loaded|opened|visited|displayed|shown",
+                    "page ?views|pageviews|screen ?views"),
+            new EventPhrases(EventType.SEARCH_PERFORMED, "searche?s|search queries",
+                    "performed|made|run|ran|done|submitted|executed|entered",
+                    "searche?s|searched|search queries"),
+            new EventPhrases(EventType.REFUND_ISSUED, "refunds?",
+                    "issued|given|granted|made|processed|paid out|sent",
+                    "refunds?|refunded"),
+            new EventPhrases(EventType.RELEASE_DEPLOYED, "releases?|deployments?|deploys?|versions?|builds?",
+                    "deployed|shipped|released|rolled out|pushed|published|went live|gone live",
+                    "releases?|deployments?|deploys?"),
+            new EventPhrases(EventType.PAGE_ERROR,
+                    "(?:page |js |javascript |script |client[- ]side |front[- ]?end |site |website )?errors?|exceptions?",
+                    "occurred|happened|thrown|threw|raised|logged|reported|seen|shown",
+                    "(?:page |js |javascript |script |client[- ]side |front[- ]?end )?errors?|exceptions?"),
+            new EventPhrases(EventType.STOCK_CHANGED, "stock(?: levels?)?|inventory(?: levels?)?",
+                    "changed|updated|adjusted|moved|replenished|restocked",
+                    "stock (?:changes?|movements?|updates?|adjustments?)|inventory (?:changes?|updates?|movements?)|restocks?|restockings?"),
+            new EventPhrases(EventType.PRICE_CHANGED, "prices?",
+                    "changed|updated|adjusted|raised|lowered|cut|reduced",
+                    "price (?:changes?|updates?|adjustments?|cuts?)|repricings?"),
+            new EventPhrases(EventType.SHIPMENT_DISPATCHED, "shipments?|parcels?|packages?|deliveries|orders?|items?",
+                    "dispatched|shipped|sent out|sent off|handed (?:over )?to (?:the )?carriers?",
+                    "shipments?|dispatch(?:es|ed)?"));
+
+    /** The rules naming event types: every wire name, then EVENT_PHRASES. */
+    private static List<Rule> eventTypeRules() {
+        List<Rule> rules = new ArrayList<>();
+        for (EventType t : EventType.values()) {
+            String w = t.wireName();
+            rules.add(rule(Pattern.quote(w) + "|" + w.replace("_", " ") + " events?", "event_count:" + w));
+        }
+        for (EventPhrases e : EVENT_PHRASES) {
+            String one = String.join("|", alternatives(e.verbs()).stream()
+                    .filter(v -> v.matches("[a-z']+")).toList());
+            rules.add(rule("(?:" + e.nouns() + ") " + RESTRICTION + AUX + "(?:" + e.verbs() + ")"
+                    + (one.isEmpty() ? "" : "|(?:" + one + ") (?:" + e.nouns() + ")")
+                    + "|" + e.phrases(), "event_count:" + e.type().wireName()));
+        }
+        return rules;
+    }
+
     /** Metrics, most specific first; {@code event_count:TYPE} counts events of a type. */
-    private static final List<Rule> METRICS = List.of(
+    private static final List<Rule> METRICS = concat(List.of(
             rule("average order value|average basket|avg\\.? order value|aov|average order size|average order", "aov"),
             rule("conversion rates?|conversions?|convert(?:ed|ing|s)?", "conversion_rate"),
             rule("cart abandonment(?: rate)?|abandoned carts?|carts? (?:were |was |got )?abandoned|cart abandon\\w*", "cart_abandonment_rate"),
             rule("checkout abandonment(?: rate)?|abandoned checkouts?|checkouts? (?:were |was |got )?abandoned|checkout abandon\\w*", "checkout_abandonment_rate"),
             rule("payment failure rates?|payment failures? (?:by|per) (?:payment )?method|failure rates?|(?:payment )?decline rates?", "payment_failure_rate"),
             rule("p95|95th percentile|page[- ]?loads?(?: times?)?|load(?:ing)? times?|page speed", "page_load_p95"),
-            rule("product (?:page )?views|products? viewed|viewed products|product_viewed", "event_count:product_viewed"),
-            rule("page ?views|pages? viewed|page_viewed", "event_count:page_viewed"),
-            rule("searche?s|search_performed|searches performed", "event_count:search_performed"),
-            rule("add(?:s|ed|itions)? to (?:the )?carts?|cart add(?:s|itions)?|items? added to (?:the )?carts?|cart_item_added", "event_count:cart_item_added"),
-            rule("cart removals?|removed from (?:the )?carts?|cart_item_removed", "event_count:cart_item_removed"),
-            rule("checkout steps?(?: completed)?|checkout_step_completed", "event_count:checkout_step_completed"),
-            rule("checkouts? started|started checkouts?|checkouts|checkout_started", "event_count:checkout_started"),
-            rule("discounts? (?:codes? )?applied|discount codes? used|discount_applied", "event_count:discount_applied"),
-            rule("discounts? (?:codes? )?rejected|rejected discounts?(?: codes?)?|discount_rejected", "event_count:discount_rejected"),
-            rule("payment failures|failed payments?|payments? failed|payment_failed", "event_count:payment_failed"),
-            rule("payments? submitted|payment attempts?|payment_submitted|payments", "event_count:payment_submitted"),
-            rule("refunds?(?: issued)?|refund_issued", "event_count:refund_issued"),
-            rule("releases?|deployments?|deploys?|release_deployed", "event_count:release_deployed"),
-            rule("(?:page )?errors?|page_error", "event_count:page_error"),
-            rule("stock changes?|stock movements?|stock_changed", "event_count:stock_changed"),
-            rule("price changes?|price_changed", "event_count:price_changed"),
-            rule("shipments?|dispatched|shipment_dispatched", "event_count:shipment_dispatched"),
-            rule("engagement (?:events|heartbeats)|heartbeats|page_engaged", "event_count:page_engaged"),
-            rule("session_started", "event_count:session_started"),
-            rule("order_completed", "event_count:order_completed"),
+            rule("engagement (?:events|heartbeats|pings)|heartbeats", "event_count:page_engaged")),
+            // event types named in natural phrasings (EVENT_PHRASES), then the other counted metrics
+            eventTypeRules(), List.of(
             rule("revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?", "revenue"),
             rule("orders?|purchases?|how many (?:people |customers )?bought", "orders"),
             rule("(?:unique )?visitors|unique users|users|people visited", "visitors"),
-            rule("sessions?|visits", "sessions"));
+            rule("sessions?|visits", "sessions")));
+
+    /** The top-level alternatives of a regex ("a|b(?:c|d)" → "a", "b(?:c|d)"). */
+    private static List<String> alternatives(String regex) {
+        List<String> all = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (c == '|' && depth == 0) {
+                all.add(regex.substring(from, i));
+                from = i + 1;
+            }
+        }
+        all.add(regex.substring(from));
+        return all;
+    }
+
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        List<T> all = new ArrayList<>();
+        for (List<T> l : lists) all.addAll(l);
+        return List.copyOf(all);
+    }
 
     private static final List<Rule> DIMENSIONS = List.of(
             rule("devices?(?: types?)?", "device"),
@@ -99,13 +201,19 @@ final class QuestionParser {
             rule("credit cards?|cards?", "payment_method=card"),
             rule("email|newsletters?|e-mail", "channel=email"),
             rule("organic search|organic|seo", "channel=organic_search"),
-            rule("paid search|paid|ads|sem|ppc", "channel=paid_search"),
+            rule("paid social(?: media)?", "channel=social"),
+            rule("paid search|paid (?:ads|advertising|traffic|campaigns?|clicks?|channels?|marketing|listings?)|ads|"
+                    + "advertising|adwords|google ads|sem|ppc|cpc", "channel=paid_search"),
+            rule("paid", "channel=paid_search?"),
             rule("social(?: media)?", "channel=social"),
             rule("affiliates?", "channel=affiliate"),
             rule("direct(?: traffic)?", "channel=direct"),
             rule("new (?:customers?|visitors?|users?|buyers?|shoppers?)", "customer_segment=new"),
             rule("returning (?:customers?|visitors?|users?|buyers?|shoppers?)|returning", "customer_segment=returning"),
             rule("vips?(?: customers?)?", "customer_segment=vip"));
+
+    private static final Pattern PAID_VERB = Pattern.compile(
+            "\\b(?:were|was|been|be|being|get|got|is|are|not|fully|already) paid\\b|\\bpaid (?:with|by|using|via|through|in|for|on)\\b");
 
     private static final Map<String, String> COUNTRY_NAMES = Map.ofEntries(
             Map.entry("germany", "DE"), Map.entry("france", "FR"), Map.entry("austria", "AT"), Map.entry("switzerland", "CH"),
@@ -114,6 +222,11 @@ final class QuestionParser {
             Map.entry("great britain", "GB"), Map.entry("england", "GB"), Map.entry("italy", "IT"), Map.entry("spain", "ES"),
             Map.entry("poland", "PL"), Map.entry("sweden", "SE"), Map.entry("denmark", "DK"), Map.entry("ireland", "IE"),
             Map.entry("portugal", "PT"), Map.entry("czechia", "CZ"), Map.entry("norway", "NO"), Map.entry("finland", "FI"));
+
+    /** Event types counted by a rate metric (numerator): asked as a share, the question means the rate. */
+    private static final Map<String, String> RATE_OF_EVENTS = Map.of("event_count:payment_failed", "payment_failure_rate");
+    private static final Pattern SHARE = Pattern.compile(
+            "\\b(?:share|percentage|percent|per cent|proportion|fraction|ratio|rates?|how often|how frequently|what part)\\b|%");
 
     private static final Pattern DIAGNOSE = Pattern.compile(
             "^(?:why|what caused|what made|what explains|explain|how come|what happened to|what went wrong with|what's behind|what is behind)\\b"
@@ -127,9 +240,19 @@ final class QuestionParser {
     private static final Pattern TREND = Pattern.compile(
             "\\b(?:trend(?:s|ing)?|daily|hourly|per day|by day|a day|each day|every day|day by day|per hour|by hour|each hour|"
                     + "every hour|hour by hour|over time|time series|timeline)\\b");
+    /** A count in words or digits ("10", "ten", "twenty-five"). */
+    private static final String NUMBER = "\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+            + "fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|thirty|forty|fifty|a dozen|dozen";
     private static final Pattern TOP = Pattern.compile(
-            "\\btop\\s*(\\d{1,3}|three|five|ten)?\\b|\\bbest[- ]?sell\\w*|\\bmost (?:viewed|popular|sold|abandoned|purchased|bought|revenue)"
-                    + "|\\bwhich products?\\b|\\bwhat products?\\b|\\bhighest[- ]revenue products?|\\bbest products?");
+            "\\btop\\s*(?:" + NUMBER + ")?\\b|\\bbest[- ]?sell\\w*|\\bmost (?:viewed|popular|sold|abandoned|purchased|bought|revenue)"
+                    + "|\\b(?:which|what) (?:(?:" + NUMBER + ") )?products?\\b|\\bhighest[- ]revenue products?|\\bbest products?"
+                    + "|\\b(?:" + NUMBER + ") (?:most|best|top|highest|biggest|leading)\\b"
+                    + "|\\b(?:the|show(?: me)?|list|give me|name) (?:" + NUMBER + ") (?:[a-z-]+ )?products?\\b");
+    /** Where a question says how many it wants: "top 5", "10 most …", "which 10 products", "five best-selling". */
+    private static final Pattern COUNT = Pattern.compile(
+            "\\btop\\s*(" + NUMBER + ")\\b|\\b(" + NUMBER + ") (?:most|best|top|highest|biggest|leading|similar|closest|nearest)\\b"
+                    + "|\\b(?:which|what|the|show(?: me)?|list|give me|name|find) (" + NUMBER + ") (?:[a-z-]+ )?"
+                    + "(?:products?|orders?|sessions?|items?)\\b");
     private static final Pattern SIMILAR = Pattern.compile("\\b(?:similar|like|resembl\\w*|comparable|closest|nearest|lookalike)\\b");
     private static final Pattern ORDER_ID = Pattern.compile("\\b(O-\\d{8}-[A-Z0-9]{1,12}-[A-Z0-9]{1,12})\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern SESSION_ID = Pattern.compile(
@@ -283,9 +406,10 @@ final class QuestionParser {
                 found = r.value();
             }
         }
-        // "payment failure rate" must not read as "payment failures" (counted) nor "conversion" inside "conversion funnel"
-        if (found != null && found.equals("event_count:payment_failed") && q.matches(".*\\bfailure rates?\\b.*")) {
-            found = "payment_failure_rate";
+        // a share of the events of a type that has a rate is that rate: "payment failure rate", "what share of
+        // paypal payments failed", "how often did payments fail" are no counts of payment_failed
+        if (found != null && RATE_OF_EVENTS.containsKey(found) && SHARE.matcher(q).find()) {
+            found = RATE_OF_EVENTS.get(found);
         }
         return found;
     }
@@ -339,6 +463,11 @@ final class QuestionParser {
                 break;
             }
         }
+        // the bare word "paid" names the paid search channel only when nothing names a payment method and it is
+        // no verb of paying ("paid with klarna", "orders were paid by card")
+        boolean method = found.values().stream().anyMatch(dv -> dv[0].equals("payment_method"));
+        found.entrySet().removeIf(e -> e.getValue()[1].equals("paid_search?") && (method || PAID_VERB.matcher(q).find()));
+        found.replaceAll((at, dv) -> dv[1].equals("paid_search?") ? new String[]{dv[0], "paid_search"} : dv);
         return found.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(null);
     }
 
@@ -350,16 +479,23 @@ final class QuestionParser {
     }
 
     private static int count(String q, int dflt) {
-        Matcher m = Pattern.compile("\\btop\\s*(\\d{1,3}|three|five|ten)\\b|\\b(\\d{1,3}) (?:most|similar|closest|best)").matcher(q);
+        Matcher m = COUNT.matcher(q);
         if (!m.find()) return dflt;
-        String n = m.group(1) != null ? m.group(1) : m.group(2);
-        int v = switch (n) {
-            case "three" -> 3;
-            case "five" -> 5;
-            case "ten" -> 10;
-            default -> Integer.parseInt(n);
-        };
-        return Math.max(1, Math.min(v, 50));
+        String n = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+        return Math.max(1, Math.min(number(n), 50));
+    }
+
+    /** A count in digits or English words, as {@link #NUMBER} matches it. */
+    static int number(String n) {
+        if (n.chars().allMatch(Character::isDigit)) return Integer.parseInt(n);
+        String[] parts = n.split("[- ]");
+        if (parts[parts.length - 1].equals("dozen")) return 12;
+        List<String> ones = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen");
+        List<String> tens = List.of("", "", "twenty", "thirty", "forty", "fifty");
+        int v = 0;
+        for (String p : parts) v += ones.contains(p) ? ones.indexOf(p) : tens.indexOf(p) * 10;
+        return v;
     }
 
     private static String direction(String q) {

@@ -70,7 +70,40 @@ class QuestionParserTest {
             "Why did mobile conversion drop yesterday?             | diagnose  | conversion_rate           | -                       | device=mobile             | -",
             "why did revenue fall last week                        | diagnose  | revenue                   | -                       | -                         | -",
             "What caused the spike in checkout abandonment today?  | diagnose  | checkout_abandonment_rate | -                       | -                         | -",
-            "Why were there fewer orders from paypal on Monday?    | diagnose  | orders                    | -                       | payment_method=paypal     | -"})
+            "Why were there fewer orders from paypal on Monday?    | diagnose  | orders                    | -                       | payment_method=paypal     | -",
+            // event types from natural phrasings
+            "How many discount codes were rejected yesterday?      | aggregate | event_count               | discount_rejected       | -                         | -",
+            "How many rejected discount codes last week?           | aggregate | event_count               | discount_rejected       | -                         | -",
+            "How many coupons were declined yesterday?             | aggregate | event_count               | discount_rejected       | -                         | -",
+            "How many discount codes were applied yesterday?       | aggregate | event_count               | discount_applied        | -                         | -",
+            "How many failed payments yesterday?                   | aggregate | event_count               | payment_failed          | -                         | -",
+            "How many payments were declined yesterday?            | aggregate | event_count               | payment_failed          | -                         | -",
+            "How many page errors yesterday?                       | aggregate | event_count               | page_error              | -                         | -",
+            "How many errors did pages throw yesterday?            | aggregate | event_count               | page_error              | -                         | -",
+            "How many items were added to the cart yesterday?      | aggregate | event_count               | cart_item_added         | -                         | -",
+            "How many products were added to carts yesterday?      | aggregate | event_count               | cart_item_added         | -                         | -",
+            "How many items were removed from the cart yesterday?  | aggregate | event_count               | cart_item_removed       | -                         | -",
+            "How many checkouts were started yesterday?            | aggregate | event_count               | checkout_started        | -                         | -",
+            "How many refunds were issued last week?               | aggregate | event_count               | refund_issued           | -                         | -",
+            "How many shipments were dispatched yesterday?         | aggregate | event_count               | shipment_dispatched     | -                         | -",
+            "How many prices were changed yesterday?               | aggregate | event_count               | price_changed           | -                         | -",
+            "How many products were viewed yesterday?              | aggregate | event_count               | product_viewed          | -                         | -",
+            "How many searches were performed yesterday?           | aggregate | event_count               | search_performed        | -                         | -",
+            "How many sessions were started yesterday?             | aggregate | sessions                  | -                       | -                         | -",
+            // numbers as N in top-N
+            "Which 10 products were viewed the most yesterday?     | top_n     | top_products_by_views     | -                       | -                         | -",
+            "five best-selling products last week                  | top_n     | top_products_by_revenue   | -                       | -                         | -",
+            // payment methods win over the channel word "paid"
+            "How many orders were paid with Klarna this month?     | aggregate | orders                    | -                       | payment_method=klarna     | -",
+            "How many orders were paid by card yesterday?          | aggregate | orders                    | -                       | payment_method=card       | -",
+            "How many orders came from paid search yesterday?      | aggregate | orders                    | -                       | channel=paid_search       | -",
+            "How many visitors came from paid ads yesterday?       | aggregate | visitors                  | -                       | channel=paid_search       | -",
+            "How many paid orders from paypal yesterday?           | aggregate | orders                    | -                       | payment_method=paypal     | -",
+            // failure share of a payment method is the failure rate
+            "What share of PayPal payments failed on November 20th? | aggregate | payment_failure_rate     | -                       | payment_method=paypal     | -",
+            "How often did PayPal payments fail on November 20th?  | aggregate | payment_failure_rate      | -                       | payment_method=paypal     | -",
+            "What percentage of card payments failed yesterday?    | aggregate | payment_failure_rate      | -                       | payment_method=card       | -",
+            "What fraction of payments were declined yesterday?    | aggregate | payment_failure_rate      | -                       | -                         | -"})
     void recognisesIntentMetricSegmentAndGrouping(String question, String intent, String metric, String eventType,
                                                   String segment, String groupBy) {
         Parsed p = parse(question);
@@ -92,6 +125,24 @@ class QuestionParserTest {
         assertThat(p.slots().direction()).isEqualTo("drop");
         assertThat(parse("why did cart abandonment rise today").slots().direction()).isEqualTo("rise");
         assertThat(parse("top 3 products by views today").slots().n()).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "top 5 products by revenue last week            | 5",
+            "top five products by views yesterday           | 5",
+            "Which 10 products were viewed the most yesterday? | 10",
+            "10 most viewed products yesterday              | 10",
+            "five best-selling products last week           | 5",
+            "the 3 best-selling products this month         | 3",
+            "What were the twenty most viewed products?     | 20",
+            "Which products were viewed the most yesterday? | 5",
+            "top 7 products by revenue in November          | 7",
+            "top products by revenue in the last 30 days    | 5"})
+    void topNTakesTheNumberAsked(String question, int n) {
+        Parsed p = parse(question);
+        assertThat(p.intent()).isEqualTo("top_n");
+        assertThat(p.slots().n()).isEqualTo(n);
     }
 
     @Test
