@@ -99,6 +99,10 @@ class QuestionParserTest {
             "How many orders came from paid search yesterday?      | aggregate | orders                    | -                       | channel=paid_search       | -",
             "How many visitors came from paid ads yesterday?       | aggregate | visitors                  | -                       | channel=paid_search       | -",
             "How many paid orders from paypal yesterday?           | aggregate | orders                    | -                       | payment_method=paypal     | -",
+            "How many sessions came from paid social yesterday?    | aggregate | sessions                  | -                       | channel=social            | -",
+            "How many paid orders yesterday?                       | aggregate | orders                    | -                       | channel=paid_search       | -",
+            "How many orders were paid yesterday?                  | aggregate | orders                    | -                       | -                         | -",
+            "How many payments with paypal failed yesterday?       | aggregate | event_count               | payment_failed          | payment_method=paypal     | -",
             // failure share of a payment method is the failure rate
             "What share of PayPal payments failed on November 20th? | aggregate | payment_failure_rate     | -                       | payment_method=paypal     | -",
             "How often did PayPal payments fail on November 20th?  | aggregate | payment_failure_rate      | -                       | payment_method=paypal     | -",
@@ -143,6 +147,30 @@ class QuestionParserTest {
         Parsed p = parse(question);
         assertThat(p.intent()).isEqualTo("top_n");
         assertThat(p.slots().n()).isEqualTo(n);
+    }
+
+    @Test
+    void everyEventTypeIsNamedByItsWireName() {
+        for (dev.whyflow.contract.EventType t : dev.whyflow.contract.EventType.values()) {
+            for (String q : new String[]{"How many " + t.wireName() + " events yesterday?",
+                    "How many " + t.wireName().replace('_', ' ') + " events yesterday?"}) {
+                Parsed p = parse(q);
+                assertThat(p.intent()).as(q).isEqualTo("aggregate");
+                assertThat(p.slots().metric()).as(q).isEqualTo("event_count");
+                assertThat(p.slots().eventType()).as(q).isEqualTo(t.wireName());
+            }
+        }
+    }
+
+    @Test
+    void topNWithANumberKeepsItsRanking() {
+        Parsed p = parse("Which 10 products were viewed the most yesterday?");
+        assertThat(p.slots().n()).isEqualTo(10);
+        assertThat(p.slots().rankBy()).isEqualTo("views");
+        assertThat(p.slots().from()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+        assertThat(QuestionParser.number("twenty-five")).isEqualTo(25);
+        assertThat(QuestionParser.number("a dozen")).isEqualTo(12);
+        assertThat(QuestionParser.number("7")).isEqualTo(7);
     }
 
     @Test
