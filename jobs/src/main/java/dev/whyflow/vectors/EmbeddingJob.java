@@ -89,6 +89,7 @@ public final class EmbeddingJob {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(o.groupId())
+                .setClientIdPrefix(o.groupId() + "-" + topic)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         o.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
                 .setDeserializer(reader)
