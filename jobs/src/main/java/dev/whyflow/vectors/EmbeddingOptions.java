@@ -68,7 +68,7 @@ public record EmbeddingOptions(
     public static final String FLUSH_INTERVAL = "sink.flush.interval";
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
     /** Prefix of the embedding model's options ({@link EmbeddingConfig#OPTIONS}). */
-    public static final String EMBEDDINGS_PREFIX = "whyflow.embeddings.";
+    static final String EMBEDDINGS_PREFIX = "whyflow.embeddings.";
 
     /** Narratives and order descriptions repeat (their numbers are bucketed): worth a cache. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;

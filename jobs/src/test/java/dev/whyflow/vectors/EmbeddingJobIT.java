@@ -8,6 +8,8 @@ import dev.whyflow.capture.RawEventDeserializer;
 import dev.whyflow.capture.SemanticText;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
+import dev.whyflow.embeddings.EmbeddingConfig;
+import dev.whyflow.embeddings.SharedEmbedders;
 import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.sql.testing.TestDatabase;
@@ -31,6 +33,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +44,7 @@ import java.util.Set;
 
 import static dev.whyflow.contract.Timestamps.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * EmbeddingJob end to end on real components: one simulated hour of a shop with a slow checkout
@@ -83,6 +87,7 @@ class EmbeddingJobIT {
             run.embed(new long[0]);
             run.assertOneVectorEach();
             run.assertSessionsLikeAnIncidentSessionAreIncidentSessions();
+            run.assertEveryQueryShapeAnswers();
         }
     }
 
@@ -209,6 +214,48 @@ class EmbeddingJobIT {
                 assertThat(like).extracting(VectorQueries.Match::id).as("sessions like %s: %s", hit.get(0), like)
                         .allMatch(incident::contains);
                 assertThat(like).extracting(VectorQueries.Match::similarity).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+            }
+        }
+
+        /** Each query of VectorQueries (so each of its SQL files) on what the job stored. */
+        void assertEveryQueryShapeAnswers() throws Exception {
+            float[] question;
+            try (SharedEmbedders.Lease model = SharedEmbedders.acquire(EmbeddingConfig.defaults())) {
+                question = model.embed("checkout pages slow on the android app, checkout abandoned");
+            }
+            Instant from = Instant.ofEpochMilli(HOUR_FROM + 15 * 60_000L);
+            Instant to = Instant.ofEpochMilli(HOUR_FROM + 45 * 60_000L);
+            try (Connection c = db.open()) {
+                VectorQueries q = new VectorQueries(c);
+                // windowed sessions: both plans give k sessions of the window, best first; the exact one is the reference
+                List<VectorQueries.Match> exact = q.sessionsLike(question, from, to, 10, VectorQueries.WindowPlan.FILTER_FIRST);
+                List<VectorQueries.Match> iterative = q.sessionsLike(question, from, to, 10, VectorQueries.WindowPlan.ITERATIVE_INDEX_SCAN);
+                for (List<VectorQueries.Match> found : List.of(exact, iterative)) {
+                    assertThat(found).hasSize(10).allMatch(m -> !m.at().isBefore(from) && m.at().isBefore(to));
+                    assertThat(found).extracting(VectorQueries.Match::similarity).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+                }
+                assertThat(exact.get(0).similarity()).isGreaterThanOrEqualTo(iterative.get(0).similarity() - 1e-6);
+                assertThat(q.planFor(from, to)).isEqualTo(VectorQueries.WindowPlan.FILTER_FIRST);
+                assertThat(new VectorQueries(c, 5).planFor(from, to)).isEqualTo(VectorQueries.WindowPlan.ITERATIVE_INDEX_SCAN);
+                assertThat(q.explainSessionsLike(question, from, to, 10, VectorQueries.WindowPlan.ITERATIVE_INDEX_SCAN))
+                        .contains("sessions_narrative_hnsw");
+                assertThat(q.sessionsLike(question, 3)).hasSize(3);
+
+                // events like the text in the window: all in the window, carrying the nearest texts first
+                List<VectorQueries.EventMatch> events = q.eventsLike(question, from, to, 20);
+                assertThat(events).hasSize(20).allMatch(e -> !e.occurredAt().isBefore(from) && e.occurredAt().isBefore(to));
+                assertThat(events).extracting(VectorQueries.EventMatch::similarity).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+
+                // orders like an order: k others, best first
+                String order = strings("SELECT order_id FROM order_vectors ORDER BY order_id LIMIT 1").get(0);
+                List<VectorQueries.Match> orders = q.ordersLikeOrder(order, 5);
+                assertThat(orders).hasSize(5).noneMatch(m -> m.id().equals(order)).allMatch(m -> m.text().startsWith("Order of"));
+                assertThat(q.ordersLike(question, 2)).hasSize(2);
+
+                // an unknown session or order is a typed error, not an arbitrary answer
+                assertThatThrownBy(() -> q.sessionsLikeSession("no-such-session", 5))
+                        .isInstanceOf(VectorQueries.NotEmbeddedException.class).hasMessageContaining("no-such-session");
+                assertThatThrownBy(() -> q.ordersLikeOrder("no-such-order", 5)).isInstanceOf(VectorQueries.NotEmbeddedException.class);
             }
         }
 
