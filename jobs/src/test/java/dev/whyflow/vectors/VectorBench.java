@@ -16,6 +16,8 @@ import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.testing.KafkaTestBroker;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +62,7 @@ import java.util.function.IntFunction;
  *   <li>{@code queries}: p50/p95 milliseconds per query shape, the window plans chosen and their
  *       EXPLAIN ANALYZE, and the iterative scan's recall against the exact answer.</li>
  * </ul>
- * Arguments: {@code --out FILE} (merged into if it exists), {@code --visitors N} per day (4000),
+ * Arguments: {@code --out FILE} (merged into if it exists), {@code --visitors N} per day (2000),
  * {@code --seed N}, {@code --repeats N} per query shape (40).
  */
 public final class VectorBench {
@@ -79,7 +82,7 @@ public final class VectorBench {
     public static void main(String[] args) throws Exception {
         ParameterTool a = ParameterTool.fromArgs(args);
         Path out = Path.of(a.get("out", "target/bench/embeddings.json"));
-        int visitors = a.getInt("visitors", 4_000);
+        int visitors = a.getInt("visitors", 2_000);
         int repeats = a.getInt("repeats", 40);
         ObjectNode result = Files.exists(out) ? (ObjectNode) JSON.readTree(out.toFile()) : JSON.createObjectNode();
 
@@ -148,7 +151,7 @@ public final class VectorBench {
                 "--topic.sessions", sessions, "--topic.dlq", KafkaTestBroker.newTopic("dlq", 1), "--group.id", "capture-" + raw,
                 "--pg.url", db.store().url(), "--pg.user", db.store().user(), "--pg.password", db.store().password(),
                 "--checkpoint.interval", "2s"}));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, checkpointsOnDisk());
         CaptureJob.configure(env, o);
         KafkaSource<Captured> bounded = KafkaSource.<Captured>builder()
                 .setBootstrapServers(o.bootstrapServers()).setTopics(raw).setGroupId(o.groupId())
@@ -164,13 +167,21 @@ public final class VectorBench {
                 "--topic.sessions", sessions, "--group.id", "embeddings-" + enriched,
                 "--pg.url", db.store().url(), "--pg.user", db.store().user(), "--pg.password", db.store().password(),
                 "--checkpoint.interval", "2s"}));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, checkpointsOnDisk());
         EmbeddingJob.configure(env, o);
         EmbeddingJob.defineWorkflow(env, o,
                 EmbeddingJob.enrichedSource(o).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest()).build(),
                 EmbeddingJob.sessionsSource(o).setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest()).build(),
                 EmbeddingJob.sinks(o));
         env.execute("bench: embed");
+    }
+
+    /** A local environment keeps checkpoints in the JobManager's memory (5 MB at most): a day's dedupe state is more. */
+    private static Configuration checkpointsOnDisk() throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("vector-bench-checkpoints").toUri().toString());
+        return conf;
     }
 
     private static ObjectNode queries(Connection c, int repeats) throws Exception {
