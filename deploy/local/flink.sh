@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local Flink session cluster: one JobManager and one TaskManager (4 slots), run from the jars
+# The local Flink session cluster: one JobManager and one TaskManager (8 slots), run from the jars
 # that deploy/local/runtime/flink/pom.xml resolves (flink-dist, the binary distribution, is not in
 # the Maven repository). Everything it writes lives under $WHYFLOW_HOME/flink, $WHYFLOW_LOG_DIR/flink
 # and $WHYFLOW_RUN_DIR. Web UI and REST API: $WHYFLOW_FLINK_REST (http://127.0.0.1:58081).
@@ -99,7 +99,8 @@ jobmanager:
 taskmanager:
   bind-host: 127.0.0.1
   host: 127.0.0.1
-  numberOfTaskSlots: 4
+  # CaptureJob, PatternJob, QueryJob and EmbeddingJob at parallelism 2 each (./whyflow demo)
+  numberOfTaskSlots: 8
   memory:
     process:
       size: 3072m
@@ -111,7 +112,10 @@ taskmanager:
     task:
       off-heap:
         # Native memory for the jobs' own use outside the Java heap: budgeted for the ONNX Runtime
-        # embedding model (~250 MB off-heap per loaded model) that the embedding job loads.
+        # embedding model that EmbeddingJob loads once per TaskManager (all its subtasks share it):
+        # ~125 MB loaded, ~250-300 MB with short texts in batches, up to ~400 MB with 256-token
+        # batches (embeddings/README.md). The SQL functions (EMBED) in another job load a second
+        # model: raise this to 1g if both run here.
         size: 512m
 
 parallelism:

@@ -38,10 +38,22 @@ public final class CaptureJob {
 
     private CaptureJob() {}
 
-    /** Where CaptureJob's outputs go; {@link #sinks} builds the production ones. */
+    /**
+     * Where CaptureJob's outputs go; {@link #sinks} builds the production ones. {@code sessionsTopic}
+     * (closed sessions for EmbeddingJob) may be null: none.
+     */
     public record Sinks(Sink<EnrichedEvent> eventsTable, Sink<EnrichedEvent> enrichedTopic,
                         Sink<SessionSummary> sessionsTable, Sink<MetricRow> metricsTable,
-                        Sink<FailedEvent> failedTable, Sink<FailedEvent> deadLetterTopic) {}
+                        Sink<FailedEvent> failedTable, Sink<FailedEvent> deadLetterTopic,
+                        Sink<SessionSummary> sessionsTopic) {
+
+        /** Without the sessions topic. */
+        public Sinks(Sink<EnrichedEvent> eventsTable, Sink<EnrichedEvent> enrichedTopic,
+                     Sink<SessionSummary> sessionsTable, Sink<MetricRow> metricsTable,
+                     Sink<FailedEvent> failedTable, Sink<FailedEvent> deadLetterTopic) {
+            this(eventsTable, enrichedTopic, sessionsTable, metricsTable, failedTable, deadLetterTopic, null);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         CaptureOptions options = CaptureOptions.fromArgs(ParameterTool.fromArgs(args));
@@ -93,7 +105,20 @@ public final class CaptureJob {
                         .setTransactionalIdPrefix(o.groupId() + "-dlq")
                         .setProperty("transaction.timeout.ms", "900000")
                         .setProperty("max.request.size", String.valueOf(4 << 20))
-                        .build());
+                        .build(),
+                sessionsTopic(o));
+    }
+
+    /** Closed sessions for EmbeddingJob: committed with the checkpoint, after their sessions-table rows. */
+    public static KafkaSink<SessionSummary> sessionsTopic(CaptureOptions o) {
+        return KafkaSink.<SessionSummary>builder()
+                .setBootstrapServers(o.bootstrapServers())
+                .setRecordSerializer(new SessionSummaryJson.Records(o.sessionsTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(o.groupId() + "-sessions")
+                .setProperty("transaction.timeout.ms", "900000")
+                .setProperty("compression.type", "lz4")
+                .build();
     }
 
     /** The topology, apart from I/O: tests run it with their own topics and database. */
@@ -138,5 +163,8 @@ public final class CaptureJob {
         metrics.sinkTo(sinks.metricsTable()).name("metrics_1m table").uid("metrics-table");
         refused.sinkTo(sinks.failedTable()).name("failed_events table").uid("failed-events-table");
         refused.sinkTo(sinks.deadLetterTopic()).name("dead-letter topic").uid("dead-letter-topic");
+        if (sinks.sessionsTopic() != null) {
+            sessions.sinkTo(sinks.sessionsTopic()).name("sessions topic").uid("sessions-topic");
+        }
     }
 }

@@ -28,6 +28,7 @@ import java.time.Duration;
  * @param batchSize          {@code sink.batch.size}: rows per COPY batch
  * @param flushInterval      {@code sink.flush.interval}: longest time a row waits in a batch
  * @param checkpointInterval {@code checkpoint.interval}: also the commit interval of the transactional topics
+ * @param sessionsTopic      {@code topic.sessions}: closed sessions with their narrative (transactional), for EmbeddingJob
  */
 public record CaptureOptions(
         String bootstrapServers,
@@ -46,7 +47,8 @@ public record CaptureOptions(
         Duration sessionGap,
         int batchSize,
         Duration flushInterval,
-        Duration checkpointInterval) implements Serializable {
+        Duration checkpointInterval,
+        String sessionsTopic) implements Serializable {
 
     public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap";
     public static final String TOPIC_RAW = "topic.raw";
@@ -67,6 +69,7 @@ public record CaptureOptions(
     public static final String BATCH_SIZE = "sink.batch.size";
     public static final String FLUSH_INTERVAL = "sink.flush.interval";
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
+    public static final String TOPIC_SESSIONS = "topic.sessions";
 
     /** The defaults: the local stack of {@code ./whyflow up}. */
     public static CaptureOptions defaults() {
@@ -93,7 +96,8 @@ public record CaptureOptions(
                 duration(p, SESSION_GAP, "30min"),
                 p.getInt(BATCH_SIZE, 5000),
                 duration(p, FLUSH_INTERVAL, "200ms"),
-                duration(p, CHECKPOINT_INTERVAL, "10s"));
+                duration(p, CHECKPOINT_INTERVAL, "10s"),
+                p.get(TOPIC_SESSIONS, "whyflow.sessions"));
     }
 
     /** Durations in Flink's notation ({@code 250ms}, {@code 30s}, {@code 5min}, {@code 24h}, {@code 7d}). */

@@ -13,20 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pass each of the given points: a real task failure, after which Flink restores the last
  * checkpoint and replays from there.
  */
-final class FailingSink<T> implements Sink<T> {
+public final class FailingSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
-    static final AtomicLong WRITTEN = new AtomicLong();
-    static final AtomicInteger FAILURES = new AtomicInteger();
+    public static final AtomicLong WRITTEN = new AtomicLong();
+    public static final AtomicInteger FAILURES = new AtomicInteger();
     static volatile long[] failAt = new long[0];
 
     private final Sink<T> delegate;
 
-    FailingSink(Sink<T> delegate) {
+    public FailingSink(Sink<T> delegate) {
         this.delegate = delegate;
     }
 
-    static void reset(long... points) {
+    public static void reset(long... points) {
         WRITTEN.set(0);
         FAILURES.set(0);
         failAt = points.clone();

@@ -194,7 +194,8 @@ class DeployManifestsTest {
     @Test
     void theOperationsGuideDocumentsEveryJobOption() throws Exception {
         String guide = Files.readString(ROOT.resolve("deploy/README.md"));
-        for (String options : List.of("dev.whyflow.capture.CaptureOptions", "dev.whyflow.patterns.PatternOptions")) {
+        for (String options : List.of("dev.whyflow.capture.CaptureOptions", "dev.whyflow.patterns.PatternOptions",
+                "dev.whyflow.vectors.EmbeddingOptions")) {
             for (Field f : Class.forName(options).getFields()) {
                 if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) continue;
                 assertThat(guide).as("deploy/README.md documents %s of %s", f.get(null), options)

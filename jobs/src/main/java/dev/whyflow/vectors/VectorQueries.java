@@ -1,0 +1,280 @@
+package dev.whyflow.vectors;
+
+import com.pgvector.PGvector;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The vector searches the query job and the notebooks run, over one JDBC connection (read-only
+ * is enough). Their SQL lives in {@code whyflow/vectors/*.sql} on the classpath; latencies are
+ * measured by {@code ./whyflow bench embeddings} ({@code VectorBench}).
+ * <ul>
+ *   <li>{@link #sessionsLikeSession}: sessions whose narrative is nearest to a session's;</li>
+ *   <li>{@link #sessionsLike}: sessions like a text's vector, started within a time window,
+ *       filter-first for narrow windows and an iterative HNSW scan for wide ones
+ *       ({@link WindowPlan});</li>
+ *   <li>{@link #eventsLike}: events like a text's vector within a time window, through the
+ *       distinct semantic texts;</li>
+ *   <li>{@link #ordersLikeOrder}: orders whose description is nearest to an order's.</li>
+ * </ul>
+ * Text-to-vector is the caller's: embed the question's text with the same model
+ * ({@code SharedEmbedders}) first. A session or order without a vector is a typed
+ * {@link NotEmbeddedException}, not an empty or arbitrary answer.
+ */
+public final class VectorQueries {
+
+    /**
+     * Up to this many sessions in a window, filter-first (exact) is the plan. Measured
+     * ({@code ./whyflow bench embeddings}, 1,395 sessions): 68 in the window, filter-first 0.2 ms and
+     * the iterative scan 0.9 ms (it skipped 247 rows outside); 1,340, filter-first 2.0 ms and the
+     * iterative scan 0.24 ms. Above a few hundred rows, computing every distance costs more.
+     */
+    public static final int DEFAULT_FILTER_FIRST_MAX_ROWS = 500;
+    /** How many nearest distinct semantic texts an event search starts from. */
+    public static final int EVENT_CANDIDATE_TEXTS = 50;
+
+    private static final SqlFile SESSIONS_LIKE = SqlFile.load("sessions_like_vector.sql");
+    private static final SqlFile SESSIONS_IN_WINDOW_FILTER_FIRST = SqlFile.load("sessions_like_vector_in_window_filter_first.sql");
+    private static final SqlFile SESSIONS_IN_WINDOW_ITERATIVE = SqlFile.load("sessions_like_vector_in_window_iterative.sql");
+    private static final SqlFile SESSIONS_IN_WINDOW_UP_TO = SqlFile.load("sessions_in_window_up_to.sql");
+    private static final SqlFile EVENTS_LIKE = SqlFile.load("events_like_vector_in_window.sql");
+    private static final SqlFile ORDERS_LIKE = SqlFile.load("orders_like_vector.sql");
+
+    /** How a time-windowed kNN is answered. */
+    public enum WindowPlan {
+        /** Rows of the window by the time index, every distance computed: exact. */
+        FILTER_FIRST,
+        /** HNSW scan filtered by time, continued until k rows pass ({@code hnsw.iterative_scan = relaxed_order}). */
+        ITERATIVE_INDEX_SCAN
+    }
+
+    /** A match: the session or order id, cosine similarity in [-1, 1], when, and its text. */
+    public record Match(String id, double similarity, Instant at, String text) {}
+
+    /** An event whose semantic text is near the query. */
+    public record EventMatch(String eventId, String eventType, Instant occurredAt, String sessionId,
+                             double similarity, String text) {}
+
+    /** The session or order asked about has no vector (unknown, or not embedded yet). */
+    public static final class NotEmbeddedException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        NotEmbeddedException(String what) {
+            super(what + " has no embedding (unknown, or not embedded yet)");
+        }
+    }
+
+    private final Connection connection;
+    private final int filterFirstMaxRows;
+
+    public VectorQueries(Connection connection) {
+        this(connection, DEFAULT_FILTER_FIRST_MAX_ROWS);
+    }
+
+    public VectorQueries(Connection connection, int filterFirstMaxRows) {
+        this.connection = connection;
+        this.filterFirstMaxRows = filterFirstMaxRows;
+    }
+
+    /** The k sessions whose narratives are nearest to {@code sessionId}'s, best first, itself left out. */
+    public List<Match> sessionsLikeSession(String sessionId, int k) throws SQLException {
+        float[] v = vectorOf("SELECT narrative_embedding FROM sessions WHERE session_id = ?", sessionId, "session " + sessionId);
+        return matches(SESSIONS_LIKE, new PGvector(v), sessionId, k);
+    }
+
+    /** The k sessions nearest to a vector (any time), best first. */
+    public List<Match> sessionsLike(float[] vector, int k) throws SQLException {
+        return matches(SESSIONS_LIKE, new PGvector(vector), null, k);
+    }
+
+    /** The plan {@link #sessionsLike(float[], Instant, Instant, int)} takes for a window. */
+    public WindowPlan planFor(Instant from, Instant to) throws SQLException {
+        long rows;
+        try (PreparedStatement ps = SESSIONS_IN_WINDOW_UP_TO.prepare(connection, utc(from), utc(to), filterFirstMaxRows + 1);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        return rows <= filterFirstMaxRows ? WindowPlan.FILTER_FIRST : WindowPlan.ITERATIVE_INDEX_SCAN;
+    }
+
+    /** The k sessions started in [from, to) nearest to a vector, best first; the plan by the window's size. */
+    public List<Match> sessionsLike(float[] vector, Instant from, Instant to, int k) throws SQLException {
+        return sessionsLike(vector, from, to, k, planFor(from, to));
+    }
+
+    /** {@link #sessionsLike(float[], Instant, Instant, int)} with a given plan. */
+    public List<Match> sessionsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
+        if (plan == WindowPlan.FILTER_FIRST) {
+            return matches(SESSIONS_IN_WINDOW_FILTER_FIRST, new PGvector(vector), utc(from), utc(to), k);
+        }
+        return inTransaction(() -> {
+            useIterativeIndexScan();
+            return matches(SESSIONS_IN_WINDOW_ITERATIVE, new PGvector(vector), utc(from), utc(to), k);
+        });
+    }
+
+    /** The k events in [from, to) whose semantic texts are nearest to a vector: best text first, then latest. */
+    public List<EventMatch> eventsLike(float[] vector, Instant from, Instant to, int k) throws SQLException {
+        List<EventMatch> out = new ArrayList<>();
+        try (PreparedStatement ps = EVENTS_LIKE.prepare(connection, new PGvector(vector), EVENT_CANDIDATE_TEXTS,
+                utc(from), utc(to), k); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new EventMatch(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                        rs.getString(4), rs.getDouble(5), rs.getString(6)));
+            }
+        }
+        return out;
+    }
+
+    /** The k orders whose descriptions are nearest to {@code orderId}'s, best first, itself left out. */
+    public List<Match> ordersLikeOrder(String orderId, int k) throws SQLException {
+        float[] v = vectorOf("SELECT embedding FROM order_vectors WHERE order_id = ?", orderId, "order " + orderId);
+        return matches(ORDERS_LIKE, new PGvector(v), orderId, k);
+    }
+
+    /** The k orders nearest to a vector, best first. */
+    public List<Match> ordersLike(float[] vector, int k) throws SQLException {
+        return matches(ORDERS_LIKE, new PGvector(vector), null, k);
+    }
+
+    /**
+     * PostgreSQL's plan for the windowed session search with {@code plan} (EXPLAIN ANALYZE, text),
+     * to show which index answers it.
+     */
+    public String explainSessionsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
+        SqlFile sql = plan == WindowPlan.FILTER_FIRST ? SESSIONS_IN_WINDOW_FILTER_FIRST : SESSIONS_IN_WINDOW_ITERATIVE;
+        return inTransaction(() -> {
+            if (plan == WindowPlan.ITERATIVE_INDEX_SCAN) useIterativeIndexScan();
+            StringBuilder b = new StringBuilder();
+            try (PreparedStatement ps = sql.prepare(connection, "EXPLAIN (ANALYZE, COSTS OFF) ",
+                    new PGvector(vector), utc(from), utc(to), k); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) b.append(rs.getString(1)).append('\n');
+            }
+            return b.toString();
+        });
+    }
+
+    /**
+     * For this transaction: HNSW scans continue past ef_search until k rows pass the filter, and the
+     * planner takes the index's order rather than sorting the window's rows (on a small table it
+     * would otherwise sort, which is the filter-first plan: the choice was made by {@link #planFor}).
+     */
+    private void useIterativeIndexScan() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+            s.execute("SET LOCAL enable_sort = off");
+        }
+    }
+
+    private float[] vectorOf(String sql, String id, String what) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) throw new NotEmbeddedException(what);
+                return new PGvector(rs.getString(1)).toArray();
+            }
+        }
+    }
+
+    private List<Match> matches(SqlFile sql, Object... args) throws SQLException {
+        List<Match> out = new ArrayList<>();
+        try (PreparedStatement ps = sql.prepare(connection, args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Match(rs.getString(1), rs.getDouble(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                        rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in a transaction of its own (for SET LOCAL), restoring the connection's auto-commit. */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    /**
+     * A query from {@code whyflow/vectors/NAME}: comment lines dropped, numbered parameters
+     * ({@code ?1}, {@code ?2}, a number may repeat) bound as JDBC's positional ones.
+     */
+    static final class SqlFile {
+        private static final Pattern PARAMETER = Pattern.compile("\\?(\\d+)");
+        final String name;
+        final String sql;
+        final int[] order;
+
+        private SqlFile(String name, String text) {
+            this.name = name;
+            StringBuilder body = new StringBuilder();
+            for (String line : text.split("\n")) {
+                if (!line.strip().startsWith("--")) body.append(line).append('\n');
+            }
+            Matcher m = PARAMETER.matcher(body);
+            List<Integer> numbers = new ArrayList<>();
+            while (m.find()) numbers.add(Integer.parseInt(m.group(1)));
+            this.sql = m.replaceAll("?").strip();
+            this.order = numbers.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        static SqlFile load(String name) {
+            try (InputStream in = VectorQueries.class.getResourceAsStream("/whyflow/vectors/" + name)) {
+                if (in == null) throw new IllegalStateException("whyflow/vectors/" + name + " is not on the classpath");
+                return new SqlFile(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read whyflow/vectors/" + name, e);
+            }
+        }
+
+        PreparedStatement prepare(Connection c, Object... args) throws SQLException {
+            return prepare(c, "", args);
+        }
+
+        PreparedStatement prepare(Connection c, String prefix, Object... args) throws SQLException {
+            PreparedStatement ps = c.prepareStatement(prefix + sql);
+            try {
+                for (int i = 0; i < order.length; i++) {
+                    Object arg = args[order[i] - 1];
+                    if (arg == null) ps.setString(i + 1, null);
+                    else ps.setObject(i + 1, arg);
+                }
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
+            }
+            return ps;
+        }
+    }
+}
