@@ -77,9 +77,10 @@ public final class CaptureBench {
         String raw = "bench.raw." + run;
         String enriched = "bench.enriched." + run;
         String dlq = "bench.dlq." + run;
+        String sessions = "bench.sessions." + run;
         try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             kafka.createTopics(List.of(new NewTopic(raw, 4, (short) 1), new NewTopic(enriched, 4, (short) 1),
-                    new NewTopic(dlq, 1, (short) 1))).all().get();
+                    new NewTopic(dlq, 1, (short) 1), new NewTopic(sessions, 2, (short) 1))).all().get();
         }
 
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -95,7 +96,7 @@ public final class CaptureBench {
         String jarId = flink.upload(jar);
         double cpuAtStart = flink.taskManagerCpuSeconds(); // the TaskManager's CPU before the job
         String job = flink.run(jarId, "dev.whyflow.capture.CaptureJob", List.of(
-                "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
+                "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq, "--topic.sessions", sessions,
                 "--group.id", "bench-" + run, "--pg.url", store.url(), "--pg.user", store.user(),
                 "--pg.password", store.password()), parallelism, null);
         flink.awaitState(job, "RUNNING", java.time.Duration.ofSeconds(60));

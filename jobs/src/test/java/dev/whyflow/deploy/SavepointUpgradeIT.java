@@ -176,6 +176,7 @@ class SavepointUpgradeIT {
         final String raw = "whyflow.test.savepoint-raw-" + run;
         final String enriched = "whyflow.test.savepoint-enriched-" + run;
         final String dlq = "whyflow.test.savepoint-dlq-" + run;
+        final String sessions = "whyflow.test.savepoint-sessions-" + run;
         final String groupId = "whyflow-test-savepoint-" + run;
         final List<String> jobs = new ArrayList<>();
         final AtomicInteger sent = new AtomicInteger();
@@ -198,7 +199,8 @@ class SavepointUpgradeIT {
         void createTopics() throws Exception {
             Map<String, String> large = Map.of("max.message.bytes", String.valueOf(2 * 1024 * 1024));
             admin.createTopics(List.of(new NewTopic(raw, 4, (short) 1).configs(large),
-                    new NewTopic(enriched, 4, (short) 1), new NewTopic(dlq, 1, (short) 1).configs(large)))
+                    new NewTopic(enriched, 4, (short) 1), new NewTopic(dlq, 1, (short) 1).configs(large),
+                    new NewTopic(sessions, 2, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
             topicsCreated = true;
         }
@@ -211,6 +213,7 @@ class SavepointUpgradeIT {
         String submit(String jar, String savepoint, String sinkBatchSize) throws Exception {
             String job = flink.run(jar, CAPTURE_JOB, List.of(
                     "--kafka.bootstrap", BOOTSTRAP, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
+                    "--topic.sessions", sessions,
                     "--group.id", groupId,
                     "--pg.url", db.store().url(), "--pg.user", db.store().user(), "--pg.password", db.store().password(),
                     "--checkpoint.interval", "2s", "--sink.batch.size", sinkBatchSize), PARALLELISM, savepoint);
@@ -323,7 +326,7 @@ class SavepointUpgradeIT {
                 });
             }
             if (jarId != null) attempt(errors, () -> flink.deleteJar(jarId));
-            if (topicsCreated) attempt(errors, () -> admin.deleteTopics(List.of(raw, enriched, dlq)).all().get(30, TimeUnit.SECONDS));
+            if (topicsCreated) attempt(errors, () -> admin.deleteTopics(List.of(raw, enriched, dlq, sessions)).all().get(30, TimeUnit.SECONDS));
             attempt(errors, () -> {
                 try {
                     admin.deleteConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS);

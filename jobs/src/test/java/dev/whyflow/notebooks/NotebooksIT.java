@@ -150,7 +150,8 @@ class NotebooksIT {
     private static void capture(String raw, String enriched, String dlq) throws Exception {
         CaptureOptions o = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                 "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(),
-                "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq, "--group.id", "capture-" + raw,
+                "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
+                "--topic.sessions", KafkaTestBroker.newTopic("sessions", 1), "--group.id", "capture-" + raw,
                 "--pg.url", db.store().url(), "--pg.user", db.store().user(), "--pg.password", db.store().password(),
                 "--checkpoint.interval", "1s"}));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

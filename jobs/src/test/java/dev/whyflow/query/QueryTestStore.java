@@ -68,7 +68,8 @@ final class QueryTestStore {
         }
         CaptureOptions capture = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                 "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.raw", raw, "--topic.enriched", enriched,
-                "--topic.dlq", KafkaTestBroker.newTopic("dlq", 1), "--group.id", "capture-" + raw,
+                "--topic.dlq", KafkaTestBroker.newTopic("dlq", 1), "--topic.sessions", KafkaTestBroker.newTopic("sessions", 1),
+                "--group.id", "capture-" + raw,
                 "--pg.url", created.store().url(), "--pg.user", created.store().user(), "--pg.password", created.store().password(),
                 "--checkpoint.interval", "1s", "--sink.batch.size", "5000"}));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -118,10 +118,11 @@ public final class EvalDataset {
         Migrations.apply(store.url(), store.user(), store.password());
         String stem = "whyflow.eval." + database + "." + fp + ".";
         String prefix = stem + Long.toString(System.currentTimeMillis(), 36);
-        String enriched = prefix + ".enriched", dlq = prefix + ".dlq";
+        String enriched = prefix + ".enriched", dlq = prefix + ".dlq", sessions = prefix + ".sessions";
         String raw = completeRawTopic(stem);
         try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            List<NewTopic> topics = new java.util.ArrayList<>(List.of(new NewTopic(enriched, 2, (short) 1), new NewTopic(dlq, 1, (short) 1)));
+            List<NewTopic> topics = new java.util.ArrayList<>(List.of(new NewTopic(enriched, 2, (short) 1), new NewTopic(dlq, 1, (short) 1),
+                    new NewTopic(sessions, 2, (short) 1)));
             if (raw == null) topics.add(new NewTopic(prefix + ".raw", 2, (short) 1));
             kafka.createTopics(topics).all().get();
         }
@@ -138,7 +139,7 @@ public final class EvalDataset {
                 System.out.println("reusing the complete raw topic " + raw + " (" + records + " records) of an interrupted load");
             }
             long t1 = System.nanoTime();
-            capture(store, raw, enriched, dlq, prefix);
+            capture(store, raw, enriched, dlq, sessions, prefix);
             long t2 = System.nanoTime();
             patterns(store, enriched, prefix);
             long t3 = System.nanoTime();
@@ -239,9 +240,11 @@ public final class EvalDataset {
         return env;
     }
 
-    private void capture(StoreConnection store, String raw, String enriched, String dlq, String prefix) throws Exception {
+    private void capture(StoreConnection store, String raw, String enriched, String dlq, String sessions, String prefix)
+            throws Exception {
         CaptureOptions o = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                 "--kafka.bootstrap", bootstrap, "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
+                "--topic.sessions", sessions,
                 "--group.id", prefix + ".capture", "--checkpoint.interval", "30s",
                 "--pg.url", store.url(), "--pg.user", store.user(), "--pg.password", store.password()}));
         StreamExecutionEnvironment env = environment();
