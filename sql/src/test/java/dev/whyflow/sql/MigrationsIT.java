@@ -45,7 +45,7 @@ class MigrationsIT {
     @Test
     void vectorColumnsHaveHnswCosineIndexes() throws SQLException {
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%hnsw%vector_cosine_ops%' ORDER BY 1"))
-                .containsExactly("semantic_vectors_hnsw", "sessions_narrative_hnsw");
+                .containsExactly("order_vectors_hnsw", "semantic_vectors_hnsw", "sessions_narrative_hnsw");
     }
 
     @Test
