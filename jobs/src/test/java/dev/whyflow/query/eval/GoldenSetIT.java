@@ -39,13 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GoldenSetIT {
 
-    /**
-     * The CI subset's accuracy must not fall below this. Measured 0.704 to 0.852 over runs of the
-     * same input: session-derived figures (sessions, funnel, conversion) differ by one session from
-     * run to run, because sessions are cut in arrival order across partitions (issue #3's notes).
-     */
-    private static final double REGRESSION_FLOOR = 0.65;
-
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
@@ -122,10 +115,27 @@ class GoldenSetIT {
         System.out.print(EvalCli.failureTable(report));
         System.out.printf("CI golden subset: accuracy %.3f (%d of %d)%n", report.accuracy(), report.exact(), report.questions());
         assertThat(report.questions()).isGreaterThanOrEqualTo(20);
-        // A regression floor, not the target: the issue's target (0.95) is measured on the month by
-        // ./whyflow eval and written to target/bench/eval.json; this subset scored 0.704–0.852 when the
-        // floor was set (the misses are listed in the issue's notes). Raise it as the engine improves.
-        assertThat(report.accuracy()).as(EvalCli.failureTable(report)).isGreaterThanOrEqualTo(REGRESSION_FLOOR);
+        // The issue's target (0.95) is measured on the month by ./whyflow eval (target/bench/eval.json).
+        // Here every answer that does not rest on the sessions table or on vectors must be exact.
+        // Session-derived figures (sessions, visitors, conversion, abandonment, funnels) differ by a
+        // session or two from run to run, because CaptureJob cuts sessions in arrival order across
+        // partitions (issue #3's notes); the CI loader runs no EmbeddingJob, so there are no vectors.
+        java.util.Set<String> exempt = new java.util.HashSet<>();
+        for (JsonNode q : questions) {
+            if (restsOnSessionsOrVectors(q)) exempt.add(q.get("id").asText());
+        }
+        List<String> wrong = report.results().stream()
+                .filter(r -> !r.exact() && !exempt.contains(r.id())).map(GoldenEvaluator.Result::id).toList();
+        assertThat(report.questions() - exempt.size()).isGreaterThanOrEqualTo(12);
+        assertThat(wrong).as(EvalCli.failureTable(report)).isEmpty();
+    }
+
+    private static boolean restsOnSessionsOrVectors(JsonNode q) {
+        String metric = q.path("slots").path("metric").asText("");
+        String intent = q.path("intent").asText("");
+        return java.util.Set.of("sessions", "visitors", "conversion_rate", "cart_abandonment_rate",
+                        "checkout_abandonment_rate").contains(metric)
+                || intent.equals("funnel") || intent.equals("similar") || q.get("id").asText().contains("abandon");
     }
 
     @Test
