@@ -137,21 +137,16 @@ public final class CaptureJob {
         BroadcastStream<Event> catalog = accepted.filter(ProductDimensions::isCatalogEvent)
                 .name("catalog events").uid("catalog-events")
                 .broadcast(ProductDimensions.PRODUCTS);
-        DataStream<EnrichedEvent> unique = accepted
-                .keyBy(e -> EventDeduplicator.idKey(e.eventId))
+        // one keyed stage for deduplication and all enrichment: a visitor's events reach it in
+        // their partition's order (no shuffle in between), and every sink below chains onto it
+        SingleOutputStreamOperator<EnrichedEvent> enriched = accepted
+                .keyBy(JourneyEnricher::enrichmentKey)
                 .connect(catalog)
-                .process(new EventDeduplicator(o.dedupeHorizon(), o.allowedLateness()))
-                .name("deduplicate, product dimensions")
-                // not "deduplicate": its state changed (keyed by id hash, with the catalog's broadcast
-                // state), so a savepoint of the earlier topology must not be mapped onto it
-                .uid("deduplicate-products");
-
-        // one keyed stage for all enrichment, so that every sink below chains onto it (no further
-        // trip through the network, except the rollup's small samples)
-        SingleOutputStreamOperator<EnrichedEvent> enriched = unique
-                .keyBy(e -> JourneyEnricher.enrichmentKey(e.event))
-                .process(new JourneyEnricher(o.sessionGap(), VISITOR_HISTORY_TTL))
-                .name("journeys").uid("journeys");
+                .process(new JourneyEnricher(o.sessionGap(), VISITOR_HISTORY_TTL, o.dedupeHorizon(), o.allowedLateness()))
+                .name("deduplicate, enrich, sessionize")
+                // not "journeys" nor "deduplicate-products": the stage's state changed (deduplication
+                // and sessions per visitor), so savepoints of the earlier topology must not map onto it
+                .uid("visitors");
         DataStream<SessionSummary> sessions = enriched.getSideOutput(JourneyEnricher.SESSIONS);
 
         DataStream<MetricRow> metrics = MinuteRollup.of(enriched, o.allowedLateness())

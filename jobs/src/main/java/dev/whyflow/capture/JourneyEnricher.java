@@ -11,26 +11,43 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Follows one visitor (keyed by anonymous id, else customer id): sessionizes, attributes, links
- * causes and closes sessions.
+ * CaptureJob's one keyed stage, keyed by visitor ({@link #enrichmentKey}): deduplicates,
+ * fills product dimensions, sessionizes, attributes, links causes and closes sessions. Everything
+ * a visitor sends reaches it in the order of the Kafka partition it was written to, because no
+ * shuffle lies between the source and this stage; the session of an event therefore does not
+ * depend on how partitions interleave, and a replay after a failure cuts the same sessions.
  *
  * <ul>
- *   <li>Sessions: a producer's {@code session_id} is kept; events without one (the native apps
- *       send none) join the visitor's open session unless {@code gap} of inactivity has passed,
+ *   <li>Deduplication by {@code event_id}: the visitor's state remembers each id it passed for
+ *       {@code horizon} (state TTL per id) as 128 bits of its SHA-256 ({@link EventIds}); a repeat
+ *       is dropped. Past the horizon the store's upsert on the event's key still holds. A duplicate
+ *       is the same record sent again, so it carries the same visitor and reaches the same key.</li>
+ *   <li>Late events: those at or behind the watermark minus the allowed lateness are kept (they
+ *       are facts), flagged {@link EnrichedEvent#late} and counted. {@link MinuteRollup} counts
+ *       exactly the events not flagged; the store's queries add the flagged ones from the events
+ *       table.</li>
+ *   <li>Product dimensions from the catalog's broadcast state ({@link ProductDimensions}).</li>
+ *   <li>Sessions: each session is state of its own, so sessions of one visitor that overlap in
+ *       arrival order (two producer sessions written to different partitions) never cut each
+ *       other. A producer's {@code session_id} is kept; events without one (the native apps send
+ *       none) join the visitor's open inferred session unless {@code gap} of inactivity has passed,
  *       else open a new one whose id is derived from its first event ({@code s-<event_id>}).
- *       An event-time timer at last activity + gap closes the session and emits its
- *       {@link SessionSummary} to {@link #SESSIONS}. An event of the visitor's last closed session
- *       that arrives after it closed (a straggler: the next session's events overtook it, or the
- *       watermark passed first) keeps that session's id and updates it: the session's summary
- *       is emitted again with the event counted, so the session row agrees with its events
- *       whatever the arrival order. The closed session is kept for {@link #STRAGGLER_MEMORY}.</li>
+ *       An event-time timer at a session's last activity + gap closes it and emits its
+ *       {@link SessionSummary} to {@link #SESSIONS}. An event of a session that already closed (a
+ *       straggler: the watermark passed first) keeps that session's id and updates it: the
+ *       session's summary is emitted again with the event counted, so the session row agrees with
+ *       its events whatever the timing. A closed session is kept for {@link #STRAGGLER_MEMORY}.</li>
  *   <li>Attribution: every event of a session carries the channel of its first event.</li>
  *   <li>Segment: the producer's {@code customer_segment} where sent, else from the visitor's
  *       history kept here: vip from {@value VisitorHistory#VIP_ORDERS} orders or the spend
@@ -43,10 +60,12 @@ import java.time.Duration;
  *       session names the slow page (≥ {@value SemanticText#SLOW_PAGE_MS} ms) or error in its
  *       last {@value #FRICTION_WINDOW_MINUTES} minutes as its abandonment cause.</li>
  * </ul>
- * Events are processed in arrival order, which Kafka keeps per producer key; only closing waits
- * for the watermark, so an event's own enrichment adds no latency.
+ * Events are enriched as they arrive; only closing waits for the watermark, so an event's own
+ * enrichment adds no latency. Events with no actor (operations, ERP) are keyed by their own
+ * partition key and get only deduplication, normalised context and their semantic text
+ * ({@link OperationalEnricher}).
  */
-public final class JourneyEnricher extends KeyedProcessFunction<String, EnrichedEvent, EnrichedEvent> {
+public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String, Event, Event, EnrichedEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,20 +76,32 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     /** How long a closed session can still be updated by its stragglers. */
     static final Duration STRAGGLER_MEMORY = Duration.ofHours(24);
 
+    /** The slot of the visitor's inferred session (events without a producer session id). */
+    static final String INFERRED = "";
+
     private final long gapMillis;
     private final Duration historyTtl;
-    private transient ValueState<SessionState> session;
-    /** The visitor's last closed session, for its stragglers. */
-    private transient ValueState<SessionState> lastClosed;
+    private final Duration dedupeHorizon;
+    private final long allowedLatenessMillis;
+    /** Remembered event ids: first 64 bits of the id's SHA-256 → the next 64. */
+    private transient MapState<Long, Long> seen;
+    /** Open sessions by slot: the producer's session id, or {@link #INFERRED}. */
+    private transient MapState<String, SessionState> open;
+    /** The last closed session of each slot, for its stragglers. */
+    private transient MapState<String, SessionState> closed;
     private transient ValueState<VisitorHistory> history;
-    /** product id → id of the session's last view of it; "+" + product id → its last cart add. */
+    /** slot + product id → id of the session's last view of it; slot + "+" + product id → its last cart add. */
     private transient MapState<String, String> productTrail;
+    private transient Counter duplicates;
+    private transient Counter late;
     private transient Counter sessionsClosed;
     private transient Counter causesInferred;
 
-    public JourneyEnricher(Duration gap, Duration historyTtl) {
+    public JourneyEnricher(Duration gap, Duration historyTtl, Duration dedupeHorizon, Duration allowedLateness) {
         this.gapMillis = gap.toMillis();
         this.historyTtl = historyTtl;
+        this.dedupeHorizon = dedupeHorizon;
+        this.allowedLatenessMillis = allowedLateness.toMillis();
     }
 
     /** The key a visitor's events are grouped by; null for events with no actor (operations, ERP). */
@@ -82,8 +113,8 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
     }
 
     /**
-     * The key the enrichment stage is partitioned by: the visitor, or for events without one the
-     * event's own partition key (they touch no state, and so may go anywhere).
+     * The key the stage is partitioned by: the visitor, or for events without one the event's own
+     * partition key (they touch no state but their ids, and so may go anywhere).
      */
     public static String enrichmentKey(Event e) {
         String visitor = visitorKey(e);
@@ -94,12 +125,18 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
 
     @Override
     public void open(OpenContext openContext) {
-        session = getRuntimeContext().getState(new ValueStateDescriptor<>("session", SessionState.class));
-        ValueStateDescriptor<SessionState> closed = new ValueStateDescriptor<>("lastClosed", SessionState.class);
-        closed.enableTimeToLive(StateTtlConfig.newBuilder(STRAGGLER_MEMORY)
+        MapStateDescriptor<Long, Long> ids = new MapStateDescriptor<>("seen", Long.class, Long.class);
+        ids.enableTimeToLive(StateTtlConfig.newBuilder(dedupeHorizon)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupFullSnapshot().cleanupIncrementally(3, false).build());
+        seen = getRuntimeContext().getMapState(ids);
+        open = getRuntimeContext().getMapState(new MapStateDescriptor<>("open", String.class, SessionState.class));
+        MapStateDescriptor<String, SessionState> c = new MapStateDescriptor<>("closed", String.class, SessionState.class);
+        c.enableTimeToLive(StateTtlConfig.newBuilder(STRAGGLER_MEMORY)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .cleanupFullSnapshot().cleanupIncrementally(3, false).build());
-        lastClosed = getRuntimeContext().getState(closed);
+        closed = getRuntimeContext().getMapState(c);
         ValueStateDescriptor<VisitorHistory> h = new ValueStateDescriptor<>("history", VisitorHistory.class);
         h.enableTimeToLive(StateTtlConfig.newBuilder(historyTtl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
@@ -107,48 +144,50 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         history = getRuntimeContext().getState(h);
         productTrail = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("productTrail", String.class, String.class));
+        duplicates = getRuntimeContext().getMetricGroup().counter("eventsDuplicate");
+        late = getRuntimeContext().getMetricGroup().counter("eventsLate");
         sessionsClosed = getRuntimeContext().getMetricGroup().counter("sessionsClosed");
         causesInferred = getRuntimeContext().getMetricGroup().counter("causesInferred");
     }
 
     @Override
-    public void processElement(EnrichedEvent e, Context ctx, Collector<EnrichedEvent> out) throws Exception {
-        Event ev = e.event;
+    public void processBroadcastElement(Event catalogEvent, Context ctx, Collector<EnrichedEvent> out) throws Exception {
+        ProductDimensions.learn(catalogEvent, ctx.getBroadcastState(ProductDimensions.PRODUCTS));
+    }
+
+    @Override
+    public void processElement(Event ev, ReadOnlyContext ctx, Collector<EnrichedEvent> out) throws Exception {
+        if (!firstSighting(ev.eventId)) {
+            duplicates.inc();
+            return;
+        }
+        EnrichedEvent e = EnrichedEvent.of(ev);
+        long watermark = ctx.timerService().currentWatermark();
+        // the rule MinuteRollup relies on: an event not flagged here is never late for its window
+        if (watermark != Long.MIN_VALUE && ev.occurredAt <= watermark - allowedLatenessMillis) {
+            e.late = true;
+            late.inc();
+        }
+        ProductDimensions.fill(e, ctx.getBroadcastState(ProductDimensions.PRODUCTS));
         if (visitorKey(ev) == null) {
             out.collect(OperationalEnricher.enrich(e));
             return;
         }
-        SessionState s = session.value();
-        VisitorHistory h = history.value();
         String producerSession = ev.actor.sessionId;
-
-        if (isStraggler(ev, s, h)) {
-            // an event of a session already closed and written. (Whether the watermark closed the
-            // session before this event arrived depends on timing, which differs between a run and
-            // its replay after a failure; the event's session must not.)
-            e.sessionId = h.lastClosedSessionId;
-            e.sessionInferred = h.lastClosedInferred;
-            DeviceNormalizer.apply(ev.context, e);
-            e.customerSegment = segment(ev, h);
-            SessionState closed = lastClosed.value();
-            if (closed != null && closed.sessionId.equals(h.lastClosedSessionId)) {
-                e.firstTouchChannel = closed.channel;
-                e.customerSegment = closed.segment;
-                reopenForStraggler(e, closed, h, ctx);
-            }
-            out.collect(finish(e));
-            return;
-        }
-        boolean startsNew = s == null
-                || (producerSession != null ? !producerSession.equals(s.sessionId)
-                                            : s.inferred ? ev.occurredAt - s.lastEventAt > gapMillis : true);
-        if (s != null && startsNew) {
-            close(s, ctx);
+        String slot = producerSession != null ? producerSession : INFERRED;
+        SessionState s = open.get(slot);
+        if (s != null && producerSession == null && ev.occurredAt - s.lastEventAt > gapMillis) {
+            close(slot, s, ctx);
             s = null;
-            h = history.value();
         }
         if (s == null) {
-            s = open(e, producerSession, h);
+            SessionState done = closed.get(slot);
+            if (done != null && (producerSession != null || ev.occurredAt - done.lastEventAt <= gapMillis)) {
+                // an event of a session already closed and written: the watermark passed first
+                out.collect(finish(straggler(e, done, slot, ctx)));
+                return;
+            }
+            s = startSession(e, producerSession, history.value());
         }
         e.sessionId = s.sessionId;
         e.sessionInferred = s.inferred;
@@ -156,46 +195,55 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         e.customerSegment = s.segment;
         DeviceNormalizer.apply(ev.context, e);
         if (e.causedBy == null) {
-            e.causedBy = inferCause(ev, s);
+            e.causedBy = inferCause(ev, s, slot);
             if (e.causedBy != null) {
                 e.causedByInferred = true;
                 causesInferred.inc();
             }
         }
-        track(e, s);
-
-        long due = s.lastEventAt + gapMillis;
-        if (due != s.timerAt) {
-            if (s.timerAt != 0) ctx.timerService().deleteEventTimeTimer(s.timerAt);
-            ctx.timerService().registerEventTimeTimer(due);
-            s.timerAt = due;
-        }
-        session.update(s);
+        track(e, s, slot);
+        rescheduleClose(s, ctx.timerService());
+        open.put(slot, s);
         out.collect(finish(e));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedEvent> out) throws Exception {
-        SessionState s = session.value();
-        if (s != null && timestamp >= s.lastEventAt + gapMillis) {
-            close(s, ctx);
+        List<Map.Entry<String, SessionState>> due = new ArrayList<>(1);
+        for (Map.Entry<String, SessionState> o : open.entries()) {
+            if (timestamp >= o.getValue().lastEventAt + gapMillis) due.add(o);
         }
+        for (Map.Entry<String, SessionState> o : due) close(o.getKey(), o.getValue(), ctx);
     }
 
-    /**
-     * An event that belongs to the visitor's last closed session: it names that session (web), or,
-     * with no session open, it falls within the inactivity gap of that session's last event (apps).
-     */
-    private boolean isStraggler(Event ev, SessionState open, VisitorHistory h) {
-        if (h == null || h.lastClosedSessionId == null) return false;
-        String producerSession = ev.actor.sessionId;
-        if (producerSession != null) {
-            return producerSession.equals(h.lastClosedSessionId) && (open == null || !producerSession.equals(open.sessionId));
-        }
-        return open == null && h.lastClosedInferred && ev.occurredAt - h.lastClosedEventAt <= gapMillis;
+    /** Whether this is the first time the visitor's state sees the id (within the horizon). */
+    private boolean firstSighting(String eventId) throws Exception {
+        long key = EventIds.key(eventId);
+        long check = EventIds.check(eventId);
+        Long remembered = seen.get(key);
+        if (remembered != null && remembered == check) return false;
+        if (remembered == null) seen.put(key, check);
+        return true;
     }
 
-    private SessionState open(EnrichedEvent e, String producerSession, VisitorHistory h) {
+    /** Moves the session's closing timer to its last activity + gap; a timer another session shares stays. */
+    private void rescheduleClose(SessionState s, TimerService timers) throws Exception {
+        long due = s.lastEventAt + gapMillis;
+        if (due == s.timerAt) return;
+        dropTimer(s, timers);
+        timers.registerEventTimeTimer(due);
+        s.timerAt = due;
+    }
+
+    private void dropTimer(SessionState s, TimerService timers) throws Exception {
+        if (s.timerAt == 0 || s.timerAt <= timers.currentWatermark()) return;
+        for (SessionState other : open.values()) {
+            if (other != s && other.timerAt == s.timerAt && !other.sessionId.equals(s.sessionId)) return;
+        }
+        timers.deleteEventTimeTimer(s.timerAt);
+    }
+
+    private SessionState startSession(EnrichedEvent e, String producerSession, VisitorHistory h) {
         Event ev = e.event;
         SessionState s = new SessionState();
         s.sessionId = producerSession != null ? producerSession : "s-" + ev.eventId;
@@ -223,12 +271,12 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         return h == null ? "new" : h.segment();
     }
 
-    private String inferCause(Event ev, SessionState s) throws Exception {
+    private String inferCause(Event ev, SessionState s, String slot) throws Exception {
         Payload p = ev.payload;
         String product = p == null ? null : p.productId;
         return switch (ev.eventType) {
-            case CART_ITEM_ADDED -> product == null ? null : productTrail.get(product);
-            case CART_ITEM_REMOVED -> product == null ? null : productTrail.get("+" + product);
+            case CART_ITEM_ADDED -> product == null ? null : productTrail.get(trailKey(slot, product));
+            case CART_ITEM_REMOVED -> product == null ? null : productTrail.get(trailKey(slot, "+" + product));
             case CHECKOUT_STARTED -> s.lastCartChangeId;
             case CHECKOUT_STEP_COMPLETED, PAYMENT_SUBMITTED ->
                     s.lastCheckoutStepId != null ? s.lastCheckoutStepId : s.lastCheckoutId;
@@ -238,12 +286,17 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
         };
     }
 
-    private void track(EnrichedEvent e, SessionState s) throws Exception {
-        track(e, s, true);
+    /** The product trail's key: the session's slot, a separator no id contains, and the product entry. */
+    private static String trailKey(String slot, String entry) {
+        return slot + '\u0000' + entry;
     }
 
-    /** Counts an event into its session; {@code trail}: remember product views and adds for causal links. */
-    private void track(EnrichedEvent e, SessionState s, boolean trail) throws Exception {
+    /**
+     * Counts an event into its session; with a {@code slot}, remembers product views and adds for
+     * causal links (a straggler passes none: the trail belongs to open sessions).
+     */
+    private void track(EnrichedEvent e, SessionState s, String slot) throws Exception {
+        boolean trail = slot != null;
         Event ev = e.event;
         Payload p = ev.payload;
         EventContext c = ev.context;
@@ -272,13 +325,13 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
             case PRODUCT_VIEWED -> {
                 s.pagesViewed++;
                 if (p != null && p.productId != null) {
-                    if (trail) productTrail.put(p.productId, ev.eventId);
+                    if (trail) productTrail.put(trailKey(slot, p.productId), ev.eventId);
                     s.addProduct(p.productId);
                 }
             }
             case CART_ITEM_ADDED -> {
                 s.lastCartChangeId = ev.eventId;
-                if (trail && p != null && p.productId != null) productTrail.put("+" + p.productId, ev.eventId);
+                if (trail && p != null && p.productId != null) productTrail.put(trailKey(slot, "+" + p.productId), ev.eventId);
                 if (p != null && p.cartValueMinor != null) s.cartValueMinor = p.cartValueMinor;
             }
             case CART_ITEM_REMOVED -> {
@@ -323,24 +376,33 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
 
     /**
      * Counts a straggler into its closed session and emits the session's summary again (the
-     * sessions table upserts it). The product trail belongs to the open session, if any, so a
-     * straggler neither reads nor writes it: its causes are not inferred.
+     * sessions table upserts it); the visitor's history takes the difference. Its causes are not
+     * inferred: the product trail went with the open session.
      */
-    private void reopenForStraggler(EnrichedEvent e, SessionState closed, VisitorHistory h, Context ctx) throws Exception {
-        SessionSummary before = summarize(closed);
-        track(e, closed, false);
-        SessionSummary after = summarize(closed);
+    private EnrichedEvent straggler(EnrichedEvent e, SessionState done, String slot, ReadOnlyContext ctx) throws Exception {
+        e.sessionId = done.sessionId;
+        e.sessionInferred = done.inferred;
+        e.firstTouchChannel = done.channel;
+        e.customerSegment = done.segment;
+        DeviceNormalizer.apply(e.event.context, e);
+        SessionSummary before = summarize(done);
+        track(e, done, null);
+        SessionSummary after = summarize(done);
         ctx.output(SESSIONS, after);
+        VisitorHistory h = history.value();
+        if (h == null) h = new VisitorHistory();
         if ("converted".equals(after.outcome)) {
             if (!"converted".equals(before.outcome)) h.orders++;
             h.spendMinor += after.revenueMinor - before.revenueMinor;
         }
-        h.lastClosedEventAt = closed.lastEventAt;
         history.update(h);
-        lastClosed.update(closed);
+        closed.put(slot, done);
+        return e;
     }
 
-    private void close(SessionState s, Context ctx) throws Exception {
+    private void close(String slot, SessionState s, ReadOnlyContext ctx) throws Exception {
+        dropTimer(s, ctx.timerService());
+        open.remove(slot);
         SessionSummary summary = summarize(s);
         ctx.output(SESSIONS, summary);
         sessionsClosed.inc();
@@ -351,16 +413,15 @@ public final class JourneyEnricher extends KeyedProcessFunction<String, Enriched
             h.orders++;
             h.spendMinor += summary.revenueMinor;
         }
-        h.lastClosedSessionId = s.sessionId;
-        h.lastClosedInferred = s.inferred;
-        h.lastClosedEventAt = s.lastEventAt;
         history.update(h);
-        lastClosed.update(s);
-        if (s.timerAt != 0 && s.timerAt > ctx.timerService().currentWatermark()) {
-            ctx.timerService().deleteEventTimeTimer(s.timerAt);
+        s.timerAt = 0;
+        closed.put(slot, s);
+        String prefix = slot + '\u0000';
+        List<String> trail = new ArrayList<>();
+        for (String k : productTrail.keys()) {
+            if (k.startsWith(prefix)) trail.add(k);
         }
-        session.clear();
-        productTrail.clear();
+        for (String k : trail) productTrail.remove(k);
     }
 
     static SessionSummary summarize(SessionState s) {

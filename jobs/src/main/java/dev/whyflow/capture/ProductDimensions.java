@@ -12,7 +12,7 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  * views, whose pages show category and price), and filled into events that name a product
  * without them (cart changes, for instance). A producer's own values always win.
  *
- * <p>The broadcast state lives in the first keyed stage ({@link EventDeduplicator}), which calls
+ * <p>The broadcast state lives in CaptureJob's keyed stage ({@link JourneyEnricher}), which calls
  * {@link #learn} and {@link #fill}: a stage of its own would cost every event one more trip
  * through the network.
  */

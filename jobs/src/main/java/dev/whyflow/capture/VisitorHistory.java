@@ -14,10 +14,6 @@ public class VisitorHistory {
     public int sessions;
     public int orders;
     public long spendMinor;
-    public String lastClosedSessionId;
-    public boolean lastClosedInferred;
-    /** Event time of the last event of the last closed session. */
-    public long lastClosedEventAt;
 
     public VisitorHistory() {}
 

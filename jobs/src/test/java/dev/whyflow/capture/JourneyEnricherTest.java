@@ -4,12 +4,19 @@ import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.whyflow.contract.EventType.CART_ITEM_ADDED;
 import static dev.whyflow.contract.EventType.CART_ITEM_REMOVED;
@@ -24,22 +31,30 @@ class JourneyEnricherTest {
 
     private static final Duration GAP = Duration.ofMinutes(30);
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, EnrichedEvent> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new JourneyEnricher(GAP, Duration.ofDays(400))),
-                (EnrichedEvent e) -> JourneyEnricher.enrichmentKey(e.event), Types.STRING);
-        h.open();
-        return h;
+    static KeyedBroadcastOperatorTestHarness<String, Event, Event, EnrichedEvent> harness() throws Exception {
+        return harness(Duration.ofHours(24));
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, EnrichedEvent> h, Event... events)
+    static KeyedBroadcastOperatorTestHarness<String, Event, Event, EnrichedEvent> harness(Duration dedupeHorizon) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new JourneyEnricher(GAP, Duration.ofDays(400), dedupeHorizon, Duration.ofMinutes(1)),
+                JourneyEnricher::enrichmentKey, Types.STRING, ProductDimensions.PRODUCTS);
+    }
+
+    private static void feed(KeyedBroadcastOperatorTestHarness<String, Event, Event, EnrichedEvent> h, Event... events)
             throws Exception {
-        for (Event e : events) h.processElement(EnrichedEvent.of(e), e.occurredAt);
+        for (Event e : events) h.processElement(e, e.occurredAt);
     }
 
-    private static List<SessionSummary> sessions(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, EnrichedEvent> h) {
+    private static List<SessionSummary> sessions(AbstractStreamOperatorTestHarness<?> h) {
         var out = h.getSideOutput(JourneyEnricher.SESSIONS);
         return out == null ? List.of() : out.stream().map(r -> r.getValue()).toList();
+    }
+
+    /** How many (key, state) entries the operator holds (the heap backend's count). */
+    static int stateEntries(AbstractStreamOperatorTestHarness<?> h) {
+        var backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
     @Test
@@ -48,13 +63,13 @@ class JourneyEnricherTest {
         release.entity = new Entity("release", "android-5.4.1");
         try (var h = harness()) {
             feed(h, release);
-            h.processWatermark(Journeys.T0 + Duration.ofHours(2).toMillis());
+            h.watermark(Journeys.T0 + Duration.ofHours(2).toMillis());
             assertThat(h.extractOutputValues()).singleElement().satisfies(e -> {
                 assertThat(e.sessionId).isNull();
                 assertThat(e.semanticText).isNotBlank();
             });
             assertThat(sessions(h)).isEmpty();
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(stateEntries(h)).as("only its id, for deduplication").isEqualTo(1);
             assertThat(h.numEventTimeTimers()).isZero();
         }
         assertThat(JourneyEnricher.enrichmentKey(release)).isEqualTo("~android-5.4.1");
@@ -117,12 +132,12 @@ class JourneyEnricherTest {
             });
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
-            h.processWatermark(c.occurredAt + GAP.toMillis());
+            h.watermark(c.occurredAt + GAP.toMillis());
             assertThat(sessions(h)).hasSize(2);
             assertThat(h.numEventTimeTimers()).isZero();
-            // the open session and its product trail are gone; left: the visitor's history and the
-            // last closed session, kept for its stragglers for STRAGGLER_MEMORY (state TTL)
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            // the open sessions and the product trail are gone; left: the visitor's event ids
+            // (dedupe.horizon), history and closed sessions (STRAGGLER_MEMORY), all under state TTL
+            assertThat(stateEntries(h)).isEqualTo(3);
         }
     }
 
@@ -135,7 +150,7 @@ class JourneyEnricherTest {
         Event later = j.at(90, PAGE_VIEWED);
         try (var h = harness()) {
             feed(h, a, b);
-            h.processWatermark(b.occurredAt + GAP.toMillis()); // another partition's time closed it
+            h.watermark(b.occurredAt + GAP.toMillis()); // another partition's time closed it
             feed(h, straggler, later);
             assertThat(h.extractOutputValues()).extracting(e -> e.sessionId)
                     .containsExactly("s-" + a.eventId, "s-" + a.eventId, "s-" + a.eventId, "s-" + later.eventId);
@@ -154,7 +169,7 @@ class JourneyEnricherTest {
         Event slow = j.page(2, PAGE_VIEWED, "/checkout/payment", 6_500);
         try (var h = harness()) {
             feed(h, add, checkout, slow);
-            h.processWatermark(slow.occurredAt + GAP.toMillis());
+            h.watermark(slow.occurredAt + GAP.toMillis());
             assertThat(sessions(h)).singleElement().satisfies(s -> {
                 assertThat(s.outcome).isEqualTo("checkout_abandoned");
                 assertThat(s.furthestStep).isEqualTo("checkout");
@@ -176,7 +191,7 @@ class JourneyEnricherTest {
         vip.context.customerSegment = "vip";
         try (var h = harness()) {
             feed(h, first, order);
-            h.processWatermark(order.occurredAt + GAP.toMillis());
+            h.watermark(order.occurredAt + GAP.toMillis());
             feed(h, second, vip);
             List<EnrichedEvent> out = h.extractOutputValues();
             assertThat(out).extracting(e -> e.customerSegment).containsExactly("new", "new", "returning", "returning");
@@ -195,23 +210,93 @@ class JourneyEnricherTest {
         try (var h = harness()) {
             feed(h, view, next, order);
             assertThat(h.extractOutputValues()).extracting(e -> e.sessionId).containsExactly("web-1", "web-2", "web-1");
+            assertThat(sessions(h)).isEmpty();
+            h.watermark(order.occurredAt + GAP.toMillis() + 1);
             assertThat(sessions(h)).extracting(m -> m.sessionId + ":" + m.outcome + ":" + m.revenueMinor)
-                    .containsExactly("web-1:bounced:0", "web-1:converted:7500");
-            h.processWatermark(order.occurredAt + GAP.toMillis() + 1);
-            assertThat(sessions(h)).extracting(m -> m.sessionId).containsExactly("web-1", "web-1", "web-2");
+                    .containsExactly("web-2:bounced:0", "web-1:converted:7500");
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 
     @Test
-    void aNewProducerSessionClosesThePreviousOneAtOnce() throws Exception {
-        Journeys one = Journeys.web("a3", "web-1");
-        Journeys two = Journeys.web("a3", "web-2");
+    void sessionsOfOneVisitorInterleavedInAnyOrderCloseTheSameWay() throws Exception {
+        // three web visits and an app visit of one visitor, partitioned by session: each session's
+        // events keep their order, but how the partitions interleave differs from run to run
+        List<List<Event>> visits = new ArrayList<>();
+        for (int v = 0; v < 3; v++) {
+            Journeys j = Journeys.web("a5", "web-" + v);
+            long t = v * 7;
+            visits.add(List.of(j.product(t, PRODUCT_VIEWED, "p" + v), j.product(t + 1, CART_ITEM_ADDED, "p" + v),
+                    j.at(t + 2, CHECKOUT_STARTED), j.at(t + 3, PAYMENT_SUBMITTED)));
+        }
+        Journeys app = Journeys.app("a5");
+        visits.add(List.of(app.at(1, PAGE_VIEWED), app.at(5, PAGE_VIEWED), app.at(50, PAGE_VIEWED)));
+
+        Map<String, String> inOrder = closedSessions(visits, new int[] {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3});
+        Map<String, String> interleaved = closedSessions(visits, new int[] {2, 0, 3, 2, 1, 0, 2, 1, 3, 0, 2, 1, 0, 3, 1});
+        assertThat(inOrder).hasSize(5);
+        assertThat(interleaved).isEqualTo(inOrder);
+    }
+
+    /** Feeds the visits' events in the order of {@code pick} (which visit's next event) and closes everything. */
+    private static Map<String, String> closedSessions(List<List<Event>> visits, int[] pick) throws Exception {
+        int[] next = new int[visits.size()];
         try (var h = harness()) {
-            feed(h, one.at(0, PAGE_VIEWED), one.at(1, PAGE_VIEWED), two.at(2, PAGE_VIEWED));
-            assertThat(sessions(h)).extracting(s -> s.sessionId).containsExactly("web-1");
-            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            long last = 0;
+            for (int v : pick) {
+                Event e = visits.get(v).get(next[v]++);
+                feed(h, e);
+                last = Math.max(last, e.occurredAt);
+            }
+            h.watermark(last + GAP.toMillis() + 1);
+            Map<String, String> byId = new LinkedHashMap<>();
+            sessions(h).stream().sorted(Comparator.comparing((SessionSummary m) -> m.sessionId))
+                    .forEach(m -> byId.put(m.sessionId, m.events + " events, " + m.outcome + ", " + m.startedAt + "-"
+                            + m.endedAt + ", furthest " + m.furthestStep + ", products " + m.productsViewed));
+            assertThat(h.numEventTimeTimers()).isZero();
+            return byId;
         }
     }
 
+    @Test
+    void passesTheFirstOccurrenceOfAnIdAndDropsRepeats() throws Exception {
+        Journeys j = Journeys.web("a1", "s1");
+        Event view = j.at(0, PAGE_VIEWED);
+        Event other = j.at(1, PAGE_VIEWED);
+        try (var h = harness()) {
+            feed(h, view, view, other);
+            h.processElement(view, view.occurredAt + 5);
+            assertThat(h.extractOutputValues()).extracting(EnrichedEvent::eventId).containsExactly(view.eventId, other.eventId);
+            h.watermark(other.occurredAt + GAP.toMillis());
+            assertThat(sessions(h)).singleElement().satisfies(s -> assertThat(s.events).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void forgetsAnIdAfterTheDedupeHorizonSoStateStaysBounded() throws Exception {
+        Journeys j = Journeys.web("a1", "s1");
+        Event view = j.at(0, PAGE_VIEWED);
+        try (var h = harness(Duration.ofMinutes(10))) {
+            h.setStateTtlProcessingTime(0);
+            feed(h, view);
+            h.setStateTtlProcessingTime(Duration.ofMinutes(11).toMillis());
+            feed(h, view);
+            // past the horizon the id passes again (the store's upsert on event_id still dedupes)
+            assertThat(h.extractOutputValues()).hasSize(2);
+        }
+    }
+
+    @Test
+    void flagsEventsAtOrBehindTheWatermarkByTheAllowedLateness() throws Exception {
+        Journeys j = Journeys.web("a1", "s1");
+        Event onTime = j.at(10, PAGE_VIEWED);
+        Event slightlyLate = j.at(9, PAGE_VIEWED);
+        Event atTheLimit = j.at(8, PAGE_VIEWED);
+        Event late = j.at(2, PAGE_VIEWED);
+        try (var h = harness()) {
+            h.watermark(Journeys.T0 + Duration.ofMinutes(9).toMillis());
+            feed(h, onTime, slightlyLate, atTheLimit, late);
+            assertThat(h.extractOutputValues()).extracting(e -> e.late).containsExactly(false, false, true, true);
+        }
+    }
 }

@@ -4,8 +4,6 @@ import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProductDimensionsTest {
@@ -23,8 +21,8 @@ class ProductDimensionsTest {
         addOwnCategory.payload.category = "sale";
         Event unknown = j.product(4, EventType.CART_ITEM_ADDED, "p-unknown");
 
-        // the catalog's broadcast state lives in the first keyed stage, the deduplicator
-        try (var h = EventDeduplicatorTest.harness(Duration.ofHours(1))) {
+        // the catalog's broadcast state lives in CaptureJob's keyed stage
+        try (var h = JourneyEnricherTest.harness()) {
             h.processBroadcastElement(view, view.occurredAt);
             h.processBroadcastElement(priceCut, priceCut.occurredAt);
             h.processElement(add, add.occurredAt);
