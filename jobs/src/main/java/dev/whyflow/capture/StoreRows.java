@@ -14,14 +14,18 @@ public final class StoreRows {
 
     private StoreRows() {}
 
-    /** events: immutable facts, first write wins. */
+    /**
+     * events: immutable facts, first write wins, except the late flag: a replay after a failure
+     * (which restarts the watermark) may judge an event differently, and the rollup counts exactly
+     * the events the latest judgement did not flag, so the row must carry that judgement.
+     */
     public static final UpsertTable EVENTS = new UpsertTable("events", List.of(
             "event_id", "occurred_at", "event_type", "schema_version", "source", "session_id", "session_inferred",
             "customer_id", "anonymous_id", "customer_segment", "device", "os", "browser", "app_version", "channel",
             "country", "page", "page_load_ms", "entity_type", "entity_id", "product_id", "category", "amount_minor",
             "currency", "payment_method", "order_id", "caused_by", "caused_by_inferred", "correlation_id", "late",
             "semantic_key", "context", "payload"),
-            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING);
+            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING).correcting("late");
 
     public static final class Events implements RowWriter<EnrichedEvent> {
         private static final long serialVersionUID = 1L;
