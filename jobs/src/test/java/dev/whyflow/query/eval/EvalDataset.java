@@ -11,6 +11,8 @@ import dev.whyflow.simulator.ShopSimulation;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.sql.Migrations;
 import dev.whyflow.sql.StoreConnection;
+import dev.whyflow.vectors.EmbeddingJob;
+import dev.whyflow.vectors.EmbeddingOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -46,16 +48,21 @@ import java.util.stream.Collectors;
 
 /**
  * The evaluation's data: a simulated shop written as JSONL (the independent truth reads it) and
- * loaded into a database of its own by the real CaptureJob and PatternJob, run in a Flink
- * MiniCluster in this JVM over topics of its own on the given broker. Loading a month takes tens
+ * loaded into a database of its own by the real CaptureJob, EmbeddingJob (over CaptureJob's
+ * enriched and closed-sessions topics: semantic, order and session vectors, which the similarity
+ * questions need) and PatternJob, run bounded in a Flink MiniCluster in this JVM over topics of its
+ * own on the given broker. Loading a month takes tens
  * of minutes, so the database remembers the fingerprint of what was loaded (simulation options and
  * {@link #LOADER_VERSION}) in {@code eval_dataset}; the same fingerprint is reused, another one
  * reloads. The JSONL is regenerated (seconds) when missing: the simulator is deterministic.
  */
 public final class EvalDataset {
 
-    /** Bump when the way data is loaded changes (CaptureJob options, topics): forces a reload. */
-    static final int LOADER_VERSION = 1;
+    /**
+     * Bump when the way data is loaded changes (CaptureJob options, topics, jobs run): forces a
+     * reload. 2: EmbeddingJob runs after CaptureJob.
+     */
+    static final int LOADER_VERSION = 2;
 
     public record Loaded(StoreConnection store, Path jsonl, String fingerprint, boolean reused, long loadMs,
                          Map<String, Long> rows) {}
@@ -141,17 +148,23 @@ public final class EvalDataset {
             long t1 = System.nanoTime();
             capture(store, raw, enriched, dlq, sessions, prefix);
             long t2 = System.nanoTime();
-            patterns(store, enriched, prefix);
+            embed(store, enriched, sessions, prefix);
             long t3 = System.nanoTime();
+            patterns(store, enriched, prefix);
+            long t4 = System.nanoTime();
             Map<String, Long> rows = countRows(store);
             rows.put("records", records);
             rows.put("simulate_and_produce_ms", (t1 - t0) / 1_000_000);
             rows.put("capture_ms", (t2 - t1) / 1_000_000);
-            rows.put("patterns_ms", (t3 - t2) / 1_000_000);
-            rows.put("load_ms", (t3 - t0) / 1_000_000);
+            long embedMs = (t3 - t2) / 1_000_000;
+            rows.put("embed_ms", embedMs);
+            long texts = rows.get("semantic_vectors") + rows.get("order_vectors") + rows.get("sessions_embedded");
+            rows.put("embedded_texts_per_s", embedMs == 0 ? 0 : texts * 1000 / embedMs);
+            rows.put("patterns_ms", (t4 - t3) / 1_000_000);
+            rows.put("load_ms", (t4 - t0) / 1_000_000);
             remember(store, fp, rows);
             done = true;
-            return new Loaded(store, jsonl(), fp, false, (t3 - t0) / 1_000_000, rows);
+            return new Loaded(store, jsonl(), fp, false, (t4 - t0) / 1_000_000, rows);
         } finally {
             try (Admin kafka = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 // after a failure the raw topic stays, so that the next attempt starts at capture
@@ -259,6 +272,33 @@ public final class EvalDataset {
         env.execute("eval: capture " + raw);
     }
 
+    /**
+     * EmbeddingJob bounded over what CaptureJob published (both topics from the earliest offset to
+     * the end, read committed): a vector per distinct semantic text, per order and per closed
+     * session's narrative.
+     */
+    private void embed(StoreConnection store, String enriched, String sessions, String prefix) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put(EmbeddingOptions.KAFKA_BOOTSTRAP, bootstrap);
+        args.put(EmbeddingOptions.TOPIC_ENRICHED, enriched);
+        args.put(EmbeddingOptions.TOPIC_SESSIONS, sessions);
+        args.put(EmbeddingOptions.GROUP_ID, prefix + ".embeddings");
+        args.put(EmbeddingOptions.PG_URL, store.url());
+        args.put(EmbeddingOptions.PG_USER, store.user());
+        args.put(EmbeddingOptions.PG_PASSWORD, store.password());
+        args.put(EmbeddingOptions.CHECKPOINT_INTERVAL, "30s");
+        EmbeddingOptions o = EmbeddingOptions.fromArgs(ParameterTool.fromMap(args));
+        StreamExecutionEnvironment env = environment();
+        EmbeddingJob.configure(env, o);
+        EmbeddingJob.defineWorkflow(env, o,
+                EmbeddingJob.enrichedSource(o).setStartingOffsets(OffsetsInitializer.earliest())
+                        .setBounded(OffsetsInitializer.latest()).build(),
+                EmbeddingJob.sessionsSource(o).setStartingOffsets(OffsetsInitializer.earliest())
+                        .setBounded(OffsetsInitializer.latest()).build(),
+                EmbeddingJob.sinks(o));
+        env.execute("eval: embeddings " + enriched);
+    }
+
     private void patterns(StoreConnection store, String enriched, String prefix) throws Exception {
         Map<String, String> args = new LinkedHashMap<>();
         args.put(PatternOptions.KAFKA_BOOTSTRAP, bootstrap);
@@ -278,10 +318,15 @@ public final class EvalDataset {
     private static Map<String, Long> countRows(StoreConnection store) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (Connection c = store.open(); Statement s = c.createStatement()) {
-            for (String t : List.of("events", "sessions", "metrics_1m", "alerts", "failed_events")) {
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + t)) {
+            Map<String, String> counts = new LinkedHashMap<>();
+            for (String t : List.of("events", "sessions", "metrics_1m", "alerts", "failed_events", "semantic_vectors", "order_vectors")) {
+                counts.put(t, "SELECT count(*) FROM " + t);
+            }
+            counts.put("sessions_embedded", "SELECT count(*) FROM sessions WHERE narrative_embedding IS NOT NULL");
+            for (Map.Entry<String, String> q : counts.entrySet()) {
+                try (ResultSet r = s.executeQuery(q.getValue())) {
                     r.next();
-                    rows.put(t, r.getLong(1));
+                    rows.put(q.getKey(), r.getLong(1));
                 }
             }
         }
@@ -319,8 +364,13 @@ public final class EvalDataset {
 
     /** Prints the load (or reuse) of a dataset in one line. */
     static String describe(Loaded l) {
+        Map<String, Long> r = l.rows();
+        String embedding = r.containsKey("embed_ms")
+                ? String.format(", embeddings %.1f s for %d texts (%d texts/s)", r.get("embed_ms") / 1000.0,
+                        r.get("semantic_vectors") + r.get("order_vectors") + r.get("sessions_embedded"), r.get("embedded_texts_per_s"))
+                : "";
         return (l.reused() ? "reused" : "loaded") + " dataset " + l.fingerprint() + " in " + l.store().url()
-                + (l.reused() ? " (loaded earlier in " : " (in ") + l.loadMs() / 1000 + " s): " + l.rows();
+                + (l.reused() ? " (loaded earlier in " : " (in ") + l.loadMs() / 1000 + " s" + embedding + "): " + r;
     }
 
     static void writeQuietly(Path p, String s) {

@@ -2,6 +2,7 @@ package dev.whyflow.query.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pgvector.PGvector;
 import dev.whyflow.query.Answer;
 import dev.whyflow.query.Figure;
 import dev.whyflow.query.Hypothesis;
@@ -25,10 +26,14 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -37,8 +42,9 @@ import java.util.function.Predicate;
  * Asks every golden question and compares the answer with what the question file and the
  * independent {@link Truth} expect: the intent, the slots the file names, every expected figure
  * (by name, numerically equal; a figure the answer leaves out counts as 0, as SQL leaves out empty
- * groups), the rank order of top-N figures, and for "why" questions the top hypothesis (mechanism and
- * the injected segment). An answer is exact when all of them hold.
+ * groups), the rank order of top-N figures, for similarity questions the neighbours
+ * ({@link #compareSimilar}), and for "why" questions the top hypothesis (mechanism and the injected
+ * segment). An answer is exact when all of them hold.
  */
 public final class GoldenEvaluator {
 
@@ -62,11 +68,17 @@ public final class GoldenEvaluator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How many neighbours a similarity question asks for when it names no count (the golden README's definition). */
+    static final int SIMILAR_DEFAULT_N = 5;
+    /** A similarity figure is stated to 4 places: it may differ from the exact cosine by half a unit there, plus float error. */
+    static final double SIMILARITY_TOLERANCE = 0.0001;
+
     private final Truth truth;
     private final JsonNode manifest;
     private final Instant clock;
     private final ZoneId zone;
     private final StoreConnection store;
+    private final Map<String, Set<String>> truthIds = new HashMap<>();
 
     public GoldenEvaluator(Truth truth, JsonNode manifest, Instant clock, ZoneId zone, StoreConnection store) {
         this.truth = truth;
@@ -116,6 +128,13 @@ public final class GoldenEvaluator {
         if (!expectedIntent.equals(a.intent())) failures.add("intent: expected " + expectedIntent + ", got " + a.intent());
         compareSlots(q, period, vars, a.slots(), failures);
         compareFigures(q, expected, a, failures);
+        if (q.get("truth").get("fn").asText().equals("similar")) {
+            try {
+                compareSimilar(q, vars, a, failures);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the stored vectors for " + id, e);
+            }
+        }
         Boolean diagnosed = null;
         String top = null;
         if (q.has("diagnosis")) {
@@ -281,6 +300,137 @@ public final class GoldenEvaluator {
         }
     }
 
+    /**
+     * Similarity has no truth in the raw events alone: which orders or sessions are alike is decided
+     * by EmbeddingJob's vectors (as alerts are PatternJob's judgement). What is checked, without the
+     * engine's SQL or its HNSW index:
+     * <ul>
+     *   <li>the answer names {@code n} (the question's count, else {@value #SIMILAR_DEFAULT_N}) distinct
+     *       ids, fewer only when fewer candidates exist, as {@code similarity[id]} figures, nearest first;</li>
+     *   <li>every one is an order (a completed order's id) or a session of the JSONL truth, not the subject;</li>
+     *   <li>every stated similarity is the cosine of the stored vectors, computed here from the raw vectors;</li>
+     *   <li>they are the nearest: no other stored order or session is closer to the subject than the
+     *       answer's farthest (an exact scan here, so ties among equally near ones are any of them).</li>
+     * </ul>
+     */
+    private void compareSimilar(JsonNode q, Map<String, String> vars, Answer a, List<String> failures) throws SQLException {
+        String kind = q.get("subject").get("kind").asText();
+        String subject = vars.get(kind);
+        int n = q.path("slots").path("n").asInt(SIMILAR_DEFAULT_N);
+        List<String> ids = new ArrayList<>();
+        List<BigDecimal> stated = new ArrayList<>();
+        for (Figure f : a.figures()) {
+            if (f.name().startsWith("similarity[") && f.name().endsWith("]")) {
+                ids.add(f.name().substring("similarity[".length(), f.name().length() - 1));
+                stated.add(f.value());
+            }
+        }
+        Neighbours exact = nearest(kind, subject, n, new HashSet<>(ids));
+        if (exact == null) {
+            failures.add("similar: the subject " + kind + " " + subject + " has no stored vector");
+            return;
+        }
+        int want = (int) Math.min(n, exact.candidates());
+        if (ids.size() != want) failures.add("similar: expected " + want + " " + kind + "s, got " + ids.size() + " " + ids);
+        if (new HashSet<>(ids).size() != ids.size()) failures.add("similar: an id named twice in " + ids);
+        if (ids.contains(subject)) failures.add("similar: the subject " + subject + " is named as its own neighbour");
+        Set<String> known = truthIds(kind);
+        List<String> unknown = ids.stream().filter(i -> !known.contains(i)).toList();
+        if (!unknown.isEmpty()) failures.add("similar: not " + kind + "s of the JSONL truth: " + unknown);
+        for (int i = 1; i < stated.size(); i++) {
+            if (stated.get(i).compareTo(stated.get(i - 1)) > 0) {
+                failures.add("similar: not nearest first: " + stated);
+                break;
+            }
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            Double cosine = exact.cosines().get(ids.get(i));
+            if (cosine == null) {
+                failures.add("similar: " + ids.get(i) + " has no stored vector");
+            } else if (Math.abs(cosine - stated.get(i).doubleValue()) > SIMILARITY_TOLERANCE) {
+                failures.add(String.format("similarity[%s]: stated %s, cosine of the stored vectors %.6f", ids.get(i),
+                        stated.get(i).toPlainString(), cosine));
+            }
+        }
+        double farthest = stated.stream().mapToDouble(BigDecimal::doubleValue).min().orElse(Double.NaN);
+        if (!stated.isEmpty() && exact.nth() - farthest > SIMILARITY_TOLERANCE) {
+            failures.add(String.format("similar: a nearer %s was left out: the %d-th nearest has similarity %.6f, the answer's farthest %s",
+                    kind, want, exact.nth(), BigDecimal.valueOf(farthest).toPlainString()));
+        }
+    }
+
+    /**
+     * @param candidates stored vectors other than the subject's
+     * @param nth        the exact cosine of the n-th nearest of them (the smallest an answer's neighbour may have)
+     * @param cosines    the exact cosine of each asked-about id that has a stored vector
+     */
+    private record Neighbours(long candidates, double nth, Map<String, Double> cosines) {}
+
+    /**
+     * The exact neighbourhood of the subject among the stored vectors, computed here in Java over every
+     * row (streamed), or null when the subject has none.
+     */
+    private Neighbours nearest(String kind, String subject, int n, Set<String> named) throws SQLException {
+        String table = kind.equals("order") ? "order_vectors" : "sessions";
+        String idColumn = kind.equals("order") ? "order_id" : "session_id";
+        String vector = kind.equals("order") ? "embedding" : "narrative_embedding";
+        try (Connection c = store.open()) {
+            float[] s;
+            try (PreparedStatement p = c.prepareStatement("SELECT " + vector + "::text FROM " + table + " WHERE " + idColumn + " = ?"
+                    + " AND " + vector + " IS NOT NULL")) {
+                p.setString(1, subject);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) return null;
+                    s = new PGvector(r.getString(1)).toArray();
+                }
+            }
+            c.setAutoCommit(false); // a cursor: the month's sessions are streamed, not held
+            long candidates = 0;
+            PriorityQueue<Double> top = new PriorityQueue<>();
+            Map<String, Double> cosines = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT " + idColumn + ", " + vector + "::text FROM " + table
+                    + " WHERE " + vector + " IS NOT NULL AND " + idColumn + " <> ?")) {
+                p.setFetchSize(2_000);
+                p.setString(1, subject);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        double cosine = cosine(s, new PGvector(r.getString(2)).toArray());
+                        candidates++;
+                        top.add(cosine);
+                        if (top.size() > n) top.poll();
+                        if (named.contains(r.getString(1))) cosines.put(r.getString(1), cosine);
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+            return new Neighbours(candidates, top.isEmpty() ? Double.NaN : top.peek(), cosines);
+        }
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    /** The ids of the JSONL truth's completed orders or sessions. */
+    private Set<String> truthIds(String kind) {
+        return truthIds.computeIfAbsent(kind, k -> {
+            Set<String> ids = new HashSet<>();
+            if (k.equals("order")) {
+                for (Truth.Ev e : truth.events) if ("order_completed".equals(e.type) && e.orderId != null) ids.add(e.orderId);
+            } else {
+                for (Truth.Session s : truth.sessions) ids.add(s.id);
+            }
+            return ids;
+        });
+    }
+
     static Map<String, Object> slotMap(Slots s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("metric", s.metric());
@@ -321,9 +471,6 @@ public final class GoldenEvaluator {
             if (!order.subList(0, Math.min(order.size(), want.size())).equals(want)) {
                 failures.add("rank order: expected " + want + ", got " + order);
             }
-        }
-        if (fn.equals("similar") && a.figures().stream().noneMatch(f -> f.name().startsWith("similarity["))) {
-            failures.add("no similarity[...] figures");
         }
         if (fn.equals("none") && !a.figures().isEmpty()) {
             failures.add("an unanswerable question got figures " + a.figures().stream().map(Figure::name).toList());
