@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -309,8 +308,8 @@ public final class GoldenEvaluator {
      *       ids, fewer only when fewer candidates exist, as {@code similarity[id]} figures, nearest first;</li>
      *   <li>every one is an order (a completed order's id) or a session of the JSONL truth, not the subject;</li>
      *   <li>every stated similarity is the cosine of the stored vectors, computed here from the raw vectors;</li>
-     *   <li>they are the nearest: no other stored order or session is closer to the subject than the
-     *       answer's farthest (an exact scan here, so ties among equally near ones are any of them).</li>
+     *   <li>they are the nearest: no stored order or session the answer leaves out is closer to the
+     *       subject than the answer's farthest (an exact scan here; of equally near ones any will do).</li>
      * </ul>
      */
     private void compareSimilar(JsonNode q, Map<String, String> vars, Answer a, List<String> failures) throws SQLException {
@@ -325,7 +324,7 @@ public final class GoldenEvaluator {
                 stated.add(f.value());
             }
         }
-        Neighbours exact = nearest(kind, subject, n, new HashSet<>(ids));
+        Neighbours exact = nearest(kind, subject, new HashSet<>(ids));
         if (exact == null) {
             failures.add("similar: the subject " + kind + " " + subject + " has no stored vector");
             return;
@@ -352,25 +351,27 @@ public final class GoldenEvaluator {
                         stated.get(i).toPlainString(), cosine));
             }
         }
-        double farthest = stated.stream().mapToDouble(BigDecimal::doubleValue).min().orElse(Double.NaN);
-        if (!stated.isEmpty() && exact.nth() - farthest > SIMILARITY_TOLERANCE) {
-            failures.add(String.format("similar: a nearer %s was left out: the %d-th nearest has similarity %.6f, the answer's farthest %s",
-                    kind, want, exact.nth(), BigDecimal.valueOf(farthest).toPlainString()));
+        BigDecimal farthest = stated.stream().min(BigDecimal::compareTo).orElse(null);
+        if (farthest != null && exact.nearestLeftOut() != null
+                && exact.nearestLeftOutCosine() - farthest.doubleValue() > SIMILARITY_TOLERANCE) {
+            failures.add(String.format("similar: a nearer %s was left out: %s at similarity %.6f, the answer's farthest %s",
+                    kind, exact.nearestLeftOut(), exact.nearestLeftOutCosine(), farthest.toPlainString()));
         }
     }
 
     /**
-     * @param candidates stored vectors other than the subject's
-     * @param nth        the exact cosine of the n-th nearest of them (the smallest an answer's neighbour may have)
-     * @param cosines    the exact cosine of each asked-about id that has a stored vector
+     * @param candidates           stored vectors other than the subject's
+     * @param cosines              the exact cosine of each named id that has a stored vector
+     * @param nearestLeftOut       the nearest stored one the answer did not name (null: none)
+     * @param nearestLeftOutCosine its exact cosine
      */
-    private record Neighbours(long candidates, double nth, Map<String, Double> cosines) {}
+    private record Neighbours(long candidates, Map<String, Double> cosines, String nearestLeftOut, double nearestLeftOutCosine) {}
 
     /**
      * The exact neighbourhood of the subject among the stored vectors, computed here in Java over every
      * row (streamed), or null when the subject has none.
      */
-    private Neighbours nearest(String kind, String subject, int n, Set<String> named) throws SQLException {
+    private Neighbours nearest(String kind, String subject, Set<String> named) throws SQLException {
         String table = kind.equals("order") ? "order_vectors" : "sessions";
         String idColumn = kind.equals("order") ? "order_id" : "session_id";
         String vector = kind.equals("order") ? "embedding" : "narrative_embedding";
@@ -386,25 +387,30 @@ public final class GoldenEvaluator {
             }
             c.setAutoCommit(false); // a cursor: the month's sessions are streamed, not held
             long candidates = 0;
-            PriorityQueue<Double> top = new PriorityQueue<>();
             Map<String, Double> cosines = new HashMap<>();
+            String leftOut = null;
+            double leftOutCosine = Double.NEGATIVE_INFINITY;
             try (PreparedStatement p = c.prepareStatement("SELECT " + idColumn + ", " + vector + "::text FROM " + table
                     + " WHERE " + vector + " IS NOT NULL AND " + idColumn + " <> ?")) {
                 p.setFetchSize(2_000);
                 p.setString(1, subject);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
+                        String id = r.getString(1);
                         double cosine = cosine(s, new PGvector(r.getString(2)).toArray());
                         candidates++;
-                        top.add(cosine);
-                        if (top.size() > n) top.poll();
-                        if (named.contains(r.getString(1))) cosines.put(r.getString(1), cosine);
+                        if (named.contains(id)) {
+                            cosines.put(id, cosine);
+                        } else if (cosine > leftOutCosine) {
+                            leftOut = id;
+                            leftOutCosine = cosine;
+                        }
                     }
                 }
             } finally {
                 c.rollback();
             }
-            return new Neighbours(candidates, top.isEmpty() ? Double.NaN : top.peek(), cosines);
+            return new Neighbours(candidates, cosines, leftOut, leftOutCosine);
         }
     }
 
