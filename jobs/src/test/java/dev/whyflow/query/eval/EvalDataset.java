@@ -148,8 +148,12 @@ public final class EvalDataset {
             long t1 = System.nanoTime();
             capture(store, raw, enriched, dlq, sessions, prefix);
             long t2 = System.nanoTime();
+            String loadBefore = loadAverage();
             embed(store, enriched, sessions, prefix);
             long t3 = System.nanoTime();
+            // the machine may be shared: the load says how far the embedding time is the job's own
+            System.out.printf("eval: EmbeddingJob over %s took %.1f s (load average %s before, %s after)%n", enriched,
+                    (t3 - t2) / 1e9, loadBefore, loadAverage());
             patterns(store, enriched, prefix);
             long t4 = System.nanoTime();
             Map<String, Long> rows = countRows(store);
@@ -359,6 +363,14 @@ public final class EvalDataset {
             return rows.isEmpty() ? null : rows;
         } catch (SQLException e) {
             return null; // no such database or table: not loaded
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "n/a";
         }
     }
 
