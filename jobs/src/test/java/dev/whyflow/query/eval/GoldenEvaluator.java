@@ -344,7 +344,9 @@ public final class GoldenEvaluator {
         }
         for (int i = 0; i < ids.size(); i++) {
             Double cosine = exact.cosines().get(ids.get(i));
-            if (cosine == null) {
+            if (ids.get(i).equals(subject)) {
+                continue; // said above
+            } else if (cosine == null) {
                 failures.add("similar: " + ids.get(i) + " has no stored vector");
             } else if (Math.abs(cosine - stated.get(i).doubleValue()) > SIMILARITY_TOLERANCE) {
                 failures.add(String.format("similarity[%s]: stated %s, cosine of the stored vectors %.6f", ids.get(i),
