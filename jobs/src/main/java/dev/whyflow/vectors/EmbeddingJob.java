@@ -112,17 +112,17 @@ public final class EmbeddingJob {
         DataStream<EnrichedEvent> events = env.fromSource(enriched, WatermarkStrategy.noWatermarks(), "enriched events")
                 .uid("enriched-events-source");
 
-        DataStream<TextToEmbed> texts = events.filter(FirstSighting::hasText).name("events with text").uid("events-with-text")
-                .keyBy(e -> e.semanticKey)
-                .process(new FirstSighting(o.seenTtl()))
-                .name("first sighting of a text").uid("first-sighting");
-
-        DataStream<TextToEmbed> orders = events.filter(OrderDescriber::follows).name("journey events").uid("journey-events")
+        DataStream<TextToEmbed> all = events.filter(OrderDescriber::follows).name("journey events").uid("journey-events")
                 .keyBy(e -> e.sessionId)
                 .process(new OrderDescriber(o.journeyTtl()))
                 .name("order descriptions").uid("order-descriptions");
-
-        DataStream<TextToEmbed> all = texts.union(orders);
+        if (o.eventTexts()) {
+            DataStream<TextToEmbed> texts = events.filter(FirstSighting::hasText).name("events with text").uid("events-with-text")
+                    .keyBy(e -> e.semanticKey)
+                    .process(new FirstSighting(o.seenTtl()))
+                    .name("first sighting of a text").uid("first-sighting");
+            all = all.union(texts);
+        }
         if (sessions != null) {
             DataStream<TextToEmbed> narratives = env.fromSource(sessions, WatermarkStrategy.noWatermarks(), "closed sessions")
                     .uid("closed-sessions-source")

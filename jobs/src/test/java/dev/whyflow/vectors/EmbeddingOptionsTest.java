@@ -23,6 +23,7 @@ class EmbeddingOptionsTest {
         assertThat(o.groupId()).isEqualTo("whyflow-embeddings");
         assertThat(o.seenTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(o.inFlight()).isEqualTo(256);
+        assertThat(o.eventTexts()).isTrue();
         assertThat(o.modelName()).isEqualTo("all-minilm-l6-v2-q");
         assertThat(o.embeddingConfig()).isEqualTo(EmbeddingConfig.defaults().withCacheSize(EmbeddingOptions.DEFAULT_CACHE_SIZE));
     }
@@ -33,6 +34,7 @@ class EmbeddingOptionsTest {
         assertThat(o.embeddingConfig().batchSize()).isEqualTo(8);
         assertThat(o.seenTtl()).isEqualTo(Duration.ofDays(1));
         assertThat(o.inFlight()).isEqualTo(64);
+        assertThat(parse("--embed.event-texts", "false").eventTexts()).isFalse();
         assertThatThrownBy(() -> parse("--seen.ttl", "soon")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--seen.ttl");
         assertThatThrownBy(() -> parse("--async.capacity", "0")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("async.capacity");
         assertThatThrownBy(() -> parse("--whyflow.embeddings.batch-size", "many"))
