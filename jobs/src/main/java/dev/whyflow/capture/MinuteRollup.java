@@ -1,6 +1,7 @@
 package dev.whyflow.capture;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -16,6 +17,18 @@ import java.util.HashSet;
  * windows keyed by {@link MetricSample#dimensionKey}). Each event is reduced to its
  * {@link MetricSample} where it is (a chained map) before the shuffle to its window. With allowed lateness a late event re-fires
  * its window and the complete, corrected row replaces the old one in metrics_1m.
+ *
+ * <p>Events flagged {@link EnrichedEvent#late} upstream are left out (a chained filter), so that
+ * every event is counted exactly once: in metrics_1m if not flagged, else as a {@code late} row of
+ * the events table, which the query templates add to the rollups. A window silently drops an
+ * event once {@code maxTimestamp + L <= W_window}; which events that hits depends on how far the
+ * watermark has jumped (idle partitions, uneven reads in a backfill), so it differs between runs.
+ * The upstream flag is {@code occurredAt + L <= W_upstream}. An event not flagged satisfies
+ * {@code occurredAt + L > W_upstream >= W_window}: watermarks only advance along a channel, and an
+ * operator's watermark is the minimum over its inputs, so when the event reaches its window that
+ * window's watermark is no further than the one it was judged by; and {@code occurredAt <=
+ * maxTimestamp}, so the window is not late and keeps it. Filtering the flagged ones here makes the
+ * split exact whether or not the window would still have accepted them.
  */
 public final class MinuteRollup {
 
@@ -24,11 +37,22 @@ public final class MinuteRollup {
     /** The rollup over an enriched stream: one row per minute and dimension combination. */
     public static SingleOutputStreamOperator<MetricRow> of(DataStream<EnrichedEvent> enriched, Duration allowedLateness) {
         return enriched
+                .filter(new NotLate()).name("not late").uid("rollup-not-late")
                 .map(MetricSample::of).name("metric samples").uid("metric-samples")
                 .keyBy(MetricSample::dimensionKey)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .allowedLateness(allowedLateness)
                 .aggregate(new Aggregate(), new ToRow());
+    }
+
+    /** Keeps the events counted by the rollup: those not flagged late upstream (stored, and queried, as late rows). */
+    public static final class NotLate implements FilterFunction<EnrichedEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(EnrichedEvent e) {
+            return !e.late;
+        }
     }
 
     /** The running totals of one window. A Flink POJO (the session set falls back to Kryo). */
