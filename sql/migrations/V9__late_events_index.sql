@@ -2,39 +2,33 @@
 -- every event flagged late (occurred_at + allowed lateness <= watermark when it arrived): whether
 -- its window would still take it depends on how far the watermark had jumped in that run. Such an
 -- event is stored only as an events row with late = true, so each event is counted exactly once:
--- in metrics_1m, or here. Few events are late, hence a partial index.
+-- in metrics_1m, or as a late row, which the templates add with UNION ALL. Few events are late,
+-- hence a partial index.
 CREATE INDEX events_late_time ON events (occurred_at) WHERE late;
 
--- The histogram of one page load, as metrics_1m.page_load_hist counts it (MetricRow.histogramBucket:
--- the first bucket whose upper bound is >= the load, else the last).
-CREATE FUNCTION hist_of(load_ms integer) RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN load_ms IS NULL THEN NULL ELSE
-           ARRAY(SELECT CASE WHEN i = coalesce((SELECT min(j) FROM generate_subscripts(b, 1) AS j WHERE load_ms <= b[j]),
-                                              cardinality(b)) THEN 1 ELSE 0 END::bigint
-                   FROM generate_subscripts(b, 1) AS i ORDER BY i) END
-      FROM page_load_buckets_ms() AS b
+-- The metrics_1m bucket of an event time: its minute (CaptureJob's one-minute tumbling windows,
+-- aligned to the epoch).
+CREATE FUNCTION rollup_bucket(t timestamptz) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT date_bin('1 minute', t, timestamptz '1970-01-01 00:00:00+00')
 $$;
 
--- The late events whose minute is in [from_ts, to_ts), each as the metrics_1m row it would have
--- been alone (the same bucket, dimensions with '' for "not set", measures and histogram), so a
--- template adds them to the rollups with UNION ALL and reads both with rollup_dimension().
--- event_types NULL means every type. Plain SQL, so the planner inlines it and reads
--- events_late_time for the period.
-CREATE FUNCTION late_events_1m(from_ts timestamptz, to_ts timestamptz, event_types text[]) RETURNS SETOF metrics_1m
+-- The late events whose minute (their metrics_1m bucket, had they been rolled up) is in
+-- [from_ts, to_ts); event_types NULL means every type. occurred_at in [from_ts, to_ts + 1 min)
+-- reads events_late_time, the minute's own bounds make it exact for periods that are not
+-- minute-aligned, as the rollups are. Plain SQL, so the planner inlines it.
+CREATE FUNCTION late_events(from_ts timestamptz, to_ts timestamptz, event_types text[]) RETURNS SETOF events
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT date_bin('1 minute', e.occurred_at, timestamptz '1970-01-01 00:00:00+00') AS bucket, e.event_type,
-           coalesce(e.device, ''), coalesce(e.os, ''), coalesce(e.app_version, ''), coalesce(e.channel, ''),
-           coalesce(e.country, ''), coalesce(e.category, ''), coalesce(e.payment_method, ''), coalesce(e.currency, ''),
-           1::bigint AS events, (e.session_id IS NOT NULL)::int::bigint AS sessions,
-           coalesce(e.amount_minor, 0) AS amount_minor,
-           (e.page_load_ms IS NOT NULL)::int::bigint AS page_load_count, coalesce(e.page_load_ms, 0)::bigint AS page_load_sum_ms,
-           e.page_load_ms AS page_load_max_ms, hist_of(e.page_load_ms) AS page_load_hist, e.ingested_at AS updated_at
-      FROM events e
-     WHERE e.late
-       -- the minute is in the period: occurred_at in [from_ts, to_ts + 1 min) reads the index, the
-       -- minute's own bounds make it exact for periods that are not minute-aligned
-       AND e.occurred_at >= from_ts AND e.occurred_at < to_ts + interval '1 minute'
-       AND date_bin('1 minute', e.occurred_at, timestamptz '1970-01-01 00:00:00+00') >= from_ts
-       AND date_bin('1 minute', e.occurred_at, timestamptz '1970-01-01 00:00:00+00') < to_ts
+    SELECT * FROM events e
+     WHERE e.late AND e.occurred_at >= from_ts AND e.occurred_at < to_ts + interval '1 minute'
+       AND rollup_bucket(e.occurred_at) >= from_ts AND rollup_bucket(e.occurred_at) < to_ts
        AND (event_types IS NULL OR e.event_type = ANY(event_types))
+$$;
+
+-- A dimension of an event as its metrics_1m row would carry it (MetricSample: '' when not set, and
+-- only the dimensions the rollups have), so a late event groups and filters like a rollup row.
+CREATE FUNCTION rollup_dimension(e events, dimension text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE dimension WHEN 'device' THEN coalesce(e.device, '') WHEN 'os' THEN coalesce(e.os, '')
+                WHEN 'app_version' THEN coalesce(e.app_version, '') WHEN 'channel' THEN coalesce(e.channel, '')
+                WHEN 'country' THEN coalesce(e.country, '') WHEN 'category' THEN coalesce(e.category, '')
+                WHEN 'payment_method' THEN coalesce(e.payment_method, '') ELSE '' END
 $$;

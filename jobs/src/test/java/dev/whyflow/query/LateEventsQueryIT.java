@@ -1,7 +1,5 @@
 package dev.whyflow.query;
 
-import dev.whyflow.capture.MetricSample;
-import dev.whyflow.capture.MinuteRollup;
 import dev.whyflow.query.synthesis.Synthesizer;
 import dev.whyflow.sql.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -9,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -199,41 +196,24 @@ class LateEventsQueryIT {
         assertThat(p95.text()).contains("over 21 page loads");
     }
 
+    /**
+     * A late event is read in the minute its rollup row would have had, also when the period does
+     * not start or end on a minute (the rollups count whole minutes), with the dimensions that row
+     * would carry: '' when not set, and '' for the dimensions rollups do not have.
+     */
     @Test
-    void aLateEventBecomesTheRollupRowItWouldHaveBeen() throws Exception {
+    void aLateEventIsReadInItsMinuteWithItsRollupDimensions() throws Exception {
         try (Connection c = db.open(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT bucket, device, os, category, currency, events, sessions, amount_minor,"
-                     + " page_load_count, page_load_sum_ms, page_load_max_ms, page_load_hist"
-                     + " FROM late_events_1m('2026-11-02T09:30:00Z', '2026-11-02T09:31:00Z', ARRAY['page_viewed'])")) {
+             ResultSet r = s.executeQuery("SELECT occurred_at, rollup_dimension(e, 'country') AS country,"
+                     + " rollup_dimension(e, 'os') AS os, rollup_dimension(e, 'platform') AS platform"
+                     + " FROM late_events('2026-11-02T10:00:15Z', '2026-11-02T14:07:05Z', ARRAY['page_error']) e")) {
+            // 10:00:30 is in the minute 10:00, before the period's first whole minute; 14:07:10 in 14:07, its last
             assertThat(r.next()).isTrue();
-            assertThat(r.getObject("bucket", java.time.OffsetDateTime.class).toInstant()).isEqualTo(Instant.parse("2026-11-02T09:30:00Z"));
-            assertThat(r.getString("device")).isEqualTo("mobile");
+            assertThat(r.getObject("occurred_at", OffsetDateTime.class).toInstant()).isEqualTo(Instant.parse("2026-11-02T14:07:10Z"));
+            assertThat(r.getString("country")).isEqualTo("AT");
             assertThat(r.getString("os")).isEmpty();
-            assertThat(r.getString("category")).isEmpty();
-            assertThat(r.getString("currency")).isEmpty();
-            assertThat(r.getLong("events")).isEqualTo(1);
-            assertThat(r.getLong("sessions")).isEqualTo(1);
-            assertThat(r.getLong("amount_minor")).isZero();
-            assertThat(r.getLong("page_load_count")).isEqualTo(1);
-            assertThat(r.getLong("page_load_sum_ms")).isEqualTo(9_000);
-            assertThat(r.getInt("page_load_max_ms")).isEqualTo(9_000);
-            assertThat(longs(r.getArray("page_load_hist"))).isEqualTo(javaHistogram(9_000));
-            assertThat(r.next()).as("only the minute [09:30, 09:31)").isFalse();
-        }
-    }
-
-    /** The SQL histogram of one load has its 1 where CaptureJob's rollup puts it, bucket bounds included. */
-    @Test
-    void theSqlHistogramOfALoadIsTheRollups() throws Exception {
-        int[] loads = {0, 99, 100, 101, 750, 751, 9_000, 30_000, 30_001, Integer.MAX_VALUE};
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("SELECT hist_of(?)")) {
-            for (int load : loads) {
-                ps.setInt(1, load);
-                try (ResultSet r = ps.executeQuery()) {
-                    r.next();
-                    assertThat(longs(r.getArray(1))).as(load + " ms").isEqualTo(javaHistogram(load));
-                }
-            }
+            assertThat(r.getString("platform")).isEmpty();
+            assertThat(r.next()).isFalse();
         }
     }
 
@@ -242,21 +222,10 @@ class LateEventsQueryIT {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute("SET enable_seqscan = off");
             StringBuilder plan = new StringBuilder();
-            try (ResultSet r = s.executeQuery("EXPLAIN SELECT * FROM late_events_1m('2026-11-02', '2026-11-03', ARRAY['page_error'])")) {
+            try (ResultSet r = s.executeQuery("EXPLAIN SELECT * FROM late_events('2026-11-02', '2026-11-03', ARRAY['page_error'])")) {
                 while (r.next()) plan.append(r.getString(1)).append('\n');
             }
             assertThat(plan.toString()).contains("events_late_time");
         }
-    }
-
-    private static long[] javaHistogram(int loadMs) {
-        MetricSample sample = new MetricSample();
-        sample.pageLoadMs = loadMs;
-        MinuteRollup.Aggregate aggregate = new MinuteRollup.Aggregate();
-        return aggregate.add(sample, aggregate.createAccumulator()).hist;
-    }
-
-    private static long[] longs(Array a) throws SQLException {
-        return Arrays.stream((Long[]) a.getArray()).mapToLong(Long::longValue).toArray();
     }
 }
