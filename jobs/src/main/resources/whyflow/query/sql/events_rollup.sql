@@ -2,7 +2,7 @@
 -- optionally within one segment and broken down by up to two dimensions (rollup dimensions only).
 -- Exact for minute-aligned periods: a rollup row holds the events of its minute.
 -- Late events: the rollup leaves out every event flagged late, which is stored only as an events
--- row with late = true; the second branch adds those of the same minutes (late_events, V9, through
+-- row with late = true; the second branch adds those of the same minutes (late_events, V11, through
 -- the partial index events_late_time), with the dimensions their rollup row would carry
 -- (rollup_dimension on events). So each event counts once: an events row with late = false is in
 -- metrics_1m and never read here. Each branch is summed on its own, so the rollup branch plans as

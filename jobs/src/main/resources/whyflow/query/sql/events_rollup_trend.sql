@@ -1,5 +1,5 @@
 -- Events and amounts by type and currency per day or hour (local to the zone) from the rollups.
--- Late events (flagged late, so left out of metrics_1m) are added from late_events (V9, the partial
+-- Late events (flagged late, so left out of metrics_1m) are added from late_events (V11, the partial
 -- index events_late_time) in the period of their minute: each event counts once, as in events_rollup.
 SELECT period_start, event_type, currency, sum(events)::bigint AS events, sum(amount_minor)::bigint AS amount_minor
   FROM (SELECT date_trunc(:granularity, bucket, :zone) AS period_start,

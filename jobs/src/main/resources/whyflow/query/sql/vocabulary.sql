@@ -1,5 +1,5 @@
 -- The product categories and countries of the latest week of data: the values a question may name.
--- Late events (left out of metrics_1m, see events_rollup) are read too, from late_events (V9).
+-- Late events (left out of metrics_1m, see events_rollup) are read too, from late_events (V11).
 WITH latest AS (SELECT coalesce(max(bucket), now()) - interval '7 days' AS since FROM metrics_1m),
      rollups AS (SELECT category, country FROM metrics_1m, latest WHERE bucket >= latest.since
                  UNION ALL
