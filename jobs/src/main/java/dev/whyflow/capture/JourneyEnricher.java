@@ -10,6 +10,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -29,10 +31,12 @@ import java.util.Map;
  * depend on how partitions interleave, and a replay after a failure cuts the same sessions.
  *
  * <ul>
- *   <li>Deduplication by {@code event_id}: the visitor's state remembers each id it passed for
- *       {@code horizon} (state TTL per id) as 128 bits of its SHA-256 ({@link EventIds}); a repeat
- *       is dropped. Past the horizon the store's upsert on the event's key still holds. A duplicate
- *       is the same record sent again, so it carries the same visitor and reaches the same key.</li>
+ *   <li>Deduplication by {@code event_id}: the visitor's state remembers each id it passed as 128
+ *       bits of its SHA-256 ({@link EventIds}) for the dedupe horizon in event time (from the
+ *       event's time, or the watermark when later); a repeat is dropped. Past the horizon the
+ *       store's upsert on the event's key still holds. A duplicate is the same record sent again,
+ *       so it carries the same visitor and reaches the same key. One event-time timer per visitor
+ *       sweeps its expired ids and closed sessions ({@link #sweep}).</li>
  *   <li>Late events: those at or behind the watermark minus the allowed lateness are kept (they
  *       are facts), flagged {@link EnrichedEvent#late} and counted. {@link MinuteRollup} counts
  *       exactly the events not flagged; the store's queries add the flagged ones from the events
@@ -47,7 +51,7 @@ import java.util.Map;
  *       {@link SessionSummary} to {@link #SESSIONS}. An event of a session that already closed (a
  *       straggler: the watermark passed first) keeps that session's id and updates it: the
  *       session's summary is emitted again with the event counted, so the session row agrees with
- *       its events whatever the timing. A closed session is kept for {@link #STRAGGLER_MEMORY}.</li>
+ *       its events whatever the timing. A closed session is kept for {@link #STRAGGLER_MEMORY} of event time.</li>
  *   <li>Attribution: every event of a session carries the channel of its first event.</li>
  *   <li>Segment: the producer's {@code customer_segment} where sent, else from the visitor's
  *       history kept here: vip from {@value VisitorHistory#VIP_ORDERS} orders or the spend
@@ -81,14 +85,16 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
 
     private final long gapMillis;
     private final Duration historyTtl;
-    private final Duration dedupeHorizon;
+    private final long dedupeHorizonMillis;
     private final long allowedLatenessMillis;
-    /** Remembered event ids: first 64 bits of the id's SHA-256 → the next 64. */
-    private transient MapState<Long, Long> seen;
+    /** Remembered event ids: first 64 bits of the id's SHA-256 → {the next 64, event time it was seen}. */
+    private transient MapState<Long, long[]> seen;
     /** Open sessions by slot: the producer's session id, or {@link #INFERRED}. */
     private transient MapState<String, SessionState> open;
     /** The last closed session of each slot, for its stragglers. */
     private transient MapState<String, SessionState> closed;
+    /** When the visitor's remembered ids and closed sessions are next swept (an event-time timer). */
+    private transient ValueState<Long> sweepAt;
     private transient ValueState<VisitorHistory> history;
     /** slot + product id → id of the session's last view of it; slot + "+" + product id → its last cart add. */
     private transient MapState<String, String> productTrail;
@@ -100,7 +106,7 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     public JourneyEnricher(Duration gap, Duration historyTtl, Duration dedupeHorizon, Duration allowedLateness) {
         this.gapMillis = gap.toMillis();
         this.historyTtl = historyTtl;
-        this.dedupeHorizon = dedupeHorizon;
+        this.dedupeHorizonMillis = dedupeHorizon.toMillis();
         this.allowedLatenessMillis = allowedLateness.toMillis();
     }
 
@@ -125,18 +131,12 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<Long, Long> ids = new MapStateDescriptor<>("seen", Long.class, Long.class);
-        ids.enableTimeToLive(StateTtlConfig.newBuilder(dedupeHorizon)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupFullSnapshot().cleanupIncrementally(3, false).build());
-        seen = getRuntimeContext().getMapState(ids);
+        // No state TTL on the maps: the heap backend's incremental TTL cleanup copies a visitor's
+        // whole map, entry by entry, at every access; an event-time sweep per visitor is cheaper.
+        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         open = getRuntimeContext().getMapState(new MapStateDescriptor<>("open", String.class, SessionState.class));
-        MapStateDescriptor<String, SessionState> c = new MapStateDescriptor<>("closed", String.class, SessionState.class);
-        c.enableTimeToLive(StateTtlConfig.newBuilder(STRAGGLER_MEMORY)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .cleanupFullSnapshot().cleanupIncrementally(3, false).build());
-        closed = getRuntimeContext().getMapState(c);
+        closed = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed", String.class, SessionState.class));
+        sweepAt = getRuntimeContext().getState(new ValueStateDescriptor<>("sweepAt", Long.class));
         ValueStateDescriptor<VisitorHistory> h = new ValueStateDescriptor<>("history", VisitorHistory.class);
         h.enableTimeToLive(StateTtlConfig.newBuilder(historyTtl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
@@ -157,12 +157,12 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void processElement(Event ev, ReadOnlyContext ctx, Collector<EnrichedEvent> out) throws Exception {
-        if (!firstSighting(ev.eventId)) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (!firstSighting(ev, watermark, ctx.timerService())) {
             duplicates.inc();
             return;
         }
         EnrichedEvent e = EnrichedEvent.of(ev);
-        long watermark = ctx.timerService().currentWatermark();
         // the rule MinuteRollup relies on: an event not flagged here is never late for its window
         if (watermark != Long.MIN_VALUE && ev.occurredAt <= watermark - allowedLatenessMillis) {
             e.late = true;
@@ -214,16 +214,70 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
             if (timestamp >= o.getValue().lastEventAt + gapMillis) due.add(o);
         }
         for (Map.Entry<String, SessionState> o : due) close(o.getKey(), o.getValue(), ctx);
+        Long sweep = sweepAt.value();
+        if (sweep != null && timestamp >= sweep) sweep(timestamp, ctx.timerService());
     }
 
-    /** Whether this is the first time the visitor's state sees the id (within the horizon). */
-    private boolean firstSighting(String eventId) throws Exception {
-        long key = EventIds.key(eventId);
-        long check = EventIds.check(eventId);
-        Long remembered = seen.get(key);
-        if (remembered != null && remembered == check) return false;
-        if (remembered == null) seen.put(key, check);
+    /**
+     * Whether this is the first time the visitor's state sees the id (within the horizon). The id is
+     * remembered with the event time it was seen at: its own, or the watermark if that is later.
+     */
+    private boolean firstSighting(Event ev, long watermark, TimerService timers) throws Exception {
+        long key = EventIds.key(ev.eventId);
+        long check = EventIds.check(ev.eventId);
+        long[] remembered = seen.get(key);
+        if (remembered != null && remembered[0] == check) return false;
+        if (remembered == null) {
+            long at = Math.max(ev.occurredAt, watermark);
+            seen.put(key, new long[] {check, at});
+            sweepNoLaterThan(at + dedupeHorizonMillis, timers);
+        }
         return true;
+    }
+
+    /** Makes sure a sweep is due by {@code time}. */
+    private void sweepNoLaterThan(long time, TimerService timers) throws Exception {
+        Long sweep = sweepAt.value();
+        if (sweep != null && sweep <= time) return;
+        if (sweep != null && !isSessionTimer(sweep)) timers.deleteEventTimeTimer(sweep);
+        timers.registerEventTimeTimer(time);
+        sweepAt.update(time);
+    }
+
+    /**
+     * Forgets the ids seen more than the dedupe horizon and the sessions closed more than
+     * {@link #STRAGGLER_MEMORY} before {@code now} (event time), and schedules the next sweep for
+     * what is left. So a visitor's state lasts as long as its recent activity, and none is left
+     * of a visitor gone quiet but its history.
+     */
+    private void sweep(long now, TimerService timers) throws Exception {
+        long next = Long.MAX_VALUE;
+        List<Long> ids = new ArrayList<>();
+        for (Map.Entry<Long, long[]> id : seen.entries()) {
+            long expires = id.getValue()[1] + dedupeHorizonMillis;
+            if (expires <= now) ids.add(id.getKey());
+            else next = Math.min(next, expires);
+        }
+        for (Long id : ids) seen.remove(id);
+        List<String> slots = new ArrayList<>();
+        for (Map.Entry<String, SessionState> c : closed.entries()) {
+            long expires = c.getValue().lastEventAt + STRAGGLER_MEMORY.toMillis();
+            if (expires <= now) slots.add(c.getKey());
+            else next = Math.min(next, expires);
+        }
+        for (String slot : slots) closed.remove(slot);
+        sweepAt.clear();
+        if (next != Long.MAX_VALUE) {
+            timers.registerEventTimeTimer(next);
+            sweepAt.update(next);
+        }
+    }
+
+    private boolean isSessionTimer(long timestamp) throws Exception {
+        for (SessionState o : open.values()) {
+            if (o.timerAt == timestamp) return true;
+        }
+        return false;
     }
 
     /** Moves the session's closing timer to its last activity + gap; a timer another session shares stays. */
@@ -237,6 +291,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
 
     private void dropTimer(SessionState s, TimerService timers) throws Exception {
         if (s.timerAt == 0 || s.timerAt <= timers.currentWatermark()) return;
+        Long sweep = sweepAt.value();
+        if (sweep != null && sweep == s.timerAt) return;
         for (SessionState other : open.values()) {
             if (other != s && other.timerAt == s.timerAt && !other.sessionId.equals(s.sessionId)) return;
         }
@@ -416,6 +472,7 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         history.update(h);
         s.timerAt = 0;
         closed.put(slot, s);
+        sweepNoLaterThan(s.lastEventAt + STRAGGLER_MEMORY.toMillis(), ctx.timerService());
         String prefix = slot + '\u0000';
         List<String> trail = new ArrayList<>();
         for (String k : productTrail.keys()) {

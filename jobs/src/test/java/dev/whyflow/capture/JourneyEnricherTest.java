@@ -58,7 +58,7 @@ class JourneyEnricherTest {
     }
 
     @Test
-    void passesEventsWithoutAVisitorThroughWithTheirSemanticTextAndNoState() throws Exception {
+    void passesEventsWithoutAVisitorThroughWithTheirSemanticTextKeepingOnlyTheirIdsForTheHorizon() throws Exception {
         Event release = Event.of(EventType.RELEASE_DEPLOYED, "rel-1", Journeys.T0, "deployer");
         release.entity = new Entity("release", "android-5.4.1");
         try (var h = harness()) {
@@ -69,7 +69,9 @@ class JourneyEnricherTest {
                 assertThat(e.semanticText).isNotBlank();
             });
             assertThat(sessions(h)).isEmpty();
-            assertThat(stateEntries(h)).as("only its id, for deduplication").isEqualTo(1);
+            assertThat(stateEntries(h)).as("its id, and when to sweep it").isEqualTo(2);
+            h.watermark(Journeys.T0 + Duration.ofHours(24).toMillis());
+            assertThat(stateEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
         assertThat(JourneyEnricher.enrichmentKey(release)).isEqualTo("~android-5.4.1");
@@ -130,14 +132,18 @@ class JourneyEnricherTest {
                 assertThat(s.outcome).isEqualTo("browsed");
                 assertThat(s.durationSeconds()).isEqualTo(20 * 60);
             });
-            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("the open session's and the sweep's").isEqualTo(2);
 
             h.watermark(c.occurredAt + GAP.toMillis());
             assertThat(sessions(h)).hasSize(2);
-            assertThat(h.numEventTimeTimers()).isZero();
             // the open sessions and the product trail are gone; left: the visitor's event ids
-            // (dedupe.horizon), history and closed sessions (STRAGGLER_MEMORY), all under state TTL
-            assertThat(stateEntries(h)).isEqualTo(3);
+            // (dedupe horizon), closed sessions (STRAGGLER_MEMORY), history, and the sweep's timer
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(stateEntries(h)).isEqualTo(4);
+
+            h.watermark(c.occurredAt + Duration.ofHours(25).toMillis());
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(stateEntries(h)).as("only the visitor's history").isEqualTo(1);
         }
     }
 
@@ -214,7 +220,7 @@ class JourneyEnricherTest {
             h.watermark(order.occurredAt + GAP.toMillis() + 1);
             assertThat(sessions(h)).extracting(m -> m.sessionId + ":" + m.outcome + ":" + m.revenueMinor)
                     .containsExactly("web-2:bounced:0", "web-1:converted:7500");
-            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numEventTimeTimers()).as("the sweep's").isEqualTo(1);
         }
     }
 
@@ -253,7 +259,9 @@ class JourneyEnricherTest {
             sessions(h).stream().sorted(Comparator.comparing((SessionSummary m) -> m.sessionId))
                     .forEach(m -> byId.put(m.sessionId, m.events + " events, " + m.outcome + ", " + m.startedAt + "-"
                             + m.endedAt + ", furthest " + m.furthestStep + ", products " + m.productsViewed));
+            h.watermark(last + Duration.ofDays(2).toMillis());
             assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(stateEntries(h)).isEqualTo(1);
             return byId;
         }
     }
@@ -277,11 +285,13 @@ class JourneyEnricherTest {
         Journeys j = Journeys.web("a1", "s1");
         Event view = j.at(0, PAGE_VIEWED);
         try (var h = harness(Duration.ofMinutes(10))) {
-            h.setStateTtlProcessingTime(0);
             feed(h, view);
-            h.setStateTtlProcessingTime(Duration.ofMinutes(11).toMillis());
+            h.watermark(view.occurredAt + Duration.ofMinutes(9).toMillis());
             feed(h, view);
-            // past the horizon the id passes again (the store's upsert on event_id still dedupes)
+            assertThat(h.extractOutputValues()).hasSize(1);
+            h.watermark(view.occurredAt + Duration.ofMinutes(10).toMillis());
+            feed(h, view);
+            // past the horizon (event time) the id passes again (the store's upsert on event_id still dedupes)
             assertThat(h.extractOutputValues()).hasSize(2);
         }
     }
