@@ -223,8 +223,9 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
      * remembered with the event time it was seen at: its own, or the watermark if that is later.
      */
     private boolean firstSighting(Event ev, long watermark, TimerService timers) throws Exception {
-        long key = EventIds.key(ev.eventId);
-        long check = EventIds.check(ev.eventId);
+        long[] id = EventIds.of(ev.eventId);
+        long key = id[0];
+        long check = id[1];
         long[] remembered = seen.get(key);
         if (remembered != null && remembered[0] == check) return false;
         if (remembered == null) {

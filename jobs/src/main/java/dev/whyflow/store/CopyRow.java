@@ -133,7 +133,11 @@ public final class CopyRow {
     }
 
     private void escape(String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int n = value.length();
+        int first = 0;
+        while (first < n && !special(value.charAt(first))) first++;
+        line.append(value, 0, first); // most values need no escaping: one bulk copy
+        for (int i = first; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> line.append("\\\\");
@@ -144,5 +148,9 @@ public final class CopyRow {
                 default -> line.append(c);
             }
         }
+    }
+
+    private static boolean special(char c) {
+        return c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
     }
 }
