@@ -133,6 +133,10 @@ public final class EvalDataset {
             if (raw == null) topics.add(new NewTopic(prefix + ".raw", 2, (short) 1));
             kafka.createTopics(topics).all().get();
         }
+        // The broker takes the new partitions' leadership a moment after the topics exist; a first
+        // batch refused then (NOT_LEADER) and retried behind later ones is refused for good as out of
+        // sequence, and dropped when it expires. Listing offsets succeeds only once every leader serves.
+        if (raw == null) rawRecords(prefix + ".raw");
         boolean done = false;
         try {
             long records;
@@ -220,6 +224,7 @@ public final class EvalDataset {
         Path tmp = jsonl().resolveSibling(jsonl().getFileName() + ".tmp");
         ShopSimulation simulation = new ShopSimulation(options);
         long[] count = {0};
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         KafkaProducer<byte[], byte[]> producer = topic == null ? null : producer(bootstrap);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
             simulation.run((ordinal, key, value, length) -> {
@@ -228,11 +233,18 @@ public final class EvalDataset {
                 count[0]++;
                 if (producer != null) {
                     producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                            Arrays.copyOf(value, length)));
+                            Arrays.copyOf(value, length)), (meta, e) -> {
+                        if (e != null) failed.compareAndSet(null, e);
+                    });
                 }
             });
         } finally {
             if (producer != null) producer.close();
+        }
+        // a send that failed (a slow broker expires batches) would silently thin out the dataset
+        if (failed.get() != null) throw new IllegalStateException("producing the simulation to " + topic + " failed", failed.get());
+        if (topic != null && rawRecords(topic) != count[0]) {
+            throw new IllegalStateException(topic + " holds " + rawRecords(topic) + " records, the simulation sent " + count[0]);
         }
         Files.move(tmp, jsonl(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         simulation.truth().write(manifest());
@@ -246,6 +258,11 @@ public final class EvalDataset {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 << 20));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // a loaded CI machine can stall the test broker: wait longer than the default before expiring batches
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(5 * 60_000));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(120_000));
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
