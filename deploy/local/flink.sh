@@ -104,6 +104,13 @@ taskmanager:
   memory:
     process:
       size: 3072m
+    # The local jobs keep their state on the heap (the hashmap backend: dedupe ids, sessions, CEP
+    # partial matches), so the heap gets what managed memory would take by default (40% of Flink
+    # memory, used only by RocksDB and batch operators): with the default, the heap was 358 MiB and
+    # CaptureJob's TaskManager spent ~27% of its CPU in G1 (./whyflow bench capture, async-profiler).
+    # 128m stays for the batch operators of ad hoc SQL (sorts, hash joins).
+    managed:
+      size: 128m
     # Every job submitted to a session cluster loads the job jar in a classloader of its own, and
     # not all of it is collected after a cancel (Kafka clients' threads, JNI libraries); tests and
     # benchmarks submit dozens of jobs to one TaskManager, which ran out of the default 256m.

@@ -42,8 +42,11 @@ import java.util.Set;
  * {@code ./whyflow bench capture}: CaptureJob on the local session cluster, fed by the simulator
  * through the local broker, into a fresh database {@code whyflow_bench}. Measures
  * <ul>
- *   <li>{@code events_per_s}: sustained Kafka → PostgreSQL throughput with all enrichment on (rows
- *       visible in events between 10% and 90% of a preloaded backlog);</li>
+ *   <li>{@code events_per_s}: sustained Kafka → PostgreSQL throughput with all enrichment on: rows
+ *       committed to events between 30% and 90% of a preloaded backlog, i.e. after the job's warm-up
+ *       (class loading, schema compilation, the JIT compiling the hot path: the first ~20 s of a job,
+ *       which a production job pays once) and before the tail where partitions finish unevenly;
+ *       {@code events_per_s_from_start} is the whole backlog from the job's start, warm-up included;</li>
  *   <li>{@code freshness_p50_ms}, {@code freshness_p99_ms}: produce → row committed
  *       ({@code ingested_at}, the writing transaction's start) at 1,000 events/s;</li>
  *   <li>{@code copy_ceiling_rows_per_s}: a plain COPY of the same rows into the same table
@@ -60,7 +63,7 @@ public final class CaptureBench {
         FlinkRest flink = new FlinkRest(a.getOrDefault("rest", "http://127.0.0.1:58081"));
         Path jar = Path.of(a.getOrDefault("jar", "jobs/target/whyflow-jobs.jar"));
         // the load: a simulated day (about 140 events per visitor, most of them engagement heartbeats)
-        int visitors = Integer.parseInt(a.getOrDefault("visitors", "2000"));
+        int visitors = Integer.parseInt(a.getOrDefault("visitors", "6000"));
         int parallelism = Integer.parseInt(a.getOrDefault("parallelism", "2"));
         int freshRate = Integer.parseInt(a.getOrDefault("fresh-rate", "1000"));
         int freshSeconds = Integer.parseInt(a.getOrDefault("fresh-seconds", "20"));
@@ -101,25 +104,27 @@ public final class CaptureBench {
                 "--pg.password", store.password()), parallelism, null);
         flink.awaitState(job, "RUNNING", java.time.Duration.ofSeconds(60));
         ObjectNode result = new ObjectMapper().createObjectNode();
-        try (Connection c = store.open(); PreparedStatement count = c.prepareStatement("SELECT count(*) FROM events")) {
-            List<long[]> series = new ArrayList<>();
-            long deadline = System.nanoTime() + 15 * 60_000_000_000L;
-            long n = 0;
-            while (n < expected && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    n = rs.getLong(1);
-                }
-                series.add(new long[]{System.nanoTime(), n});
-            }
-            if (n < expected) throw new IllegalStateException("only " + n + " of " + expected + " events arrived in 15 minutes");
+        try (Connection c = store.open()) {
+            long started = System.nanoTime();
+            MachineCpu[] window = new MachineCpu[2];
+            List<long[]> series = progress(c, expected, started, window);
             double cpu = flink.taskManagerCpuSeconds() - cpuAtStart;
-            double sustained = rate(series, expected * 0.1, expected * 0.9);
+            double sustained = rate(series, expected * 0.3, expected * 0.9);
+            double fromStart = expected / ((series.get(series.size() - 1)[0] - started) / 1e9);
+            StringBuilder deciles = new StringBuilder();
+            for (int d = 0; d < 10; d++) {
+                deciles.append(String.format(" %,.0f", rate(series, expected * d / 10.0, expected * (d + 1) / 10.0)));
+            }
+            System.out.println("events/s by tenth of the backlog:" + deciles);
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            System.out.printf("sustained throughput: %,.0f events/s (10%%–90%% of %,d); TaskManager CPU %.1f s for the"
-                    + " backlog: %,.0f events per CPU-second; load average %.1f%n", sustained, expected, cpu, expected / cpu, load);
+            System.out.printf("sustained throughput: %,.0f events/s (30%%–90%% of %,d; %,.0f events/s from the job's start);"
+                    + " TaskManager CPU %.1f s for the backlog: %,.0f events per CPU-second; load average %.1f%n",
+                    sustained, expected, fromStart, cpu, expected / cpu, load);
             result.put("events_per_s", Math.round(sustained));
+            result.put("events_per_s_from_start", Math.round(fromStart));
+            Map<String, Double> split = window[1].since(window[0]);
+            System.out.println("CPU core-seconds over the sustained window: " + split);
+            result.putPOJO("cpu_s_sustained_window", split);
             result.put("taskmanager_cpu_s", Math.round(cpu * 10) / 10.0);
             result.put("events_per_taskmanager_cpu_s", Math.round(expected / cpu));
             result.put("load_average", Math.round(load * 10) / 10.0);
@@ -224,6 +229,50 @@ public final class CaptureBench {
 
     private static long percentile(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /**
+     * (nanoTime, rows committed to events) every 250 ms until all {@code expected} rows are there. The
+     * series reads the inserted-tuple counters of the events hypertable's chunks: a {@code count(*)} of
+     * a growing table four times a second cost PostgreSQL a good part of a core by the end of the backlog,
+     * on the machine whose throughput it measures. The counters trail commits by up to a second or so (a
+     * backend reports at most once a second), alike at both ends of the measured window; an exact
+     * {@code count(*)} decides the end. {@code window} gets the machine's CPU at 30% and at 90%.
+     */
+    private static List<long[]> progress(Connection c, long expected, long started, MachineCpu[] window) throws Exception {
+        List<long[]> series = new ArrayList<>();
+        long deadline = started + 15 * 60_000_000_000L;
+        long lastExact = started;
+        try (PreparedStatement inserted = c.prepareStatement("SELECT coalesce(sum(s.n_tup_ins), 0)"
+                + " FROM pg_stat_user_tables s JOIN timescaledb_information.chunks k"
+                + " ON k.chunk_schema = s.schemaname AND k.chunk_name = s.relname WHERE k.hypertable_name = 'events'");
+             PreparedStatement count = c.prepareStatement("SELECT count(*) FROM events")) {
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                long n = single(inserted);
+                long now = System.nanoTime();
+                series.add(new long[]{now, Math.min(n, expected)});
+                if (window[0] == null && n >= expected * 0.3) window[0] = MachineCpu.now();
+                if (window[1] == null && n >= expected * 0.9) window[1] = MachineCpu.now();
+                if (n >= expected || now - lastExact > 5_000_000_000L) {
+                    lastExact = now;
+                    long exact = single(count);
+                    if (exact >= expected) {
+                        series.add(new long[]{System.nanoTime(), exact});
+                        for (int i = 0; i < window.length; i++) if (window[i] == null) window[i] = MachineCpu.now();
+                        return series;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("not all " + expected + " events arrived in 15 minutes");
+    }
+
+    private static long single(PreparedStatement s) throws Exception {
+        try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Events per second between the moments the count passed {@code from} and {@code to}. */
