@@ -5,6 +5,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
+import com.networknt.schema.regex.RegularExpressionFactory;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code whyflow/schemas/events/<event_type>.v<version>.json}: one per type and version.</li>
  * </ul>
  * The schemas' {@code $id}s live under {@value #BASE_URI}, which is mapped onto the classpath, so
- * nothing is fetched from the network. Thread-safe.
+ * nothing is fetched from the network. Their {@code pattern}s run on {@link CompiledPatterns}.
+ * Thread-safe.
  */
 public final class EventSchemas {
 
@@ -31,12 +33,18 @@ public final class EventSchemas {
     private final ConcurrentMap<String, JsonSchema> compiled = new ConcurrentHashMap<>();
 
     public EventSchemas() {
+        this(CompiledPatterns.INSTANCE);
+    }
+
+    /** With another engine for the schemas' {@code pattern}s (to compare engines). */
+    EventSchemas(RegularExpressionFactory patterns) {
         factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
                 b -> b.jsonMapper(EventJson.mapper())
                         .schemaMappers(m -> m.mapPrefix(BASE_URI, "classpath:" + RESOURCE_DIR)));
         config = SchemaValidatorsConfig.builder()
                 .formatAssertionsEnabled(true)
                 .failFast(false)
+                .regularExpressionFactory(patterns)
                 .build();
     }
 

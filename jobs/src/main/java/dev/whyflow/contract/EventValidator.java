@@ -60,6 +60,13 @@ public final class EventValidator implements Serializable {
         this.maxFutureSkewMillis = maxFutureSkewMillis;
     }
 
+    /** A validator with the defaults on {@code schemas} (to compare schema engines). */
+    static EventValidator on(EventSchemas schemas) {
+        EventValidator v = new EventValidator();
+        v.schemas = schemas;
+        return v;
+    }
+
     public int maxRecordBytes() {
         return maxRecordBytes;
     }

@@ -5,6 +5,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
+import dev.whyflow.contract.CompiledPatterns;
 import dev.whyflow.contract.EventJson;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,8 @@ public final class AlertSchemas {
         factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
                 b -> b.jsonMapper(EventJson.mapper())
                         .schemaMappers(m -> m.mapPrefix(BASE_URI, "classpath:" + RESOURCE_DIR)));
-        config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).failFast(false).build();
+        config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).failFast(false)
+                .regularExpressionFactory(CompiledPatterns.INSTANCE).build();
     }
 
     public static String fileName(AlertPattern pattern, int version) {
