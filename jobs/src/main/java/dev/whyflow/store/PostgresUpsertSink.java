@@ -18,6 +18,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An idempotent PostgreSQL sink: rows are batched, COPYed into a temporary staging table and
@@ -25,13 +30,26 @@ import java.util.Map;
  * the fastest way into PostgreSQL; the merge makes every write an upsert on the table's key, so
  * the at-least-once replay after a failure (from the last checkpoint) changes nothing.
  *
- * <p>A batch is written when it reaches {@code batchSize} rows, when {@code flushInterval}
- * passes, and at every checkpoint ({@link SinkWriter#flush}), so a completed checkpoint implies
- * every row before it is committed.
+ * <p>A batch is handed over when it reaches {@code batchSize} rows, when {@code flushInterval}
+ * passes, and at every checkpoint ({@link SinkWriter#flush}).
+ *
+ * <p>Pipelined: the task thread builds the next batch while one background thread per writer
+ * writes the previous one, so the operators chained before the sink keep working while
+ * PostgreSQL does. At most one batch is in flight: handing over another waits until it is
+ * committed (back-pressure, no queue), so batches reach the table in the order they were built,
+ * which the {@code DO UPDATE} tables rely on (a later row of a key wins). {@code flush} waits
+ * until every row handed over is committed, so a completed checkpoint still implies every row
+ * before it is in PostgreSQL. A write that fails after its retries fails the job: the next
+ * {@code write} or {@code flush} throws it. {@code close} (also how a cancelled job ends)
+ * abandons the write in flight: it aborts the connection, which unblocks the background thread,
+ * and waits for that thread to end; the abandoned transaction rolls back and the replay from the
+ * last checkpoint writes its rows again.
  */
 public final class PostgresUpsertSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
+    /** Longer than any step that an aborted connection does not cut short (opening one: 10 s). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final StoreConnection store;
     private final UpsertTable table;
@@ -61,21 +79,35 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private final ProcessingTimeService timers;
         private final Counter rowsWritten;
         private final Counter batchesWritten;
+        // The task thread's: the batch being built.
         private final CopyRow row = new CopyRow();
         private final StringBuilder keyless = new StringBuilder(1 << 16);
         private final Map<String, String> keyed = new LinkedHashMap<>();
         private int buffered;
-        private Connection connection;
         private boolean timerPending;
+        private Future<?> inFlight;
+        // The background thread's: the batch being written.
+        private final ExecutorService background;
+        private volatile Connection connection;
+        private volatile boolean closing;
 
         Writer(WriterInitContext context) {
             this.timers = context.getProcessingTimeService();
             this.rowsWritten = context.metricGroup().counter("rowsWritten_" + table.name());
             this.batchesWritten = context.metricGroup().counter("batchesWritten_" + table.name());
+            String threadName = "whyflow-sink-" + table.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
+            this.background = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+            });
         }
 
         @Override
-        public void write(T element, Context context) throws IOException {
+        public void write(T element, Context context) throws IOException, InterruptedException {
+            if (inFlight != null && inFlight.isDone()) {
+                awaitInFlight(); // a failed write fails the job now, not at the next batch
+            }
             rowWriter.write(element, row.reset());
             if (row.columns() != table.columns().size()) {
                 throw new IllegalStateException("row writer for " + table.name() + " wrote " + row.columns()
@@ -89,43 +121,65 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             }
             buffered++;
             if (buffered >= batchSize) {
-                writeBatch();
+                handOver();
             } else if (!timerPending) {
                 timerPending = true;
                 timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMillis, t -> {
                     timerPending = false;
-                    writeBatch();
+                    handOver();
                 });
             }
         }
 
         @Override
-        public void flush(boolean endOfInput) throws IOException {
-            writeBatch();
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            handOver();
+            awaitInFlight();
         }
 
-        private void writeBatch() throws IOException {
+        /** Gives the batch being built to the background thread, once the one before it is committed. */
+        private void handOver() throws IOException, InterruptedException {
             if (buffered == 0) return;
             String data = keyed.isEmpty() ? keyless.toString() : keyless + String.join("", keyed.values());
+            int rows = buffered;
+            keyless.setLength(0);
+            keyed.clear();
+            buffered = 0;
+            awaitInFlight();
+            inFlight = background.submit(() -> {
+                commit(data, rows);
+                return null;
+            });
+        }
+
+        private void awaitInFlight() throws IOException, InterruptedException {
+            if (inFlight == null) return;
+            try {
+                inFlight.get();
+                inFlight = null;
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+
+        /** On the background thread. */
+        private void commit(String data, int rows) throws IOException, InterruptedException {
             for (int attempt = 1; ; attempt++) {
                 try {
                     merge(data);
                     break;
                 } catch (SQLException e) {
                     closeConnection();
-                    if (attempt > maxRetries) {
-                        throw new IOException("writing " + buffered + " rows to " + table.name() + " failed", e);
+                    if (closing || attempt > maxRetries) {
+                        throw new IOException("writing " + rows + " rows to " + table.name() + " failed", e);
                     }
                     log.warn("writing to {} failed (attempt {} of {}), retrying: {}", table.name(), attempt,
                             maxRetries + 1, e.getMessage());
-                    sleep(200L * attempt);
+                    Thread.sleep(200L * attempt);
                 }
             }
-            rowsWritten.inc(buffered);
+            rowsWritten.inc(rows);
             batchesWritten.inc();
-            keyless.setLength(0);
-            keyed.clear();
-            buffered = 0;
         }
 
         private void merge(String data) throws SQLException {
@@ -141,36 +195,68 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         }
 
         private Connection connection() throws SQLException {
-            if (connection == null || connection.isClosed()) {
-                connection = store.open();
-                connection.setAutoCommit(false);
+            if (connection == null) {
+                Connection c = store.open();
+                c.setAutoCommit(false);
+                synchronized (this) { // so that close() either sees this connection or stops us using it
+                    if (closing) {
+                        c.close();
+                        throw new SQLException("the sink for " + table.name() + " is closing");
+                    }
+                    connection = c;
+                }
             }
             return connection;
         }
 
         private void closeConnection() {
-            if (connection != null) {
+            Connection c = connection;
+            connection = null;
+            if (c != null) {
                 try {
-                    connection.close();
+                    c.close();
                 } catch (SQLException ignored) {
                     // already broken
                 }
-                connection = null;
-            }
-        }
-
-        private void sleep(long millis) throws IOException {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while retrying", e);
             }
         }
 
         @Override
         public void close() {
+            synchronized (this) {
+                closing = true;
+                Connection c = connection;
+                if (c != null) {
+                    try {
+                        c.abort(Runnable::run); // closes the socket a blocked write waits on
+                    } catch (SQLException ignored) {
+                        // closed anyway
+                    }
+                }
+            }
+            background.shutdownNow(); // interrupts a pause between retries
+            awaitBackgroundEnd();
             closeConnection();
+        }
+
+        /** Flink cancels a task by interrupting it, also while it closes: keep waiting, then restore the flag. */
+        private void awaitBackgroundEnd() {
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        if (!background.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                            log.warn("the writer thread for {} did not end within {}", table.name(), CLOSE_WAIT);
+                        }
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
         }
     }
 }
