@@ -4,13 +4,18 @@ import dev.whyflow.capture.FailedEvent;
 import dev.whyflow.capture.FailedEventRows;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.testing.FlinkTestCluster;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,14 +23,20 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The COPY-and-merge sink against the real PostgreSQL, run by a real Flink MiniCluster. */
 class PostgresUpsertSinkIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
+
+    private static final String COUNTERS = "SELECT string_agg(name || '=' || value, ',' ORDER BY name) FROM ";
 
     private static TestDatabase db;
 
@@ -75,6 +86,137 @@ class PostgresUpsertSinkIT {
                 .isEqualTo("big=20,small=3");
     }
 
+    @Test
+    void batchesReachAnUpdateTableInTheOrderTheyWereBuilt() throws Exception {
+        createCounters("ordered_counters");
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            // any batch overtaken by an earlier one would lower a counter: refuse it, failing the job
+            s.execute("""
+                    CREATE FUNCTION refuse_going_back() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF NEW.value < OLD.value THEN
+                        RAISE EXCEPTION '% went back from % to %', OLD.name, OLD.value, NEW.value;
+                      END IF;
+                      RETURN NEW;
+                    END $$""");
+            s.execute("CREATE TRIGGER only_forward BEFORE UPDATE ON ordered_counters "
+                    + "FOR EACH ROW EXECUTE FUNCTION refuse_going_back()");
+        }
+        long n = 600;
+        TreeMap<String, Long> newest = new TreeMap<>();
+        for (long v = 1; v <= n; v++) newest.put(KeyedCounts.name(v), v);
+        String expected = newest.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        for (int batchSize = 1; batchSize <= 3; batchSize++) {
+            execute("TRUNCATE ordered_counters");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.fromSequence(1, n).sinkTo(new PostgresUpsertSink<>(db.store(), counters("ordered_counters"),
+                    new KeyedCounts(), batchSize, Duration.ofMillis(20)));
+            env.execute("ordered batches of " + batchSize);
+            assertThat(query(COUNTERS + "ordered_counters"))
+                    .as("batch size %d", batchSize).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void flushReturnsOnlyOnceEveryRowHandedOverIsCommitted() throws Exception {
+        createCounters("slow_counters");
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            // every write takes a while: a flush that did not wait would return before its rows are there
+            s.execute("CREATE FUNCTION take_a_while() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$");
+            s.execute("CREATE TRIGGER slowly AFTER INSERT ON slow_counters "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION take_a_while()");
+        }
+        try (var sink = harness("slow_counters", 2)) {
+            for (long v = 1; v <= 7; v++) sink.processElement(v, v); // three batches handed over, one being built
+            sink.prepareSnapshotPreBarrier(1); // the checkpoint's flush
+            assertThat(query(COUNTERS + "slow_counters")).isEqualTo("k0=7,k1=1,k2=2,k3=3,k4=4,k5=5,k6=6");
+            for (long v = 8; v <= 9; v++) sink.processElement(v, v); // one batch, handed over
+            sink.endInput(); // the flush at the end of input
+            assertThat(query(COUNTERS + "slow_counters")).isEqualTo("k0=7,k1=8,k2=9,k3=3,k4=4,k5=5,k6=6");
+        }
+    }
+
+    @Test
+    void aFailedWriteFailsTheNextWriteAndFlush() throws Exception {
+        createCounters("bounded_counters");
+        execute("ALTER TABLE bounded_counters ADD CONSTRAINT below_hundred CHECK (value < 100)");
+        try (var sink = harness("bounded_counters", 1)) {
+            sink.processElement(5L, 1);
+            sink.processElement(500L, 2); // handed over; the merge fails, and fails again on every retry
+            assertThatThrownBy(() -> sink.processElement(6L, 3))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("bounded_counters")
+                    .rootCause().hasMessageContaining("below_hundred");
+            assertThatThrownBy(() -> sink.prepareSnapshotPreBarrier(1))
+                    .isInstanceOf(IOException.class)
+                    .rootCause().hasMessageContaining("below_hundred");
+        }
+        assertThat(query(COUNTERS + "bounded_counters")).isEqualTo("k5=5");
+    }
+
+    /** The timeout only turns a hang into a failure; close takes milliseconds. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void closeDuringAWriteBlockedInPostgresEndsTheWriteItsThreadAndItsConnection() throws Exception {
+        createCounters("locked_counters");
+        String sinkBackends = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND pid <> pg_backend_pid() AND query LIKE '%whyflow_stage_locked_counters%'";
+        try (Connection locker = db.open(); Statement lock = locker.createStatement();
+             var sink = harness("locked_counters", 1)) {
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE locked_counters IN ACCESS EXCLUSIVE MODE");
+            sink.processElement(1L, 1); // handed over: the write waits for the lock
+            awaitQuery(sinkBackends + " AND wait_event_type = 'Lock'", "1");
+
+            Thread.currentThread().interrupt(); // Flink cancels a task by interrupting it
+            sink.getOneInputOperator().close(); // as the task closes its operators
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the task").isTrue();
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().startsWith("whyflow-sink-locked_counters"));
+            locker.commit();
+        }
+        awaitQuery(sinkBackends, "0"); // the server saw the connection go, after the lock was released
+        assertThat(query("SELECT count(*) FROM locked_counters")).as("the abandoned write rolled back").isEqualTo("0");
+    }
+
+    private static OneInputStreamOperatorTestHarness<Long, CommittableMessage<Object>> harness(String table, int batchSize)
+            throws Exception {
+        PostgresUpsertSink<Long> sink = new PostgresUpsertSink<>(db.store(), counters(table), new KeyedCounts(),
+                batchSize, Duration.ofMinutes(10));
+        var harness = new OneInputStreamOperatorTestHarness<Long, CommittableMessage<Object>>(
+                new SinkWriterOperatorFactory<Long, Object>(sink));
+        harness.open();
+        return harness;
+    }
+
+    private static void createCounters(String table) throws Exception {
+        execute("CREATE TABLE " + table + " (name text PRIMARY KEY, value bigint NOT NULL)");
+    }
+
+    private static UpsertTable counters(String table) {
+        return new UpsertTable(table, List.of("name", "value"), List.of("name"), UpsertTable.OnConflict.DO_UPDATE);
+    }
+
+    /** Counters k0 … k6, each set to the latest value of its residue. */
+    private static final class KeyedCounts implements RowWriter<Long> {
+        static String name(long v) {
+            return "k" + v % 7;
+        }
+
+        @Override
+        public void write(Long v, CopyRow row) {
+            row.text(key(v)).number(v);
+        }
+
+        @Override
+        public String key(Long v) {
+            return name(v);
+        }
+    }
+
     private static final class CounterRows implements RowWriter<Long> {
         @Override
         public void write(Long v, CopyRow row) {
@@ -94,6 +236,19 @@ class PostgresUpsertSinkIT {
                 .sinkTo(new PostgresUpsertSink<>(db.store(), FailedEventRows.TABLE, new FailedEventRows(), 1000, Duration.ofMillis(100)))
                 .name("failed_events");
         env.execute("upsert sink test");
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Polls until the query answers {@code expected}: a condition, not a time, ends the wait. */
+    private static void awaitQuery(String sql, String expected) throws Exception {
+        while (!expected.equals(query(sql))) {
+            Thread.sleep(20);
+        }
     }
 
     private static String query(String sql) throws Exception {
