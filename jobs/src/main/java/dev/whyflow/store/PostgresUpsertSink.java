@@ -147,7 +147,11 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             buffered = 0;
             awaitInFlight();
             inFlight = background.submit(() -> {
-                commit(data, rows);
+                try {
+                    commit(data, rows);
+                } finally {
+                    if (closing) closeConnection(); // close() gave up waiting for this write
+                }
                 return null;
             });
         }
@@ -226,30 +230,31 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             synchronized (this) {
                 closing = true;
                 Connection c = connection;
-                if (c != null) {
+                if (c != null && inFlight != null && !inFlight.isDone()) {
                     try {
-                        c.abort(Runnable::run); // closes the socket a blocked write waits on
+                        c.abort(Runnable::run); // closes the socket the write waits on; an interrupt would not
                     } catch (SQLException ignored) {
                         // closed anyway
                     }
                 }
             }
             background.shutdownNow(); // interrupts a pause between retries
-            awaitBackgroundEnd();
-            closeConnection();
+            if (awaitBackgroundEnd()) {
+                closeConnection();
+            } else {
+                log.warn("the writer thread for {} did not end within {}; it closes its connection when it does",
+                        table.name(), CLOSE_WAIT);
+            }
         }
 
         /** Flink cancels a task by interrupting it, also while it closes: keep waiting, then restore the flag. */
-        private void awaitBackgroundEnd() {
+        private boolean awaitBackgroundEnd() {
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             boolean interrupted = false;
             try {
                 while (true) {
                     try {
-                        if (!background.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                            log.warn("the writer thread for {} did not end within {}", table.name(), CLOSE_WAIT);
-                        }
-                        return;
+                        return background.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
