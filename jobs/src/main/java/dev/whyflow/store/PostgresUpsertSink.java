@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 public final class PostgresUpsertSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
-    /** Longer than any step that an aborted connection does not cut short (opening one: 10 s). */
+    /** Longer than any step that an aborted connection does not cut short (opening one: 10 s by default). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final StoreConnection store;
@@ -150,7 +150,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
                 try {
                     commit(data, rows);
                 } finally {
-                    if (closing) closeConnection(); // close() gave up waiting for this write
+                    if (closing) closeConnection(); // close() may stop waiting before this write ends
                 }
                 return null;
             });
