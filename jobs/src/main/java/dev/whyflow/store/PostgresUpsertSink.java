@@ -30,6 +30,13 @@ import java.util.concurrent.TimeUnit;
  * the fastest way into PostgreSQL; the merge makes every write an upsert on the table's key, so
  * the at-least-once replay after a failure (from the last checkpoint) changes nothing.
  *
+ * <p>A first-write-wins table ({@link UpsertTable#appendable}: events, failed_events) takes a
+ * batch with a plain COPY straight into the table while no batch has met an existing key for a
+ * minute: a batch with a duplicate key fails as a whole, rolls back and is merged instead. COPY
+ * into the events hypertable cost PostgreSQL ~25% less than COPY into the stage plus the merge
+ * (200k rows: 4.6–5.0 s against 1.3 s + 4.7–5.0 s), and PostgreSQL is a third of CaptureJob's
+ * CPU on a machine that runs both.
+ *
  * <p>A batch is handed over when it reaches {@code batchSize} rows, when {@code flushInterval}
  * passes, and at every checkpoint ({@link SinkWriter#flush}).
  *
@@ -48,6 +55,9 @@ import java.util.concurrent.TimeUnit;
 public final class PostgresUpsertSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** How long after a key conflict an appendable table's batches are merged instead of appended. */
+    private static final long CONFLICT_MEMORY_NANOS = Duration.ofMinutes(1).toNanos();
     /** Longer than any step that an aborted connection does not cut short (opening one: 10 s by default). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -79,6 +89,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private final ProcessingTimeService timers;
         private final Counter rowsWritten;
         private final Counter batchesWritten;
+        private final Counter mergedAfterConflict;
         // The task thread's: the batch being built.
         private final CopyRow row = new CopyRow();
         private final StringBuilder keyless = new StringBuilder(1 << 16);
@@ -88,17 +99,21 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private Future<?> inFlight;
         // The background thread's: the batch being written.
         private final ExecutorService background;
+        private volatile Thread backgroundThread;
         private volatile Connection connection;
         private volatile boolean closing;
+        private long lastConflict = System.nanoTime() - CONFLICT_MEMORY_NANOS - 1;
 
         Writer(WriterInitContext context) {
             this.timers = context.getProcessingTimeService();
             this.rowsWritten = context.metricGroup().counter("rowsWritten_" + table.name());
             this.batchesWritten = context.metricGroup().counter("batchesWritten_" + table.name());
+            this.mergedAfterConflict = context.metricGroup().counter("conflictingAppends_" + table.name());
             String threadName = "whyflow-sink-" + table.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
             this.background = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, threadName);
                 t.setDaemon(true);
+                backgroundThread = t;
                 return t;
             });
         }
@@ -170,7 +185,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private void commit(String data, int rows) throws IOException, InterruptedException {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    merge(data);
+                    write(data);
                     break;
                 } catch (SQLException e) {
                     closeConnection();
@@ -184,6 +199,32 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             }
             rowsWritten.inc(rows);
             batchesWritten.inc();
+        }
+
+        /**
+         * Appends {@code data} with a plain COPY into the target where that can be right (a
+         * first-write-wins table, no key conflict seen lately), else stages and merges. A COPY that
+         * meets an existing key fails as a whole (unique violation) and rolls back; the batch is then
+         * merged, and so are the batches of the next minute: a replay after a restore brings a
+         * checkpoint interval of rows that are already there.
+         */
+        private void write(String data) throws SQLException {
+            if (table.appendable() && System.nanoTime() - lastConflict > CONFLICT_MEMORY_NANOS) {
+                Connection c = connection();
+                try {
+                    c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyIntoTable(), new StringReader(data));
+                    c.commit();
+                    return;
+                } catch (SQLException e) {
+                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+                    c.rollback();
+                    lastConflict = System.nanoTime();
+                    mergedAfterConflict.inc();
+                } catch (IOException e) {
+                    throw new SQLException("COPY into " + table.name() + " failed", e);
+                }
+            }
+            merge(data);
         }
 
         private void merge(String data) throws SQLException {
@@ -254,7 +295,11 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             try {
                 while (true) {
                     try {
-                        return background.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                        if (!background.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) return false;
+                        // the executor counts as terminated just before its thread ends
+                        Thread t = backgroundThread;
+                        if (t != null) t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                        return t == null || !t.isAlive();
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }

@@ -37,6 +37,18 @@ public record UpsertTable(String name, List<String> columns, List<String> keyCol
         return new UpsertTable(name, columns, keyColumns, OnConflict.DO_NOTHING, List.of(corrected));
     }
 
+    /**
+     * Whether a batch can be appended with a plain COPY when none of its keys is in the table yet:
+     * for a first-write-wins table the merge of such a batch inserts every row as it is.
+     */
+    boolean appendable() {
+        return onConflict == OnConflict.DO_NOTHING;
+    }
+
+    String copyIntoTable() {
+        return "COPY " + name + " (" + String.join(", ", columns) + ") FROM STDIN";
+    }
+
     String stageTable() {
         return "whyflow_stage_" + name;
     }

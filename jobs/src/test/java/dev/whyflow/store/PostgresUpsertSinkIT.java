@@ -183,10 +183,31 @@ class PostgresUpsertSinkIT {
         assertThat(query("SELECT count(*) FROM locked_counters")).as("the abandoned write rolled back").isEqualTo("0");
     }
 
+    @Test
+    void aFirstWriteWinsBatchThatMeetsAStoredKeyIsMergedNeitherLostNorDoubled() throws Exception {
+        execute("CREATE TABLE facts (name text PRIMARY KEY, value bigint NOT NULL, flag boolean NOT NULL)");
+        UpsertTable facts = new UpsertTable("facts", List.of("name", "value", "flag"), List.of("name"),
+                UpsertTable.OnConflict.DO_NOTHING).correcting("flag");
+        try (var sink = harness(new PostgresUpsertSink<>(db.store(), facts, new FactRows(), 100, Duration.ofMinutes(10)))) {
+            for (long v : new long[]{1, 2, 3}) sink.processElement(v, 1);
+            sink.prepareSnapshotPreBarrier(1); // appended: no key is stored yet
+            for (long v : new long[]{1002, 4}) sink.processElement(v, 2); // f2 again, its flag corrected
+            sink.prepareSnapshotPreBarrier(2);
+            sink.processElement(5L, 3);
+            sink.prepareSnapshotPreBarrier(3);
+        }
+        assertThat(query("SELECT string_agg(name || '=' || value || '/' || flag, ',' ORDER BY name) FROM facts"))
+                .isEqualTo("f1=1/false,f2=2/true,f3=3/false,f4=4/false,f5=5/false");
+    }
+
     private static OneInputStreamOperatorTestHarness<Long, CommittableMessage<Object>> harness(String table, int batchSize)
             throws Exception {
-        PostgresUpsertSink<Long> sink = new PostgresUpsertSink<>(db.store(), counters(table), new KeyedCounts(),
-                batchSize, Duration.ofMinutes(10));
+        return harness(new PostgresUpsertSink<>(db.store(), counters(table), new KeyedCounts(), batchSize,
+                Duration.ofMinutes(10)));
+    }
+
+    private static OneInputStreamOperatorTestHarness<Long, CommittableMessage<Object>> harness(PostgresUpsertSink<Long> sink)
+            throws Exception {
         var harness = new OneInputStreamOperatorTestHarness<Long, CommittableMessage<Object>>(
                 new SinkWriterOperatorFactory<Long, Object>(sink));
         harness.open();
@@ -215,6 +236,19 @@ class PostgresUpsertSinkIT {
         @Override
         public String key(Long v) {
             return name(v);
+        }
+    }
+
+    /** Fact f{v mod 1000} with value v mod 1000, flagged from v = 1000 on: a later write of the key corrects the flag. */
+    private static final class FactRows implements RowWriter<Long> {
+        @Override
+        public void write(Long v, CopyRow row) {
+            row.text("f" + v % 1000).number(v % 1000).bool(v >= 1000);
+        }
+
+        @Override
+        public String key(Long v) {
+            return null;
         }
     }
 
