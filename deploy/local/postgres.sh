@@ -286,7 +286,10 @@ listen_addresses = '127.0.0.1'
 port = $WHYFLOW_PG_PORT
 unix_socket_directories = '$SOCK_IN'
 max_connections = 100
-shared_buffers = 256MB
+# A day's events chunk and its nine indexes outgrow 256MB within ~1M rows, and every random insert
+# into the event_id and session indexes then evicts a page: CaptureJob's rate fell by half in the
+# second half of a 1.8M-event day (./whyflow bench capture). 1GB holds the day's hot index pages.
+shared_buffers = 1GB
 work_mem = 16MB
 maintenance_work_mem = 512MB
 effective_cache_size = 2GB
@@ -299,8 +302,12 @@ timescaledb.telemetry_level = off
 timescaledb.max_background_workers = 8
 # bulk-load friendly WAL settings; durability (fsync, synchronous_commit) stays on
 wal_buffers = 16MB
-wal_compression = on
-max_wal_size = 4GB
+# lz4, not on (= pglz): the full-page images after each checkpoint are compressed in the backend
+# that writes them. max_wal_size: a 1.8M-event day writes ~2 GB of WAL for the events chunk and its
+# indexes; at 4GB a checkpoint fell in the middle of the day's load, and then every first touch of
+# a page of the random-key indexes (event_id, session) logged a full page image.
+wal_compression = lz4
+max_wal_size = 16GB
 min_wal_size = 256MB
 checkpoint_timeout = 15min
 checkpoint_completion_target = 0.9
