@@ -89,7 +89,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private final ProcessingTimeService timers;
         private final Counter rowsWritten;
         private final Counter batchesWritten;
-        private final Counter mergedAfterConflict;
+        private final Counter conflictingAppends;
         // The task thread's: the batch being built.
         private final CopyRow row = new CopyRow();
         private final StringBuilder keyless = new StringBuilder(1 << 16);
@@ -108,7 +108,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             this.timers = context.getProcessingTimeService();
             this.rowsWritten = context.metricGroup().counter("rowsWritten_" + table.name());
             this.batchesWritten = context.metricGroup().counter("batchesWritten_" + table.name());
-            this.mergedAfterConflict = context.metricGroup().counter("conflictingAppends_" + table.name());
+            this.conflictingAppends = context.metricGroup().counter("conflictingAppends_" + table.name());
             String threadName = "whyflow-sink-" + table.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
             this.background = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, threadName);
@@ -185,7 +185,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private void commit(String data, int rows) throws IOException, InterruptedException {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    write(data);
+                    writeBatch(data);
                     break;
                 } catch (SQLException e) {
                     closeConnection();
@@ -208,7 +208,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
          * merged, and so are the batches of the next minute: a replay after a restore brings a
          * checkpoint interval of rows that are already there.
          */
-        private void write(String data) throws SQLException {
+        private void writeBatch(String data) throws SQLException {
             if (table.appendable() && System.nanoTime() - lastConflict > CONFLICT_MEMORY_NANOS) {
                 Connection c = connection();
                 try {
@@ -219,7 +219,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
                     if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
                     c.rollback();
                     lastConflict = System.nanoTime();
-                    mergedAfterConflict.inc();
+                    conflictingAppends.inc();
                 } catch (IOException e) {
                     throw new SQLException("COPY into " + table.name() + " failed", e);
                 }
