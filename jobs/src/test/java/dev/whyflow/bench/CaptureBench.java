@@ -43,9 +43,10 @@ import java.util.Set;
  * through the local broker, into a fresh database {@code whyflow_bench}. Measures
  * <ul>
  *   <li>{@code events_per_s}: sustained Kafka → PostgreSQL throughput with all enrichment on: rows
- *       committed to events between 30% and 90% of a preloaded backlog, i.e. after the job's warm-up
- *       (class loading, schema compilation, the JIT compiling the hot path: the first ~20 s of a job,
- *       which a production job pays once) and before the tail where partitions finish unevenly;
+ *       committed to events between 30% and 90% of a preloaded backlog, i.e. past most of the job's
+ *       warm-up (class loading, schema compilation, the JIT compiling the hot path, which a
+ *       production job pays once; the JIT still took ~17% of the TaskManager's CPU 50 s in, so the
+ *       figure understates a long-running job) and before the tail where partitions finish unevenly;
  *       {@code events_per_s_from_start} is the whole backlog from the job's start, warm-up included;</li>
  *   <li>{@code freshness_p50_ms}, {@code freshness_p99_ms}: produce → row committed
  *       ({@code ingested_at}, the writing transaction's start) at 1,000 events/s;</li>
