@@ -152,9 +152,12 @@ public final class VectorQueries {
         return matches(ORDERS_LIKE, new PGvector(vector), null, k);
     }
 
+    /** The query vector as a plan prints it: 384 floats that say nothing about the plan's shape. */
+    private static final Pattern VECTOR_LITERAL = Pattern.compile("'\\[[-0-9.eE, ]+\\]'");
+
     /**
      * PostgreSQL's plan for the windowed session search with {@code plan} (EXPLAIN ANALYZE, text),
-     * to show which index answers it.
+     * to show which index answers it; the query vector reads {@code '[vector]'}.
      */
     public String explainSessionsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
         SqlFile sql = plan == WindowPlan.FILTER_FIRST ? SESSIONS_IN_WINDOW_FILTER_FIRST : SESSIONS_IN_WINDOW_ITERATIVE;
@@ -163,7 +166,7 @@ public final class VectorQueries {
             StringBuilder b = new StringBuilder();
             try (PreparedStatement ps = sql.prepare(connection, "EXPLAIN (ANALYZE, COSTS OFF) ",
                     new PGvector(vector), utc(from), utc(to), k); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) b.append(rs.getString(1)).append('\n');
+                while (rs.next()) b.append(VECTOR_LITERAL.matcher(rs.getString(1)).replaceAll("'[vector]'")).append('\n');
             }
             return b.toString();
         });

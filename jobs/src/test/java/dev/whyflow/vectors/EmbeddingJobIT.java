@@ -238,7 +238,7 @@ class EmbeddingJobIT {
                 assertThat(q.planFor(from, to)).isEqualTo(VectorQueries.WindowPlan.FILTER_FIRST);
                 assertThat(new VectorQueries(c, 5).planFor(from, to)).isEqualTo(VectorQueries.WindowPlan.ITERATIVE_INDEX_SCAN);
                 assertThat(q.explainSessionsLike(question, from, to, 10, VectorQueries.WindowPlan.ITERATIVE_INDEX_SCAN))
-                        .contains("sessions_narrative_hnsw");
+                        .contains("sessions_narrative_hnsw").contains("'[vector]'");
                 assertThat(q.sessionsLike(question, 3)).hasSize(3);
 
                 // events like the text in the window: all in the window, carrying the nearest texts first
