@@ -1,16 +1,18 @@
 package dev.whyflow.contract;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
- * One event of contract v1, as the Flink jobs carry it. A POJO in Flink's sense (public class,
- * public no-arg constructor, public fields of POJO, enum, array or basic types), so Flink
- * serializes it with its PojoSerializer and never falls back to Kryo.
+ * One event of contract v1, as the Flink jobs carry it: public fields and a no-arg constructor,
+ * serialized by Flink with {@link EventSerializer} (never Kryo, never the reflective PojoSerializer).
  *
  * <p>{@link #occurredAt} is epoch milliseconds here and ISO-8601 UTC on the wire; everything else
  * maps one to one onto the JSON of {@link EventJson} (camelCase here, snake_case there). Events are
  * immutable by convention once built: a correction is a new event.
  */
+@TypeInfo(EventTypeInfo.Factory.class)
 public class Event {
     /** UUID; the idempotency key end to end. */
     public String eventId;

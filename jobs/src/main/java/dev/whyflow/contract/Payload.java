@@ -9,8 +9,8 @@ import java.util.Objects;
  * its JSON Schema ({@code whyflow/schemas/events/<event_type>.v1.json}). Money is always an
  * {@code *Minor} amount in the minor units of {@link #currency}.
  *
- * <p>A flat POJO (public fields, no-arg constructor) so that Flink serializes it with its
- * PojoSerializer; {@link #items} is an array, not a List, for the same reason.
+ * <p>A flat class of public fields with a no-arg constructor; {@link EventSerializer} writes only
+ * the fields that are set. A new field must be added there too (a test fails until it is).
  */
 public class Payload {
     public String orderId;

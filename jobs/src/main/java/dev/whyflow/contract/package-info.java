@@ -4,8 +4,8 @@
  * <ul>
  *   <li>{@link dev.whyflow.contract.Event} and its parts ({@link dev.whyflow.contract.Actor},
  *       {@link dev.whyflow.contract.EventContext}, {@link dev.whyflow.contract.Entity},
- *       {@link dev.whyflow.contract.Payload}, {@link dev.whyflow.contract.LineItem}): Flink POJOs,
- *       serialized by Flink's PojoSerializer (never Kryo).</li>
+ *       {@link dev.whyflow.contract.Payload}, {@link dev.whyflow.contract.LineItem}): public
+ *       fields, serialized by {@link dev.whyflow.contract.EventSerializer} (never Kryo).</li>
  *   <li>{@link dev.whyflow.contract.EventType}: the registry of types (wire name, category, entity
  *       type, funnel step, schema versions).</li>
  *   <li>{@link dev.whyflow.contract.EventJson}: the wire format (JSON, snake_case, only non-null
