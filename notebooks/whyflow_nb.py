@@ -134,35 +134,38 @@ def _has_values(data):
     return bool(np.any(np.isfinite(arr) & (arr != 0)))
 
 
-def _drawn_artists(fig):
-    """How many data artists the figure's axes hold (lines with points, bars, markers, images)."""
-    n = 0
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            y = np.asarray(line.get_ydata(), dtype=float)
-            n += int(np.isfinite(y).any())
-        for patch in ax.patches:
-            # shaded spans are patches too; a bar counts when it has height and width
-            if getattr(patch, "get_height", None) and patch.get_height() and patch.get_width():
-                n += int(math.isfinite(patch.get_height()))
-        for coll in ax.collections:
-            n += int(len(coll.get_offsets()) > 0 or len(getattr(coll, "get_paths", lambda: [])()) > 0)
-        n += len(ax.images)
-    return n
-
-
 def chart_or_fail(fig, data):
-    """Shows ``fig`` when ``data`` (what it plots) has a non-zero value and the figure holds drawn
-    data; raises EmptyChart otherwise, so an empty chart fails the notebook instead of misleading."""
+    """Shows ``fig`` when ``data`` (what it plots) has a non-zero value and every panel of the figure
+    holds drawn data; raises EmptyChart otherwise, so an empty chart (or an empty panel of a chart
+    with several) fails the notebook instead of misleading. Hidden panels and ones turned off with
+    ``ax.axis("off")`` (a table or a text beside a chart) are not data panels."""
     title = fig._suptitle.get_text() if fig._suptitle else next((a.get_title() for a in fig.axes if a.get_title()), "chart")
     if not _has_values(data):
         plt.close(fig)
         raise EmptyChart(f"'{title}': its data has no rows or only zeros")
-    if _drawn_artists(fig) == 0:
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    empty = [ax for ax in panels if _drawn_artists(ax) == 0]
+    if not panels or empty:
         plt.close(fig)
-        raise EmptyChart(f"'{title}': nothing was drawn")
+        names = ", ".join(repr(ax.get_title() or f"panel {fig.axes.index(ax) + 1}") for ax in empty) or "every panel"
+        raise EmptyChart(f"'{title}': nothing was drawn in {names}")
     fig.tight_layout()
     plt.show()
+
+
+def _drawn_artists(ax):
+    """How many data artists one panel holds (lines with points, bars, markers, images)."""
+    n = 0
+    for line in ax.get_lines():
+        y = np.asarray(line.get_ydata(), dtype=float)
+        n += int(np.isfinite(y).any())
+    for patch in ax.patches:
+        # shaded spans are patches too; a bar counts when it has height and width
+        if getattr(patch, "get_height", None) and patch.get_height() and patch.get_width():
+            n += int(math.isfinite(patch.get_height()))
+    for coll in ax.collections:
+        n += int(len(coll.get_offsets()) > 0 or len(getattr(coll, "get_paths", lambda: [])()) > 0)
+    return n + len(ax.images)
 
 
 def percent(x):
@@ -220,6 +223,7 @@ def significant_window(observed, expected, max_len=12, excess=True, replicates=9
 # --- asking the query job ---------------------------------------------------------------------
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+_no_query_job = False   # set once ./whyflow ask found no QueryJob: the next questions go in process at once
 
 
 def ask(question, now=None, timeout_s=300):
@@ -229,11 +233,12 @@ def ask(question, now=None, timeout_s=300):
     WHYFLOW_ASK replaces the command (e.g. ``java -cp … dev.whyflow.query.AskCli``, what
     ``./whyflow ask`` runs); WHYFLOW_ASK_LOCAL=1 asks in process from the start. ``now`` (a
     timestamp) sets what "today" means, for a store holding past days."""
+    global _no_query_job
     command = shlex.split(os.environ.get("WHYFLOW_ASK", "")) or [str(REPOSITORY / "whyflow"), "ask"]
     options = ["--json"]
     if now is not None:
         options += ["--now", pd.Timestamp(now).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")]
-    local = os.environ.get("WHYFLOW_ASK_LOCAL") == "1"
+    local = os.environ.get("WHYFLOW_ASK_LOCAL") == "1" or _no_query_job
     s = connection_settings()
     env = dict(os.environ, WHYFLOW_PG_URL=f"jdbc:postgresql://{s['host']}:{s['port']}/{s['dbname']}",
                WHYFLOW_PG_USER=s["user"], WHYFLOW_PG_PASSWORD=s["password"])
@@ -246,7 +251,8 @@ def ask(question, now=None, timeout_s=300):
         except subprocess.TimeoutExpired:
             raise AskFailed(f"no answer to {question!r} within {timeout_s} s") from None
         if done.returncode == 3 and attempt == "job":
-            print("no QueryJob answered (./whyflow query start submits it): asking in process instead")
+            print("no QueryJob answered (./whyflow query start submits it): asking in process from now on")
+            _no_query_job = True
             continue
         if done.stdout.strip().startswith("{"):
             return json.loads(done.stdout)

@@ -71,9 +71,11 @@ module_classpath() {
   echo "$dir/target/classes:$dir/target/test-classes:$(cat "$cp_file")"
 }
 
-# run_java MODULE MAIN_CLASS ARGS...: runs a main class of a built module
+# run_java MODULE MAIN_CLASS ARGS...: runs a main class of a built module; WHYFLOW_CLASSPATH, when
+# set, is the classpath to run it with instead (a test that runs ./whyflow from inside a build)
 run_java() {
   local module=$1 main=$2; shift 2
-  local cp; cp=$(module_classpath "$module") || exit 1
+  local cp=${WHYFLOW_CLASSPATH:-}
+  [[ -n $cp ]] || cp=$(module_classpath "$module") || exit 1
   java ${WHYFLOW_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }

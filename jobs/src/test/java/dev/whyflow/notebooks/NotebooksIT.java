@@ -2,6 +2,8 @@ package dev.whyflow.notebooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
@@ -85,11 +87,13 @@ class NotebooksIT {
 
     /**
      * What two notebooks must find in the simulated days without being told (they never read the
-     * simulator's manifest): the PayPal outage as an incident window, and Android 5.4.0 as the slow release.
+     * simulator's manifest): the PayPal outage as an incident window, and Android 5.4.0 as the slow release;
+     * and that notebook 8 asked ./whyflow, which found no QueryJob and asked again in process.
      */
     private static final Map<String, String> FINDINGS = Map.of(
             "02_conversion_incidents.ipynb", "payment failures · paypal",
-            "05_page_load_distributions.ipynb", "android 5.4.0:");
+            "05_page_load_distributions.ipynb", "android 5.4.0:",
+            "08_ask_the_query_job.ipynb", "no QueryJob answered");
 
     private static TestDatabase db;
     private static Path outDir;
@@ -272,21 +276,48 @@ class NotebooksIT {
 
     @Test
     void theHelperFailsANotebookWhoseChartHasNoData() throws Exception {
-        Path dir = Files.createDirectories(outDir.resolve("empty-chart"));
+        Executed run = executeOneCell("empty-chart", """
+                rows = wf.query("SELECT outcome, count(*) AS n FROM sessions WHERE outcome = 'no such outcome' GROUP BY 1")
+                fig, ax = plt.subplots()
+                ax.bar(rows['outcome'], rows['n'])
+                wf.chart_or_fail(fig, rows)
+                """);
+        assertThat(run.exitCode).as(run.log).isNotZero();
+        assertThat(run.log).contains("EmptyChart").contains("no rows or only zeros");
+    }
+
+    @Test
+    void theHelperFailsANotebookWithAnEmptyPanelBesideAFullOne() throws Exception {
+        Executed run = executeOneCell("empty-panel", """
+                rows = wf.query("SELECT outcome, count(*) AS n FROM sessions GROUP BY 1")
+                fig, (full, blank) = plt.subplots(1, 2)
+                full.bar(rows['outcome'], rows['n'])
+                blank.set_title('nothing here')
+                wf.chart_or_fail(fig, rows)
+                """);
+        assertThat(run.exitCode).as(run.log).isNotZero();
+        assertThat(run.log).contains("EmptyChart").contains("nothing was drawn in 'nothing here'");
+    }
+
+    /** A one-cell notebook (matplotlib, pandas and the helper imported) run like the committed ones. */
+    private static Executed executeOneCell(String name, String code) throws Exception {
+        Path dir = Files.createDirectories(outDir.resolve(name));
         Files.copy(notebooksDir().resolve("whyflow_nb.py"), dir.resolve("whyflow_nb.py"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Path notebook = dir.resolve("empty_chart.ipynb");
-        Files.writeString(notebook, """
-                {"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": [
-                  "import matplotlib.pyplot as plt\\n", "import pandas as pd\\n", "import whyflow_nb as wf\\n",
-                  "rows = wf.query(\\"SELECT outcome, count(*) AS n FROM sessions WHERE outcome = 'no such outcome' GROUP BY 1\\")\\n",
-                  "fig, ax = plt.subplots()\\n", "ax.bar(rows['outcome'], rows['n'])\\n", "wf.chart_or_fail(fig, rows)\\n"]}],
-                 "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-                 "nbformat": 4, "nbformat_minor": 5}
-                """);
-        Executed run = execute(notebook, dir.resolve("out"));
-        assertThat(run.exitCode).as(run.log).isNotZero();
-        assertThat(run.log).contains("EmptyChart");
+        ArrayNode source = JSON.createArrayNode().add("import matplotlib.pyplot as plt\n").add("import whyflow_nb as wf\n");
+        code.lines().forEach(line -> source.add(line + "\n"));
+        ObjectNode cell = JSON.createObjectNode().put("cell_type", "code").putNull("execution_count");
+        cell.putObject("metadata");
+        cell.putArray("outputs");
+        cell.set("source", source);
+        ObjectNode notebook = JSON.createObjectNode();
+        notebook.putArray("cells").add(cell);
+        notebook.putObject("metadata").putObject("kernelspec")
+                .put("display_name", "Python 3").put("language", "python").put("name", "python3");
+        notebook.put("nbformat", 4).put("nbformat_minor", 5);
+        Path file = dir.resolve(name.replace('-', '_') + ".ipynb");
+        JSON.writeValue(file.toFile(), notebook);
+        return execute(file, dir.resolve("out"));
     }
 
     @Test
@@ -329,13 +360,15 @@ class NotebooksIT {
         env.put("WHYFLOW_PG_DB", db.name());
         env.put("WHYFLOW_PG_USER", store.user());
         env.put("WHYFLOW_PG_PASSWORD", store.password());
-        // notebook 8 asks through AskCli, what ./whyflow ask runs, on this JVM's classpath (./whyflow would
-        // resolve its own with Maven, inside this build) and in process: no QueryJob serves this database
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // notebook 8 asks through the real ./whyflow ask, with this JVM's classpath (./whyflow would resolve
+        // its own with Maven, inside this build) and a broker address that refuses at once: no QueryJob
+        // serves this database, so ask exits 3 and the notebook asks again in process (--local), as a user's would
+        env.put("WHYFLOW_CLASSPATH", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        env.put("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:1");
         // (basedir: the test log configuration on that classpath logs under it, not in notebooks/)
-        env.put("WHYFLOW_ASK", String.join(" ", quoted(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                quoted("-Dbasedir=" + dir), "-cp", quoted(classpath), "dev.whyflow.query.AskCli"));
-        env.put("WHYFLOW_ASK_LOCAL", "1");
+        env.put("WHYFLOW_JAVA_OPTS", "-Dbasedir=" + dir);
+        env.remove("WHYFLOW_ASK");
+        env.remove("WHYFLOW_ASK_LOCAL");
         env.put("PYTHONDONTWRITEBYTECODE", "1");    // no __pycache__ in notebooks/
         env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1");   // the kernel's debugger warns on Debian's frozen modules
         env.put("MPLCONFIGDIR", dir.resolve("matplotlib").toString());
@@ -348,11 +381,6 @@ class NotebooksIT {
             assertThat(notebook.getParent().resolve(written)).as("nothing written into the notebooks' folder").doesNotExist();
         }
         return new Executed(p.exitValue(), Files.readString(log), dir.resolve(notebook.getFileName()));
-    }
-
-    /** A shell word, for the Python helper's shlex.split. */
-    private static String quoted(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Debian's jupyter (its kernel runs Debian's python3 with the packages set-up installs), else the PATH's. */
