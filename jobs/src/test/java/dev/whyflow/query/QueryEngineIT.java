@@ -291,6 +291,29 @@ class QueryEngineIT {
         Answer unknown = engine.ask("Which orders are similar to O-20990101-AAA-BBB?");
         assertThat(unknown.intent()).isEqualTo("unanswerable");
         assertThat(unknown.text()).contains("no order O-20990101-AAA-BBB");
+
+        // the templates' ORDER BY can walk the HNSW indexes (four rows here would be sorted anyway, so
+        // sequential scans are priced out: a template that joins the query vector as a column cannot)
+        assertThat(plan("similar_orders", orders.get(0)[0])).contains("Index Scan using order_vectors_hnsw");
+        assertThat(plan("similar_sessions", sessions.get(0)[0])).contains("Index Scan using sessions_narrative_hnsw");
+    }
+
+    private static String plan(String template, String subjectId) throws Exception {
+        SqlTemplate t = SqlTemplate.of(template);
+        StringBuilder plan = new StringBuilder();
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("SET enable_seqscan = off");
+            try (var explain = c.prepareStatement("EXPLAIN " + t.jdbcSql())) {
+                for (int i = 0; i < t.parameterNames().size(); i++) {
+                    if ("n".equals(t.parameterNames().get(i))) explain.setInt(i + 1, 5);
+                    else explain.setString(i + 1, subjectId);
+                }
+                try (ResultSet rs = explain.executeQuery()) {
+                    while (rs.next()) plan.append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        return plan.toString();
     }
 
     static LocalDate day(String s) {
