@@ -3,6 +3,8 @@ package dev.whyflow.patterns;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.whyflow.patterns.ShopJourney.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,5 +55,30 @@ class CartIndecisionPatternTest {
             assertThat(h.stateEntries()).isZero();
             assertThat(h.eventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheWatermarkGivesTheSameAlerts() throws Exception {
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double t = i * 0.5;
+            ShopJourney s = ShopJourney.session("v" + i).add(t, "p-1", 1, 5_000).add(t + 0.05, "p-2", 2, 8_000)
+                    .remove(t + 0.1, "p-1", 1, 3_000);
+            if (i % 2 == 0) s.add(t + 0.2, "p-1", 2, 8_000);
+            events.addAll(s.journey());
+        }
+        List<Alert> inOrder;
+        try (PatternHarness h = harness()) {
+            inOrder = h.feed(events).watermark(at(200)).alerts();
+        }
+        try (PatternHarness h = harness()) {
+            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 5).watermark(at(200)).alerts();
+            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt)
+                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt).toList());
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
+        }
+        assertThat(inOrder).hasSize(10); // every other session adds p-1 back
+        assertThat(inOrder).allSatisfy(a -> assertThat(a.details.productId).isEqualTo("p-1"));
     }
 }

@@ -3,6 +3,8 @@ package dev.whyflow.patterns;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.whyflow.patterns.ShopJourney.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,5 +74,31 @@ class CheckoutHesitationPatternTest {
             assertThat(h.alerts()).isEmpty();
             assertThat(h.stateEntries()).isZero();
         }
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheWatermarkGivesTheSameAlerts() throws Exception {
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double t = i * 0.5;
+            ShopJourney s = ShopJourney.session("v" + i).checkout(t, 8_000)
+                    .step(t + 0.1, "shipping", i % 2 == 0 ? 240_000 : 60_000).step(t + 0.2, "payment", 20_000);
+            if (i % 4 == 0) s.order(t + 0.3, 8_000);
+            events.addAll(s.journey());
+        }
+        List<Alert> inOrder;
+        try (PatternHarness h = harness()) {
+            inOrder = h.feed(events).watermark(at(100)).alerts();
+        }
+        try (PatternHarness h = harness()) {
+            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 13).watermark(at(100)).alerts();
+            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt + " " + a.details.outcome)
+                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt + " " + a.details.outcome).toList());
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
+        }
+        // every other session hesitates at shipping; every other one of those orders
+        assertThat(inOrder).extracting(a -> a.details.outcome).containsOnly("converted", "abandoned").hasSize(10);
+        assertThat(inOrder).filteredOn(a -> a.details.outcome.equals("converted")).hasSize(5);
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -99,5 +100,52 @@ class FunnelProgressionTest {
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheWatermarkGivesTheSameAlerts() throws Exception {
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double t = i * 0.5;
+            ShopJourney s = ShopJourney.session("v" + i);
+            switch (i % 4) {
+                case 0 -> s.start(t).view(t + 0.05, "p-1", 800).add(t + 0.1, "p-1", 1, 5_000).checkout(t + 0.15, 5_000)
+                        .submit(t + 0.2, "card", 5_000).order(t + 0.25, 5_000);
+                case 1 -> s.page(t, "category", 700).add(t + 0.05, "p-2", 1, 3_000).view(t + 0.1, "p-2", 800);
+                case 2 -> s.view(t, "p-3", 800).view(t + 0.05, "p-4", 800).page(t + 0.1, "home", 500);
+                default -> s.start(t).view(t + 0.05, "p-5", 800).add(t + 0.1, "p-5", 1, 2_000)
+                        .checkout(t + 0.15, 2_000).page(t + 0.2, "home", 500);
+            }
+            events.addAll(s.journey());
+            events.add(s.end(t + 30.5));
+        }
+        events.sort(Comparator.comparingLong(e -> e.occurredAt));
+        List<String> inOrder;
+        try (var h = harness()) {
+            feed(h, events);
+            h.processWatermark(new Watermark(at(100)));
+            inOrder = alerts(h).stream().map(FunnelProgressionTest::describe).toList();
+        }
+        try (var h = harness()) {
+            Duration bound = Duration.ofSeconds(30);
+            long maxSeen = Long.MIN_VALUE;
+            List<JourneyEvent> delivered = PatternHarness.outOfOrder(events, bound, 29);
+            assertThat(delivered).isNotEqualTo(events);
+            for (JourneyEvent e : delivered) {
+                h.processElement(new StreamRecord<>(e, e.occurredAt));
+                maxSeen = Math.max(maxSeen, e.occurredAt);
+                h.processWatermark(new Watermark(maxSeen - bound.toMillis()));
+            }
+            h.processWatermark(new Watermark(at(100)));
+            assertThat(alerts(h).stream().map(FunnelProgressionTest::describe).toList()).isEqualTo(inOrder);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+        // five sessions each: six steps, session and cart, product, four steps
+        assertThat(inOrder).hasSize(5 * (6 + 2 + 1 + 4));
+    }
+
+    private static String describe(Alert a) {
+        return a.alertId + "@" + a.detectedAt + " " + a.details.previousStep + ">" + a.details.funnelStep;
     }
 }

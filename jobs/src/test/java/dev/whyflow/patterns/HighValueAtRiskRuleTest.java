@@ -53,4 +53,34 @@ class HighValueAtRiskRuleTest {
         assertThat(apply(abandonedCheckout("new", 99_000))).isEmpty();
         assertThat(apply(abandonedCheckout("vip", 19_999))).isEmpty();
     }
+
+    @Test
+    void outOfOrderArrivalWithinTheWatermarkGivesTheSameAlerts() throws Exception {
+        String[] segments = {"new", "returning", "vip"};
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            double t = i * 0.5;
+            ShopJourney s = ShopJourney.session("v" + i).segment(segments[i % 3]).checkout(t, i % 2 == 0 ? 25_000 : 10_000)
+                    .page(t + 0.1, "checkout_shipping", 800);
+            if (i % 4 == 0) s.order(t + 0.2, 25_000);
+            events.addAll(s.journey());
+        }
+        List<String> inOrder = atRisk(events, null);
+        assertThat(atRisk(events, 23L)).isEqualTo(inOrder);
+        // returning and vip customers' 25,000 checkouts not ordered: sessions 2, 10 and 14
+        assertThat(inOrder).hasSize(3);
+    }
+
+    /** The at-risk alerts over the checkout abandonments of these events, delivered in order or (with a seed) out of order. */
+    private static List<String> atRisk(List<JourneyEvent> events, Long outOfOrderSeed) throws Exception {
+        try (PatternHarness h = PatternHarness.of(new CheckoutAbandonmentPattern(Duration.ofMinutes(15), 20_000))) {
+            if (outOfOrderSeed == null) h.feed(events);
+            else h.feedOutOfOrder(events, Duration.ofSeconds(30), outOfOrderSeed);
+            List<String> out = new ArrayList<>();
+            for (Alert checkout : h.watermark(at(100)).alerts()) {
+                apply(checkout).forEach(a -> out.add(a.alertId + "@" + a.detectedAt + " " + a.sessionId));
+            }
+            return out;
+        }
+    }
 }

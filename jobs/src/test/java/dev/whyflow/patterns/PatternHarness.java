@@ -62,19 +62,27 @@ final class PatternHarness implements AutoCloseable {
      * timestamp seen minus {@code bound}, so none is late.
      */
     PatternHarness feedOutOfOrder(List<JourneyEvent> events, Duration bound, long seed) throws Exception {
+        long maxSeen = Long.MIN_VALUE;
+        for (JourneyEvent e : outOfOrder(events, bound, seed)) {
+            feed(e);
+            maxSeen = Math.max(maxSeen, e.occurredAt);
+            watermark(maxSeen - bound.toMillis());
+        }
+        return this;
+    }
+
+    /**
+     * The events in the order a source with bounded out-of-orderness may deliver them: each delayed
+     * by up to {@code bound}, so that it arrives after later events but ahead of a watermark that
+     * trails the largest timestamp seen by {@code bound}.
+     */
+    static List<JourneyEvent> outOfOrder(List<JourneyEvent> events, Duration bound, long seed) {
         Random random = new Random(seed);
         long b = bound.toMillis();
         List<long[]> order = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) order.add(new long[]{events.get(i).occurredAt + (long) (random.nextDouble() * b), i});
         order.sort(Comparator.comparingLong((long[] x) -> x[0]));
-        long maxSeen = Long.MIN_VALUE;
-        for (long[] x : order) {
-            JourneyEvent e = events.get((int) x[1]);
-            feed(e);
-            maxSeen = Math.max(maxSeen, e.occurredAt);
-            watermark(maxSeen - b);
-        }
-        return this;
+        return order.stream().map(x -> events.get((int) x[1])).toList();
     }
 
     PatternHarness watermark(long timestamp) throws Exception {

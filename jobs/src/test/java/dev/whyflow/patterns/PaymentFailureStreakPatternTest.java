@@ -3,6 +3,7 @@ package dev.whyflow.patterns;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.whyflow.patterns.ShopJourney.at;
@@ -64,5 +65,33 @@ class PaymentFailureStreakPatternTest {
                     .containsExactly("3@" + at(2), "3@" + at(5));
             assertThat(h.alerts()).allSatisfy(a -> assertThat(a.customerId).isNull());
         }
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheWatermarkGivesTheSameAlerts() throws Exception {
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double t = i * 0.5;
+            ShopJourney s = ShopJourney.session("v" + i).fail(t, "card", "card_declined", 4_000)
+                    .fail(t + 0.1, "card", "card_declined", 4_000);
+            if (i % 2 == 0) s.fail(t + 0.2, "paypal", "timeout", 4_000);
+            events.addAll(s.journey());
+        }
+        List<Alert> inOrder;
+        try (PatternHarness h = harness()) {
+            inOrder = h.feed(events).watermark(at(100)).alerts();
+        }
+        try (PatternHarness h = harness()) {
+            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 17).watermark(at(100)).alerts();
+            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt)
+                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt).toList());
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
+        }
+        assertThat(inOrder).hasSize(10); // every other customer fails a third time
+        assertThat(inOrder).allSatisfy(a -> {
+            assertThat(a.matchedEventIds).hasSize(3);
+            assertThat(a.details.failureCodes).containsExactly("card_declined", "timeout");
+        });
     }
 }

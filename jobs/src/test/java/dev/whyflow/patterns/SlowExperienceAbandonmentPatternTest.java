@@ -3,6 +3,9 @@ package dev.whyflow.patterns;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 import static dev.whyflow.patterns.ShopJourney.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,5 +66,33 @@ class SlowExperienceAbandonmentPatternTest {
             assertThat(h.stateEntries()).isZero();
             assertThat(h.eventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheWatermarkGivesTheSameAlerts() throws Exception {
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double t = i * 0.5;
+            ShopJourney s = ShopJourney.session("v" + i).view(t, "p-1", i % 2 == 0 ? 5_000 : 900)
+                    .page(t + 0.1, "checkout_shipping", i % 3 == 0 ? 7_000 : 800);
+            if (i % 4 == 0) s.order(t + 0.2, 5_000);
+            events.addAll(s.journey());
+            events.add(s.end(t + 30.2));
+        }
+        events.sort(Comparator.comparingLong(e -> e.occurredAt));
+        List<Alert> inOrder;
+        try (PatternHarness h = harness()) {
+            inOrder = h.feed(events).watermark(at(500)).alerts();
+        }
+        try (PatternHarness h = harness()) {
+            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 19).watermark(at(500)).alerts();
+            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt + " " + a.details.maxPageLoadMs)
+                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt + " " + a.details.maxPageLoadMs).toList());
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
+        }
+        // a slow product page (even sessions) or checkout page (every third), and no order (every fourth orders)
+        assertThat(inOrder).extracting(a -> a.sessionId)
+                .containsExactlyInAnyOrder("v2", "v3", "v6", "v9", "v10", "v14", "v15", "v18");
     }
 }

@@ -242,6 +242,61 @@ class FlinkSqlRecipesIT {
                 Row.of(at("11:00"), at("12:00"), "TOO_LARGE", 1L, 0L, "1200000 bytes > 1048576"));
     }
 
+    // ------------------------------------------------------------------------------------ 08
+
+    @Test
+    void funnelProgressionIsOneRowPerFurtherStepInEventTime() throws Exception {
+        List<Event> events = new ArrayList<>();
+        // f1 buys: a heartbeat first (no step), back to a product and on through a checkout step (no further)
+        List<Event> f1 = journey("f1", "desktop", T10, EventType.PAGE_ENGAGED, EventType.PAGE_VIEWED, EventType.PRODUCT_VIEWED,
+                EventType.CART_ITEM_ADDED, EventType.PRODUCT_VIEWED, EventType.CHECKOUT_STARTED,
+                EventType.CHECKOUT_STEP_COMPLETED, EventType.PAYMENT_SUBMITTED, EventType.ORDER_COMPLETED);
+        events.addAll(f1);
+        // f2 adds to the cart straight from a listing, then looks at the product: one row, the cart
+        List<Event> f2 = journey("f2", "mobile", T10 + MINUTE, EventType.CART_ITEM_ADDED, EventType.PRODUCT_VIEWED,
+                EventType.PAGE_VIEWED);
+        events.addAll(f2);
+        // at one instant: f3's product view and cart addition (the cart counts), f3b's two product views
+        // (the smaller event id counts)
+        List<Event> f3 = journey("f3", "mobile", T10 + 2 * MINUTE, EventType.PRODUCT_VIEWED, EventType.CART_ITEM_ADDED);
+        f3.get(1).occurredAt = f3.get(0).occurredAt;
+        List<Event> f3b = journey("f3b", "mobile", T10 + 2 * MINUTE, EventType.PRODUCT_VIEWED, EventType.PRODUCT_VIEWED);
+        f3b.get(1).occurredAt = f3b.get(0).occurredAt;
+        events.addAll(f3);
+        events.addAll(f3b);
+        // f4: a product view, then, 44 minutes after, the same session id again: a new session from scratch
+        List<Event> f4 = journey("f4", "desktop", T10 + 3 * MINUTE, EventType.PRODUCT_VIEWED);
+        List<Event> f4b = journey("f4", "desktop", T10 + 47 * MINUTE, EventType.PAGE_VIEWED, EventType.PRODUCT_VIEWED);
+        events.addAll(f4);
+        // f5's cart addition arrives before the product view 3 s before it (within the 5 s the watermark allows)
+        List<Event> f5 = journey("f5", "desktop", T10 + 4 * MINUTE, EventType.PRODUCT_VIEWED, EventType.CART_ITEM_ADDED);
+        f5.get(1).occurredAt = f5.get(0).occurredAt + 3_000L;
+        events.add(f5.get(1));
+        events.add(f5.get(0));
+        events.addAll(f4b);
+        sendEnriched(topics.get("TOPIC_ENRICHED"), events);
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("08_funnel_progression.sql"));
+
+        Event f3bFirst = f3b.get(0).eventId.compareTo(f3b.get(1).eventId) < 0 ? f3b.get(0) : f3b.get(1);
+        assertThat(rows).extracting(r -> Row.of(r.getField("session_id"), r.getField("funnel_step"), r.getField("funnel_rank"),
+                        r.getField("event_id"), r.getField("event_type"), r.getField("reached_at"), r.getField("device")))
+                .containsExactlyInAnyOrder(
+                        step("f1", "session", 1, f1.get(1), "desktop"), step("f1", "product", 2, f1.get(2), "desktop"),
+                        step("f1", "cart", 3, f1.get(3), "desktop"), step("f1", "checkout", 4, f1.get(5), "desktop"),
+                        step("f1", "payment", 5, f1.get(7), "desktop"), step("f1", "order", 6, f1.get(8), "desktop"),
+                        step("f2", "cart", 3, f2.get(0), "mobile"),
+                        step("f3", "cart", 3, f3.get(1), "mobile"),
+                        step("f3b", "product", 2, f3bFirst, "mobile"),
+                        step("f4", "product", 2, f4.get(0), "desktop"),
+                        step("f4", "session", 1, f4b.get(0), "desktop"), step("f4", "product", 2, f4b.get(1), "desktop"),
+                        step("f5", "product", 2, f5.get(0), "desktop"), step("f5", "cart", 3, f5.get(1), "desktop"));
+    }
+
+    private static Row step(String session, String step, int rank, Event e, String device) {
+        return Row.of(session, step, rank, e.eventId, e.eventType.wireName(), Instant.ofEpochMilli(e.occurredAt), device);
+    }
+
     // ------------------------------------------------------------------------------ tables
 
     /** The tables no recipe reads, each over one known record or row: types, formats, metadata. */
