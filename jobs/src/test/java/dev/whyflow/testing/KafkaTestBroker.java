@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,19 +51,47 @@ public final class KafkaTestBroker {
                         .setConfigProp("message.max.bytes", String.valueOf(4 * 1024 * 1024))
                         .setConfigProp("auto.create.topics.enable", "false")
                         .build();
+                ignoreHaltsDuringJvmExit();
                 kit.format();
                 kit.startup();
                 kit.waitForReadyBrokers();
                 useTransactionVersion1(kit.bootstrapServers());
                 cluster = kit;
-                // No shutdown hook: closing a KRaft broker while the JVM exits can end the test fork
-                // with a non-zero code (seen once in CI after every test had passed). The fork's exit
-                // stops the broker's threads; its temporary directories are under java.io.tmpdir.
             } catch (Exception e) {
                 throw new IllegalStateException("in-process Kafka broker did not start", e);
             }
         }
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * The test kit's directories are deleted by a shutdown hook of Kafka's TestUtils while the broker
+     * still runs (there is no clean point to stop a JVM-wide broker before it). A broker that then
+     * finds all its log directories gone calls {@code Exit.halt(1)}, and a halt during the JVM's exit
+     * becomes the test fork's exit code: Maven reported "Error occurred in starting fork" after every
+     * test had passed. Kafka's halts and exits are therefore ignored (and printed) once the JVM is
+     * exiting; before that they stop the JVM as they would in a real broker.
+     */
+    private static void ignoreHaltsDuringJvmExit() {
+        Exit.setHaltProcedure((code, message) -> {
+            if (!jvmExiting()) Runtime.getRuntime().halt(code);
+            System.err.printf("KafkaTestBroker: ignored Kafka's halt(%d) during JVM exit: %s%n", code, message);
+        });
+        Exit.setExitProcedure((code, message) -> {
+            if (!jvmExiting()) System.exit(code);
+            System.err.printf("KafkaTestBroker: ignored Kafka's exit(%d) during JVM exit: %s%n", code, message);
+        });
+    }
+
+    private static boolean jvmExiting() {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
+        }
     }
 
     /**
