@@ -57,8 +57,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>To stay within a test's time, the simulator sends no engagement heartbeats (no pattern reads
  * them) and CaptureJob's table sinks are discarded (its topic is what PatternJob reads).
- * Checkpoints go to a temporary directory: a day's capture state exceeds the 5 MB that the
- * JobManager's in-memory checkpoint storage accepts.
+ * Checkpoints go to files in a temporary directory, so that the capture's state (a day of sessions
+ * and deduplication keys) is not bounded by the 5 MB the JobManager's in-memory checkpoint storage
+ * accepts.
  */
 class IncidentScenarioIT {
 
