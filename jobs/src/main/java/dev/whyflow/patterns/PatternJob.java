@@ -60,7 +60,7 @@ public final class PatternJob {
     }
 
     public static void configure(StreamExecutionEnvironment env, PatternOptions o) {
-        // Chained operators hand records on without copying them (the session tracker feeds seven).
+        // Chained operators hand records on without copying them (the session tracker feeds every pattern).
         // Safe here: no operator changes a record after emitting or buffering it, and network
         // inputs always deserialize into new objects.
         env.getConfig().enableObjectReuse();
