@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What PatternJob raises: a business pattern found in one session's (or customer's) journey, with
- * the events that make it up. Published as JSON ({@link AlertJson}, one JSON Schema per family)
- * on {@code whyflow.alerts.<pattern>} and stored in the {@code alerts} table. A Flink POJO.
+ * What PatternJob raises: a business pattern found in one session's (or customer's) journey, or
+ * across journeys for one payment method ({@link PaymentMethodFailures}, which has no session or
+ * customer context), with the events that make it up. Published as JSON ({@link AlertJson}, one
+ * JSON Schema per family) on {@code whyflow.alerts.<pattern>} and stored in the {@code alerts}
+ * table. A Flink POJO.
  *
- * <p>{@link #alertId} is derived from the family and the matched events only, so reprocessing the
- * same events (a replay, a restart from a checkpoint) yields the same id: the table keeps one row,
- * and a consumer can deduplicate on it.
+ * <p>{@link #alertId} is derived from the family and the matched events only (a windowed count's,
+ * from what it counted: the method and the window), so reprocessing the same events (a replay, a
+ * restart from a checkpoint) yields the same id: the table keeps one row, and a consumer can
+ * deduplicate on it.
  */
 public class Alert {
 
@@ -73,7 +76,7 @@ public class Alert {
         return a;
     }
 
-    /** The alert id of {@code pattern} over these events: 32 hex digits of SHA-256. */
+    /** The alert id of {@code pattern} over these events (or other identifying parts): 32 hex digits of SHA-256. */
     public static String id(AlertPattern pattern, String... matchedEventIds) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -40,6 +40,14 @@ public class AlertDetails {
     /** The checkout abandonment a high-value alert escalates. */
     public String checkoutAlertId;
     public Long thresholdMinor;
+    /** The payment method a method-level alert is about. */
+    public String paymentMethod;
+    /** Payment outcomes (failed and succeeded payments) counted. */
+    public Integer paymentAttempts;
+    /** Failed payments / payment outcomes, rounded to 4 decimals. */
+    public Double failureShare;
+    /** Start of the window counted, ISO-8601 UTC (it ends window_s later). */
+    public String windowStart;
 
     public AlertDetails() {}
 
@@ -57,11 +65,13 @@ public class AlertDetails {
                 && Arrays.equals(slowPages, d.slowPages) && Objects.equals(maxPageLoadMs, d.maxPageLoadMs)
                 && Objects.equals(funnelStep, d.funnelStep) && Objects.equals(funnelRank, d.funnelRank)
                 && Objects.equals(previousStep, d.previousStep) && Objects.equals(checkoutAlertId, d.checkoutAlertId)
-                && Objects.equals(thresholdMinor, d.thresholdMinor);
+                && Objects.equals(thresholdMinor, d.thresholdMinor) && Objects.equals(paymentMethod, d.paymentMethod)
+                && Objects.equals(paymentAttempts, d.paymentAttempts) && Objects.equals(failureShare, d.failureShare)
+                && Objects.equals(windowStart, d.windowStart);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(endedBy, windowS, productId, furthestCheckoutStep, step, outcome, funnelStep);
+        return Objects.hash(endedBy, windowS, productId, furthestCheckoutStep, step, outcome, funnelStep, paymentMethod);
     }
 }

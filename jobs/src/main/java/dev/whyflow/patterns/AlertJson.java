@@ -102,6 +102,10 @@ public final class AlertJson {
         string(g, "previous_step", d.previousStep);
         string(g, "checkout_alert_id", d.checkoutAlertId);
         number(g, "threshold_minor", d.thresholdMinor);
+        string(g, "payment_method", d.paymentMethod);
+        number(g, "payment_attempts", d.paymentAttempts);
+        if (d.failureShare != null) g.writeNumberField("failure_share", d.failureShare);
+        string(g, "window_start", d.windowStart);
         g.writeEndObject();
     }
 
@@ -157,6 +161,10 @@ public final class AlertJson {
         x.previousStep = text(d, "previous_step");
         x.checkoutAlertId = text(d, "checkout_alert_id");
         x.thresholdMinor = d.hasNonNull("threshold_minor") ? d.get("threshold_minor").asLong() : null;
+        x.paymentMethod = text(d, "payment_method");
+        x.paymentAttempts = d.hasNonNull("payment_attempts") ? d.get("payment_attempts").asInt() : null;
+        x.failureShare = d.hasNonNull("failure_share") ? d.get("failure_share").asDouble() : null;
+        x.windowStart = text(d, "window_start");
         a.details = x;
         return a;
     }

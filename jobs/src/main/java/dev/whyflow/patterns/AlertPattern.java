@@ -13,7 +13,8 @@ public enum AlertPattern {
     PAYMENT_FAILURE_STREAK("payment_failure_streak"),
     SLOW_EXPERIENCE_ABANDONMENT("slow_experience_abandonment"),
     FUNNEL_PROGRESSION("funnel_progression"),
-    HIGH_VALUE_AT_RISK("high_value_at_risk");
+    HIGH_VALUE_AT_RISK("high_value_at_risk"),
+    PAYMENT_METHOD_FAILURES("payment_method_failures");
 
     private final String wireName;
 

@@ -27,8 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * PatternJob: finds funnels and abandonment in the enriched event stream with Flink CEP and
- * publishes them as alerts:
+ * PatternJob: finds funnels and abandonment in the enriched event stream with Flink CEP, and
+ * payment methods whose payments mostly fail in windowed counts ({@link PaymentMethodFailures}),
+ * and publishes them as alerts:
  * <ul>
  *   <li>{@code whyflow.alerts.<pattern>}, one topic per {@link AlertPattern}, JSON with a versioned
  *       schema per family, in Kafka transactions committed with each checkpoint, so
@@ -37,8 +38,8 @@ import java.util.List;
  *       matched events (a replay changes nothing).</li>
  * </ul>
  * Event time throughout: the source's watermark (bounded out-of-orderness) drives every timeout,
- * and each pattern's state is bounded by its {@code within()} window or the session's end. See
- * {@code jobs/README-alerts.md} for the topics and schemas.
+ * and each pattern's state is bounded by its {@code within()} window, the session's end or its
+ * counting window. See {@code jobs/README-alerts.md} for the topics and schemas.
  *
  * <p>Submit: {@code flink run -c dev.whyflow.patterns.PatternJob whyflow-jobs.jar [--key value]…},
  * keys in {@link PatternOptions}.
@@ -59,7 +60,7 @@ public final class PatternJob {
     }
 
     public static void configure(StreamExecutionEnvironment env, PatternOptions o) {
-        // Chained operators hand records on without copying them (the session tracker feeds seven).
+        // Chained operators hand records on without copying them (the session tracker feeds every pattern).
         // Safe here: no operator changes a record after emitting or buffering it, and network
         // inputs always deserialize into new objects.
         env.getConfig().enableObjectReuse();
@@ -113,6 +114,12 @@ public final class PatternJob {
                 new SlowExperienceAbandonmentPattern(o.slowPageMs(), o.slowExperienceHorizon()));
     }
 
+    /** The payment-method failure counter, configured. */
+    public static PaymentMethodFailures paymentMethodFailures(PatternOptions o) {
+        return new PaymentMethodFailures(o.paymentMethodWindow(), o.paymentMethodMinFailures(),
+                o.paymentMethodFailureShare(), o.stateTtl());
+    }
+
     /**
      * The topology, apart from I/O: journey events in, every pattern's alerts to {@code sinks} and
      * returned (tests collect them).
@@ -151,6 +158,11 @@ public final class PatternJob {
         alerts.add(checkoutAbandonments
                 .flatMap(new HighValueAtRiskRule(o.highValueCartMinor(), o.highValueSegments()))
                 .name("high value at risk").uid("high-value-at-risk"));
+        alerts.add(journeys.filter(new PaymentMethodFailures.Outcomes())
+                .name("payment method failures input").uid("payment-method-failures-input")
+                .keyBy(new PaymentMethodFailures.ByMethod())
+                .process(paymentMethodFailures(o))
+                .name("payment method failures").uid("payment-method-failures"));
         DataStream<JourneyEvent> funnelSteps = journeys.filter(new FunnelProgression.Steps())
                 .name("funnel progression input").uid("funnel-progression-input");
         alerts.add(DataStreamUtils.reinterpretAsKeyedStream(funnelSteps, new JourneyEvent.BySession(), Types.STRING)

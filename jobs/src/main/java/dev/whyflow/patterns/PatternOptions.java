@@ -35,6 +35,12 @@ import java.util.Set;
  * @param indecisionWindow      {@code cart-indecision.within}: add, remove and add again of one product within this
  * @param paymentFailureCount   {@code payment-failure-streak.count}: failed payments of one customer that make a streak
  * @param paymentFailureWindow  {@code payment-failure-streak.within}: … within this
+ * @param paymentMethodWindow   {@code payment-method-failures.window}: the tumbling event-time window in which
+ *                              a payment method's outcomes are counted
+ * @param paymentMethodMinFailures {@code payment-method-failures.min-failures}: failed payments of one method in
+ *                              a window from which it alerts …
+ * @param paymentMethodFailureShare {@code payment-method-failures.failure-share}: … when the failed share of the
+ *                              method's payment outcomes (failed / (failed + succeeded)) is above this
  * @param slowPageMs            {@code slow-experience.page-load-ms}: a funnel page loading this slowly is slow
  * @param slowExperienceHorizon {@code slow-experience.horizon}: how long a session is followed after a slow page
  * @param highValueCartMinor    {@code high-value.cart-value-minor}: cart value (minor units) from which an abandoned checkout is high value
@@ -64,6 +70,9 @@ public record PatternOptions(
         Duration indecisionWindow,
         int paymentFailureCount,
         Duration paymentFailureWindow,
+        Duration paymentMethodWindow,
+        int paymentMethodMinFailures,
+        double paymentMethodFailureShare,
         int slowPageMs,
         Duration slowExperienceHorizon,
         long highValueCartMinor,
@@ -93,6 +102,9 @@ public record PatternOptions(
     public static final String INDECISION_WITHIN = "cart-indecision.within";
     public static final String PAYMENT_FAILURE_COUNT = "payment-failure-streak.count";
     public static final String PAYMENT_FAILURE_WITHIN = "payment-failure-streak.within";
+    public static final String PAYMENT_METHOD_WINDOW = "payment-method-failures.window";
+    public static final String PAYMENT_METHOD_MIN_FAILURES = "payment-method-failures.min-failures";
+    public static final String PAYMENT_METHOD_FAILURE_SHARE = "payment-method-failures.failure-share";
     public static final String SLOW_PAGE_MS = "slow-experience.page-load-ms";
     public static final String SLOW_EXPERIENCE_HORIZON = "slow-experience.horizon";
     public static final String HIGH_VALUE_CART_MINOR = "high-value.cart-value-minor";
@@ -129,6 +141,9 @@ public record PatternOptions(
                 duration(p, INDECISION_WITHIN, "1h"),
                 p.getInt(PAYMENT_FAILURE_COUNT, 3),
                 duration(p, PAYMENT_FAILURE_WITHIN, "10min"),
+                duration(p, PAYMENT_METHOD_WINDOW, "15min"),
+                p.getInt(PAYMENT_METHOD_MIN_FAILURES, 3),
+                p.getDouble(PAYMENT_METHOD_FAILURE_SHARE, 0.5),
                 p.getInt(SLOW_PAGE_MS, SemanticText.SLOW_PAGE_MS),
                 duration(p, SLOW_EXPERIENCE_HORIZON, "4h"),
                 p.getLong(HIGH_VALUE_CART_MINOR, 20_000L),

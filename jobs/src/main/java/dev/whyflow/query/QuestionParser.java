@@ -269,6 +269,7 @@ final class QuestionParser {
                     + "competitors?|tax(?:es)?)\\b");
     private static final Pattern PATTERN_NAMES = Pattern.compile(
             "\\b(cart abandonment|checkout abandonment|checkout hesitation|cart indecision|payment failure streaks?|"
+                    + "payment[- ]method failures?|"
                     + "slow experience(?: abandonment)?|funnel progression|high[- ]value(?: at risk)?)\\b");
 
     private final IntentExamples examples;
@@ -510,6 +511,7 @@ final class QuestionParser {
 
     private static String patternName(String words) {
         String w = words.replace('-', ' ');
+        if (w.startsWith("payment method")) return "payment_method_failures";
         if (w.startsWith("payment failure")) return "payment_failure_streak";
         if (w.startsWith("slow experience")) return "slow_experience_abandonment";
         if (w.startsWith("high value")) return "high_value_at_risk";

@@ -2,6 +2,11 @@ package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whyflow.contract.EventJson;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,9 +34,26 @@ class AlertJsonTest {
         try (PatternHarness h = PatternHarness.of(new PaymentFailureStreakPattern(3, Duration.ofMinutes(10)))) {
             out.addAll(h.feed(guest.journey()).watermark(at(60)).alerts());
         }
+        out.add(paymentMethodFailures(guest));
         assertThat(out).extracting(a -> a.pattern).containsExactlyInAnyOrder(AlertPattern.CHECKOUT_ABANDONMENT,
-                AlertPattern.CHECKOUT_HESITATION, AlertPattern.PAYMENT_FAILURE_STREAK);
+                AlertPattern.CHECKOUT_HESITATION, AlertPattern.PAYMENT_FAILURE_STREAK, AlertPattern.PAYMENT_METHOD_FAILURES);
         return out;
+    }
+
+    /** The card failures of {@code journey} (and an order paid by card) counted by method. */
+    private static Alert paymentMethodFailures(ShopJourney journey) throws Exception {
+        List<JourneyEvent> events = new ArrayList<>(journey.journey());
+        events.addAll(ShopJourney.session("s3").order(4, 1_000, "card").journey());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PaymentMethodFailures(
+                Duration.ofMinutes(15), 3, 0.5, Duration.ofDays(1))), new PaymentMethodFailures.ByMethod(), Types.STRING)) {
+            h.open();
+            for (JourneyEvent e : events) h.processElement(new StreamRecord<>(e, e.occurredAt));
+            h.processWatermark(new Watermark(at(60)));
+            Alert a = h.extractOutputValues().get(0);
+            assertThat(a.details.failureShare).isEqualTo(0.75);
+            AlertAssertions.assertValid(a);
+            return a;
+        }
     }
 
     @Test

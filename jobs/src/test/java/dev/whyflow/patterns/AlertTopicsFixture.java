@@ -58,7 +58,9 @@ final class AlertTopicsFixture {
             for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(p.topic(prefix), Duration.ofSeconds(20))) {
                 JsonNode alert = AlertAssertions.assertValidJson(r.value());
                 assertThat(alert.path("pattern").asText()).isEqualTo(p.wireName());
-                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(alert.path("session_id").asText());
+                // keyed by session; an alert about a payment method by the method
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(alert.has("session_id")
+                        ? alert.path("session_id").asText() : alert.path("details").path("payment_method").asText());
                 alerts.add(alert);
             }
             out.put(p, alerts);

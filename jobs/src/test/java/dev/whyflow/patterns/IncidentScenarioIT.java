@@ -4,10 +4,13 @@ import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
 import dev.whyflow.capture.RawEventDeserializer;
+import dev.whyflow.simulator.Incident;
 import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,8 +24,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,35 +40,70 @@ import static dev.whyflow.contract.Timestamps.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The simulator's incidents as PatternJob reports them: a simulated shop day with a slow checkout
- * on Android's release 5.4.0 and a failing PayPal (both 06:00-22:00, most of the day's traffic,
- * so that a small simulation gives enough affected checkouts) goes through
- * CaptureJob's topology (raw topic, validation, sessions, enrichment, the enriched topic) and then
- * PatternJob. Abandonment and slow-experience alerts rise for Android 5.4.0 in the window and not
- * for the other platforms; payment failure streaks come from PayPal in its window.
+ * The simulator's incidents as PatternJob reports them, with PatternJob's default options: a
+ * simulated shop day with a slow checkout on Android's release 5.4.0 and a failing PayPal (both
+ * 06:00-22:00, most of the day's traffic, so that a small simulation gives enough affected
+ * checkouts and payments) goes through CaptureJob's topology (raw topic, validation, sessions, enrichment, the
+ * enriched topic) and then PatternJob. Abandonment and slow-experience alerts rise for Android
+ * 5.4.0 in the window and not for the other platforms; PayPal's outage raises
+ * payment_method_failures alerts for PayPal in its window, and none for the other methods. The
+ * windows, the platform and the method are the incidents' own, as the simulator parsed them.
+ *
+ * <p>No test here expects payment failure streaks (three failures of one customer in 10 minutes):
+ * the simulated customers try one method at most twice before switching or leaving, so even a total
+ * outage gives a streak only when the method they switch to fails too, a handful of times a day or
+ * none. Asserting on them was flaky even at a lowered threshold of 2. The method-level alert is
+ * what an outage shows reliably; PaymentFailureStreakPatternTest covers streaks.
  *
  * <p>To stay within a test's time, the simulator sends no engagement heartbeats (no pattern reads
- * them) and CaptureJob's table sinks are discarded (its topic is what PatternJob reads). The
- * streak threshold is lowered to 2: the simulated customers try one method at most twice before
- * switching or leaving, so three failures in a row are rare even in an outage.
+ * them) and CaptureJob's table sinks are discarded (its topic is what PatternJob reads).
+ * Checkpoints go to files in a temporary directory, so that the capture's state (a day of sessions
+ * and deduplication keys) is not bounded by the 5 MB the JobManager's in-memory checkpoint storage
+ * accepts.
  */
 class IncidentScenarioIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
-    private static final int VISITORS = 2_500;
-    private static final long WINDOW_FROM = parse("2026-11-02T06:00:00.000Z");
-    private static final long WINDOW_TO = parse("2026-11-02T22:00:00.000Z");
+    /**
+     * Enough for PayPal's outage to be seen in 15-minute windows: about 1 in 5 visitors' journeys
+     * reaches a payment, and 10,000 a day give PayPal about 150 failures in the outage, 26 of its 64
+     * windows with 3 or more (2,500 gave none). Not all of them reach the counter: replayed in
+     * seconds, the enriched topic is out of event-time order by more than the default 5 s bound, and
+     * PatternJob drops a varying share of events as late, more when the machine is busy (16, 17 and
+     * 20 windows alerted in three runs; all 26 with a bound of 2 h). The assertion asks for 6.
+     */
+    private static final int VISITORS = 10_000;
+    private static final SimulationOptions SIMULATION = SimulationOptions.of(21, LocalDate.parse("2026-11-02"), 1, VISITORS,
+            "slow-checkout:platform=android,release=5.4.0,start=2026-11-02T06:00,hours=16,load_ms=6500,adoption_hours=0.5",
+            "payment-failure:method=paypal,rate=1.0,start=2026-11-02T06:00,hours=16").withHeartbeatMs(0);
+    private static final Incident.SlowCheckout SLOW_CHECKOUT = incident(Incident.SlowCheckout.class);
+    private static final Incident.PaymentFailure PAYMENT_OUTAGE = incident(Incident.PaymentFailure.class);
+
+    @TempDir
+    static Path checkpoints;
 
     private static List<Alert> alerts;
+
+    private static <T extends Incident> T incident(Class<T> kind) {
+        return SIMULATION.incidents().stream().filter(kind::isInstance).map(kind::cast).findFirst().orElseThrow();
+    }
+
+    /** An environment whose checkpoints are files under {@link #checkpoints}. */
+    private static StreamExecutionEnvironment environment(String job) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.resolve(job).toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
 
     @BeforeAll
     static void simulateCaptureAndDetect() throws Exception {
         long t0 = System.nanoTime();
-        SimulatedData data = SimulatedData.generate(SimulationOptions.of(21, LocalDate.parse("2026-11-02"), 1, VISITORS,
-                "slow-checkout:platform=android,release=5.4.0,start=2026-11-02T06:00,hours=16,load_ms=6500,adoption_hours=0.5",
-                "payment-failure:method=paypal,rate=1.0,start=2026-11-02T06:00,hours=16").withHeartbeatMs(0));
+        SimulatedData data = SimulatedData.generate(SIMULATION);
         long t1 = System.nanoTime();
         String raw = KafkaTestBroker.newTopic("raw", 2);
         String enriched = KafkaTestBroker.newTopic("enriched", 2);
@@ -81,8 +121,7 @@ class IncidentScenarioIT {
         CaptureOptions capture = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                 "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.raw", raw, "--topic.enriched", enriched,
                 "--group.id", "capture-" + raw, "--checkpoint.interval", "1s"}));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = environment("capture");
         CaptureJob.configure(env, capture);
         KafkaSource<Captured> rawEvents = KafkaSource.<Captured>builder()
                 .setBootstrapServers(capture.bootstrapServers()).setTopics(raw).setGroupId(capture.groupId())
@@ -100,10 +139,8 @@ class IncidentScenarioIT {
         args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
         args.put(PatternOptions.TOPIC_ENRICHED, enriched);
         args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
-        args.put(PatternOptions.PAYMENT_FAILURE_COUNT, "2");
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
-        StreamExecutionEnvironment patterns = StreamExecutionEnvironment.getExecutionEnvironment();
-        patterns.setParallelism(2);
+        StreamExecutionEnvironment patterns = environment("patterns");
         CollectedAlerts collected = new CollectedAlerts();
         PatternJob.defineWorkflow(patterns, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
                 new PatternJob.Sinks(collected, null));
@@ -115,12 +152,18 @@ class IncidentScenarioIT {
         alerts.forEach(AlertAssertions::assertValid);
     }
 
+    /** On the slow platform (an app: its wire name is its os) and release. */
     private static boolean onSlowRelease(Alert a) {
-        return "android".equals(a.os) && "5.4.0".equals(a.appVersion);
+        return SLOW_CHECKOUT.platform().wireName().equals(a.os) && SLOW_CHECKOUT.release().equals(a.appVersion);
+    }
+
+    private static boolean onSlowPlatform(Alert a) {
+        return SLOW_CHECKOUT.platform().wireName().equals(a.os);
     }
 
     private static boolean inWindow(Alert a) {
-        return a.detectedAt >= WINDOW_FROM && a.detectedAt < WINDOW_TO + 45 * 60_000L; // sessions end up to 45 min later
+        // sessions end up to 45 min later
+        return a.detectedAt >= SLOW_CHECKOUT.start() && a.detectedAt < SLOW_CHECKOUT.end() + 45 * 60_000L;
     }
 
     private static List<Alert> alerts(AlertPattern family, Predicate<Alert> where) {
@@ -142,7 +185,7 @@ class IncidentScenarioIT {
     @Test
     void theSlowCheckoutRaisesAbandonmentAndSlowExperienceAlertsOnAndroid540InItsWindowOnly() {
         Predicate<Alert> affected = a -> onSlowRelease(a) && inWindow(a);
-        Predicate<Alert> others = a -> !"android".equals(a.os) && inWindow(a);
+        Predicate<Alert> others = a -> !onSlowPlatform(a) && inWindow(a);
         long checkoutsAffected = checkouts(affected);
         long checkoutsOthers = checkouts(others);
         List<Alert> abandonedAffected = alerts(AlertPattern.CHECKOUT_ABANDONMENT, affected);
@@ -172,12 +215,31 @@ class IncidentScenarioIT {
     }
 
     @Test
-    void thePaypalOutageRaisesPaymentFailureStreaksForPaypal() {
-        List<Alert> streaks = alerts(AlertPattern.PAYMENT_FAILURE_STREAK, a -> true);
-        long paypal = streaks.stream().filter(IncidentScenarioIT::inWindow)
-                .filter(a -> Arrays.asList(a.details.paymentMethods).contains("paypal")).count();
-        System.out.printf("paypal outage: %d payment failure streaks, %d with paypal in the window%n", streaks.size(), paypal);
-        assertThat(paypal).isGreaterThanOrEqualTo(2);
-        assertThat(streaks.size() - paypal).as("streaks without paypal or outside the outage").isLessThan(paypal);
+    void thePaypalOutageRaisesPaymentMethodFailureAlertsForPaypalInItsWindowOnly() {
+        String method = PAYMENT_OUTAGE.method();
+        List<Alert> all = alerts(AlertPattern.PAYMENT_METHOD_FAILURES, a -> true);
+        // a window counts for the outage when it lies within it
+        Predicate<Alert> duringOutage = a -> parse(a.details.windowStart) >= PAYMENT_OUTAGE.start()
+                && a.detectedAt <= PAYMENT_OUTAGE.end();
+        List<Alert> outage = all.stream().filter(a -> method.equals(a.details.paymentMethod)).filter(duringOutage).toList();
+        List<Alert> otherMethods = all.stream().filter(a -> !method.equals(a.details.paymentMethod)).toList();
+        List<Alert> outsideOutage = all.stream().filter(a -> method.equals(a.details.paymentMethod))
+                .filter(duringOutage.negate()).toList();
+        long windows = (PAYMENT_OUTAGE.end() - PAYMENT_OUTAGE.start()) / PatternOptions.defaults().paymentMethodWindow().toMillis();
+        System.out.printf("%s outage: %d payment_method_failures alerts in %d windows of the outage (%d failures of %d outcomes),"
+                        + " %d for other methods, %d outside the outage%n", method, outage.size(), windows,
+                outage.stream().mapToInt(a -> a.details.paymentFailures).sum(),
+                outage.stream().mapToInt(a -> a.details.paymentAttempts).sum(), otherMethods.size(), outsideOutage.size());
+
+        assertThat(outage.size()).as("%s windows alerting during the outage", method).isGreaterThanOrEqualTo((int) (windows / 10));
+        assertThat(outage).allSatisfy(a -> {
+            assertThat(a.details.paymentFailures).isGreaterThanOrEqualTo(3);
+            assertThat(a.details.failureShare).isGreaterThan(0.5);
+            assertThat(a.matchedEventIds).hasSize(Math.min(a.details.paymentFailures, PaymentMethodFailures.MAX_EVIDENCE));
+            assertThat(a.sessionId).isNull();
+        });
+        assertThat(otherMethods).as("alerts for methods without an outage").isEmpty();
+        assertThat(outsideOutage).as("%s alerts outside the outage", method).isEmpty();
+        assertThat(all.stream().map(a -> a.alertId).distinct().count()).as("one alert per method and window").isEqualTo(all.size());
     }
 }

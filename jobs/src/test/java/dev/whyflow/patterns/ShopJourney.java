@@ -201,13 +201,18 @@ final class ShopJourney {
     }
 
     ShopJourney order(double minutes, long amountMinor) {
+        return order(minutes, amountMinor, "card");
+    }
+
+    /** An order paid with {@code method}: the payment's successful outcome. */
+    ShopJourney order(double minutes, long amountMinor, String method) {
         Event e = event(EventType.ORDER_COMPLETED, minutes);
         e.payload.orderId = "o-" + sessionId;
         e.payload.amountMinor = amountMinor;
         e.payload.currency = "EUR";
         e.payload.itemCount = 1;
         e.payload.items = new LineItem[]{new LineItem("p-1", 1, amountMinor)};
-        e.payload.paymentMethod = "card";
+        e.payload.paymentMethod = method;
         add(e);
         return this;
     }

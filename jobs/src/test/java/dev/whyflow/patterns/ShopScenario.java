@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 /**
  * A deterministic mix of shop sessions for integration tests and the benchmark, in which every
  * alert family occurs: browsers, abandoned carts, indecisive carts, orders (some after a hesitant
- * step), abandoned checkouts (some on slow pages), payment failure streaks. Sessions start
+ * step), abandoned checkouts (some on slow pages), payment failure streaks (all on PayPal, whose
+ * 15-minute windows then fail enough for payment method failures). Sessions start
  * {@code spacingMillis} apart from {@link ShopJourney#T0}; the whole stream is in delivery order:
  * event time with up to {@code disorderMillis} of disorder, as a source with bounded
  * out-of-orderness delivers it.

@@ -119,6 +119,18 @@ class QuestionParserTest {
         assertThat(p.slots().groupBy()).as("group by").isEqualTo(groupBy);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Were there payment method failure alerts yesterday?      | payment_method_failures",
+            "payment-method failures alerts last week                 | payment_method_failures",
+            "Were there payment failure streak alerts on November 10? | payment_failure_streak",
+            "checkout abandonment alerts yesterday                    | checkout_abandonment"})
+    void alertQuestionsNameTheirFamily(String question, String pattern) {
+        Parsed p = parse(question);
+        assertThat(p.intent()).isEqualTo("alerts");
+        assertThat(p.slots().pattern()).isEqualTo(pattern);
+    }
+
     @Test
     void slotsCarryThePeriodComparisonAndDirection() {
         Parsed p = parse("Why did conversion drop on android yesterday?");
