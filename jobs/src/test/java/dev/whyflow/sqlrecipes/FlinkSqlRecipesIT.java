@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every recipe of sql/flink on known input: a real Kafka broker (fresh topics per test), a fresh
  * migrated PostgreSQL database, a Flink MiniCluster, and the table files of sql/flink/tables with
- * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as --bounded).
+ * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as for a script run with sql.sh -f).
  */
 class FlinkSqlRecipesIT {
 
