@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local Flink session cluster: one JobManager and one TaskManager (8 slots), run from the jars
+# The local Flink session cluster: one JobManager and one TaskManager (10 slots), run from the jars
 # that deploy/local/runtime/flink/pom.xml resolves (flink-dist, the binary distribution, is not in
 # the Maven repository). Everything it writes lives under $WHYFLOW_HOME/flink, $WHYFLOW_LOG_DIR/flink
 # and $WHYFLOW_RUN_DIR. Web UI and REST API: $WHYFLOW_FLINK_REST (http://127.0.0.1:58081).
@@ -99,8 +99,10 @@ jobmanager:
 taskmanager:
   bind-host: 127.0.0.1
   host: 127.0.0.1
-  # CaptureJob, PatternJob, QueryJob and EmbeddingJob at parallelism 2 each (./whyflow demo)
-  numberOfTaskSlots: 8
+  # CaptureJob, PatternJob, QueryJob and EmbeddingJob at parallelism 2 each (./whyflow demo), and
+  # two for ad hoc SQL (sql.sh runs a query at parallelism 1): with every slot taken by the jobs, a
+  # recipe waited for a slot until the request timed out
+  numberOfTaskSlots: 10
   memory:
     process:
       size: 3072m

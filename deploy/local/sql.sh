@@ -5,10 +5,10 @@
 #
 #   sql.sh [--bounded] [CLIENT_OPTION...]      the interactive SQL client (history in
 #                                               $WHYFLOW_HOME/sql-client/history)
-#   sql.sh [--bounded] -f FILE.sql [CLIENT_OPTION...]
-#                                               run a script, print its results, exit 1 when a
-#                                               statement failed (the client itself exits 0 then)
-#   sql.sh [--bounded] -e 'STATEMENT; ...'      the same for statements on the command line
+#   sql.sh -f FILE.sql [--follow] [CLIENT_OPTION...]
+#                                               run a script, print its results and exit: 0, or 1
+#                                               when a statement failed (the client itself exits 0 then)
+#   sql.sh -e 'STATEMENT; ...' [--follow]      the same for statements on the command line
 #   sql.sh init [--bounded]                     print the session's init script (the table DDL of
 #                                               sql/flink/tables/*.sql with the settings filled in)
 #   sql.sh install                              resolve the client's jars (done on first use)
@@ -16,9 +16,11 @@
 #                                               127.0.0.1:$WHYFLOW_SQL_GATEWAY_PORT (58083)
 #   sql.sh --gateway [-f FILE | -e SQL] ...     the client as above, through the running gateway
 #
-# --bounded reads the Kafka tables only up to their end offsets at the start of each query, so
-# that a query over a topic finishes (a report "as of now"); without it, queries over topics run
-# until cancelled (Ctrl-C in the client), as streaming queries do.
+# Scripts (-f, -e) read the Kafka tables only up to their end offsets at the start of each query, so
+# that a query over a topic finishes (a report "as of now") and the script exits. --follow keeps
+# reading the topics instead, as streaming queries do: the script then runs until cancelled
+# (Ctrl-C). The interactive client reads them live unless started with --bounded.
+#
 # CLIENT_OPTIONs are passed to the Flink SQL client, e.g. -D key=value, -j extra.jar.
 #
 # Queries run on the local session cluster (flink.sh up; the client reads its configuration from
@@ -29,8 +31,8 @@
 #
 # Settings (lib.sh and these): WHYFLOW_TOPIC_RAW, WHYFLOW_TOPIC_ENRICHED, WHYFLOW_TOPIC_DLQ,
 # WHYFLOW_TOPIC_ALERTS_PATTERN (a Java regex), WHYFLOW_UDFS_JAR, WHYFLOW_SQL_CLIENT_HEAP (1g),
-# WHYFLOW_SQL_PARALLELISM (1: an ad hoc query takes one of the local cluster's 4 slots and leaves
-# the rest to the jobs; -D parallelism.default=N for one run).
+# WHYFLOW_SQL_PARALLELISM (1: an ad hoc query takes one of the two slots the local cluster keeps
+# beside the four jobs at parallelism 2; -D parallelism.default=N for one run).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -135,14 +137,24 @@ java_opts() {
   sed -n 's/^ *all: //p' "$FLINK_CONF/config.yaml" | head -n 1
 }
 
+# The per-run directory (init script, statements, output): each run has its own, so that runs side by
+# side do not overwrite each other's files; removed when sql.sh exits.
+RUN_DIR=""
+run_dir() {
+  if [[ -z $RUN_DIR ]]; then
+    RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/whyflow-sql.XXXXXX")
+    trap 'rm -rf "$RUN_DIR"' EXIT
+  fi
+}
+
 # run_client BOUNDED ARGS...: the Flink SQL client in embedded mode with the connectors, the UDFs and
 # the init script; jobs go to the local session cluster. With VIA_GATEWAY=1 the client is a thin
 # client of the running SQL Gateway instead (which has the connectors and UDFs itself).
 run_client() {
   local bounded=$1; shift
   ensure_lib; need_flink_conf
-  mkdir -p "$STATE" "$LOGS"
-  init_script "$bounded" >"$STATE/init.sql"
+  run_dir; mkdir -p "$STATE" "$LOGS"
+  init_script "$bounded" >"$RUN_DIR/init.sql"
   local jars=(-l "file://$CONNECTORS") mode=(embedded)
   if [[ ${VIA_GATEWAY:-} == 1 ]]; then
     gw_up || die "sql: the SQL gateway is not running (sql.sh gateway up)"
@@ -156,7 +168,7 @@ run_client() {
   FLINK_CONF_DIR=$FLINK_CONF java -Xmx"${WHYFLOW_SQL_CLIENT_HEAP:-1g}" $(java_opts) -XX:+IgnoreUnrecognizedVMOptions \
     -Dlog.file="$LOGS/sql-client.log" -Dlog4j.configurationFile="file:$FLINK_CONF/log4j-cli.properties" \
     -cp "$LIB/*" org.apache.flink.table.client.SqlClient "${mode[@]}" \
-    -i "$STATE/init.sql" "${jars[@]}" -hist "$STATE/history" \
+    -i "$RUN_DIR/init.sql" "${jars[@]}" -hist "${HISTORY:-$STATE/history}" \
     -Dparallelism.default="${WHYFLOW_SQL_PARALLELISM:-1}" "$@"
 }
 
@@ -164,11 +176,12 @@ run_client() {
 run_script() {
   local file=$1 bounded=$2 out rc; shift 2
   [[ -f $file ]] || die "sql: no such file: $file"
-  mkdir -p "$STATE" "$LOGS"; out=$STATE/last-run.out
+  run_dir; mkdir -p "$LOGS"; out=$RUN_DIR/output
   local log=$LOGS/sql-client.log log_lines=0
   [[ -f $log ]] && log_lines=$(wc -l <"$log")
   set +e
-  run_client "$bounded" -Dsql-client.execution.result-mode=tableau -f "$file" "$@" </dev/null 2>&1 | tee "$out"
+  HISTORY=$RUN_DIR/history run_client "$bounded" -Dsql-client.execution.result-mode=tableau -f "$file" "$@" </dev/null 2>&1 \
+    | tee "$out"
   rc=${PIPESTATUS[0]}
   set -e
   ((rc == 0)) || die "sql: the SQL client exited with status $rc (log: $log)"
@@ -177,7 +190,7 @@ run_script() {
   if grep -q -e '\[ERROR\]' -e '^Failed to initialize' "$out"; then
     local why
     why=$(tail -n "+$((log_lines + 1))" "$log" 2>/dev/null | grep -e '^Caused by: ' | tail -n 1 | cut -c12-400)
-    die "sql: a statement of $file or of the init script failed${why:+: $why} (output: $out, log: $log)"
+    die "sql: a statement of $file or of the init script failed${why:+: $why} (log: $log)"
   fi
 }
 
@@ -191,7 +204,6 @@ gateway_up() {
   port_in_use "$WHYFLOW_SQL_GATEWAY_PORT" \
     && die "sql gateway: port $WHYFLOW_SQL_GATEWAY_PORT is already taken by another process; set WHYFLOW_SQL_GATEWAY_PORT to another port"
   mkdir -p "$GW_LOGS" "$STATE"
-  init_script >"$STATE/init.sql"
   # Sessions opened over REST start without tables (the gateway has no init script); they get the
   # connectors and the UDF classes on the classpath, and pipeline.jars ships those with each job.
   local cp="$LIB/*:$CONNECTORS/*" pipeline_jars j t0=$SECONDS
@@ -243,7 +255,7 @@ gateway() {
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 main() {
-  local bounded="" file="" stmts=""
+  local bounded="" follow="" file="" stmts=""
   case ${1:-} in
     gateway) shift; gateway "$@"; return ;;
     init) shift; [[ ${1:-} == --bounded || -z ${1:-} ]] || usage; init_script "${1:-}"; return ;;
@@ -254,19 +266,25 @@ main() {
   while (($#)); do
     case $1 in
       --bounded) bounded=--bounded; shift ;;
+      --follow) follow=1; shift ;;
       --gateway) VIA_GATEWAY=1; shift ;;
       -f|--file) [[ $# -ge 2 ]] || usage; file=$2; shift 2 ;;
       -e|--execute) [[ $# -ge 2 ]] || usage; stmts=$2; shift 2 ;;
       *) rest+=("$1"); shift ;;
     esac
   done
+  [[ -n $file && -n $stmts ]] && die "sql: -f and -e together; give one of them"
   if [[ -n $stmts ]]; then
-    mkdir -p "$STATE"; file=$STATE/statements.sql
+    run_dir; file=$RUN_DIR/statements.sql
     printf '%s\n' "$stmts" >"$file"
   fi
   if [[ -n $file ]]; then
+    [[ -n $follow && -n $bounded ]] && die "sql: --follow and --bounded contradict each other"
+    # a script ends: its queries read the topics as they are now, unless --follow
+    if [[ -n $follow ]]; then bounded=""; else bounded=--bounded; fi
     run_script "$file" "$bounded" "${rest[@]}"
   else
+    [[ -n $follow ]] && die "sql: --follow is for scripts (-f, -e); the interactive client follows the topics unless --bounded"
     run_client "$bounded" "${rest[@]}"
   fi
 }

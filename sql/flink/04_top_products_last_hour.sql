@@ -3,8 +3,9 @@
 -- The ten products with the most cart additions (then views) among events of the last hour,
 -- kept up to date as events arrive. "The last hour" is measured from when each event is read
 -- (CURRENT_TIMESTAMP is evaluated per row in a streaming query): an event older than an hour
--- when it arrives is ignored, one counted stays counted. With `sql.sh --bounded` the query reads
--- what the topic holds now and the answer is exactly the last hour's.
+-- when it arrives is ignored, one counted stays counted. Run as a script (`./whyflow sql -f`) the
+-- query reads what the topic holds now and the answer is exactly the last hour's; with --follow it
+-- keeps counting as events arrive.
 -- Reads enriched_events (deduplicated by CaptureJob, product_id set for every product event).
 SELECT product_id, product_views, cart_additions
 FROM (

@@ -39,10 +39,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * The deployment files of deploy/ say only what the code can do: every manifest and compose file
- * parses; every job class they name exists and has a main method; every {@code --key} they pass is
- * a key of that job's options record (CaptureJob → CaptureOptions, PatternJob → PatternOptions) and
- * its value parses; every Flink configuration key is one of Flink's ConfigOptions (found by
- * reflection) with a value of the right type, or a known Kubernetes-operator key.
+ * parses; each of the four jobs has an application-mode FlinkDeployment, a FlinkSessionJob and a
+ * submission in compose; every job class they name exists and has a main method; every {@code --key}
+ * they pass is a key of that job's options record (CaptureJob → CaptureOptions, PatternJob →
+ * PatternOptions, EmbeddingJob → EmbeddingOptions and the model's {@code whyflow.embeddings.*},
+ * QueryJob → QueryOptions and the synthesizer's {@code whyflow.llm.*}) and its value parses; every
+ * Flink configuration key is one of Flink's ConfigOptions (found by reflection) with a value of the
+ * right type, or a known Kubernetes-operator key; every {@code WHYFLOW_*} environment variable they
+ * set is one the code reads.
  */
 class DeployManifestsTest {
 
@@ -59,13 +63,27 @@ class DeployManifestsTest {
 
     private static final Map<String, ConfigOption<?>> FLINK_OPTIONS = flinkOptions();
 
+    private static final Set<String> JOBS = Set.of("dev.whyflow.capture.CaptureJob", "dev.whyflow.patterns.PatternJob",
+            "dev.whyflow.vectors.EmbeddingJob", "dev.whyflow.query.QueryJob");
+
+    /**
+     * Option classes beside a job's own options record whose keys its arguments may carry: the
+     * embedding model's (EmbeddingOptions passes {@code whyflow.embeddings.*} on) and the answer
+     * synthesizer's (QueryOptions reads {@code whyflow.llm.*}).
+     */
+    private static final Map<String, List<String>> MORE_OPTIONS = Map.of(
+            "dev.whyflow.vectors.EmbeddingJob", List.of("dev.whyflow.embeddings.EmbeddingConfig"),
+            "dev.whyflow.query.QueryJob", List.of("dev.whyflow.query.synthesis.LlmOptions"));
+
     @Test
     void everyManifestAndComposeFileParses() throws IOException {
         List<Path> files = yamlFiles();
         assertThat(files).extracting(f -> ROOT.relativize(f).toString())
                 .contains("deploy/k8s/base.yaml", "deploy/k8s/application/capture-job.yaml",
-                        "deploy/k8s/application/pattern-job.yaml", "deploy/k8s/session/session-cluster.yaml",
+                        "deploy/k8s/application/pattern-job.yaml", "deploy/k8s/application/embedding-job.yaml",
+                        "deploy/k8s/application/query-job.yaml", "deploy/k8s/session/session-cluster.yaml",
                         "deploy/k8s/session/capture-session-job.yaml", "deploy/k8s/session/pattern-session-job.yaml",
+                        "deploy/k8s/session/embedding-session-job.yaml", "deploy/k8s/session/query-session-job.yaml",
                         "deploy/compose/docker-compose.yml");
         for (Path f : files) {
             assertThat(documents(f)).as("%s has YAML documents", f).isNotEmpty();
@@ -77,7 +95,8 @@ class DeployManifestsTest {
         Map<String, JsonNode> sessionClusters = new HashMap<>();
         List<JsonNode> sessionJobs = new ArrayList<>();
         Set<String> secrets = new LinkedHashSet<>();
-        Set<String> entryClasses = new LinkedHashSet<>();
+        List<String> applicationJobs = new ArrayList<>();
+        List<String> sessionJobClasses = new ArrayList<>();
         for (Path f : yamlFiles()) {
             if (!f.startsWith(ROOT.resolve("deploy/k8s"))) continue;
             for (JsonNode doc : documents(f)) {
@@ -106,7 +125,7 @@ class DeployManifestsTest {
                 List<String> args = new ArrayList<>();
                 job.path("args").forEach(a -> args.add(a.asText()));
                 checkJob(where, job.path("entryClass").asText(), args);
-                entryClasses.add(job.path("entryClass").asText());
+                (kind.equals("FlinkDeployment") ? applicationJobs : sessionJobClasses).add(job.path("entryClass").asText());
                 assertThat(job.path("upgradeMode").asText()).as(where).isIn("savepoint", "last-state", "stateless");
                 assertThat(job.path("parallelism").asInt()).as(where).isPositive();
             }
@@ -118,7 +137,8 @@ class DeployManifestsTest {
         for (String s : secrets) {
             if (s.startsWith("ref:")) assertThat(secrets).as("the Secret that pods refer to").contains(s.substring(4));
         }
-        assertThat(entryClasses).contains("dev.whyflow.capture.CaptureJob", "dev.whyflow.patterns.PatternJob");
+        assertThat(applicationJobs).as("jobs with an application-mode FlinkDeployment").containsExactlyInAnyOrderElementsOf(JOBS);
+        assertThat(sessionJobClasses).as("jobs with a FlinkSessionJob").containsExactlyInAnyOrderElementsOf(JOBS);
     }
 
     @Test
@@ -148,7 +168,7 @@ class DeployManifestsTest {
             if (env != null && env.get("FLINK_PROPERTIES") instanceof String props) {
                 Map<String, String> config = new LinkedHashMap<>();
                 for (String line : props.split("\n")) {
-                    if (line.isBlank()) continue;
+                    if (line.isBlank() || line.strip().startsWith("#")) continue;
                     int colon = line.indexOf(": ");
                     config.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
                 }
@@ -159,16 +179,71 @@ class DeployManifestsTest {
         // flink run -m HOST -d -c CLASS JAR ARGS...
         String submit = String.valueOf(((List<?>) services.get("submit").get("command")).get(0)).replace("\\\n", " ").replaceAll("\\s+", " ");
         Matcher run = Pattern.compile("flink run (?:-m \\S+ )?(?:-d )?-c (\\S+) (\\S+)((?: --?[\\w.-]+ [^\\s-]\\S*)*)").matcher(submit);
-        int runs = 0;
+        List<String> submitted = new ArrayList<>();
         while (run.find()) {
-            runs++;
+            submitted.add(run.group(1));
             assertThat(run.group(2)).isEqualTo("/opt/flink/usrlib/whyflow-jobs.jar");
             checkJob("compose submit", run.group(1), List.of(run.group(3).strip().split("\\s+")));
         }
-        assertThat(runs).as("flink run commands in: %s", submit).isEqualTo(2);
+        assertThat(submitted).as("the jobs of the flink run commands in: %s", submit).containsExactlyInAnyOrderElementsOf(JOBS);
 
         List<?> migrate = (List<?>) services.get("migrate").get("entrypoint");
         assertThat(Class.forName(String.valueOf(migrate.get(migrate.size() - 1))).getMethod("main", String[].class)).isNotNull();
+    }
+
+    /** The README shows, for each job, a {@code flink run} for a user's own cluster whose class and arguments are real. */
+    @Test
+    void theReadmeShowsAFlinkRunOfEveryJob() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md")).replace("\\\n", " ");
+        List<String> shown = new ArrayList<>();
+        for (String line : readme.split("\n")) {
+            if (!line.startsWith("flink run ")) continue;
+            List<String> tokens = List.of(line.strip().split("\\s+"));
+            int c = tokens.indexOf("-c");
+            assertThat(c).as("-c CLASS in: %s", line).isPositive();
+            assertThat(tokens.get(c + 2)).as(line).isEqualTo("jobs/target/whyflow-jobs.jar");
+            checkJob("README " + line, tokens.get(c + 1), tokens.subList(c + 3, tokens.size()));
+            shown.add(tokens.get(c + 1));
+        }
+        assertThat(shown).as("jobs with a flink run line in README.md").containsExactlyInAnyOrderElementsOf(JOBS);
+    }
+
+    /**
+     * Every WHYFLOW_* variable a manifest's Secret or container or a compose service sets is read by
+     * the code: a Java literal in a module's main sources, the environment fallback of a
+     * {@code whyflow.llm.*} option (LlmOptions.envName), or a variable of the scripts the image runs
+     * (deploy/docker/*.sh, deploy/local/sql.sh and lib.sh). A misspelt name would be set and ignored.
+     */
+    @Test
+    void everyWhyflowVariableTheySetIsReadByTheCode() throws Exception {
+        Map<String, String> set = new LinkedHashMap<>(); // variable -> where
+        for (Path f : yamlFiles()) {
+            if (!f.startsWith(ROOT.resolve("deploy/k8s"))) continue;
+            for (JsonNode doc : documents(f)) {
+                String where = ROOT.relativize(f) + " " + doc.path("kind").asText() + " " + doc.path("metadata").path("name").asText();
+                for (String field : List.of("stringData", "data")) doc.path(field).fieldNames().forEachRemaining(n -> set.put(n, where));
+                for (JsonNode c : doc.path("spec").path("podTemplate").path("spec").path("containers")) {
+                    for (JsonNode e : c.path("env")) set.put(e.path("name").asText(), where);
+                }
+            }
+        }
+        Path composeFile = ROOT.resolve("deploy/compose/docker-compose.yml");
+        Map<String, Object> compose = new Yaml().load(Files.readString(composeFile));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        services.forEach((name, service) -> {
+            if (service.get("environment") instanceof Map<?, ?> env) env.keySet().forEach(k -> set.put(String.valueOf(k), "compose " + name));
+        });
+        set.keySet().removeIf(name -> !name.startsWith("WHYFLOW_"));
+        assertThat(set).as("WHYFLOW_* variables set by the manifests and compose")
+                .containsKeys("WHYFLOW_PG_URL", "WHYFLOW_PG_USER", "WHYFLOW_PG_PASSWORD", "WHYFLOW_KAFKA_BOOTSTRAP");
+
+        Set<String> read = whyflowVariablesReadByTheCode();
+        assertThat(read).as("variables the code reads").contains("WHYFLOW_PG_URL", "WHYFLOW_LLM_BASE_URL")
+                .doesNotContain("WHYFLOW_NO_SUCH_SETTING");
+        for (Map.Entry<String, String> v : set.entrySet()) {
+            assertThat(read).as("%s sets %s: something reads it", v.getValue(), v.getKey()).contains(v.getKey());
+        }
     }
 
     @Test
@@ -195,7 +270,7 @@ class DeployManifestsTest {
     void theOperationsGuideDocumentsEveryJobOption() throws Exception {
         String guide = Files.readString(ROOT.resolve("deploy/README.md"));
         for (String options : List.of("dev.whyflow.capture.CaptureOptions", "dev.whyflow.patterns.PatternOptions",
-                "dev.whyflow.vectors.EmbeddingOptions")) {
+                "dev.whyflow.vectors.EmbeddingOptions", "dev.whyflow.query.QueryOptions")) {
             for (Field f : Class.forName(options).getFields()) {
                 if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) continue;
                 assertThat(guide).as("deploy/README.md documents %s of %s", f.get(null), options)
@@ -206,6 +281,35 @@ class DeployManifestsTest {
 
     // ------------------------------------------------------------------------------------ checks
 
+    private static final Pattern JAVA_VARIABLE = Pattern.compile("\"(WHYFLOW_[A-Z0-9_]+)\"");
+    private static final Pattern SHELL_VARIABLE = Pattern.compile("\\$\\{?(WHYFLOW_[A-Z0-9_]+)");
+
+    private static Set<String> whyflowVariablesReadByTheCode() throws Exception {
+        Set<String> read = new LinkedHashSet<>();
+        for (String module : List.of("jobs", "sql", "embeddings", "udfs")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Matcher m = JAVA_VARIABLE.matcher(Files.readString(f));
+                    while (m.find()) read.add(m.group(1));
+                }
+            }
+        }
+        for (Field f : Class.forName("dev.whyflow.query.synthesis.LlmOptions").getFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) continue;
+            String key = (String) f.get(null);
+            if (key.startsWith("whyflow.llm.")) read.add(dev.whyflow.query.synthesis.LlmOptions.envName(key));
+        }
+        List<Path> scripts = new ArrayList<>(List.of(ROOT.resolve("deploy/local/sql.sh"), ROOT.resolve("deploy/local/lib.sh")));
+        try (Stream<Path> files = Files.list(ROOT.resolve("deploy/docker"))) {
+            files.filter(f -> f.toString().endsWith(".sh")).forEach(scripts::add);
+        }
+        for (Path f : scripts) {
+            Matcher m = SHELL_VARIABLE.matcher(Files.readString(f));
+            while (m.find()) read.add(m.group(1));
+        }
+        return read;
+    }
+
     /** The class exists with a main method; every --key is a constant of its options record; the values parse. */
     private static void checkJob(String where, String entryClass, List<String> args) throws Exception {
         Class<?> job = Class.forName(entryClass);
@@ -215,6 +319,13 @@ class DeployManifestsTest {
         Set<String> keys = new LinkedHashSet<>();
         for (Field f : options.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) keys.add((String) f.get(null));
+        }
+        for (String more : MORE_OPTIONS.getOrDefault(entryClass, List.of())) {
+            for (Field f : Class.forName(more).getFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) continue;
+                String key = (String) f.get(null);
+                if (key.startsWith("whyflow.")) keys.add(key); // not the defaults and variable names beside them
+            }
         }
         assertThat(args.size() % 2).as("%s: arguments come as --key value pairs: %s", where, args).isZero();
         for (int i = 0; i < args.size(); i += 2) {

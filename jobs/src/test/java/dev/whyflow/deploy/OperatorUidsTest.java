@@ -4,6 +4,10 @@ import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.patterns.PatternJob;
 import dev.whyflow.patterns.PatternOptions;
+import dev.whyflow.query.QueryJob;
+import dev.whyflow.query.QueryOptions;
+import dev.whyflow.vectors.EmbeddingJob;
+import dev.whyflow.vectors.EmbeddingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,7 +36,7 @@ class OperatorUidsTest {
 
     @Test
     void everyOperatorOfCaptureJobHasAnExplicitUid() {
-        assertEveryOperatorHasAUid(env -> {
+        assertEveryOperatorHasAUid(6, env -> {
             CaptureOptions o = CaptureOptions.fromArgs(ParameterTool.fromArgs(NO_ARGS));
             CaptureJob.configure(env, o);
             CaptureJob.defineWorkflow(env, o, CaptureJob.source(o), CaptureJob.sinks(o));
@@ -41,10 +45,30 @@ class OperatorUidsTest {
 
     @Test
     void everyOperatorOfPatternJobHasAnExplicitUid() {
-        assertEveryOperatorHasAUid(env -> {
+        assertEveryOperatorHasAUid(6, env -> {
             PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromArgs(NO_ARGS));
             PatternJob.configure(env, o);
             PatternJob.defineWorkflow(env, PatternJob.source(o), o, PatternJob.sinks(o));
+        });
+    }
+
+    @Test
+    void everyOperatorOfEmbeddingJobHasAnExplicitUid() {
+        assertEveryOperatorHasAUid(6, env -> {
+            EmbeddingOptions o = EmbeddingOptions.fromArgs(ParameterTool.fromArgs(NO_ARGS));
+            EmbeddingJob.configure(env, o);
+            EmbeddingJob.defineWorkflow(env, o, EmbeddingJob.enrichedSource(o).build(), EmbeddingJob.sessionsSource(o).build(),
+                    EmbeddingJob.sinks(o));
+        });
+    }
+
+    /** QueryJob is small: questions in, answers (async, against the store) out. */
+    @Test
+    void everyOperatorOfQueryJobHasAnExplicitUid() {
+        assertEveryOperatorHasAUid(3, env -> {
+            QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(NO_ARGS));
+            env.enableCheckpointing(o.checkpointInterval().toMillis());
+            QueryJob.defineWorkflow(env, QueryJob.source(o).build(), o, QueryJob.answers(o));
         });
     }
 
@@ -64,12 +88,13 @@ class OperatorUidsTest {
         assertThatThrownBy(strict::getStreamGraph).hasMessageContaining("plus one");
     }
 
-    private static void assertEveryOperatorHasAUid(Consumer<StreamExecutionEnvironment> topology) {
+    /** At least {@code operators} operators (so that the topology was really built), each with an explicit uid. */
+    private static void assertEveryOperatorHasAUid(int operators, Consumer<StreamExecutionEnvironment> topology) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         topology.accept(env);
         StreamGraph graph = env.getStreamGraph();
 
-        assertThat(graph.getStreamNodes()).as("operators of the job").hasSizeGreaterThan(5);
+        assertThat(graph.getStreamNodes()).as("operators of the job").hasSizeGreaterThanOrEqualTo(operators);
         assertThat(operatorsWithoutUid(graph)).as("operators without an explicit uid").isEmpty();
 
         // Flink's own guard: with generated uids switched off, building the graph fails on an

@@ -1,9 +1,5 @@
 package dev.whyflow.sqlrecipes;
 
-import dev.whyflow.capture.DeadLetterJson;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
-import dev.whyflow.capture.FailedEvent;
 import dev.whyflow.contract.Actor;
 import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
@@ -35,9 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -46,20 +40,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.whyflow.sqlrecipes.RecipeCases.MINUTE;
+import static dev.whyflow.sqlrecipes.RecipeCases.T10;
+import static dev.whyflow.sqlrecipes.RecipeCases.at;
+import static dev.whyflow.sqlrecipes.RecipeCases.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every recipe of sql/flink on known input: a real Kafka broker (fresh topics per test), a fresh
  * migrated PostgreSQL database, a Flink MiniCluster, and the table files of sql/flink/tables with
- * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as --bounded).
+ * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as for a script run with sql.sh -f).
  */
 class FlinkSqlRecipesIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
-
-    private static final long T10 = Timestamps.parse("2026-11-02T10:00:00.000Z");
-    private static final long MINUTE = 60_000L;
 
     private static TestDatabase db;
     private Map<String, String> topics;
@@ -105,32 +100,12 @@ class FlinkSqlRecipesIT {
 
     @Test
     void funnelByDeviceCountsSessionsPerStepInTenMinuteWindows() throws Exception {
-        List<Event> events = new ArrayList<>();
-        // 10:00–10:10, desktop: s1 buys, s2 stops at the cart, s3 only looks around
-        events.addAll(journey("s1", "desktop", T10 + MINUTE, EventType.SESSION_STARTED, EventType.PRODUCT_VIEWED,
-                EventType.CART_ITEM_ADDED, EventType.CHECKOUT_STARTED, EventType.PAYMENT_SUBMITTED, EventType.ORDER_COMPLETED));
-        events.addAll(journey("s2", "desktop", T10 + 2 * MINUTE, EventType.PRODUCT_VIEWED, EventType.PRODUCT_VIEWED,
-                EventType.CART_ITEM_ADDED));
-        events.addAll(journey("s3", "desktop", T10 + 3 * MINUTE, EventType.PAGE_VIEWED));
-        // mobile: s4 goes from a product straight to checkout, s5 leaves at once
-        events.addAll(journey("s4", "mobile", T10 + 4 * MINUTE, EventType.PRODUCT_VIEWED, EventType.CHECKOUT_STARTED));
-        events.addAll(journey("s5", "mobile", T10 + 5 * MINUTE, EventType.SESSION_STARTED));
-        // not a storefront event: not part of the funnel
-        Event release = Event.of(EventType.RELEASE_DEPLOYED, uuid(), T10 + 6 * MINUTE, "ops");
-        release.entity = new Entity("release", "android@5.4.0");
-        events.add(release);
-        // 10:10–10:20: s1 goes on into the next window; s6 has no device
-        events.addAll(journey("s1", "desktop", T10 + 12 * MINUTE, EventType.PRODUCT_VIEWED));
-        events.addAll(journey("s6", null, T10 + 15 * MINUTE, EventType.PAGE_VIEWED));
-        sendEnriched(topics.get("TOPIC_ENRICHED"), events);
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"),
+                RecipeCases.funnelEvents()));
 
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("01_live_funnel_by_device.sql"));
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.FUNNEL));
 
-        assertThat(rows).containsExactlyInAnyOrder(
-                Row.of(at("10:00"), at("10:10"), "desktop", 3L, 2L, 2L, 1L, 1L, 1L, new BigDecimal("33.3")),
-                Row.of(at("10:00"), at("10:10"), "mobile", 2L, 1L, 0L, 1L, 0L, 0L, new BigDecimal("0.0")),
-                Row.of(at("10:10"), at("10:20"), "desktop", 1L, 1L, 0L, 0L, 0L, 0L, new BigDecimal("0.0")),
-                Row.of(at("10:10"), at("10:20"), "unknown", 1L, 0L, 0L, 0L, 0L, 0L, new BigDecimal("0.0")));
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(RecipeCases.funnelRows());
     }
 
     // ------------------------------------------------------------------------------------ 04
@@ -148,7 +123,7 @@ class FlinkSqlRecipesIT {
         }
         // two hours ago: the most added product of the day, but not of the last hour
         for (int i = 0; i < 9; i++) events.add(productEvent(EventType.CART_ITEM_ADDED, "p-old", now - 120 * MINUTE));
-        sendEnriched(topics.get("TOPIC_ENRICHED"), events);
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), events));
 
         List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("04_top_products_last_hour.sql"));
 
@@ -162,19 +137,13 @@ class FlinkSqlRecipesIT {
 
     @Test
     void alertsComeWithTheirSessionsOutcomeNewestFirst() throws Exception {
-        insertSession("s-1", "desktop", "email", "order", "converted", 12_990L, null, "Converted quickly.");
-        insertSession("s-2", "mobile", "paid_search", "cart", "cart_abandoned", 0L, "a slow checkout page", "Left the cart.");
-        insertAlert("a-1", "checkout_hesitation", "low", "s-1", T10 + 3 * MINUTE);
-        insertAlert("a-2", "cart_abandonment", "high", "s-2", T10 + 5 * MINUTE);
-        insertAlert("a-3", "cart_abandonment", "high", "s-3", T10 + 7 * MINUTE); // session still open
+        try (Connection c = db.open()) {
+            RecipeCases.insertAlertsAndSessions(c);
+        }
 
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("05_alerts_with_sessions.sql"));
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.ALERTS_WITH_SESSIONS));
 
-        assertThat(rows).containsExactlyInAnyOrder(
-                Row.of(at("10:07"), "cart_abandonment", "high", "s-3", null, null, null, null, null, null),
-                Row.of(at("10:05"), "cart_abandonment", "high", "s-2", "mobile", "paid_search", "cart", "cart_abandoned", 0L,
-                        "a slow checkout page"),
-                Row.of(at("10:03"), "checkout_hesitation", "low", "s-1", "desktop", "email", "order", "converted", 12_990L, null));
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(RecipeCases.alertsWithSessionsRows());
     }
 
     // ------------------------------------------------------------------------------------ 06
@@ -219,27 +188,11 @@ class FlinkSqlRecipesIT {
 
     @Test
     void deadLettersAreCountedPerHourAndReason() throws Exception {
-        String raw = topics.get("TOPIC_RAW");
-        List<byte[]> letters = new ArrayList<>();
-        letters.add(letter("SCHEMA_VIOLATION", "missing property 'payload'", raw, 1, "e-1", "product_viewed", T10 + 5 * MINUTE));
-        letters.add(letter("PARSE_ERROR", "Unexpected end-of-input", raw, 2, null, null, T10 + 10 * MINUTE));
-        letters.add(letter("SCHEMA_VIOLATION", "$.context.device: not one of desktop, mobile, tablet", raw, 3, "e-3",
-                "product_viewed", T10 + 20 * MINUTE));
-        letters.add(letter("PARSE_ERROR", "Unrecognized token 'nul'", raw, 4, null, null, T10 + 30 * MINUTE));
-        letters.add(letter("SCHEMA_VIOLATION", "$.payload.quantity: must be at least 1", raw, 5, "e-5", "cart_item_added",
-                T10 + 40 * MINUTE));
-        // the next hour: a record too large to keep whole, and not UTF-8 (base64 on the topic)
-        FailedEvent tooLarge = FailedEvent.of("TOO_LARGE", "1200000 bytes > 1048576", raw, 0, 6,
-                new byte[]{(byte) 0xC3, 0x28, 0x00}, T10 + 65 * MINUTE);
-        letters.add(DeadLetterJson.toJson(tooLarge));
-        sendValues(topics.get("TOPIC_DLQ"), letters);
+        sendValues(topics.get("TOPIC_DLQ"), RecipeCases.deadLetters(topics.get("TOPIC_RAW")));
 
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("07_dead_letters_by_reason.sql"));
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.DEAD_LETTERS));
 
-        assertThat(rows).containsExactlyInAnyOrder(
-                Row.of(at("10:00"), at("11:00"), "SCHEMA_VIOLATION", 3L, 2L, "$.payload.quantity: must be at least 1"),
-                Row.of(at("10:00"), at("11:00"), "PARSE_ERROR", 2L, 0L, "Unrecognized token 'nul'"),
-                Row.of(at("11:00"), at("12:00"), "TOO_LARGE", 1L, 0L, "1200000 bytes > 1048576"));
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(RecipeCases.deadLetterRows());
     }
 
     // ------------------------------------------------------------------------------------ 08
@@ -370,32 +323,6 @@ class FlinkSqlRecipesIT {
 
     // ------------------------------------------------------------------------------------ input
 
-    private static LocalDateTime at(String hhmm) {
-        return LocalDateTime.parse("2026-11-02T" + hhmm);
-    }
-
-    private static String uuid() {
-        return UUID.randomUUID().toString();
-    }
-
-    /** One session's events, 10 s apart from {@code start}; device null sends no context. */
-    private static List<Event> journey(String session, String device, long start, EventType... types) {
-        List<Event> out = new ArrayList<>();
-        long t = start;
-        for (EventType type : types) {
-            Event e = Event.of(type, uuid(), t, "storefront-web");
-            e.actor = new Actor(null, "anon-" + session, session);
-            e.entity = new Entity(type.entityType(), "x-" + session);
-            if (device != null) {
-                e.context = new EventContext();
-                e.context.device = device;
-            }
-            out.add(e);
-            t += 10_000L;
-        }
-        return out;
-    }
-
     private static Event productEvent(EventType type, String product, long at) {
         Event e = Event.of(type, uuid(), at, "storefront-web");
         e.actor = new Actor(null, "anon-" + product, "s-" + product);
@@ -413,64 +340,14 @@ class FlinkSqlRecipesIT {
         KafkaTestBroker.send(topic, records);
     }
 
-    /** The events as CaptureJob writes them to the enriched topic, keyed by session. */
-    private static void sendEnriched(String topic, List<Event> events) {
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (Event e : events) {
-            EnrichedEvent enriched = EnrichedEvent.of(e);
-            enriched.sessionId = e.actor == null ? null : e.actor.sessionId;
-            enriched.device = e.context == null ? null : e.context.device;
-            String key = enriched.sessionId;
-            records.add(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    EnrichedEventJson.toBytes(enriched)));
-        }
-        KafkaTestBroker.send(topic, records);
-    }
-
     private static void sendValues(String topic, List<byte[]> values) {
-        KafkaTestBroker.send(topic, values.stream().map(v -> new ProducerRecord<byte[], byte[]>(topic, null, v)).toList());
-    }
-
-    private static byte[] letter(String reason, String message, String topic, long offset, String eventId, String eventType,
-                                 long failedAt) {
-        FailedEvent f = FailedEvent.of(reason, message, topic, 0, offset, "{\"broken\":".getBytes(StandardCharsets.UTF_8), failedAt);
-        f.eventId = eventId;
-        f.eventType = eventType;
-        return DeadLetterJson.toJson(f);
+        KafkaTestBroker.send(topic, RecipeCases.valueRecords(topic, values));
     }
 
     private static void insertSession(String id, String device, String channel, String furthestStep, String outcome,
                                       long revenue, String cause, String narrative) throws Exception {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO sessions (session_id, started_at, ended_at, duration_s, device, channel, events, pages_viewed,"
-                        + " furthest_step, outcome, revenue_minor, abandonment_cause, narrative)"
-                        + " VALUES (?, ?, ?, 600, ?, ?, 12, 5, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setTimestamp(2, Timestamp.from(Instant.ofEpochMilli(T10)));
-            ps.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(T10 + 10 * MINUTE)));
-            ps.setString(4, device);
-            ps.setString(5, channel);
-            ps.setString(6, furthestStep);
-            ps.setString(7, outcome);
-            ps.setLong(8, revenue);
-            ps.setString(9, cause);
-            ps.setString(10, narrative);
-            ps.executeUpdate();
-        }
-    }
-
-    private static void insertAlert(String id, String pattern, String severity, String session, long detectedAt) throws Exception {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO alerts (alert_id, pattern, schema_version, severity, session_id, detected_at, emitted_at,"
-                        + " matched_event_ids) VALUES (?, ?, 1, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, pattern);
-            ps.setString(3, severity);
-            ps.setString(4, session);
-            ps.setTimestamp(5, Timestamp.from(Instant.ofEpochMilli(detectedAt)));
-            ps.setTimestamp(6, Timestamp.from(Instant.ofEpochMilli(detectedAt + 2_000)));
-            ps.setArray(7, c.createArrayOf("text", new String[]{"e-" + id}));
-            ps.executeUpdate();
+        try (Connection c = db.open()) {
+            RecipeCases.insertSession(c, id, device, channel, furthestStep, outcome, revenue, cause, narrative);
         }
     }
 }

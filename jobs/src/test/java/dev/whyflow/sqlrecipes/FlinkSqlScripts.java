@@ -78,7 +78,7 @@ public final class FlinkSqlScripts {
 
     /**
      * Creates every table of sql/flink/tables, as sql.sh's init script does; with {@code bounded},
-     * the Kafka tables read up to the end offsets at query start (sql.sh --bounded).
+     * the Kafka tables read up to the end offsets at query start (as sql.sh runs a script, -f or -e).
      */
     public static void createTables(TableEnvironment env, Map<String, String> values, boolean bounded) {
         Map<String, String> missing = new LinkedHashMap<>();

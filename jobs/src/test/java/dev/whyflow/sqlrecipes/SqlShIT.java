@@ -1,14 +1,15 @@
 package dev.whyflow.sqlrecipes;
 
-import dev.whyflow.capture.DeadLetterJson;
-import dev.whyflow.capture.FailedEvent;
-import dev.whyflow.contract.Timestamps;
+import dev.whyflow.sql.testing.TestDatabase;
+import org.apache.flink.types.Row;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,11 +17,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,47 +33,80 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code deploy/local/sql.sh} as a user runs it, against the running local stack ({@code ./whyflow
- * up}: Kafka, the Flink session cluster, PostgreSQL): a recipe over a fresh dead-letter topic of
- * the local broker (WHYFLOW_TOPIC_DLQ points the dead_letters table at it), run to the end with
- * --bounded on the session cluster; and a failing statement, which must fail the script.
+ * up}: Kafka, the Flink session cluster, PostgreSQL): recipes over fresh topics of the local broker
+ * (WHYFLOW_TOPIC_* point the Kafka tables at them) and a fresh database of the local PostgreSQL
+ * (WHYFLOW_PG_URL), run with {@code -f} and nothing else, which must read the topics to their end,
+ * print the recipe's rows and exit; their input and rows are {@link RecipeCases}', as on the
+ * MiniCluster. And a failing statement, which must fail the script.
  */
 class SqlShIT {
 
     private static final Path ROOT = FlinkSqlScripts.root();
     private static final String BOOTSTRAP = System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092");
     private static final String FLINK_REST = System.getenv().getOrDefault("WHYFLOW_FLINK_REST", "http://127.0.0.1:58081");
-    private static final long T10 = Timestamps.parse("2026-11-02T10:00:00.000Z");
+    /** Long enough for every cell of the recipes' rows: the client cuts longer ones to 30 characters by default. */
+    private static final String WIDE_COLUMNS = "-Dtable.display.max-column-width=200";
 
-    private String topic;
+    private static TestDatabase db;
+    private final List<String> topics = new ArrayList<>();
+    private Map<String, String> env;
+
+    @BeforeAll
+    static void freshDatabase() {
+        db = TestDatabase.create("sqlsh");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
 
     @BeforeEach
-    void freshTopicOnTheLocalBroker() throws Exception {
+    void freshTopicsOnTheLocalBroker() throws Exception {
         URI rest = URI.create(FLINK_REST);
         assertThat(listening(hostPort(BOOTSTRAP)))
                 .as("the local Kafka broker at %s (./whyflow up)", BOOTSTRAP).isTrue();
         assertThat(listening(new InetSocketAddress(rest.getHost(), rest.getPort())))
                 .as("the local Flink session cluster at %s (./whyflow up)", FLINK_REST).isTrue();
-        topic = "whyflow.test.sqlsh-" + UUID.randomUUID().toString().substring(0, 8);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        env = new HashMap<>();
+        env.put("WHYFLOW_TOPIC_RAW", "whyflow.test.sqlsh-raw-" + suffix);
+        env.put("WHYFLOW_TOPIC_ENRICHED", "whyflow.test.sqlsh-enriched-" + suffix);
+        env.put("WHYFLOW_TOPIC_DLQ", "whyflow.test.sqlsh-dlq-" + suffix);
+        env.put("WHYFLOW_TOPIC_ALERTS_PATTERN", "whyflow\\.test\\.sqlsh-alerts-" + suffix + "\\..*");
+        env.put("WHYFLOW_PG_URL", db.store().url());
+        env.put("WHYFLOW_PG_USER", db.store().user());
+        env.put("WHYFLOW_PG_PASSWORD", db.store().password());
+        for (String t : List.of("WHYFLOW_TOPIC_RAW", "WHYFLOW_TOPIC_ENRICHED", "WHYFLOW_TOPIC_DLQ")) topics.add(env.get(t));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // one partition for the dead letters: recipe 07 shows the last message of each hour
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t, t.contains("-dlq-") ? 1 : 2, (short) 1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE alerts, sessions");
         }
     }
 
     @AfterEach
-    void deleteTopic() throws Exception {
+    void deleteTopics() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
-            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
         }
     }
 
+    /** Recipes over a topic and over the store, each run with -f alone: it reads what is there and exits. */
     @Test
-    void runsARecipeOnTheSessionClusterAndFailsOnAFailedStatement() throws Exception {
-        sendDeadLetters();
+    void runsRecipesToTheirEndAndFailsOnAFailedStatement() throws Exception {
+        send(RecipeCases.enrichedRecords(env.get("WHYFLOW_TOPIC_ENRICHED"), RecipeCases.funnelEvents()));
+        send(RecipeCases.valueRecords(env.get("WHYFLOW_TOPIC_DLQ"), RecipeCases.deadLetters(env.get("WHYFLOW_TOPIC_RAW"))));
+        try (Connection c = db.open()) {
+            RecipeCases.insertAlertsAndSessions(c);
+        }
 
-        Result ok = sqlSh(Map.of("WHYFLOW_TOPIC_DLQ", topic), "--bounded", "-f", "sql/flink/07_dead_letters_by_reason.sql");
-
-        assertThat(ok.exitCode).as(ok.output).isZero();
-        assertThat(ok.rows()).containsExactlyInAnyOrderElementsOf(EXPECTED);
+        assertRecipe(RecipeCases.FUNNEL, RecipeCases.funnelRows());
+        assertRecipe(RecipeCases.DEAD_LETTERS, RecipeCases.deadLetterRows());
+        assertRecipe(RecipeCases.ALERTS_WITH_SESSIONS, RecipeCases.alertsWithSessionsRows());
 
         Result failed = sqlSh(Map.of(), "-e", "SELECT reason FROM no_such_table;");
 
@@ -81,7 +117,7 @@ class SqlShIT {
     /** The SQL Gateway's REST endpoint, with the SQL client as its REST client; stopped again only if started here. */
     @Test
     void theSqlGatewayRunsTheSameRecipe() throws Exception {
-        sendDeadLetters();
+        send(RecipeCases.valueRecords(env.get("WHYFLOW_TOPIC_DLQ"), RecipeCases.deadLetters(env.get("WHYFLOW_TOPIC_RAW"))));
         boolean wasUp = sqlSh(Map.of(), "gateway", "status").exitCode == 0;
         try {
             if (!wasUp) {
@@ -91,11 +127,10 @@ class SqlShIT {
             Result status = sqlSh(Map.of(), "gateway", "status");
             assertThat(status.output).contains("sql gateway: up", "Flink 2.2");
 
-            Result ok = sqlSh(Map.of("WHYFLOW_TOPIC_DLQ", topic), "--gateway", "--bounded", "-f",
-                    "sql/flink/07_dead_letters_by_reason.sql");
+            Result ok = sqlSh(env, "--gateway", "-f", "sql/flink/" + RecipeCases.DEAD_LETTERS, WIDE_COLUMNS);
 
             assertThat(ok.exitCode).as(ok.output).isZero();
-            assertThat(ok.rows()).containsExactlyInAnyOrderElementsOf(EXPECTED);
+            assertThat(ok.rows()).as(ok.output).containsExactlyInAnyOrderElementsOf(cells(RecipeCases.deadLetterRows()));
         } finally {
             if (!wasUp) {
                 Result down = sqlSh(Map.of(), "gateway", "down");
@@ -105,34 +140,44 @@ class SqlShIT {
         }
     }
 
-    private static final List<List<String>> EXPECTED = List.of(
-            List.of("+I", "2026-11-02 10:00:00.000", "2026-11-02 11:00:00.000", "SCHEMA_VIOLATION", "2", "1", "message 2"),
-            List.of("+I", "2026-11-02 10:00:00.000", "2026-11-02 11:00:00.000", "PARSE_ERROR", "1", "1", "message 1"));
+    private void assertRecipe(String recipe, List<Row> expected) throws Exception {
+        Result r = sqlSh(env, "-f", "sql/flink/" + recipe, WIDE_COLUMNS);
 
-    private void sendDeadLetters() {
+        assertThat(r.exitCode).as("%s: %s", recipe, r.output).isZero();
+        assertThat(r.rows()).as("%s: %s", recipe, r.output).containsExactlyInAnyOrderElementsOf(cells(expected));
+    }
+
+    private static List<List<String>> cells(List<Row> rows) {
+        return rows.stream().map(RecipeCases::asCells).toList();
+    }
+
+    private static void send(List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", BOOTSTRAP), new ByteArraySerializer(), new ByteArraySerializer())) {
-            long[] at = {T10 + 60_000, T10 + 120_000, T10 + 180_000};
-            String[] reasons = {"SCHEMA_VIOLATION", "PARSE_ERROR", "SCHEMA_VIOLATION"};
-            for (int i = 0; i < at.length; i++) {
-                FailedEvent f = FailedEvent.of(reasons[i], "message " + i, "whyflow.events.raw", 0, i,
-                        "{}".getBytes(StandardCharsets.UTF_8), at[i]);
-                f.eventType = "product_viewed";
-                producer.send(new ProducerRecord<>(topic, DeadLetterJson.toJson(f)));
-            }
+            for (ProducerRecord<byte[], byte[]> r : records) producer.send(r);
             producer.flush();
         }
     }
 
     private record Result(int exitCode, String output) {
-        /** The data rows of the client's tableau output: "| +I | a | b |" → [+I, a, b]. */
+        /**
+         * The result table of the client's tableau output, its changelog applied: "| +I | a | b |"
+         * adds [a, b], "| -U | a | b |" or "| -D | ... |" takes it away again; cells normalised as
+         * {@link RecipeCases#normalisedCell}.
+         */
         List<List<String>> rows() {
             List<List<String>> rows = new ArrayList<>();
             for (String line : output.split("\n")) {
-                int start = line.indexOf("| +I |");
-                if (start < 0) continue;
-                String[] cells = line.substring(start + 1).split("\\|");
-                rows.add(Arrays.stream(cells).map(String::strip).filter(c -> !c.isEmpty()).toList());
+                String l = line.strip();
+                if (!l.matches("\\| [+-][IUD] \\|.*\\|")) continue;
+                String[] cells = l.substring(1, l.length() - 1).split("\\|", -1);
+                String kind = cells[0].strip();
+                List<String> row = Arrays.stream(cells).skip(1).map(RecipeCases::normalisedCell).toList();
+                if (kind.startsWith("+")) {
+                    rows.add(row);
+                } else if (!rows.remove(row)) {
+                    throw new AssertionError("retraction of a row not in the result: " + line);
+                }
             }
             return rows;
         }
