@@ -43,6 +43,7 @@ import java.util.UUID;
 import static dev.whyflow.sqlrecipes.RecipeCases.MINUTE;
 import static dev.whyflow.sqlrecipes.RecipeCases.T10;
 import static dev.whyflow.sqlrecipes.RecipeCases.at;
+import static dev.whyflow.sqlrecipes.RecipeCases.journey;
 import static dev.whyflow.sqlrecipes.RecipeCases.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -227,7 +228,7 @@ class FlinkSqlRecipesIT {
         events.add(f5.get(1));
         events.add(f5.get(0));
         events.addAll(f4b);
-        sendEnriched(topics.get("TOPIC_ENRICHED"), events);
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), events));
 
         List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("08_funnel_progression.sql"));
 
