@@ -67,17 +67,8 @@ class CartIndecisionPatternTest {
             if (i % 2 == 0) s.add(t + 0.2, "p-1", 2, 8_000);
             events.addAll(s.journey());
         }
-        List<Alert> inOrder;
-        try (PatternHarness h = harness()) {
-            inOrder = h.feed(events).watermark(at(200)).alerts();
-        }
-        try (PatternHarness h = harness()) {
-            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 5).watermark(at(200)).alerts();
-            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt)
-                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt).toList());
-            assertThat(h.stateEntries()).isZero();
-            assertThat(h.eventTimeTimers()).isZero();
-        }
+        List<Alert> inOrder = PatternHarness.sameAlertsOutOfOrder(CartIndecisionPatternTest::harness,
+                events, Duration.ofSeconds(30), 5, at(200), a -> a.alertId + "@" + a.detectedAt);
         assertThat(inOrder).hasSize(10); // every other session adds p-1 back
         assertThat(inOrder).allSatisfy(a -> assertThat(a.details.productId).isEqualTo("p-1"));
     }

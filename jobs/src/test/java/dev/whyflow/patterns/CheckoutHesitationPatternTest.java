@@ -86,17 +86,8 @@ class CheckoutHesitationPatternTest {
             if (i % 4 == 0) s.order(t + 0.3, 8_000);
             events.addAll(s.journey());
         }
-        List<Alert> inOrder;
-        try (PatternHarness h = harness()) {
-            inOrder = h.feed(events).watermark(at(100)).alerts();
-        }
-        try (PatternHarness h = harness()) {
-            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 13).watermark(at(100)).alerts();
-            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt + " " + a.details.outcome)
-                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt + " " + a.details.outcome).toList());
-            assertThat(h.stateEntries()).isZero();
-            assertThat(h.eventTimeTimers()).isZero();
-        }
+        List<Alert> inOrder = PatternHarness.sameAlertsOutOfOrder(CheckoutHesitationPatternTest::harness,
+                events, Duration.ofSeconds(30), 13, at(100), a -> a.alertId + "@" + a.detectedAt + " " + a.details.outcome);
         // every other session hesitates at shipping; every other one of those orders
         assertThat(inOrder).extracting(a -> a.details.outcome).containsOnly("converted", "abandoned").hasSize(10);
         assertThat(inOrder).filteredOn(a -> a.details.outcome.equals("converted")).hasSize(5);

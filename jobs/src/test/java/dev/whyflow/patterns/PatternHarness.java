@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One {@link CepAlertPattern} in Flink's keyed operator test harness, built as PatternJob builds it
@@ -69,6 +73,26 @@ final class PatternHarness implements AutoCloseable {
             watermark(maxSeen - bound.toMillis());
         }
         return this;
+    }
+
+    /**
+     * The alerts of {@code events} fed in order, once the same events delivered out of order within
+     * {@code bound} ({@link #feedOutOfOrder}) have given the same alerts ({@code view} of each, in
+     * order) and left no state and no event-time timer once the watermark reaches {@code watermark}.
+     */
+    static List<Alert> sameAlertsOutOfOrder(Callable<PatternHarness> harness, List<JourneyEvent> events, Duration bound,
+                                            long seed, long watermark, Function<Alert, String> view) throws Exception {
+        List<Alert> inOrder;
+        try (PatternHarness h = harness.call()) {
+            inOrder = h.feed(events).watermark(watermark).alerts();
+        }
+        try (PatternHarness h = harness.call()) {
+            List<Alert> outOfOrder = h.feedOutOfOrder(events, bound, seed).watermark(watermark).alerts();
+            assertThat(outOfOrder).extracting(view::apply).isEqualTo(inOrder.stream().map(view).toList());
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
+        }
+        return inOrder;
     }
 
     /**

@@ -77,17 +77,8 @@ class PaymentFailureStreakPatternTest {
             if (i % 2 == 0) s.fail(t + 0.2, "paypal", "timeout", 4_000);
             events.addAll(s.journey());
         }
-        List<Alert> inOrder;
-        try (PatternHarness h = harness()) {
-            inOrder = h.feed(events).watermark(at(100)).alerts();
-        }
-        try (PatternHarness h = harness()) {
-            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 17).watermark(at(100)).alerts();
-            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt)
-                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt).toList());
-            assertThat(h.stateEntries()).isZero();
-            assertThat(h.eventTimeTimers()).isZero();
-        }
+        List<Alert> inOrder = PatternHarness.sameAlertsOutOfOrder(PaymentFailureStreakPatternTest::harness,
+                events, Duration.ofSeconds(30), 17, at(100), a -> a.alertId + "@" + a.detectedAt);
         assertThat(inOrder).hasSize(10); // every other customer fails a third time
         assertThat(inOrder).allSatisfy(a -> {
             assertThat(a.matchedEventIds).hasSize(3);

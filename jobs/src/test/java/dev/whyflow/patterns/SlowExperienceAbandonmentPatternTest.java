@@ -80,17 +80,8 @@ class SlowExperienceAbandonmentPatternTest {
             events.add(s.end(t + 30.2));
         }
         events.sort(Comparator.comparingLong(e -> e.occurredAt));
-        List<Alert> inOrder;
-        try (PatternHarness h = harness()) {
-            inOrder = h.feed(events).watermark(at(500)).alerts();
-        }
-        try (PatternHarness h = harness()) {
-            List<Alert> outOfOrder = h.feedOutOfOrder(events, Duration.ofSeconds(30), 19).watermark(at(500)).alerts();
-            assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt + " " + a.details.maxPageLoadMs)
-                    .isEqualTo(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt + " " + a.details.maxPageLoadMs).toList());
-            assertThat(h.stateEntries()).isZero();
-            assertThat(h.eventTimeTimers()).isZero();
-        }
+        List<Alert> inOrder = PatternHarness.sameAlertsOutOfOrder(SlowExperienceAbandonmentPatternTest::harness,
+                events, Duration.ofSeconds(30), 19, at(500), a -> a.alertId + "@" + a.detectedAt + " " + a.details.maxPageLoadMs);
         // a slow product page (even sessions) or checkout page (every third), and no order (every fourth orders)
         assertThat(inOrder).extracting(a -> a.sessionId)
                 .containsExactlyInAnyOrder("v2", "v3", "v6", "v9", "v10", "v14", "v15", "v18");
