@@ -99,9 +99,9 @@ jobmanager:
 taskmanager:
   bind-host: 127.0.0.1
   host: 127.0.0.1
-  # CaptureJob, PatternJob, QueryJob and EmbeddingJob at parallelism 2 each (./whyflow demo), and
-  # two for ad hoc SQL (sql.sh runs a query at parallelism 1): with every slot taken by the jobs, a
-  # recipe waited for a slot until the request timed out
+  # CaptureJob, PatternJob and EmbeddingJob at parallelism 2 and QueryJob at 1 (./whyflow demo: 7),
+  # and the rest for ad hoc SQL (sql.sh runs a query at parallelism 1): with every slot taken by the
+  # jobs, a recipe waited for a slot until the request timed out
   numberOfTaskSlots: 10
   memory:
     process:

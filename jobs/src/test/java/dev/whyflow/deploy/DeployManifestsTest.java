@@ -176,9 +176,9 @@ class DeployManifestsTest {
             }
         }
 
-        // flink run -m HOST -d -c CLASS JAR ARGS...
+        // flink run -m HOST -d [-p N] -c CLASS JAR ARGS...
         String submit = String.valueOf(((List<?>) services.get("submit").get("command")).get(0)).replace("\\\n", " ").replaceAll("\\s+", " ");
-        Matcher run = Pattern.compile("flink run (?:-m \\S+ )?(?:-d )?-c (\\S+) (\\S+)((?: --?[\\w.-]+ [^\\s-]\\S*)*)").matcher(submit);
+        Matcher run = Pattern.compile("flink run (?:-m \\S+ )?(?:-d )?(?:-p \\d+ )?-c (\\S+) (\\S+)((?: --?[\\w.-]+ [^\\s-]\\S*)*)").matcher(submit);
         List<String> submitted = new ArrayList<>();
         while (run.find()) {
             submitted.add(run.group(1));

@@ -48,7 +48,8 @@ import static dev.whyflow.sqlrecipes.RecipeCases.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every recipe of sql/flink on known input: a real Kafka broker (fresh topics per test), a fresh
+ * The recipes of sql/flink on known input (02 and 03, the abandonment twins, run in PatternSqlTwinIT
+ * beside PatternJob's patterns over the same input): a real Kafka broker (fresh topics per test), a fresh
  * migrated PostgreSQL database, a Flink MiniCluster, and the table files of sql/flink/tables with
  * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as for a script run with sql.sh -f).
  */
