@@ -31,8 +31,8 @@
 #
 # Settings (lib.sh and these): WHYFLOW_TOPIC_RAW, WHYFLOW_TOPIC_ENRICHED, WHYFLOW_TOPIC_DLQ,
 # WHYFLOW_TOPIC_ALERTS_PATTERN (a Java regex), WHYFLOW_UDFS_JAR, WHYFLOW_SQL_CLIENT_HEAP (1g),
-# WHYFLOW_SQL_PARALLELISM (1: an ad hoc query takes one of the two slots the local cluster keeps
-# beside the four jobs at parallelism 2; -D parallelism.default=N for one run).
+# WHYFLOW_SQL_PARALLELISM (1: an ad hoc query takes one of the slots the local cluster keeps free
+# beside the four jobs; -D parallelism.default=N for one run).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
