@@ -91,8 +91,11 @@ class SavepointUpgradeIT {
             flink.awaitState(first, "RUNNING", Duration.ofMinutes(2));
             // the second half of the stream waits for the stop (a slow job must not see it all before)
             CountDownLatch stopping = new CountDownLatch(1);
-            CompletableFuture<Void> stream = upgrade.streamInBackground(data, data.records().size() / 2, stopping);
-            upgrade.awaitEvents(uniqueValid / 10);
+            int holdAt = data.records().size() / 2;
+            CompletableFuture<Void> stream = upgrade.streamInBackground(data, holdAt, stopping);
+            // the first job has stored all it was sent before the hold, so the upgrade cuts at or after
+            // the hold point, in the day's busy afternoon: rollup minutes then straddle it
+            upgrade.awaitEvents(upgrade.uniqueValidBefore(data, holdAt));
             // and sessions are open, so that the upgrade cuts through some
             upgrade.awaitCount("SELECT count(DISTINCT session_id) FROM events e WHERE session_id IS NOT NULL"
                     + " AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = e.session_id)", 5);
@@ -142,7 +145,11 @@ class SavepointUpgradeIT {
                     .as("sessions across the upgrade not continued from the first job's state").isEmpty();
             List<String> minutesAcross = CaptureExpectations.strings(db, "SELECT date_trunc('minute', occurred_at) || ' ' || event_type"
                     + " FROM events GROUP BY 1 HAVING bool_or(" + byFirstJob + ") AND bool_or(NOT (" + byFirstJob + "))");
-            assertThat(minutesAcross).as("rollup minutes with events on both sides of the upgrade").isNotEmpty();
+            assertThat(minutesAcross).as("rollup minutes with events on both sides of the upgrade; per side: %s",
+                    CaptureExpectations.strings(db, "SELECT CASE WHEN " + byFirstJob + " THEN 'first job ' ELSE 'resumed job ' END"
+                            + " || count(*) || ' events, ' || min(occurred_at) || ' .. ' || max(occurred_at)"
+                            + " FROM events GROUP BY " + byFirstJob))
+                    .isNotEmpty();
             long resendsAcross = upgrade.resendsAcross(data, byFirstJob);
             assertThat(resendsAcross).as("re-sends read after the upgrade of events stored before it").isPositive();
             LOG.info("across the upgrade: {} sessions, {} rollup minutes, {} re-sent events",
@@ -256,6 +263,15 @@ class SavepointUpgradeIT {
                     throw new IllegalStateException("producing the simulated stream failed", e);
                 }
             });
+        }
+
+        /** The distinct valid events among the first {@code n} input records. */
+        int uniqueValidBefore(SimulatedData data, int n) {
+            Set<String> ids = new HashSet<>();
+            for (SimulatedData.Record r : data.records().subList(0, n)) {
+                if (!data.badRecordReasons().containsKey(r.ordinal())) ids.add(EventJson.fromBytes(r.value()).eventId);
+            }
+            return ids.size();
         }
 
         void awaitEvents(int atLeast) throws Exception {
