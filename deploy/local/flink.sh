@@ -105,11 +105,13 @@ taskmanager:
   numberOfTaskSlots: 10
   memory:
     process:
-      size: 3072m
+      size: 5120m
     # The local jobs keep their state on the heap (the hashmap backend: dedupe ids, sessions, CEP
     # partial matches), so the heap gets what managed memory would take by default (40% of Flink
     # memory, used only by RocksDB and batch operators): with the default, the heap was 358 MiB and
     # CaptureJob's TaskManager spent ~27% of its CPU in G1 (./whyflow bench capture, async-profiler).
+    # With a 3072m process (a 1 GiB heap) G1 still took 15%, most of it concurrent marking of a
+    # full day's dedupe ids and sessions; 5120m gives the heap 2.7 GiB.
     # 128m stays for the batch operators of ad hoc SQL (sorts, hash joins).
     managed:
       size: 128m
