@@ -2,11 +2,14 @@ package dev.whyflow.patterns;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -18,21 +21,28 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One {@link CepAlertPattern} in Flink's keyed operator test harness, built as PatternJob builds it
- * (the same CepOperator, NFA, skip strategy and function), fed only the events the pattern
- * {@link CepAlertPattern#follows follows}, in event time.
+ * One alert pattern in Flink's keyed operator test harness, built as PatternJob builds it, fed only
+ * the events it follows, in event time: a {@link CepAlertPattern} (the same CepOperator, NFA, skip
+ * strategy and function) or the {@link PaymentMethodFailures} counter (payment outcomes, by method).
  */
 final class PatternHarness implements AutoCloseable {
 
-    private final CepAlertPattern pattern;
+    private final Predicate<JourneyEvent> follows;
     private final KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> harness;
 
-    private PatternHarness(CepAlertPattern pattern) throws Exception {
-        this.pattern = pattern;
+    private PatternHarness(OneInputStreamOperator<JourneyEvent, Alert> operator, KeySelector<JourneyEvent, String> key,
+                           Predicate<JourneyEvent> follows) throws Exception {
+        this.follows = follows;
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING);
+        harness.open();
+    }
+
+    static PatternHarness of(CepAlertPattern pattern) throws Exception {
         Pattern<JourneyEvent, ?> p = pattern.pattern();
         CepOperator<JourneyEvent, String, Alert> operator = new CepOperator<>(
                 TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl()),
@@ -42,12 +52,12 @@ final class PatternHarness implements AutoCloseable {
                 p.getAfterMatchSkipStrategy(),
                 pattern,
                 null);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, pattern.key(), Types.STRING);
-        harness.open();
+        return new PatternHarness(operator, pattern.key(), pattern::follows);
     }
 
-    static PatternHarness of(CepAlertPattern pattern) throws Exception {
-        return new PatternHarness(pattern);
+    static PatternHarness of(PaymentMethodFailures counter) throws Exception {
+        return new PatternHarness(new KeyedProcessOperator<>(counter), new PaymentMethodFailures.ByMethod(),
+                PaymentMethodFailures::isOutcome);
     }
 
     PatternHarness feed(List<JourneyEvent> events) throws Exception {
@@ -56,7 +66,7 @@ final class PatternHarness implements AutoCloseable {
     }
 
     PatternHarness feed(JourneyEvent e) throws Exception {
-        if (pattern.follows(e)) harness.processElement(new StreamRecord<>(e, e.occurredAt));
+        if (follows.test(e)) harness.processElement(new StreamRecord<>(e, e.occurredAt));
         return this;
     }
 
@@ -127,7 +137,7 @@ final class PatternHarness implements AutoCloseable {
         return out;
     }
 
-    /** Keyed state entries (NFA, shared buffer, event queue) across all keys. */
+    /** Keyed state entries (NFA, shared buffer, event queue; a counter's windows) across all keys. */
     int stateEntries() {
         return harness.numKeyedStateEntries();
     }

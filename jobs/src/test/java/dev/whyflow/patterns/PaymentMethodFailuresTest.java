@@ -1,20 +1,12 @@
 package dev.whyflow.patterns;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 import static dev.whyflow.patterns.ShopJourney.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,42 +22,8 @@ class PaymentMethodFailuresTest {
     private static final Duration WINDOW = Duration.ofMinutes(15);
 
     /** The harness around a counter with the default thresholds. */
-    private static final class Counter implements AutoCloseable {
-        final KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> h;
-
-        Counter() throws Exception {
-            h = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new PaymentMethodFailures(WINDOW, 3, 0.5, Duration.ofDays(1))),
-                    new PaymentMethodFailures.ByMethod(), Types.STRING);
-            h.open();
-        }
-
-        Counter feed(List<JourneyEvent> events) throws Exception {
-            for (JourneyEvent e : events) {
-                if (PaymentMethodFailures.isOutcome(e)) h.processElement(new StreamRecord<>(e, e.occurredAt));
-            }
-            return this;
-        }
-
-        Counter watermark(long t) throws Exception {
-            h.processWatermark(new Watermark(t));
-            return this;
-        }
-
-        /** The alerts so far, each valid against the family's schema. */
-        List<Alert> alerts() {
-            List<Alert> out = new ArrayList<>();
-            for (Object o : h.getOutput()) {
-                if (o instanceof StreamRecord<?> r) out.add((Alert) r.getValue());
-            }
-            out.forEach(AlertAssertions::assertValid);
-            return out;
-        }
-
-        @Override
-        public void close() throws Exception {
-            h.close();
-        }
+    private static PatternHarness counter() throws Exception {
+        return PatternHarness.of(new PaymentMethodFailures(WINDOW, 3, 0.5, Duration.ofDays(1)));
     }
 
     /** Events of many journeys in event-time order. */
@@ -91,7 +49,7 @@ class PaymentMethodFailuresTest {
     @Test
     void mostPaymentsOfAMethodFailingInAWindowIsOneAlertAboutTheMethodAndNotTheOthers() throws Exception {
         ShopJourney[] j = paypalOutage();
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(inTimeOrder(j));
             assertThat(c.alerts()).as("nothing before the window ends").isEmpty();
             c.watermark(at(15) - 1);
@@ -115,8 +73,8 @@ class PaymentMethodFailuresTest {
                 assertThat(a.cartValueMinor).isNull();
                 assertThat(AlertTopics.key(a)).isEqualTo("paypal");
             });
-            assertThat(c.h.numKeyedStateEntries()).isZero();
-            assertThat(c.h.numEventTimeTimers()).isZero();
+            assertThat(c.stateEntries()).isZero();
+            assertThat(c.eventTimeTimers()).isZero();
         }
     }
 
@@ -124,11 +82,11 @@ class PaymentMethodFailuresTest {
     void fewerFailuresThanTheMinimumAreNoAlertHoweverLargeTheirShare() throws Exception {
         ShopJourney a = ShopJourney.session("a").fail(1, "klarna", "timeout", 1_000);
         ShopJourney b = ShopJourney.session("b").fail(2, "klarna", "timeout", 1_000);
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(inTimeOrder(a, b)).watermark(at(60));
             assertThat(c.alerts()).isEmpty();
-            assertThat(c.h.numKeyedStateEntries()).isZero();
-            assertThat(c.h.numEventTimeTimers()).isZero();
+            assertThat(c.stateEntries()).isZero();
+            assertThat(c.eventTimeTimers()).isZero();
         }
     }
 
@@ -139,11 +97,11 @@ class PaymentMethodFailuresTest {
             journeys.add(ShopJourney.session("f" + i).fail(i, "card", "card_declined", 1_000));
             journeys.add(ShopJourney.session("o" + i).order(i + 0.5, 1_000, "card"));
         }
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(inTimeOrder(journeys.toArray(ShopJourney[]::new))).watermark(at(60));
             assertThat(c.alerts()).as("4 of 8 failed: exactly half").isEmpty();
-            assertThat(c.h.numKeyedStateEntries()).isZero();
-            assertThat(c.h.numEventTimeTimers()).isZero();
+            assertThat(c.stateEntries()).isZero();
+            assertThat(c.eventTimeTimers()).isZero();
         }
     }
 
@@ -151,13 +109,13 @@ class PaymentMethodFailuresTest {
     void windowsTumbleFailuresEitherSideOfABoundaryDoNotAddUp() throws Exception {
         ShopJourney before = ShopJourney.session("x").fail(13, "paypal", "timeout", 1).fail(14.99, "paypal", "timeout", 1);
         ShopJourney after = ShopJourney.session("y").fail(15, "paypal", "timeout", 1).fail(16, "paypal", "timeout", 1);
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(inTimeOrder(before, after)).watermark(at(45));
             assertThat(c.alerts()).as("2 + 2 failures in two windows").isEmpty();
         }
         // a third failure in the second window completes it; the failure at 10:15:00.000 is its first
         ShopJourney third = ShopJourney.session("z").fail(29.99, "paypal", "timeout", 1);
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(inTimeOrder(before, after, third)).watermark(at(45));
             assertThat(c.alerts()).singleElement().satisfies(a -> {
                 assertThat(a.details.windowStart).isEqualTo("2026-11-02T10:15:00.000Z");
@@ -174,49 +132,20 @@ class PaymentMethodFailuresTest {
         List<JourneyEvent> all = new ArrayList<>(inOrder);
         all.addAll(ShopJourney.session("g").fail(15.1, "paypal", "timeout", 1).fail(15.2, "paypal", "timeout", 1)
                 .fail(15.3, "paypal", "provider_unavailable", 1).journey());
-        Alert[] expected;
-        try (Counter c = new Counter()) {
-            c.feed(all).watermark(at(60));
-            expected = c.alerts().toArray(Alert[]::new);
-        }
-        assertThat(expected).hasSize(2);
-
-        long bound = Duration.ofMinutes(2).toMillis();
-        Random random = new Random(7);
-        Map<String, Long> arrival = new HashMap<>();
-        for (JourneyEvent e : all) arrival.put(e.eventId, e.occurredAt + (long) (random.nextDouble() * bound));
-        // delivered by arrival (event time + up to the bound); the watermark trails the largest time seen by the bound
-        List<JourneyEvent> shuffled = new ArrayList<>(all);
-        shuffled.sort(Comparator.comparingLong(e -> arrival.get(e.eventId)));
-        assertThat(shuffled).isNotEqualTo(all);
-        try (Counter c = new Counter()) {
-            long maxSeen = Long.MIN_VALUE;
-            for (JourneyEvent e : shuffled) {
-                c.feed(List.of(e));
-                maxSeen = Math.max(maxSeen, e.occurredAt);
-                c.watermark(maxSeen - bound);
-            }
-            c.watermark(at(60));
-            List<Alert> alerts = c.alerts();
-            assertThat(alerts).hasSize(2);
-            for (int i = 0; i < 2; i++) {
-                assertThat(alerts.get(i).alertId).isEqualTo(expected[i].alertId);
-                assertThat(alerts.get(i).matchedEventIds).containsExactly(expected[i].matchedEventIds);
-                assertThat(alerts.get(i).details).isEqualTo(expected[i].details);
-                assertThat(alerts.get(i).detectedAt).isEqualTo(expected[i].detectedAt);
-            }
-            assertThat(c.h.numKeyedStateEntries()).isZero();
-            assertThat(c.h.numEventTimeTimers()).isZero();
-        }
+        List<Alert> alerts = PatternHarness.sameAlertsOutOfOrder(PaymentMethodFailuresTest::counter, all,
+                Duration.ofMinutes(2), 7, at(60), a -> a.alertId + "@" + a.detectedAt
+                        + " " + String.join(",", a.matchedEventIds) + " " + a.details.paymentFailures + "/" + a.details.paymentAttempts
+                        + " " + String.join(",", a.details.failureCodes));
+        assertThat(alerts).hasSize(2);
     }
 
     @Test
     void theIdIsTheMethodsAndTheWindowsSoAReplayRaisesTheSameAlert() throws Exception {
         String first;
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             first = c.feed(inTimeOrder(paypalOutage())).watermark(at(60)).alerts().get(0).alertId;
         }
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             assertThat(c.feed(inTimeOrder(paypalOutage())).watermark(at(60)).alerts()).singleElement()
                     .satisfies(a -> assertThat(a.alertId).isEqualTo(first));
         }
@@ -227,16 +156,16 @@ class PaymentMethodFailuresTest {
 
     @Test
     void stateAndTimersAreOnePerOpenWindowAndGoneWhenItIsJudged() throws Exception {
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(ShopJourney.session("a").fail(1, "paypal", "timeout", 1).order(2, 1, "card")
                     .fail(16, "paypal", "timeout", 1).journey());
-            assertThat(c.h.numEventTimeTimers()).as("paypal 10:00, card 10:00, paypal 10:15").isEqualTo(3);
-            assertThat(c.h.numKeyedStateEntries()).isPositive();
+            assertThat(c.eventTimeTimers()).as("paypal 10:00, card 10:00, paypal 10:15").isEqualTo(3);
+            assertThat(c.stateEntries()).isPositive();
             c.watermark(at(15) - 1);
-            assertThat(c.h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(c.eventTimeTimers()).isEqualTo(1);
             c.watermark(at(30) - 1);
-            assertThat(c.h.numEventTimeTimers()).isZero();
-            assertThat(c.h.numKeyedStateEntries()).isZero();
+            assertThat(c.eventTimeTimers()).isZero();
+            assertThat(c.stateEntries()).isZero();
             assertThat(c.alerts()).isEmpty();
         }
     }
@@ -247,7 +176,7 @@ class PaymentMethodFailuresTest {
         for (int i = 0; i < 60; i++) many.fail(i * 0.2, "apple_pay", i % 2 == 0 ? "timeout" : "authentication_failed", 1);
         List<JourneyEvent> reversed = new ArrayList<>(many.journey());
         Collections.reverse(reversed);
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(reversed).watermark(at(15) - 1);
             assertThat(c.alerts()).singleElement().satisfies(a -> {
                 assertThat(a.details.paymentFailures).isEqualTo(60);
@@ -262,14 +191,14 @@ class PaymentMethodFailuresTest {
 
     @Test
     void anOutcomeBehindTheWatermarkIsDroppedNotJudgedAgain() throws Exception {
-        try (Counter c = new Counter()) {
+        try (PatternHarness c = counter()) {
             c.feed(inTimeOrder(paypalOutage())).watermark(at(20));
             assertThat(c.alerts()).hasSize(1);
             c.feed(ShopJourney.session("late").fail(3, "paypal", "timeout", 1).fail(4, "paypal", "timeout", 1)
                     .fail(5, "paypal", "timeout", 1).journey()).watermark(at(60));
             assertThat(c.alerts()).hasSize(1);
-            assertThat(c.h.numKeyedStateEntries()).isZero();
-            assertThat(c.h.numEventTimeTimers()).isZero();
+            assertThat(c.stateEntries()).isZero();
+            assertThat(c.eventTimeTimers()).isZero();
         }
     }
 
