@@ -1,6 +1,7 @@
 package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.contract.EventJson;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import static dev.whyflow.patterns.ShopJourney.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,5 +83,38 @@ class AlertJsonTest {
                 .isNotEqualTo(Alert.id(AlertPattern.CHECKOUT_ABANDONMENT, evidence))
                 .isNotEqualTo(Alert.id(AlertPattern.CART_ABANDONMENT, "e2", "e1"))
                 .isNotEqualTo(Alert.id(AlertPattern.CART_ABANDONMENT, "e1e2"));
+    }
+
+    /**
+     * The schemas are a contract consumers rely on, so they must refuse what breaks it, not only
+     * accept what the job writes: each change below makes a valid alert of every family invalid.
+     */
+    @Test
+    void theSchemasRefuseWhatBreaksTheContract() throws Exception {
+        AlertSchemas schemas = new AlertSchemas();
+        Map<String, Consumer<ObjectNode>> breaks = Map.of(
+                "another family's pattern", a -> a.put("pattern", a.path("pattern").asText().equals("cart_indecision")
+                        ? "cart_abandonment" : "cart_indecision"),
+                "a field the contract lacks", a -> a.put("discount_code", "X"),
+                "a detail the family lacks", a -> ((ObjectNode) a.path("details")).put("note", "x"),
+                "no alert_id", a -> a.remove("alert_id"),
+                "an alert_id that is no 32-hex-digit id", a -> a.put("alert_id", "not-an-id"),
+                "detected_at that is no timestamp", a -> a.put("detected_at", "yesterday"),
+                "no evidence", a -> a.putArray("matched_event_ids"),
+                "an unknown severity", a -> a.put("severity", "catastrophic"),
+                "a later schema version", a -> a.put("schema_version", 2));
+        for (Alert alert : someAlerts()) {
+            for (var b : breaks.entrySet()) {
+                ObjectNode node = (ObjectNode) EventJson.mapper().readTree(AlertJson.toBytes(alert));
+                b.getValue().accept(node);
+                assertThat(schemas.schema(alert.pattern, 1).validate(node))
+                        .as("%s alert with %s", alert.pattern.wireName(), b.getKey()).isNotEmpty();
+            }
+        }
+        // a journey family's alert names its session
+        ObjectNode abandonment = (ObjectNode) EventJson.mapper().readTree(AlertJson.toBytes(someAlerts().get(0)));
+        assertThat(abandonment.path("pattern").asText()).isEqualTo("checkout_abandonment");
+        abandonment.remove("session_id");
+        assertThat(schemas.schema(AlertPattern.CHECKOUT_ABANDONMENT, 1).validate(abandonment)).isNotEmpty();
     }
 }

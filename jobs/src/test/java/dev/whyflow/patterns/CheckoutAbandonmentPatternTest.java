@@ -79,6 +79,7 @@ class CheckoutAbandonmentPatternTest {
                 assertThat(a.cartValueMinor).isEqualTo(6_000L);
             });
             assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
         }
     }
 
@@ -133,6 +134,7 @@ class CheckoutAbandonmentPatternTest {
             assertThat(outOfOrder).extracting(a -> a.alertId + "@" + a.detectedAt)
                     .containsExactlyElementsOf(inOrder.stream().map(a -> a.alertId + "@" + a.detectedAt).toList());
             assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
         }
         assertThat(inOrder).hasSize(9);
         assertThat(inOrder).allSatisfy(a -> assertThat(a.matchedEventIds).hasSize(6));

@@ -73,6 +73,7 @@ class CheckoutHesitationPatternTest {
             h.feed(s.journey()).feed(s.end(33)).watermark(at(100));
             assertThat(h.alerts()).isEmpty();
             assertThat(h.stateEntries()).isZero();
+            assertThat(h.eventTimeTimers()).isZero();
         }
     }
 
