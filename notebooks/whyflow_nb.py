@@ -8,6 +8,14 @@ Connection, from the environment (the local stack's defaults otherwise):
   WHYFLOW_PG_DB         whyflow
   WHYFLOW_PG_USER       whyflow
   WHYFLOW_PG_PASSWORD   the local stack's default
+
+A chart with nothing to show is one of two things. On a quiet or healthy period it is an answer:
+no problem alerts, no refused records, a "why" with no hypothesis. A notebook says so explicitly
+with ``nothing_to_show(reason)`` (a whole chart) or ``nothing_in_panel(ax, reason)`` (one panel of
+a figure), which print "nothing to show: <reason>" and let the notebook finish. Anything else
+empty is a mistake: ``chart_or_fail`` raises ``EmptyChart``. WHYFLOW_NB_REQUIRE_CHARTS=1 (set by
+the notebooks' test, whose dataset has incidents and bad input) turns the explicit path into
+``EmptyChart`` as well, so on that dataset every chart is required.
 """
 import json
 import math
@@ -24,6 +32,9 @@ import pandas as pd
 import psycopg2
 
 DEFAULTS = {"host": "127.0.0.1", "port": 55432, "dbname": "whyflow", "user": "whyflow"}
+
+# Set to 1 where every chart must be drawn (the notebooks' test): "nothing to show" raises there.
+REQUIRE_CHARTS = "WHYFLOW_NB_REQUIRE_CHARTS"
 
 # Funnel steps in order, as sessions.furthest_step names them.
 FUNNEL_STEPS = ["session", "product", "cart", "checkout", "payment", "order"]
@@ -112,6 +123,29 @@ def _is_number(v):
     return isinstance(v, (int, float)) or type(v).__name__ == "Decimal"
 
 
+# metrics_1m with the late events added back, as a CTE named `metrics` with metrics_1m's columns
+# (but `sessions`), for ``WITH {METRICS_WITH_LATE} SELECT … FROM metrics``. CaptureJob's minute
+# rollup leaves out every event flagged late (README, CaptureJob); such an event is only an
+# `events` row with late = true. The store's late_events() (migration V11) returns exactly those,
+# and rollup_bucket()/rollup_dimension() place each in the minute and with the dimensions its
+# rollup row would have had: the query templates (events_rollup.sql) add them the same way, so
+# every event is counted once. A late page load is a one-load histogram over page_load_buckets_ms().
+METRICS_WITH_LATE = """metrics AS (
+    SELECT bucket, event_type, device, os, app_version, channel, country, category, payment_method, currency,
+           events, amount_minor, page_load_count, page_load_sum_ms, page_load_max_ms, page_load_hist
+    FROM metrics_1m
+    UNION ALL
+    SELECT rollup_bucket(e.occurred_at), e.event_type, rollup_dimension(e, 'device'), rollup_dimension(e, 'os'),
+           rollup_dimension(e, 'app_version'), rollup_dimension(e, 'channel'), rollup_dimension(e, 'country'),
+           rollup_dimension(e, 'category'), rollup_dimension(e, 'payment_method'), coalesce(e.currency, ''),
+           1, coalesce(e.amount_minor, 0), (e.page_load_ms IS NOT NULL)::int, coalesce(e.page_load_ms, 0), e.page_load_ms,
+           CASE WHEN e.page_load_ms IS NOT NULL THEN
+               ARRAY(SELECT (e.page_load_ms <= b.upper_ms[i] AND (i = 1 OR e.page_load_ms > b.upper_ms[i - 1]))::int::bigint
+                     FROM generate_subscripts(b.upper_ms, 1) AS i ORDER BY i) END
+    FROM late_events('-infinity', 'infinity', NULL) e, (SELECT page_load_buckets_ms() AS upper_ms) b
+)"""
+
+
 def require_rows(frame, what):
     """Raises EmptyStore when a query found nothing: the notebook cannot answer its question yet."""
     if frame is None or len(frame) == 0:
@@ -134,16 +168,47 @@ def _has_values(data):
     return bool(np.any(np.isfinite(arr) & (arr != 0)))
 
 
+def charts_required(env=None):
+    """Whether every chart must be drawn (WHYFLOW_NB_REQUIRE_CHARTS=1): the notebooks' test sets it."""
+    return (os.environ if env is None else env).get(REQUIRE_CHARTS) == "1"
+
+
+def nothing_to_show(reason):
+    """The explicit path for a chart that is empty by design: a quiet period has no problem alerts,
+    a healthy CaptureJob refuses nothing. Prints "nothing to show: <reason>" so the notebook goes
+    on; where charts are required (``charts_required()``) it raises ``EmptyChart`` with the reason
+    instead. Call it *instead of* drawing and ``chart_or_fail`` once the data has been looked at,
+    never to silence an empty chart."""
+    if charts_required():
+        raise EmptyChart(f"nothing to show ({reason}), but {REQUIRE_CHARTS}=1 requires this chart")
+    print(f"nothing to show: {reason}")
+
+
+def nothing_in_panel(ax, reason):
+    """``nothing_to_show`` for one panel of a figure whose other panels have data: the panel says
+    the reason in place of a chart and ``chart_or_fail`` accepts it as empty by design. Raises
+    ``EmptyChart`` where charts are required."""
+    if charts_required():
+        plt.close(ax.figure)
+        raise EmptyChart(f"nothing to show in {ax.get_title() or 'a panel'!r} ({reason}), but {REQUIRE_CHARTS}=1 requires it")
+    ax.text(0.5, 0.5, f"nothing to show: {reason}", transform=ax.transAxes, ha="center", va="center",
+            fontsize=10, color="dimgray", wrap=True)
+    ax._whyflow_nothing_to_show = reason
+    print(f"nothing to show in {ax.get_title() or 'a panel'!r}: {reason}")
+
+
 def chart_or_fail(fig, data):
     """Shows ``fig`` when ``data`` (what it plots) has a non-zero value and every panel of the figure
     holds drawn data; raises EmptyChart otherwise, so an empty chart (or an empty panel of a chart
-    with several) fails the notebook instead of misleading. Hidden panels and ones turned off with
-    ``ax.axis("off")`` (a table or a text beside a chart) are not data panels."""
+    with several) fails the notebook instead of misleading. Hidden panels, ones turned off with
+    ``ax.axis("off")`` (a table or a text beside a chart) and ones given to ``nothing_in_panel`` are
+    not data panels; reference lines and shaded spans (axhline, axvline, axhspan, axvspan) are not
+    data. A chart that may rightly be empty goes through ``nothing_to_show`` instead."""
     title = fig._suptitle.get_text() if fig._suptitle else next((a.get_title() for a in fig.axes if a.get_title()), "chart")
     if not _has_values(data):
         plt.close(fig)
         raise EmptyChart(f"'{title}': its data has no rows or only zeros")
-    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison and not hasattr(ax, "_whyflow_nothing_to_show")]
     empty = [ax for ax in panels if _drawn_artists(ax) == 0]
     if not panels or empty:
         plt.close(fig)
@@ -154,17 +219,25 @@ def chart_or_fail(fig, data):
 
 
 def _drawn_artists(ax):
-    """How many data artists one panel holds (lines with points, bars, markers, images)."""
+    """How many data artists one panel holds: lines with points, bars, areas, markers, images.
+    Only what is placed by data on both axes counts; a reference line (axhline, axvline) or a span
+    (axhspan, axvspan, a fill_between over the axes' height) is placed in axes coordinates along
+    one axis, so a panel holding only those is empty."""
+    def by_data(transform):
+        return transform.contains_branch(ax.transData)
+
     n = 0
     for line in ax.get_lines():
         y = np.asarray(line.get_ydata(), dtype=float)
-        n += int(np.isfinite(y).any())
+        n += int(by_data(line.get_transform()) and np.isfinite(y).any())
     for patch in ax.patches:
-        # shaded spans are patches too; a bar counts when it has height and width
-        if getattr(patch, "get_height", None) and patch.get_height() and patch.get_width():
+        # a bar counts when it has height and width; spans are patches too, placed by the axes
+        if by_data(patch.get_data_transform()) and getattr(patch, "get_height", None) and patch.get_height() and patch.get_width():
             n += int(math.isfinite(patch.get_height()))
     for coll in ax.collections:
-        n += int(len(coll.get_offsets()) > 0 or len(getattr(coll, "get_paths", lambda: [])()) > 0)
+        paths_by_data = len(coll.get_paths()) > 0 and by_data(coll.get_transform())               # areas, hlines
+        markers_by_data = len(coll.get_offsets()) > 0 and by_data(coll.get_offset_transform())   # scatter
+        n += int(paths_by_data or markers_by_data)
     return n + len(ax.images)
 
 
