@@ -213,6 +213,34 @@ class DeployManifestsTest {
                 .isGreaterThanOrEqualTo(forJobs + forSql);
     }
 
+    /**
+     * Compose's broker is Kafka 4, which starts with transactions version 2; the exactly-once
+     * KafkaSink needs version 1 (deploy/README.md, "Kafka brokers"). A one-shot service must set it
+     * once the broker is healthy, and the jobs must not be submitted before it has succeeded.
+     */
+    @Test
+    void composeSetsTransactionsVersion1BeforeItSubmitsTheJobs() throws Exception {
+        Map<String, Map<String, Object>> services = composeServices();
+        List<String> setters = new ArrayList<>();
+        services.forEach((name, service) -> {
+            String command = String.valueOf(service.get("command"));
+            if (command.contains("kafka-features.sh") && command.contains("downgrade --feature transaction.version=1")) setters.add(name);
+        });
+        assertThat(setters).as("a compose service that runs kafka-features.sh downgrade --feature transaction.version=1").hasSize(1);
+        String setter = setters.get(0);
+        assertThat(String.valueOf(services.get(setter).get("image"))).as("%s runs the broker's own tools", setter)
+                .isEqualTo(String.valueOf(services.get("kafka").get("image")));
+        assertThat(dependency(services, setter, "kafka")).as("%s waits for the broker", setter).isEqualTo("service_healthy");
+        assertThat(dependency(services, "submit", setter)).as("submit waits until %s has succeeded", setter)
+                .isEqualTo("service_completed_successfully");
+    }
+
+    /** The condition of {@code service}'s depends_on {@code on}, or null when it does not depend on it. */
+    private static String dependency(Map<String, Map<String, Object>> services, String service, String on) {
+        if (!(services.get(service).get("depends_on") instanceof Map<?, ?> deps) || !(deps.get(on) instanceof Map<?, ?> d)) return null;
+        return String.valueOf(d.get("condition"));
+    }
+
     @Test
     void composeStartsRealJobsWithRealArgumentsAndConfiguration() throws Exception {
         Path composeFile = ROOT.resolve("deploy/compose/docker-compose.yml");
