@@ -196,9 +196,10 @@ run_script() {
   # The client reports a failed statement as "[ERROR] ..." and a failed init script as "Failed to
   # initialize ...", and exits 0 either way.
   if grep -q -e '\[ERROR\]' -e '^Failed to initialize' "$out"; then
-    local why
+    local why what="a statement of $file"
     why=$(tail -n "+$((log_lines + 1))" "$log" 2>/dev/null | grep -e '^Caused by: ' | tail -n 1 | cut -c12-400)
-    die "sql: a statement of $file or of the init script failed${why:+: $why} (log: $log)"
+    grep -q '^Failed to initialize' "$out" && what="the init script (sql/flink/tables, udfs/sql; sql.sh init shows it)"
+    die "sql: $what failed${why:+: $why} (log: $log)"
   fi
 }
 
