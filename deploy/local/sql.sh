@@ -27,7 +27,8 @@
 # $WHYFLOW_HOME/flink/conf). Tables (see sql/flink/README.md): raw_events, enriched_events,
 # dead_letters, alert_stream (Kafka), store.events, store.sessions, store.metrics_1m, store.alerts,
 # store.failed_events (PostgreSQL over JDBC). Functions EMBED, COSINE_SIMILARITY and
-# EMBEDDING_TEXT_SIMILARITY when udfs/target/whyflow-udfs.jar is built.
+# EMBEDDING_TEXT_SIMILARITY from udfs/target/whyflow-udfs.jar, which must be built (./whyflow sql
+# builds it when stale; sql.sh itself fails when it is missing).
 #
 # Settings (lib.sh and these): WHYFLOW_TOPIC_RAW, WHYFLOW_TOPIC_ENRICHED, WHYFLOW_TOPIC_DLQ,
 # WHYFLOW_TOPIC_ALERTS_PATTERN (a Java regex), WHYFLOW_UDFS_JAR, WHYFLOW_SQL_CLIENT_HEAP (1g),
@@ -81,6 +82,13 @@ ensure_lib() {
     mvn -B -q -f "$POM" dependency:copy@connectors -Dconnectors.dir="$CONNECTORS.new"; } \
     >"$log" 2>&1 || die "sql: could not resolve the SQL client's jars; see $log"
   rm -rf "$LIB" "$CONNECTORS"; mv "$LIB.new" "$LIB"; mv "$CONNECTORS.new" "$CONNECTORS"; touch "$stamp"
+}
+
+# The session registers EMBED, COSINE_SIMILARITY and EMBEDDING_TEXT_SIMILARITY from the UDF jar;
+# without it, every recipe that uses them would fail later on an unknown function.
+need_udfs_jar() {
+  [[ -f $UDFS_JAR ]] \
+    || die "sql: $UDFS_JAR is not built; it holds EMBED and COSINE_SIMILARITY: build it with ./whyflow build (./whyflow sql builds it when it is missing or older than its sources), or point WHYFLOW_UDFS_JAR at it"
 }
 
 need_flink_conf() {
@@ -159,10 +167,9 @@ run_client() {
   if [[ ${VIA_GATEWAY:-} == 1 ]]; then
     gw_up || die "sql: the SQL gateway is not running (sql.sh gateway up)"
     mode=(gateway --endpoint "127.0.0.1:$WHYFLOW_SQL_GATEWAY_PORT"); jars=()
-  elif [[ -f $UDFS_JAR ]]; then
-    jars+=(-j "file://$UDFS_JAR")
   else
-    info "sql: $UDFS_JAR is not built: EMBED and COSINE_SIMILARITY are not registered (build it: mvn -pl udfs -am package -DskipTests)"
+    need_udfs_jar
+    jars+=(-j "file://$UDFS_JAR")
   fi
   # shellcheck disable=SC2046
   FLINK_CONF_DIR=$FLINK_CONF java -Xmx"${WHYFLOW_SQL_CLIENT_HEAP:-1g}" $(java_opts) -XX:+IgnoreUnrecognizedVMOptions \
@@ -176,6 +183,7 @@ run_client() {
 run_script() {
   local file=$1 bounded=$2 out rc; shift 2
   [[ -f $file ]] || die "sql: no such file: $file"
+  [[ ${VIA_GATEWAY:-} == 1 ]] || need_udfs_jar   # here, not only in the client's pipe below: one clear message
   run_dir; mkdir -p "$LOGS"; out=$RUN_DIR/output
   local log=$LOGS/sql-client.log log_lines=0
   [[ -f $log ]] && log_lines=$(wc -l <"$log")
@@ -188,9 +196,10 @@ run_script() {
   # The client reports a failed statement as "[ERROR] ..." and a failed init script as "Failed to
   # initialize ...", and exits 0 either way.
   if grep -q -e '\[ERROR\]' -e '^Failed to initialize' "$out"; then
-    local why
+    local why what="a statement of $file"
     why=$(tail -n "+$((log_lines + 1))" "$log" 2>/dev/null | grep -e '^Caused by: ' | tail -n 1 | cut -c12-400)
-    die "sql: a statement of $file or of the init script failed${why:+: $why} (log: $log)"
+    grep -q '^Failed to initialize' "$out" && what="the init script (sql/flink/tables, udfs/sql; sql.sh init shows it)"
+    die "sql: $what failed${why:+: $why} (log: $log)"
   fi
 }
 
@@ -208,7 +217,8 @@ gateway_up() {
   # connectors and the UDF classes on the classpath, and pipeline.jars ships those with each job.
   local cp="$LIB/*:$CONNECTORS/*" pipeline_jars j t0=$SECONDS
   pipeline_jars=$(for j in "$CONNECTORS"/*.jar; do printf 'file://%s;' "$j"; done)
-  if [[ -f $UDFS_JAR ]]; then cp+=":$UDFS_JAR"; pipeline_jars+="file://$UDFS_JAR;"; fi
+  need_udfs_jar
+  cp+=":$UDFS_JAR"; pipeline_jars+="file://$UDFS_JAR;"
   echo "=== $(date -Is) starting" >>"$GW_LOGS/sql-gateway.out"
   # shellcheck disable=SC2046
   (cd "$STATE" && FLINK_CONF_DIR=$FLINK_CONF exec setsid java -Xmx"${WHYFLOW_SQL_GATEWAY_HEAP:-1g}" $(java_opts) \

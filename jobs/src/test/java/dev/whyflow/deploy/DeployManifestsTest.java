@@ -141,6 +141,106 @@ class DeployManifestsTest {
         assertThat(sessionJobClasses).as("jobs with a FlinkSessionJob").containsExactlyInAnyOrderElementsOf(JOBS);
     }
 
+    /**
+     * A session cluster runs its FlinkSessionJobs side by side, so its slots (TaskManager replicas ×
+     * {@code taskmanager.numberOfTaskSlots}) must cover the sum of their parallelism: with fewer, the
+     * last jobs submitted wait for slots that never come and fail after the slot request timeout.
+     */
+    @Test
+    void everySessionClusterHasASlotForEverySubtaskOfItsSessionJobs() throws Exception {
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        Map<String, Integer> needed = new LinkedHashMap<>();
+        Map<String, List<String>> jobsOf = new LinkedHashMap<>();
+        for (Path f : yamlFiles()) {
+            if (!f.startsWith(ROOT.resolve("deploy/k8s"))) continue;
+            for (JsonNode doc : documents(f)) {
+                JsonNode spec = doc.path("spec");
+                String name = doc.path("metadata").path("name").asText();
+                if (doc.path("kind").asText().equals("FlinkDeployment") && spec.path("job").isMissingNode()) {
+                    String where = ROOT.relativize(f) + " " + name;
+                    int replicas = spec.path("taskManager").path("replicas").asInt(0);
+                    int perTaskManager = Integer.parseInt(spec.path("flinkConfiguration").path("taskmanager.numberOfTaskSlots").asText("1"));
+                    assertThat(replicas).as("%s: taskManager.replicas (a session cluster has no job to size it from)", where).isPositive();
+                    slots.put(name, replicas * perTaskManager);
+                } else if (doc.path("kind").asText().equals("FlinkSessionJob")) {
+                    String cluster = spec.path("deploymentName").asText();
+                    int parallelism = spec.path("job").path("parallelism").asInt();
+                    needed.merge(cluster, parallelism, Integer::sum);
+                    jobsOf.computeIfAbsent(cluster, c -> new ArrayList<>()).add(name + " at " + parallelism);
+                }
+            }
+        }
+        assertThat(slots).as("session clusters").isNotEmpty();
+        for (Map.Entry<String, Integer> n : needed.entrySet()) {
+            assertThat(slots).as("the session cluster of %s", jobsOf.get(n.getKey())).containsKey(n.getKey());
+            assertThat(slots.get(n.getKey())).as("slots of session cluster %s (TaskManager replicas x taskmanager.numberOfTaskSlots)"
+                    + " for its session jobs %s", n.getKey(), jobsOf.get(n.getKey())).isGreaterThanOrEqualTo(n.getValue());
+        }
+    }
+
+    /**
+     * Compose's TaskManager(s) have a slot for every subtask of the jobs its submit service starts
+     * ({@code -p N}, else {@code parallelism.default}), and the slots its configuration's comment says
+     * it keeps for ad hoc SQL besides, at least one query's worth ({@code parallelism.default}).
+     */
+    @Test
+    void composeHasSlotsForItsJobsAndTheSlotsItKeepsForSql() throws Exception {
+        Map<String, Map<String, Object>> services = composeServices();
+        String props = String.valueOf(((Map<?, ?>) services.get("taskmanager").get("environment")).get("FLINK_PROPERTIES"));
+        Map<String, String> config = flinkProperties(props);
+        int perTaskManager = Integer.parseInt(config.getOrDefault("taskmanager.numberOfTaskSlots", "1"));
+        int taskManagers = services.get("taskmanager").get("deploy") instanceof Map<?, ?> deploy && deploy.get("replicas") != null
+                ? Integer.parseInt(String.valueOf(deploy.get("replicas"))) : 1;
+        int defaultParallelism = Integer.parseInt(config.getOrDefault("parallelism.default", "1"));
+
+        Matcher kept = Pattern.compile("(\\d+) (?:slots )?kept for ad hoc SQL").matcher(props);
+        assertThat(kept.find()).as("the FLINK_PROPERTIES comment says how many slots are kept for ad hoc SQL: %s", props).isTrue();
+        int forSql = Integer.parseInt(kept.group(1));
+        assertThat(forSql).as("slots kept for SQL: one query at parallelism.default").isGreaterThanOrEqualTo(defaultParallelism);
+
+        String submit = submitCommand(services);
+        Matcher run = Pattern.compile("flink run (?:-m \\S+ )?(?:-d )?(?:-p (\\d+) )?-c (\\S+)").matcher(submit);
+        int forJobs = 0;
+        List<String> jobs = new ArrayList<>();
+        while (run.find()) {
+            int p = run.group(1) == null ? defaultParallelism : Integer.parseInt(run.group(1));
+            forJobs += p;
+            jobs.add(run.group(2) + " at " + p);
+        }
+        assertThat(jobs).hasSize(JOBS.size());
+        assertThat(taskManagers * perTaskManager)
+                .as("compose's slots (%d TaskManager(s) x %d) for %s and %d kept for SQL", taskManagers, perTaskManager, jobs, forSql)
+                .isGreaterThanOrEqualTo(forJobs + forSql);
+    }
+
+    /**
+     * Compose's broker is Kafka 4, which starts with transactions version 2; the exactly-once
+     * KafkaSink needs version 1 (deploy/README.md, "Kafka brokers"). A one-shot service must set it
+     * once the broker is healthy, and the jobs must not be submitted before it has succeeded.
+     */
+    @Test
+    void composeSetsTransactionsVersion1BeforeItSubmitsTheJobs() throws Exception {
+        Map<String, Map<String, Object>> services = composeServices();
+        List<String> setters = new ArrayList<>();
+        services.forEach((name, service) -> {
+            String command = String.valueOf(service.get("command"));
+            if (command.contains("kafka-features.sh") && command.contains("downgrade --feature transaction.version=1")) setters.add(name);
+        });
+        assertThat(setters).as("a compose service that runs kafka-features.sh downgrade --feature transaction.version=1").hasSize(1);
+        String setter = setters.get(0);
+        assertThat(String.valueOf(services.get(setter).get("image"))).as("%s runs the broker's own tools", setter)
+                .isEqualTo(String.valueOf(services.get("kafka").get("image")));
+        assertThat(dependency(services, setter, "kafka")).as("%s waits for the broker", setter).isEqualTo("service_healthy");
+        assertThat(dependency(services, "submit", setter)).as("submit waits until %s has succeeded", setter)
+                .isEqualTo("service_completed_successfully");
+    }
+
+    /** The condition of {@code service}'s depends_on {@code on}, or null when it does not depend on it. */
+    private static String dependency(Map<String, Map<String, Object>> services, String service, String on) {
+        if (!(services.get(service).get("depends_on") instanceof Map<?, ?> deps) || !(deps.get(on) instanceof Map<?, ?> d)) return null;
+        return String.valueOf(d.get("condition"));
+    }
+
     @Test
     void composeStartsRealJobsWithRealArgumentsAndConfiguration() throws Exception {
         Path composeFile = ROOT.resolve("deploy/compose/docker-compose.yml");
@@ -166,18 +266,12 @@ class DeployManifestsTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> env = (Map<String, Object>) s.getValue().get("environment");
             if (env != null && env.get("FLINK_PROPERTIES") instanceof String props) {
-                Map<String, String> config = new LinkedHashMap<>();
-                for (String line : props.split("\n")) {
-                    if (line.isBlank() || line.strip().startsWith("#")) continue;
-                    int colon = line.indexOf(": ");
-                    config.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
-                }
-                checkFlinkConfiguration("FLINK_PROPERTIES of " + s.getKey(), YAML.valueToTree(config));
+                checkFlinkConfiguration("FLINK_PROPERTIES of " + s.getKey(), YAML.valueToTree(flinkProperties(props)));
             }
         }
 
         // flink run -m HOST -d [-p N] -c CLASS JAR ARGS...
-        String submit = String.valueOf(((List<?>) services.get("submit").get("command")).get(0)).replace("\\\n", " ").replaceAll("\\s+", " ");
+        String submit = submitCommand(services);
         Matcher run = Pattern.compile("flink run (?:-m \\S+ )?(?:-d )?(?:-p \\d+ )?-c (\\S+) (\\S+)((?: --?[\\w.-]+ [^\\s-]\\S*)*)").matcher(submit);
         List<String> submitted = new ArrayList<>();
         while (run.find()) {
@@ -280,6 +374,28 @@ class DeployManifestsTest {
     }
 
     // ------------------------------------------------------------------------------------ checks
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> composeServices() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("deploy/compose/docker-compose.yml"))); // resolves the <<: merges
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    /** FLINK_PROPERTIES as key → value, comments left out. */
+    private static Map<String, String> flinkProperties(String props) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String line : props.split("\n")) {
+            if (line.isBlank() || line.strip().startsWith("#")) continue;
+            int colon = line.indexOf(": ");
+            config.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
+        }
+        return config;
+    }
+
+    /** The submit service's script on one line. */
+    private static String submitCommand(Map<String, Map<String, Object>> services) {
+        return String.valueOf(((List<?>) services.get("submit").get("command")).get(0)).replace("\\\n", " ").replaceAll("\\s+", " ");
+    }
 
     private static final Pattern JAVA_VARIABLE = Pattern.compile("\"(WHYFLOW_[A-Z0-9_]+)\"");
     private static final Pattern SHELL_VARIABLE = Pattern.compile("\\$\\{?(WHYFLOW_[A-Z0-9_]+)");

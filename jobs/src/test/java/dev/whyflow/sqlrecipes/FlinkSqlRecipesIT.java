@@ -40,16 +40,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.whyflow.sqlrecipes.RecipeCases.MINUTE;
 import static dev.whyflow.sqlrecipes.RecipeCases.T10;
 import static dev.whyflow.sqlrecipes.RecipeCases.at;
-import static dev.whyflow.sqlrecipes.RecipeCases.journey;
 import static dev.whyflow.sqlrecipes.RecipeCases.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The recipes of sql/flink on known input (02 and 03, the abandonment twins, run in PatternSqlTwinIT
- * beside PatternJob's patterns over the same input): a real Kafka broker (fresh topics per test), a fresh
+ * The recipes of sql/flink on known input (02, 03 and 08, the MATCH_RECOGNIZE twins, also run in
+ * PatternSqlTwinIT beside PatternJob's patterns over a simulated shop): a real Kafka broker (fresh topics per test), a fresh
  * migrated PostgreSQL database, a Flink MiniCluster, and the table files of sql/flink/tables with
  * their placeholders filled in as deploy/local/sql.sh does (Kafka tables bounded, as for a script run with sql.sh -f).
  */
@@ -110,29 +108,41 @@ class FlinkSqlRecipesIT {
         assertThat(rows).containsExactlyInAnyOrderElementsOf(RecipeCases.funnelRows());
     }
 
+    // ------------------------------------------------------------------------------------ 02
+
+    @Test
+    void cartAbandonmentIsOneRowPerCartLeftForThirtyMinutes() throws Exception {
+        RecipeCases.Case c = RecipeCases.cartAbandonment();
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.CART_ABANDONMENT));
+
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
+    }
+
+    // ------------------------------------------------------------------------------------ 03
+
+    @Test
+    void checkoutAbandonmentIsOneRowPerCheckoutWithoutAnOrderInFifteenMinutes() throws Exception {
+        RecipeCases.Case c = RecipeCases.checkoutAbandonment();
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
+
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.CHECKOUT_ABANDONMENT));
+
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
+    }
+
     // ------------------------------------------------------------------------------------ 04
 
     @Test
     void topProductsRanksTheLastHoursCartAdditionsThenViews() throws Exception {
-        long now = System.currentTimeMillis();
-        List<Event> events = new ArrayList<>();
-        int[] views = {3, 5, 4, 4, 3, 2, 1, 1, 1, 1, 1, 1};
-        int[] adds = {2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        for (int p = 0; p < views.length; p++) {
-            String product = String.format("p-%02d", p + 1);
-            for (int i = 0; i < views[p]; i++) events.add(productEvent(EventType.PRODUCT_VIEWED, product, now - (50 - i) * MINUTE));
-            for (int i = 0; i < adds[p]; i++) events.add(productEvent(EventType.CART_ITEM_ADDED, product, now - (20 - i) * MINUTE));
-        }
-        // two hours ago: the most added product of the day, but not of the last hour
-        for (int i = 0; i < 9; i++) events.add(productEvent(EventType.CART_ITEM_ADDED, "p-old", now - 120 * MINUTE));
-        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), events));
+        RecipeCases.Case c = RecipeCases.topProducts(System.currentTimeMillis());
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
 
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("04_top_products_last_hour.sql"));
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.TOP_PRODUCTS));
 
-        assertThat(rows).containsExactlyInAnyOrder(
-                Row.of("p-01", 3L, 2L), Row.of("p-02", 5L, 1L), Row.of("p-03", 4L, 0L), Row.of("p-04", 4L, 0L),
-                Row.of("p-05", 3L, 0L), Row.of("p-06", 2L, 0L), Row.of("p-07", 1L, 0L), Row.of("p-08", 1L, 0L),
-                Row.of("p-09", 1L, 0L), Row.of("p-10", 1L, 0L));
+        // a streaming top-N is a changelog: its final rows are the top 10, in no order
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
     }
 
     // ------------------------------------------------------------------------------------ 05
@@ -152,38 +162,16 @@ class FlinkSqlRecipesIT {
 
     @Test
     void semanticSearchFindsTheSlowCheckoutSessionsFirst() throws Exception {
-        insertSession("s-slow-android", "mobile", "paid_search", "checkout", "checkout_abandoned", 0L, "a slow checkout page",
-                "New customer on mobile android app 5.4.0, arrived from paid search in DE. Viewed 5-10 pages and 2 products; "
-                        + "furthest step checkout. Cart worth 50-100 EUR. Checkout pages loaded in 5-10 s (slow). "
-                        + "Outcome: checkout abandoned, after a slow checkout page after 5-10 min.");
-        insertSession("s-slow-ios", "mobile", "social", "payment", "checkout_abandoned", 0L, "a slow payment page",
-                "Returning customer on mobile ios app 5.4.0, arrived from social in NL. Viewed 3-5 pages and 1 products; "
-                        + "furthest step payment. Cart worth 100-200 EUR. Checkout pages loaded in over 10 s (slow). "
-                        + "Outcome: checkout abandoned, after a slow payment page after 10-30 min.");
-        insertSession("s-converted", "desktop", "email", "order", "converted", 15_990L, null,
-                "VIP customer on desktop windows chrome, arrived from email in DE. Viewed 5-10 pages and 3 products; "
-                        + "furthest step order. Cart worth 100-200 EUR. Checkout pages loaded in under 1 s. "
-                        + "Outcome: converted, order of 100-200 EUR after 5-10 min.");
-        insertSession("s-bounced", "desktop", "organic_search", "session", "bounced", 0L, null,
-                "New customer on desktop macos safari, arrived from organic search in FR. Viewed 1 pages and 0 products; "
-                        + "furthest step session. Outcome: bounced after under 1 min.");
-        insertSession("s-browsed", "tablet", "direct", "product", "browsed", 0L, null,
-                "Returning customer on tablet ios safari, arrived from direct in BE. Viewed 10-20 pages and 8 products; "
-                        + "furthest step product. Outcome: browsed after 10-30 min.");
-        insertSession("s-shoes", "desktop", "affiliate", "product", "browsed", 0L, null,
-                "Looked at winter boots and trail running shoes, compared sizes, read reviews.");
+        try (Connection c = db.open()) {
+            RecipeCases.insertSemanticSearchSessions(c);
+        }
 
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("06_semantic_search_sessions.sql"));
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.SEMANTIC_SEARCH));
 
+        Map<String, BigDecimal> similarities = new HashMap<>();
+        for (Row r : rows) similarities.put((String) r.getField(0), (BigDecimal) r.getField(3));
         assertThat(rows).hasSize(5);
-        List<Row> ranked = new ArrayList<>(rows);
-        ranked.sort((a, b) -> ((BigDecimal) b.getField(3)).compareTo((BigDecimal) a.getField(3)));
-        assertThat(ranked.subList(0, 2)).extracting(r -> r.getField(0)).containsExactlyInAnyOrder("s-slow-android", "s-slow-ios");
-        assertThat(rows).extracting(r -> r.getField(0)).doesNotContain("s-shoes");
-        BigDecimal slowest = (BigDecimal) ranked.get(1).getField(3);
-        BigDecimal bounced = rows.stream().filter(r -> "s-bounced".equals(r.getField(0)))
-                .map(r -> (BigDecimal) r.getField(3)).findFirst().orElse(BigDecimal.ZERO);
-        assertThat(slowest).isGreaterThan(bounced);
+        RecipeCases.assertSlowCheckoutsFirst(similarities);
     }
 
     // ------------------------------------------------------------------------------------ 07
@@ -201,55 +189,12 @@ class FlinkSqlRecipesIT {
 
     @Test
     void funnelProgressionIsOneRowPerFurtherStepInEventTime() throws Exception {
-        List<Event> events = new ArrayList<>();
-        // f1 buys: a heartbeat first (no step), back to a product and on through a checkout step (no further)
-        List<Event> f1 = journey("f1", "desktop", T10, EventType.PAGE_ENGAGED, EventType.PAGE_VIEWED, EventType.PRODUCT_VIEWED,
-                EventType.CART_ITEM_ADDED, EventType.PRODUCT_VIEWED, EventType.CHECKOUT_STARTED,
-                EventType.CHECKOUT_STEP_COMPLETED, EventType.PAYMENT_SUBMITTED, EventType.ORDER_COMPLETED);
-        events.addAll(f1);
-        // f2 adds to the cart straight from a listing, then looks at the product: one row, the cart
-        List<Event> f2 = journey("f2", "mobile", T10 + MINUTE, EventType.CART_ITEM_ADDED, EventType.PRODUCT_VIEWED,
-                EventType.PAGE_VIEWED);
-        events.addAll(f2);
-        // at one instant: f3's product view and cart addition (the cart counts), f3b's two product views
-        // (the smaller event id counts)
-        List<Event> f3 = journey("f3", "mobile", T10 + 2 * MINUTE, EventType.PRODUCT_VIEWED, EventType.CART_ITEM_ADDED);
-        f3.get(1).occurredAt = f3.get(0).occurredAt;
-        List<Event> f3b = journey("f3b", "mobile", T10 + 2 * MINUTE, EventType.PRODUCT_VIEWED, EventType.PRODUCT_VIEWED);
-        f3b.get(1).occurredAt = f3b.get(0).occurredAt;
-        events.addAll(f3);
-        events.addAll(f3b);
-        // f4: a product view, then, 44 minutes after, the same session id again: a new session from scratch
-        List<Event> f4 = journey("f4", "desktop", T10 + 3 * MINUTE, EventType.PRODUCT_VIEWED);
-        List<Event> f4b = journey("f4", "desktop", T10 + 47 * MINUTE, EventType.PAGE_VIEWED, EventType.PRODUCT_VIEWED);
-        events.addAll(f4);
-        // f5's cart addition arrives before the product view 3 s before it (within the 5 s the watermark allows)
-        List<Event> f5 = journey("f5", "desktop", T10 + 4 * MINUTE, EventType.PRODUCT_VIEWED, EventType.CART_ITEM_ADDED);
-        f5.get(1).occurredAt = f5.get(0).occurredAt + 3_000L;
-        events.add(f5.get(1));
-        events.add(f5.get(0));
-        events.addAll(f4b);
-        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), events));
+        RecipeCases.Case c = RecipeCases.funnelProgression();
+        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
 
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe("08_funnel_progression.sql"));
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.FUNNEL_PROGRESSION));
 
-        Event f3bFirst = f3b.get(0).eventId.compareTo(f3b.get(1).eventId) < 0 ? f3b.get(0) : f3b.get(1);
-        assertThat(rows).extracting(r -> Row.of(r.getField("session_id"), r.getField("funnel_step"), r.getField("funnel_rank"),
-                        r.getField("event_id"), r.getField("event_type"), r.getField("reached_at"), r.getField("device")))
-                .containsExactlyInAnyOrder(
-                        step("f1", "session", 1, f1.get(1), "desktop"), step("f1", "product", 2, f1.get(2), "desktop"),
-                        step("f1", "cart", 3, f1.get(3), "desktop"), step("f1", "checkout", 4, f1.get(5), "desktop"),
-                        step("f1", "payment", 5, f1.get(7), "desktop"), step("f1", "order", 6, f1.get(8), "desktop"),
-                        step("f2", "cart", 3, f2.get(0), "mobile"),
-                        step("f3", "cart", 3, f3.get(1), "mobile"),
-                        step("f3b", "product", 2, f3bFirst, "mobile"),
-                        step("f4", "product", 2, f4.get(0), "desktop"),
-                        step("f4", "session", 1, f4b.get(0), "desktop"), step("f4", "product", 2, f4b.get(1), "desktop"),
-                        step("f5", "product", 2, f5.get(0), "desktop"), step("f5", "cart", 3, f5.get(1), "desktop"));
-    }
-
-    private static Row step(String session, String step, int rank, Event e, String device) {
-        return Row.of(session, step, rank, e.eventId, e.eventType.wireName(), Instant.ofEpochMilli(e.occurredAt), device);
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
     }
 
     // ------------------------------------------------------------------------------ tables
@@ -325,14 +270,6 @@ class FlinkSqlRecipesIT {
 
     // ------------------------------------------------------------------------------------ input
 
-    private static Event productEvent(EventType type, String product, long at) {
-        Event e = Event.of(type, uuid(), at, "storefront-web");
-        e.actor = new Actor(null, "anon-" + product, "s-" + product);
-        e.entity = new Entity("product", product);
-        e.payload.productId = product;
-        return e;
-    }
-
     private static void sendEvents(String topic, List<Event> events) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Event e : events) {
@@ -344,12 +281,5 @@ class FlinkSqlRecipesIT {
 
     private static void sendValues(String topic, List<byte[]> values) {
         KafkaTestBroker.send(topic, RecipeCases.valueRecords(topic, values));
-    }
-
-    private static void insertSession(String id, String device, String channel, String furthestStep, String outcome,
-                                      long revenue, String cause, String narrative) throws Exception {
-        try (Connection c = db.open()) {
-            RecipeCases.insertSession(c, id, device, channel, furthestStep, outcome, revenue, cause, narrative);
-        }
     }
 }

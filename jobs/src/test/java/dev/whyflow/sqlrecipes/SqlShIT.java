@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -36,16 +37,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * up}: Kafka, the Flink session cluster, PostgreSQL): recipes over fresh topics of the local broker
  * (WHYFLOW_TOPIC_* point the Kafka tables at them) and a fresh database of the local PostgreSQL
  * (WHYFLOW_PG_URL), run with {@code -f} and nothing else, which must read the topics to their end,
- * print the recipe's rows and exit; their input and rows are {@link RecipeCases}', as on the
- * MiniCluster. And a failing statement, which must fail the script.
+ * print the recipe's rows and exit: every recipe of sql/flink, its input and rows {@link RecipeCases}',
+ * as on the MiniCluster. And a failing statement (-e, -f) or init script, which must fail the script.
  */
 class SqlShIT {
 
     private static final Path ROOT = FlinkSqlScripts.root();
     private static final String BOOTSTRAP = System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092");
     private static final String FLINK_REST = System.getenv().getOrDefault("WHYFLOW_FLINK_REST", "http://127.0.0.1:58081");
-    /** Long enough for every cell of the recipes' rows: the client cuts longer ones to 30 characters by default. */
-    private static final String WIDE_COLUMNS = "-Dtable.display.max-column-width=200";
+    /** Long enough for every cell of the recipes' rows (06's narratives): the client cuts longer ones to 30 characters by default. */
+    private static final String WIDE_COLUMNS = "-Dtable.display.max-column-width=400";
 
     private static TestDatabase db;
     private final List<String> topics = new ArrayList<>();
@@ -97,7 +98,7 @@ class SqlShIT {
 
     /** Recipes over a topic and over the store, each run with -f alone: it reads what is there and exits. */
     @Test
-    void runsRecipesToTheirEndAndFailsOnAFailedStatement() throws Exception {
+    void runsTheFunnelAlertsAndDeadLetterRecipesToTheirEnd() throws Exception {
         send(RecipeCases.enrichedRecords(env.get("WHYFLOW_TOPIC_ENRICHED"), RecipeCases.funnelEvents()));
         send(RecipeCases.valueRecords(env.get("WHYFLOW_TOPIC_DLQ"), RecipeCases.deadLetters(env.get("WHYFLOW_TOPIC_RAW"))));
         try (Connection c = db.open()) {
@@ -107,11 +108,103 @@ class SqlShIT {
         assertRecipe(RecipeCases.FUNNEL, RecipeCases.funnelRows());
         assertRecipe(RecipeCases.DEAD_LETTERS, RecipeCases.deadLetterRows());
         assertRecipe(RecipeCases.ALERTS_WITH_SESSIONS, RecipeCases.alertsWithSessionsRows());
+    }
 
-        Result failed = sqlSh(Map.of(), "-e", "SELECT reason FROM no_such_table;");
+    /** 02: MATCH_RECOGNIZE over the enriched topic and the session ends of a session window. */
+    @Test
+    void runsTheCartAbandonmentRecipe() throws Exception {
+        assertRecipeOverEnrichedEvents(RecipeCases.CART_ABANDONMENT, RecipeCases.cartAbandonment());
+    }
 
-        assertThat(failed.exitCode).as(failed.output).isNotZero();
-        assertThat(failed.output).contains("no_such_table");
+    /** 03: MATCH_RECOGNIZE with aggregates over the checkout's steps. */
+    @Test
+    void runsTheCheckoutAbandonmentRecipe() throws Exception {
+        assertRecipeOverEnrichedEvents(RecipeCases.CHECKOUT_ABANDONMENT, RecipeCases.checkoutAbandonment());
+    }
+
+    /** 04: the last hour is measured from now, so its input is sent relative to now. */
+    @Test
+    void runsTheTopProductsRecipe() throws Exception {
+        assertRecipeOverEnrichedEvents(RecipeCases.TOP_PRODUCTS, RecipeCases.topProducts(System.currentTimeMillis()));
+    }
+
+    /** 06: EMBED and COSINE_SIMILARITY from the UDF jar that sql.sh ships with the query. */
+    @Test
+    void runsTheSemanticSearchRecipe() throws Exception {
+        try (Connection c = db.open()) {
+            RecipeCases.insertSemanticSearchSessions(c);
+        }
+
+        Result r = sqlSh(env, "-f", "sql/flink/" + RecipeCases.SEMANTIC_SEARCH, WIDE_COLUMNS);
+
+        assertThat(r.exitCode).as(r.output).isZero();
+        Map<String, BigDecimal> similarities = new HashMap<>();
+        for (List<String> row : r.rows()) similarities.put(row.get(0), new BigDecimal(row.get(3)));
+        assertThat(r.rows()).as(r.output).hasSize(5);
+        RecipeCases.assertSlowCheckoutsFirst(similarities);
+    }
+
+    /** 08: MATCH_RECOGNIZE ordered by time, step and event id. */
+    @Test
+    void runsTheFunnelProgressionRecipe() throws Exception {
+        assertRecipeOverEnrichedEvents(RecipeCases.FUNNEL_PROGRESSION, RecipeCases.funnelProgression());
+    }
+
+    /** Every recipe of sql/flink is run by one of the tests above. */
+    @Test
+    void everyRecipeIsRunHere() throws IOException {
+        List<String> run = List.of(RecipeCases.FUNNEL, RecipeCases.CART_ABANDONMENT, RecipeCases.CHECKOUT_ABANDONMENT,
+                RecipeCases.TOP_PRODUCTS, RecipeCases.ALERTS_WITH_SESSIONS, RecipeCases.SEMANTIC_SEARCH, RecipeCases.DEAD_LETTERS,
+                RecipeCases.FUNNEL_PROGRESSION);
+        try (var files = Files.list(ROOT.resolve("sql/flink"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d\\d_.*\\.sql")))
+                    .containsExactlyInAnyOrderElementsOf(run);
+        }
+    }
+
+    /** A failing statement fails the script, from -e and from -f; so does a failing init script. */
+    @Test
+    void aFailedStatementOrInitFailsTheScript() throws Exception {
+        Result e = sqlSh(env, "-e", "SELECT reason FROM no_such_table;");
+
+        assertThat(e.exitCode).as(e.output).isNotZero();
+        assertThat(e.output).contains("no_such_table");
+
+        Path script = Files.createTempFile("sqlsh-failing", ".sql");
+        try {
+            // the first statement runs, the second fails
+            Files.writeString(script, "SELECT COUNT(*) AS letters FROM dead_letters;\nSELECT reason FROM no_such_table_either;\n");
+            Result f = sqlSh(env, "-f", script.toString());
+
+            assertThat(f.exitCode).as(f.output).isNotZero();
+            assertThat(f.output).contains("no_such_table_either").contains("a statement of " + script);
+        } finally {
+            Files.delete(script);
+        }
+
+        // a UDF jar without the functions' classes: the init script's CREATE FUNCTION fails
+        Path emptyJar = Files.createTempFile("sqlsh-no-functions", ".jar");
+        try {
+            try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(emptyJar))) {
+                jar.putNextEntry(new java.util.jar.JarEntry("README.txt"));
+                jar.write("no functions here".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Map<String, String> noFunctions = new HashMap<>(env);
+            noFunctions.put("WHYFLOW_UDFS_JAR", emptyJar.toString());
+            Result init = sqlSh(noFunctions, "-e", "SELECT 1;");
+
+            assertThat(init.exitCode).as(init.output).isNotZero();
+            assertThat(init.output).contains("the init script").contains("dev.whyflow.udfs.EmbedFunction");
+        } finally {
+            Files.delete(emptyJar);
+        }
+
+        Map<String, String> noJar = new HashMap<>(env);
+        noJar.put("WHYFLOW_UDFS_JAR", ROOT.resolve("udfs/target/no-such-udfs.jar").toString());
+        Result missing = sqlSh(noJar, "-e", "SELECT 1;");
+
+        assertThat(missing.exitCode).as(missing.output).isNotZero();
+        assertThat(missing.output).contains("no-such-udfs.jar is not built");
     }
 
     /** The SQL Gateway's REST endpoint, with the SQL client as its REST client; stopped again only if started here. */
@@ -138,6 +231,11 @@ class SqlShIT {
                 assertThat(sqlSh(Map.of(), "gateway", "status").exitCode).isEqualTo(3);
             }
         }
+    }
+
+    private void assertRecipeOverEnrichedEvents(String recipe, RecipeCases.Case c) throws Exception {
+        send(RecipeCases.enrichedRecords(env.get("WHYFLOW_TOPIC_ENRICHED"), c.events()));
+        assertRecipe(recipe, c.rows());
     }
 
     private void assertRecipe(String recipe, List<Row> expected) throws Exception {
