@@ -105,13 +105,14 @@ taskmanager:
   numberOfTaskSlots: 10
   memory:
     process:
-      size: 5120m
+      size: 5632m
     # The local jobs keep their state on the heap (the hashmap backend: dedupe ids, sessions, CEP
     # partial matches), so the heap gets what managed memory would take by default (40% of Flink
     # memory, used only by RocksDB and batch operators): with the default, the heap was 358 MiB and
     # CaptureJob's TaskManager spent ~27% of its CPU in G1 (./whyflow bench capture, async-profiler).
     # With a 3072m process (a 1 GiB heap) G1 still took 15%, most of it concurrent marking of a
-    # full day's dedupe ids and sessions; 5120m gives the heap 2.7 GiB.
+    # full day's dedupe ids and sessions; 5120m gave the heap 2.7 GiB (G1 5%), and 5632m keeps about
+    # that (~2.6 GiB) beside the 1g off-heap below.
     # 128m stays for the batch operators of ad hoc SQL (sorts, hash joins).
     managed:
       size: 128m
@@ -123,11 +124,12 @@ taskmanager:
     task:
       off-heap:
         # Native memory for the jobs' own use outside the Java heap: budgeted for the ONNX Runtime
-        # embedding model that EmbeddingJob loads once per TaskManager (all its subtasks share it):
-        # ~125 MB loaded, ~250-300 MB with short texts in batches, up to ~400 MB with 256-token
-        # batches (embeddings/README.md). The SQL functions (EMBED) in another job load a second
-        # model: raise this to 1g if both run here.
-        size: 512m
+        # embedding models, one per job that embeds on this TaskManager (all of a job's subtasks
+        # share one): ~125 MB loaded, ~250-300 MB with short texts in batches, up to ~400 MB with
+        # 256-token batches (embeddings/README.md). Here two jobs embed: EmbeddingJob (narratives,
+        # up to 256 tokens) and QueryJob (its question parser, short texts); an ad hoc SQL job
+        # calling EMBED loads a third for as long as it runs.
+        size: 1024m
 
 parallelism:
   default: $DEFAULT_PARALLELISM
