@@ -8,13 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +38,9 @@ import java.util.regex.Pattern;
  * Text-to-vector is the caller's: embed the question's text with the same model
  * ({@code SharedEmbedders}) first. A session or order without a vector is a typed
  * {@link NotEmbeddedException}, not an empty or arbitrary answer.
+ * <p>
+ * This is the one way to the vectors: the query engine ({@code dev.whyflow.query}) answers its
+ * similarity questions and its diagnosis evidence through these methods and SQL files too.
  */
 public final class VectorQueries {
 
@@ -46,6 +53,11 @@ public final class VectorQueries {
     public static final int DEFAULT_FILTER_FIRST_MAX_ROWS = 500;
     /** How many nearest distinct semantic texts an event search starts from. */
     public static final int EVENT_CANDIDATE_TEXTS = 50;
+    /**
+     * How many index tuples an iterative scan may visit ({@code hnsw.max_scan_tuples}, pgvector's
+     * default). A scan that reaches it short of k rows is answered again filter-first (exact).
+     */
+    public static final int DEFAULT_MAX_SCAN_TUPLES = 20_000;
 
     private static final SqlFile SESSIONS_LIKE = SqlFile.load("sessions_like_vector.sql");
     private static final SqlFile SESSIONS_IN_WINDOW_FILTER_FIRST = SqlFile.load("sessions_like_vector_in_window_filter_first.sql");
@@ -62,8 +74,13 @@ public final class VectorQueries {
         ITERATIVE_INDEX_SCAN
     }
 
-    /** A match: the session or order id, cosine similarity in [-1, 1], when, and its text. */
-    public record Match(String id, double similarity, Instant at, String text) {}
+    /**
+     * A match: the session or order id, cosine similarity in [-1, 1], when, and its text; {@code columns}
+     * holds every column of the row by name as JDBC read it (a session's {@code outcome}, {@code os},
+     * {@code app_version}, {@code channel}, {@code abandonment_cause}; an order's {@code session_id},
+     * {@code customer_id}), for callers that show more than the four.
+     */
+    public record Match(String id, double similarity, Instant at, String text, Map<String, Object> columns) {}
 
     /** An event whose semantic text is near the query. */
     public record EventMatch(String eventId, String eventType, Instant occurredAt, String sessionId,
@@ -80,14 +97,20 @@ public final class VectorQueries {
 
     private final Connection connection;
     private final int filterFirstMaxRows;
+    private final int maxScanTuples;
 
     public VectorQueries(Connection connection) {
         this(connection, DEFAULT_FILTER_FIRST_MAX_ROWS);
     }
 
     public VectorQueries(Connection connection, int filterFirstMaxRows) {
+        this(connection, filterFirstMaxRows, DEFAULT_MAX_SCAN_TUPLES);
+    }
+
+    public VectorQueries(Connection connection, int filterFirstMaxRows, int maxScanTuples) {
         this.connection = connection;
         this.filterFirstMaxRows = filterFirstMaxRows;
+        this.maxScanTuples = maxScanTuples;
     }
 
     /** The k sessions whose narratives are nearest to {@code sessionId}'s, best first, itself left out. */
@@ -112,12 +135,22 @@ public final class VectorQueries {
         return rows <= filterFirstMaxRows ? WindowPlan.FILTER_FIRST : WindowPlan.ITERATIVE_INDEX_SCAN;
     }
 
-    /** The k sessions started in [from, to) nearest to a vector, best first; the plan by the window's size. */
+    /**
+     * The k sessions started in [from, to) nearest to a vector, best first (fewer only when the window
+     * has fewer sessions with a narrative vector); the plan by the window's size. An iterative scan
+     * that stops short of k rows ({@code hnsw.max_scan_tuples}: the window's sessions are far down the
+     * index) is answered again filter-first, so no window gets a short answer.
+     */
     public List<Match> sessionsLike(float[] vector, Instant from, Instant to, int k) throws SQLException {
-        return sessionsLike(vector, from, to, k, planFor(from, to));
+        WindowPlan plan = planFor(from, to);
+        List<Match> found = sessionsLike(vector, from, to, k, plan);
+        if (plan == WindowPlan.ITERATIVE_INDEX_SCAN && found.size() < k) {
+            return sessionsLike(vector, from, to, k, WindowPlan.FILTER_FIRST);
+        }
+        return found;
     }
 
-    /** {@link #sessionsLike(float[], Instant, Instant, int)} with a given plan. */
+    /** {@link #sessionsLike(float[], Instant, Instant, int)} with a given plan and no second attempt. */
     public List<Match> sessionsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
         if (plan == WindowPlan.FILTER_FIRST) {
             return matches(SESSIONS_IN_WINDOW_FILTER_FIRST, new PGvector(vector), utc(from), utc(to), k);
@@ -152,6 +185,18 @@ public final class VectorQueries {
         return matches(ORDERS_LIKE, new PGvector(vector), null, k);
     }
 
+    /** PostgreSQL's plan for {@link #sessionsLikeSession} (EXPLAIN ANALYZE, text; the vector reads {@code '[vector]'}). */
+    public String explainSessionsLikeSession(String sessionId, int k) throws SQLException {
+        float[] v = vectorOf("SELECT narrative_embedding FROM sessions WHERE session_id = ?", sessionId, "session " + sessionId);
+        return explain(SESSIONS_LIKE, new PGvector(v), sessionId, k);
+    }
+
+    /** PostgreSQL's plan for {@link #ordersLikeOrder} (EXPLAIN ANALYZE, text; the vector reads {@code '[vector]'}). */
+    public String explainOrdersLikeOrder(String orderId, int k) throws SQLException {
+        float[] v = vectorOf("SELECT embedding FROM order_vectors WHERE order_id = ?", orderId, "order " + orderId);
+        return explain(ORDERS_LIKE, new PGvector(v), orderId, k);
+    }
+
     /** The query vector as a plan prints it: 384 floats that say nothing about the plan's shape. */
     private static final Pattern VECTOR_LITERAL = Pattern.compile("'\\[[-0-9.eE, ]+\\]'");
 
@@ -163,23 +208,29 @@ public final class VectorQueries {
         SqlFile sql = plan == WindowPlan.FILTER_FIRST ? SESSIONS_IN_WINDOW_FILTER_FIRST : SESSIONS_IN_WINDOW_ITERATIVE;
         return inTransaction(() -> {
             if (plan == WindowPlan.ITERATIVE_INDEX_SCAN) useIterativeIndexScan();
-            StringBuilder b = new StringBuilder();
-            try (PreparedStatement ps = sql.prepare(connection, "EXPLAIN (ANALYZE, COSTS OFF) ",
-                    new PGvector(vector), utc(from), utc(to), k); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) b.append(VECTOR_LITERAL.matcher(rs.getString(1)).replaceAll("'[vector]'")).append('\n');
-            }
-            return b.toString();
+            return explain(sql, new PGvector(vector), utc(from), utc(to), k);
         });
+    }
+
+    private String explain(SqlFile sql, Object... args) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        try (PreparedStatement ps = sql.prepare(connection, "EXPLAIN (ANALYZE, COSTS OFF) ", args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) b.append(VECTOR_LITERAL.matcher(rs.getString(1)).replaceAll("'[vector]'")).append('\n');
+        }
+        return b.toString();
     }
 
     /**
      * For this transaction: HNSW scans continue past ef_search until k rows pass the filter, and the
      * planner takes the index's order rather than sorting the window's rows (on a small table it
      * would otherwise sort, which is the filter-first plan: the choice was made by {@link #planFor}).
+     * SET LOCAL needs the transaction {@link #inTransaction} opens: on an auto-commit connection (the
+     * query engine's) it would end with its own statement and change nothing.
      */
     private void useIterativeIndexScan() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SET LOCAL hnsw.iterative_scan = relaxed_order");
+            s.execute("SET LOCAL hnsw.max_scan_tuples = " + Math.max(1, maxScanTuples));
             s.execute("SET LOCAL enable_sort = off");
         }
     }
@@ -197,9 +248,12 @@ public final class VectorQueries {
     private List<Match> matches(SqlFile sql, Object... args) throws SQLException {
         List<Match> out = new ArrayList<>();
         try (PreparedStatement ps = sql.prepare(connection, args); ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
+                Map<String, Object> columns = new LinkedHashMap<>();
+                for (int c = 1; c <= md.getColumnCount(); c++) columns.put(md.getColumnLabel(c), rs.getObject(c));
                 out.add(new Match(rs.getString(1), rs.getDouble(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-                        rs.getString(4)));
+                        rs.getString(4), Collections.unmodifiableMap(columns)));
             }
         }
         return out;
