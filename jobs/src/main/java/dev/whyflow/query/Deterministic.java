@@ -1,5 +1,7 @@
 package dev.whyflow.query;
 
+import dev.whyflow.vectors.VectorQueries;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.SQLException;
@@ -485,16 +487,14 @@ final class Deterministic {
         Store.Result exists = store.run("subject_exists", p);
         long found = num(exists.first(), orders ? "orders" : "sessions");
         if (found == 0) return "there is no " + (orders ? "order " : "session ") + slots.subjectId() + " in the store";
-        p.put("n", slots.n());
         Store.Result r;
         try {
-            r = store.run(orders ? "similar_orders" : "similar_sessions", p);
+            r = orders ? store.ordersLikeOrder(slots.subjectId(), slots.n()) : store.sessionsLikeSession(slots.subjectId(), slots.n());
+        } catch (VectorQueries.NotEmbeddedException e) {
+            return "the " + (orders ? "order " : "session ") + slots.subjectId() + " has no embedding yet (EmbeddingJob)";
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) return "order vectors are not in the store yet (EmbeddingJob writes them)";
             throw e;
-        }
-        if (r.rows().isEmpty()) {
-            return "the " + (orders ? "order " : "session ") + slots.subjectId() + " has no embedding yet (EmbeddingJob)";
         }
         sample = r.rows().size();
         text.append(orders ? "Orders" : "Sessions").append(" most similar to ").append(slots.subjectId()).append(':');

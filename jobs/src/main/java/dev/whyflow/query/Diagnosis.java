@@ -495,11 +495,7 @@ final class Diagnosis {
             case "discount_rejected" -> "Discount code rejected. Outcome: checkout abandoned. " + top.segment();
             default -> top.claim();
         };
-        Map<String, Object> q = new LinkedHashMap<>();
-        q.put("from", slots.from());
-        q.put("to", slots.to());
-        q.put("probe", model.embed(probe));
-        Store.Result r = store.run("diag_similar_sessions", q);
+        Store.Result r = store.sessionsLikeInWindow(model.embed(probe), slots.from(), slots.to(), 20);
         if (r.rows().isEmpty()) return;
         evidence.add(r.evidence("Sessions of the period most like the top hypothesis (vector search over session narratives)"));
     }

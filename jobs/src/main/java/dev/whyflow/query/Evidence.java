@@ -10,7 +10,8 @@ import java.util.Objects;
  * returned. Every number an answer states must be found in some evidence's rows.
  *
  * @param claim      one sentence, e.g. "Checkout conversion on iOS fell from 3.1 % to 1.2 %"
- * @param templateId the id of the SQL template that was run, e.g. {@code conversion.by_segment}
+ * @param templateId the id of the SQL template that was run, e.g. {@code conversion.by_segment}; a vector
+ *        search's is {@code vectors/<file>} ({@code whyflow/vectors/<file>.sql}, run by {@code VectorQueries})
  * @param parameters the values bound to the template, by name (timestamps as ISO-8601 strings)
  * @param rows       the result rows, each column name to value, in column order
  */

@@ -1,8 +1,10 @@
 package dev.whyflow.query;
 
 import com.pgvector.PGvector;
+import dev.whyflow.vectors.VectorQueries;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +26,8 @@ import java.util.Map;
 /**
  * The query engine's one way into the store: runs {@link SqlTemplate}s with bound parameters on a
  * connection that has been narrowed to the read-only role {@code whyflow_reader}, with a statement
- * timeout and read-only transactions, whatever login the pool uses.
+ * timeout and read-only transactions, whatever login the pool uses. Vector searches go through
+ * {@link VectorQueries} on the same connection, the one place their SQL and plans are chosen.
  */
 final class Store {
 
@@ -88,6 +91,70 @@ final class Store {
             }
             return new Result(templateId, parameters, rows);
         }
+    }
+
+    /**
+     * The k sessions started in [from, to) whose narratives are nearest to {@code probe}, best first:
+     * every session of the window is a candidate, whether or not it is among the globally nearest
+     * ({@link VectorQueries#sessionsLike(float[], Instant, Instant, int)} picks the plan).
+     */
+    Result sessionsLikeInWindow(float[] probe, Instant from, Instant to, int k) throws SQLException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("from", from);
+        p.put("to", to);
+        p.put("probe", probe);
+        p.put("n", k);
+        return vectorResult("vectors/sessions_like_vector_in_window", p,
+                vectors().sessionsLike(probe, from, to, k), WINDOW_SESSION_COLUMNS);
+    }
+
+    /**
+     * The n sessions whose narratives are nearest to {@code subject_id}'s, itself left out.
+     * @throws VectorQueries.NotEmbeddedException when the session has no narrative vector
+     */
+    Result sessionsLikeSession(String sessionId, int n) throws SQLException {
+        return vectorResult("vectors/sessions_like_vector", subject(sessionId, n),
+                vectors().sessionsLikeSession(sessionId, n), SESSION_COLUMNS);
+    }
+
+    /**
+     * The n orders whose descriptions are nearest to {@code subject_id}'s, itself left out.
+     * @throws VectorQueries.NotEmbeddedException when the order has no vector
+     */
+    Result ordersLikeOrder(String orderId, int n) throws SQLException {
+        return vectorResult("vectors/orders_like_vector", subject(orderId, n),
+                vectors().ordersLikeOrder(orderId, n), ORDER_COLUMNS);
+    }
+
+    /** What a similarity answer shows of a session, an order, and a session in a diagnosis' period. */
+    private static final List<String> SESSION_COLUMNS = List.of("session_id", "started_at", "outcome", "narrative");
+    private static final List<String> ORDER_COLUMNS = List.of("order_id", "session_id", "customer_id", "occurred_at", "text");
+    private static final List<String> WINDOW_SESSION_COLUMNS =
+            List.of("session_id", "os", "app_version", "channel", "outcome", "abandonment_cause");
+
+    /** The vector searches, on this connection (so as the reader, under the statement timeout). */
+    private VectorQueries vectors() {
+        return new VectorQueries(connection);
+    }
+
+    private static Map<String, Object> subject(String id, int n) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("subject_id", id);
+        p.put("n", n);
+        return p;
+    }
+
+    /** Matches as evidence rows: the named columns, then the similarity to 4 places. */
+    private static Result vectorResult(String queryId, Map<String, Object> parameters, List<VectorQueries.Match> matches,
+                                       List<String> columns) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (VectorQueries.Match m : matches) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (String c : columns) row.put(c, value(m.columns().get(c)));
+            row.put("similarity", BigDecimal.valueOf(m.similarity()).setScale(4, RoundingMode.HALF_UP));
+            rows.add(java.util.Collections.unmodifiableMap(row));
+        }
+        return new Result(queryId, parameters, rows);
     }
 
     private void bind(PreparedStatement ps, int i, Object v) throws SQLException {

@@ -224,7 +224,6 @@ class QueryEngineIT {
         p.put("n", 5);
         p.put("currency", "EUR");
         p.put("subject_id", "O-20261103-X-1");
-        p.put("probe", new float[384]);
         p.put("dimension", "platform");
         p.put("pattern", null);
         try (var pool = QueryEngine.pool(db.store(), 1); Connection c = pool.getConnection()) {
@@ -292,28 +291,14 @@ class QueryEngineIT {
         assertThat(unknown.intent()).isEqualTo("unanswerable");
         assertThat(unknown.text()).contains("no order O-20990101-AAA-BBB");
 
-        // the templates' ORDER BY can walk the HNSW indexes (four rows here would be sorted anyway, so
-        // sequential scans are priced out: a template that joins the query vector as a column cannot)
-        assertThat(plan("similar_orders", orders.get(0)[0])).contains("Index Scan using order_vectors_hnsw");
-        assertThat(plan("similar_sessions", sessions.get(0)[0])).contains("Index Scan using sessions_narrative_hnsw");
-    }
-
-    private static String plan(String template, String subjectId) throws Exception {
-        SqlTemplate t = SqlTemplate.of(template);
-        StringBuilder plan = new StringBuilder();
+        // the searches' ORDER BY can walk the HNSW indexes (four rows here would be sorted anyway, so
+        // sequential scans are priced out: a query that joins the query vector as a column cannot)
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute("SET enable_seqscan = off");
-            try (var explain = c.prepareStatement("EXPLAIN " + t.jdbcSql())) {
-                for (int i = 0; i < t.parameterNames().size(); i++) {
-                    if ("n".equals(t.parameterNames().get(i))) explain.setInt(i + 1, 5);
-                    else explain.setString(i + 1, subjectId);
-                }
-                try (ResultSet rs = explain.executeQuery()) {
-                    while (rs.next()) plan.append(rs.getString(1)).append('\n');
-                }
-            }
+            var vectors = new dev.whyflow.vectors.VectorQueries(c);
+            assertThat(vectors.explainOrdersLikeOrder(orders.get(0)[0], 5)).contains("Index Scan using order_vectors_hnsw");
+            assertThat(vectors.explainSessionsLikeSession(sessions.get(0)[0], 5)).contains("Index Scan using sessions_narrative_hnsw");
         }
-        return plan.toString();
     }
 
     static LocalDate day(String s) {

@@ -18,10 +18,14 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,6 +60,12 @@ class EmbeddingJobResubmitIT {
         List<byte[]> records = enrichedRecords();
         List<byte[]> first = records.subList(0, records.size() / 2);
         List<byte[]> second = records.subList(records.size() / 2, records.size());
+        Set<Long> firstKeys = distinctKeys(first);
+        // what only the resubmitted job can embed: without such texts the second half would be
+        // stored already and the test could not tell a resubmitted job that embeds nothing
+        Set<Long> fresh = new HashSet<>(distinctKeys(second));
+        fresh.removeAll(firstKeys);
+        assertThat(fresh).as("semantic texts the second half carries and the first does not").isNotEmpty();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String enriched = "it-embeddings-enriched-" + suffix;
         String sessions = "it-embeddings-sessions-" + suffix;
@@ -72,14 +82,17 @@ class EmbeddingJobResubmitIT {
 
                 produce(enriched, first);
                 jobs.add(flink.run(jar, EmbeddingJob.class.getName(), args, 1, null));
-                awaitVectors(db, distinctKeys(first));
+                awaitVectors(db, firstKeys);
                 assertThat(flink.state(jobs.get(0))).isEqualTo("RUNNING");
                 flink.cancel(jobs.get(0));
                 flink.awaitState(jobs.get(0), "CANCELED", Duration.ofMinutes(2));
 
+                Instant resubmitted = databaseNow(db);
                 produce(enriched, second);
                 jobs.add(flink.run(jar, EmbeddingJob.class.getName(), args, 1, null));
                 awaitVectors(db, distinctKeys(records));
+                assertThat(keysStoredSince(db, resubmitted)).as("semantic keys stored after the resubmission")
+                        .isEqualTo(fresh);
                 assertThat(flink.state(jobs.get(1))).isEqualTo("RUNNING");
                 flink.cancel(jobs.get(1));
                 flink.awaitState(jobs.get(1), "CANCELED", Duration.ofMinutes(2));
@@ -117,6 +130,27 @@ class EmbeddingJobResubmitIT {
             }
             p.flush();
         }
+    }
+
+    private static Instant databaseNow(TestDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    /** The semantic keys whose vectors were inserted at or after {@code since} (created_at is the insert's now()). */
+    private static Set<Long> keysStoredSince(TestDatabase db, Instant since) throws Exception {
+        Set<Long> keys = new HashSet<>();
+        try (Connection c = db.open();
+             PreparedStatement ps = c.prepareStatement("SELECT semantic_key FROM semantic_vectors WHERE created_at >= ?"
+                     + " AND vector_dims(embedding) = 384")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) keys.add(rs.getLong(1));
+            }
+        }
+        return keys;
     }
 
     /** Waits until semantic_vectors holds exactly these keys (each distinct text once). */
