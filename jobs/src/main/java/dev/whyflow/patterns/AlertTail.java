@@ -101,14 +101,15 @@ public final class AlertTail {
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(Pattern.compile(Pattern.quote(o.topicPrefix()) + ".+"));
             while (read < o.max() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    long now = System.currentTimeMillis() / 1_000;
-                    if (now != second) {
-                        if (held > 0) out.printf("  (+%d more alerts)%n", held);
-                        second = now;
-                        printedThisSecond = 0;
-                        held = 0;
-                    }
+                var records = consumer.poll(Duration.ofMillis(200));
+                long now = System.currentTimeMillis() / 1_000;
+                if (now != second) { // a new second: say what the last one held back, even if nothing came since
+                    if (held > 0) out.printf("  (+%d more alerts)%n", held);
+                    second = now;
+                    printedThisSecond = 0;
+                    held = 0;
+                }
+                for (ConsumerRecord<String, byte[]> r : records) {
                     read++;
                     if (printedThisSecond < o.perSecond()) {
                         out.println(line(r.topic(), r.value()));

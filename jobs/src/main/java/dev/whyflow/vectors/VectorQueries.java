@@ -58,7 +58,7 @@ public final class VectorQueries {
      * events over 10 days, k = 20: 360 events in the window, filter-first 1.8 ms and the iterative
      * scan 11 ms; 6,000, 24 ms and 9.7 ms; 60,000, 87 ms and 1.2 ms.
      */
-    public static final int DEFAULT_EVENT_FILTER_FIRST_MAX_ROWS = 2_000;
+    public static final int EVENT_FILTER_FIRST_MAX_ROWS = 2_000;
     /**
      * How many index tuples an iterative scan may visit ({@code hnsw.max_scan_tuples}, pgvector's
      * default). A scan that reaches it short of k rows is answered again filter-first (exact).
@@ -106,7 +106,6 @@ public final class VectorQueries {
     private final Connection connection;
     private final int filterFirstMaxRows;
     private final int maxScanTuples;
-    private final int eventFilterFirstMaxRows;
 
     public VectorQueries(Connection connection) {
         this(connection, DEFAULT_FILTER_FIRST_MAX_ROWS);
@@ -116,20 +115,14 @@ public final class VectorQueries {
         this(connection, filterFirstMaxRows, DEFAULT_MAX_SCAN_TUPLES);
     }
 
-    public VectorQueries(Connection connection, int filterFirstMaxRows, int maxScanTuples) {
-        this(connection, filterFirstMaxRows, maxScanTuples, DEFAULT_EVENT_FILTER_FIRST_MAX_ROWS);
-    }
-
     /**
-     * @param filterFirstMaxRows      sessions in a window up to which a session search filters first
-     * @param maxScanTuples           {@code hnsw.max_scan_tuples} of an iterative scan
-     * @param eventFilterFirstMaxRows events in a window up to which an event search filters first
+     * @param filterFirstMaxRows sessions in a window up to which a session search filters first
+     * @param maxScanTuples      {@code hnsw.max_scan_tuples} of an iterative scan
      */
-    public VectorQueries(Connection connection, int filterFirstMaxRows, int maxScanTuples, int eventFilterFirstMaxRows) {
+    public VectorQueries(Connection connection, int filterFirstMaxRows, int maxScanTuples) {
         this.connection = connection;
         this.filterFirstMaxRows = filterFirstMaxRows;
         this.maxScanTuples = maxScanTuples;
-        this.eventFilterFirstMaxRows = eventFilterFirstMaxRows;
     }
 
     /** The k sessions whose narratives are nearest to {@code sessionId}'s, best first, itself left out. */
@@ -145,13 +138,18 @@ public final class VectorQueries {
 
     /** The plan {@link #sessionsLike(float[], Instant, Instant, int)} takes for a window. */
     public WindowPlan planFor(Instant from, Instant to) throws SQLException {
+        return plan(SESSIONS_IN_WINDOW_UP_TO, filterFirstMaxRows, from, to);
+    }
+
+    /** Filter-first while the window holds at most {@code maxRows} rows ({@code countUpTo} counts them, up to a limit). */
+    private WindowPlan plan(SqlFile countUpTo, int maxRows, Instant from, Instant to) throws SQLException {
         long rows;
-        try (PreparedStatement ps = SESSIONS_IN_WINDOW_UP_TO.prepare(connection, utc(from), utc(to), filterFirstMaxRows + 1);
+        try (PreparedStatement ps = countUpTo.prepare(connection, utc(from), utc(to), maxRows + 1);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             rows = rs.getLong(1);
         }
-        return rows <= filterFirstMaxRows ? WindowPlan.FILTER_FIRST : WindowPlan.ITERATIVE_INDEX_SCAN;
+        return rows <= maxRows ? WindowPlan.FILTER_FIRST : WindowPlan.ITERATIVE_INDEX_SCAN;
     }
 
     /**
@@ -182,13 +180,7 @@ public final class VectorQueries {
 
     /** The plan {@link #eventsLike(float[], Instant, Instant, int)} takes for a window. */
     public WindowPlan eventPlanFor(Instant from, Instant to) throws SQLException {
-        long rows;
-        try (PreparedStatement ps = EVENTS_IN_WINDOW_UP_TO.prepare(connection, utc(from), utc(to), eventFilterFirstMaxRows + 1);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            rows = rs.getLong(1);
-        }
-        return rows <= eventFilterFirstMaxRows ? WindowPlan.FILTER_FIRST : WindowPlan.ITERATIVE_INDEX_SCAN;
+        return plan(EVENTS_IN_WINDOW_UP_TO, EVENT_FILTER_FIRST_MAX_ROWS, from, to);
     }
 
     /**
