@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,7 @@ public final class EmbeddingBench {
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+    result.put("cpu", cpu());
     result.put("load_average_at_start", loadAverage());
 
     // footprint first, before anything else loads native code
@@ -104,6 +106,8 @@ public final class EmbeddingBench {
 
     List<String> texts = texts(0, 200_000);
     result.put("avg_tokens_per_text", averageTokens(embedder, texts.subList(0, 2_000)));
+    result.put("avg_padded_tokens_per_text",
+        averagePaddedTokens(embedder, texts.subList(0, 2_048), config));
 
     EmbeddingModel reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
     for (int i = 0; i < 300; i++) {
@@ -302,6 +306,59 @@ public final class EmbeddingBench {
       tokens += embedder.tokenIds(t).length;
     }
     return Math.round(10.0 * tokens / texts.size()) / 10.0;
+  }
+
+  /**
+   * Tokens the model computes per text once each caller's chunk is cut into batches ({@link
+   * OnnxEmbedder#cutBatches}): the real tokens plus padding.
+   */
+  private static double averagePaddedTokens(OnnxEmbedder embedder, List<String> texts,
+      EmbeddingConfig config) {
+    long padded = 0;
+    int chunk = config.batchSize();
+    for (int from = 0; from + chunk <= texts.size(); from += chunk) {
+      int[] lengths = new int[chunk];
+      for (int i = 0; i < chunk; i++) {
+        lengths[i] = embedder.tokenIds(texts.get(from + i)).length;
+      }
+      Arrays.sort(lengths);
+      int begin = 0;
+      for (int end : OnnxEmbedder.cutBatches(lengths, chunk, config.maxBatchTokens())) {
+        padded += (long) (end - begin) * lengths[end - 1];
+        begin = end;
+      }
+    }
+    return Math.round(100.0 * padded / (texts.size() / chunk * chunk)) / 100.0;
+  }
+
+  /**
+   * The CPU's model name and the vector extensions int8 inference depends on: ONNX Runtime's int8
+   * kernels run several times faster with VNNI (avx512_vnni, avx_vnni) or AMX than with AVX2 alone.
+   */
+  private static Map<String, Object> cpu() {
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    List<String> extensions = new ArrayList<>();
+    try {
+      String model = "unknown";
+      String flags = "";
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name") && model.equals("unknown")) {
+          model = line.substring(line.indexOf(':') + 1).trim();
+        } else if (line.startsWith("flags") && flags.isEmpty()) {
+          flags = " " + line.substring(line.indexOf(':') + 1).trim() + " ";
+        }
+      }
+      cpu.put("model", model);
+      for (String ext : List.of("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")) {
+        if (flags.contains(" " + ext + " ")) {
+          extensions.add(ext);
+        }
+      }
+    } catch (IOException e) {
+      cpu.put("model", "unknown (" + e.getMessage() + ")");
+    }
+    cpu.put("vector_extensions", extensions);
+    return cpu;
   }
 
   /** VmRSS of this process in kB, from /proc/self/status. */
