@@ -210,6 +210,18 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
   }
 
   /**
+   * One call over all of {@code texts}, padded to the longest, whatever the cut would do: what each
+   * batch of {@link #embedAll} runs. For tests of padding and masking.
+   */
+  List<float[]> embedOneBatch(List<String> texts) {
+    int[][] ids = new int[texts.size()][];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = tokenIds(texts.get(i));
+    }
+    return Arrays.asList(runLocked(ids));
+  }
+
+  /**
    * What one more {@code session.run} costs beyond its padded tokens, in tokens. Measured with the
    * quantized all-MiniLM-L6-v2 on one intra-op thread: a call costs about 1.3 ms plus 0.215 ms per
    * padded token once it holds 70 or more tokens, and more per token below that (see

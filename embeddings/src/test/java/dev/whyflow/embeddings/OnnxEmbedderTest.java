@@ -8,6 +8,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,9 +104,10 @@ class OnnxEmbedderTest {
   @Test
   void mixedLengthBatchEqualsSingleTextsOnFullPrecisionModel() {
     EmbeddingModel reference = new AllMiniLmL6V2EmbeddingModel();
-    try (OnnxEmbedder fp32 = OnnxEmbedder.open(BundledModel.fullPrecisionByPath().withBatchSize(64).withMaxBatchTokens(64 * 512))) {
+    try (OnnxEmbedder fp32 = OnnxEmbedder.open(BundledModel.fullPrecisionByPath())) {
       List<String> texts = mixedLengths();
-      List<float[]> batched = fp32.embedAll(texts);
+      List<float[]> batched = fp32.embedOneBatch(texts);
+      assertThat(fp32.batchesRun()).isEqualTo(1);
       assertThat(batched).hasSize(texts.size());
       for (int i = 0; i < texts.size(); i++) {
         String text = texts.get(i);
@@ -129,11 +131,9 @@ class OnnxEmbedderTest {
   void batchCompanionsMoveQuantizedVectors() {
     List<String> texts = mixedLengths();
     double worst = 1;
-    try (OnnxEmbedder oneBatch = OnnxEmbedder.open(EmbeddingConfig.defaults().withBatchSize(64).withMaxBatchTokens(64 * 512))) {
-      List<float[]> batched = oneBatch.embedAll(texts);
-      for (int i = 0; i < texts.size(); i++) {
-        worst = Math.min(worst, Vectors.cosine(batched.get(i), quantized.embed(texts.get(i))));
-      }
+    List<float[]> batched = quantized.embedOneBatch(texts);
+    for (int i = 0; i < texts.size(); i++) {
+      worst = Math.min(worst, Vectors.cosine(batched.get(i), quantized.embed(texts.get(i))));
     }
     assertThat(worst).isBetween(0.9, 0.9999);
   }
@@ -160,14 +160,25 @@ class OnnxEmbedderTest {
       assertThat(shortTexts).allSatisfy(t -> assertThat(e.tokenIds(t)).hasSize(4));
       e.embedAll(shortTexts);
       assertThat(e.batchesRun()).isEqualTo(2); // 32 + 8 texts
+      List<String> shopTexts = new ArrayList<>();
+      int[] lengths = new int[40];
+      for (int i = 0; i < 40; i++) {
+        shopTexts.add(TestTexts.shopSentence(i));
+        lengths[i] = e.tokenIds(shopTexts.get(i)).length;
+      }
+      Arrays.sort(lengths);
+      int cut = OnnxEmbedder.cutBatches(lengths, 32, EmbeddingConfig.DEFAULT_MAX_BATCH_TOKENS).length;
+      assertThat(cut).isGreaterThan(2); // lengths 15–22: padding all to the longest costs more
+      e.embedAll(shopTexts);
+      assertThat(e.batchesRun()).isEqualTo(2 + cut);
       List<String> longTexts = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         longTexts.add(i + " " + TestTexts.longTexts().get(0));
       }
       e.embedAll(longTexts);
-      assertThat(e.batchesRun()).isEqualTo(2 + 3); // 8 + 8 + 4 texts of 256 tokens (2048 a batch)
+      assertThat(e.batchesRun()).isEqualTo(2 + cut + 3); // 8 + 8 + 4 texts of 256 tokens (2048 a batch)
       e.embed("one");
-      assertThat(e.batchesRun()).isEqualTo(6);
+      assertThat(e.batchesRun()).isEqualTo(2 + cut + 4);
     }
   }
 
