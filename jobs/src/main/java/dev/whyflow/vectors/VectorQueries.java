@@ -66,11 +66,13 @@ public final class VectorQueries {
     public static final int DEFAULT_MAX_SCAN_TUPLES = 20_000;
 
     private static final SqlFile SESSIONS_LIKE = SqlFile.load("sessions_like_vector.sql");
-    private static final SqlFile SESSIONS_IN_WINDOW_FILTER_FIRST = SqlFile.load("sessions_like_vector_in_window_filter_first.sql");
-    private static final SqlFile SESSIONS_IN_WINDOW_ITERATIVE = SqlFile.load("sessions_like_vector_in_window_iterative.sql");
+    private static final WindowSearch SESSIONS_IN_WINDOW = new WindowSearch(
+            SqlFile.load("sessions_like_vector_in_window_filter_first.sql"),
+            SqlFile.load("sessions_like_vector_in_window_iterative.sql"));
     private static final SqlFile SESSIONS_IN_WINDOW_UP_TO = SqlFile.load("sessions_in_window_up_to.sql");
-    private static final SqlFile EVENTS_IN_WINDOW_FILTER_FIRST = SqlFile.load("events_like_vector_in_window_filter_first.sql");
-    private static final SqlFile EVENTS_IN_WINDOW_ITERATIVE = SqlFile.load("events_like_vector_in_window_iterative.sql");
+    private static final WindowSearch EVENTS_IN_WINDOW = new WindowSearch(
+            SqlFile.load("events_like_vector_in_window_filter_first.sql"),
+            SqlFile.load("events_like_vector_in_window_iterative.sql"));
     private static final SqlFile EVENTS_IN_WINDOW_UP_TO = SqlFile.load("events_in_window_up_to.sql");
     private static final SqlFile ORDERS_LIKE = SqlFile.load("orders_like_vector.sql");
 
@@ -159,23 +161,12 @@ public final class VectorQueries {
      * index) is answered again filter-first, so no window gets a short answer.
      */
     public List<Match> sessionsLike(float[] vector, Instant from, Instant to, int k) throws SQLException {
-        WindowPlan plan = planFor(from, to);
-        List<Match> found = sessionsLike(vector, from, to, k, plan);
-        if (plan == WindowPlan.ITERATIVE_INDEX_SCAN && found.size() < k) {
-            return sessionsLike(vector, from, to, k, WindowPlan.FILTER_FIRST);
-        }
-        return found;
+        return exactIfShort(planFor(from, to), k, plan -> sessionsLike(vector, from, to, k, plan));
     }
 
     /** {@link #sessionsLike(float[], Instant, Instant, int)} with a given plan and no second attempt. */
     public List<Match> sessionsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
-        if (plan == WindowPlan.FILTER_FIRST) {
-            return matches(SESSIONS_IN_WINDOW_FILTER_FIRST, new PGvector(vector), utc(from), utc(to), k);
-        }
-        return inTransaction(() -> {
-            useIterativeIndexScan();
-            return matches(SESSIONS_IN_WINDOW_ITERATIVE, new PGvector(vector), utc(from), utc(to), k);
-        });
+        return inWindow(SESSIONS_IN_WINDOW, plan, sql -> matches(sql, new PGvector(vector), utc(from), utc(to), k));
     }
 
     /** The plan {@link #eventsLike(float[], Instant, Instant, int)} takes for a window. */
@@ -189,32 +180,56 @@ public final class VectorQueries {
      * the window are candidates; an iterative scan stopped short of k is answered again filter-first.
      */
     public List<EventMatch> eventsLike(float[] vector, Instant from, Instant to, int k) throws SQLException {
-        WindowPlan plan = eventPlanFor(from, to);
-        List<EventMatch> found = eventsLike(vector, from, to, k, plan);
-        if (plan == WindowPlan.ITERATIVE_INDEX_SCAN && found.size() < k) {
-            return eventsLike(vector, from, to, k, WindowPlan.FILTER_FIRST);
-        }
-        return found;
+        return exactIfShort(eventPlanFor(from, to), k, plan -> eventsLike(vector, from, to, k, plan));
     }
 
     /** {@link #eventsLike(float[], Instant, Instant, int)} with a given plan and no second attempt. */
     public List<EventMatch> eventsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
-        if (plan == WindowPlan.FILTER_FIRST) {
-            return eventMatches(EVENTS_IN_WINDOW_FILTER_FIRST, new PGvector(vector), utc(from), utc(to), k);
-        }
-        return inTransaction(() -> {
-            useIterativeIndexScan();
-            return eventMatches(EVENTS_IN_WINDOW_ITERATIVE, new PGvector(vector), utc(from), utc(to), k);
-        });
+        return inWindow(EVENTS_IN_WINDOW, plan, sql -> eventMatches(sql, new PGvector(vector), utc(from), utc(to), k));
     }
 
     /** PostgreSQL's plan for the windowed event search with {@code plan} (as {@link #explainSessionsLike}). */
     public String explainEventsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
-        SqlFile sql = plan == WindowPlan.FILTER_FIRST ? EVENTS_IN_WINDOW_FILTER_FIRST : EVENTS_IN_WINDOW_ITERATIVE;
+        return inWindow(EVENTS_IN_WINDOW, plan, sql -> explain(sql, new PGvector(vector), utc(from), utc(to), k));
+    }
+
+    /** A windowed search's SQL, one file per plan. */
+    private record WindowSearch(SqlFile filterFirst, SqlFile iterative) {
+        SqlFile sql(WindowPlan plan) {
+            return plan == WindowPlan.FILTER_FIRST ? filterFirst : iterative;
+        }
+    }
+
+    private interface WindowQuery<T> {
+        T run(SqlFile sql) throws SQLException;
+    }
+
+    /**
+     * Runs {@code query} on {@code search}'s SQL for {@code plan}: filter-first as it is, an iterative
+     * scan in a transaction of its own with {@link #useIterativeIndexScan}.
+     */
+    private <T> T inWindow(WindowSearch search, WindowPlan plan, WindowQuery<T> query) throws SQLException {
+        SqlFile sql = search.sql(plan);
+        if (plan == WindowPlan.FILTER_FIRST) {
+            return query.run(sql);
+        }
         return inTransaction(() -> {
-            if (plan == WindowPlan.ITERATIVE_INDEX_SCAN) useIterativeIndexScan();
-            return explain(sql, new PGvector(vector), utc(from), utc(to), k);
+            useIterativeIndexScan();
+            return query.run(sql);
         });
+    }
+
+    private interface PlannedSearch<T> {
+        List<T> run(WindowPlan plan) throws SQLException;
+    }
+
+    /** Runs {@code search} with {@code plan}; an iterative scan that stopped short of k is answered again filter-first. */
+    private static <T> List<T> exactIfShort(WindowPlan plan, int k, PlannedSearch<T> search) throws SQLException {
+        List<T> found = search.run(plan);
+        if (plan == WindowPlan.ITERATIVE_INDEX_SCAN && found.size() < k) {
+            return search.run(WindowPlan.FILTER_FIRST);
+        }
+        return found;
     }
 
     private List<EventMatch> eventMatches(SqlFile sql, Object... args) throws SQLException {
@@ -259,11 +274,7 @@ public final class VectorQueries {
      * to show which index answers it; the query vector reads {@code '[vector]'}.
      */
     public String explainSessionsLike(float[] vector, Instant from, Instant to, int k, WindowPlan plan) throws SQLException {
-        SqlFile sql = plan == WindowPlan.FILTER_FIRST ? SESSIONS_IN_WINDOW_FILTER_FIRST : SESSIONS_IN_WINDOW_ITERATIVE;
-        return inTransaction(() -> {
-            if (plan == WindowPlan.ITERATIVE_INDEX_SCAN) useIterativeIndexScan();
-            return explain(sql, new PGvector(vector), utc(from), utc(to), k);
-        });
+        return inWindow(SESSIONS_IN_WINDOW, plan, sql -> explain(sql, new PGvector(vector), utc(from), utc(to), k));
     }
 
     private String explain(SqlFile sql, Object... args) throws SQLException {

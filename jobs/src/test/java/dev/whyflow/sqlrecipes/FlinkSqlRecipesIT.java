@@ -112,37 +112,22 @@ class FlinkSqlRecipesIT {
 
     @Test
     void cartAbandonmentIsOneRowPerCartLeftForThirtyMinutes() throws Exception {
-        RecipeCases.Case c = RecipeCases.cartAbandonment();
-        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
-
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.CART_ABANDONMENT));
-
-        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
+        assertRecipeGivesItsRows(RecipeCases.CART_ABANDONMENT, RecipeCases.cartAbandonment());
     }
 
     // ------------------------------------------------------------------------------------ 03
 
     @Test
     void checkoutAbandonmentIsOneRowPerCheckoutWithoutAnOrderInFifteenMinutes() throws Exception {
-        RecipeCases.Case c = RecipeCases.checkoutAbandonment();
-        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
-
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.CHECKOUT_ABANDONMENT));
-
-        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
+        assertRecipeGivesItsRows(RecipeCases.CHECKOUT_ABANDONMENT, RecipeCases.checkoutAbandonment());
     }
 
     // ------------------------------------------------------------------------------------ 04
 
     @Test
     void topProductsRanksTheLastHoursCartAdditionsThenViews() throws Exception {
-        RecipeCases.Case c = RecipeCases.topProducts(System.currentTimeMillis());
-        KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
-
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.TOP_PRODUCTS));
-
-        // a streaming top-N is a changelog: its final rows are the top 10, in no order
-        assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
+        // a streaming top-N is a changelog: the recipe's final rows are the top 10, in no order
+        assertRecipeGivesItsRows(RecipeCases.TOP_PRODUCTS, RecipeCases.topProducts(System.currentTimeMillis()));
     }
 
     // ------------------------------------------------------------------------------------ 05
@@ -189,11 +174,13 @@ class FlinkSqlRecipesIT {
 
     @Test
     void funnelProgressionIsOneRowPerFurtherStepInEventTime() throws Exception {
-        RecipeCases.Case c = RecipeCases.funnelProgression();
+        assertRecipeGivesItsRows(RecipeCases.FUNNEL_PROGRESSION, RecipeCases.funnelProgression());
+    }
+
+    /** Sends the case's events to the enriched topic, runs the recipe, and expects exactly the case's rows, in any order. */
+    private void assertRecipeGivesItsRows(String recipe, RecipeCases.Case c) throws Exception {
         KafkaTestBroker.send(topics.get("TOPIC_ENRICHED"), RecipeCases.enrichedRecords(topics.get("TOPIC_ENRICHED"), c.events()));
-
-        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(RecipeCases.FUNNEL_PROGRESSION));
-
+        List<Row> rows = FlinkSqlScripts.runRecipe(sql, FlinkSqlScripts.recipe(recipe));
         assertThat(rows).containsExactlyInAnyOrderElementsOf(c.rows());
     }
 

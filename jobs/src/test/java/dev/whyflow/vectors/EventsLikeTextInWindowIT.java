@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static dev.whyflow.vectors.ProbeVectors.towardsProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -83,21 +84,6 @@ class EventsLikeTextInWindowIT {
     @AfterAll
     static void drop() {
         if (db != null) db.close();
-    }
-
-    /** cos(t) along the probe's axis plus sin(t) along a random direction orthogonal to it. */
-    private static float[] towardsProbe(double t, Random random) {
-        double[] r = new double[384];
-        double norm = 0;
-        for (int i = 1; i < r.length; i++) {
-            r[i] = random.nextGaussian();
-            norm += r[i] * r[i];
-        }
-        norm = Math.sqrt(norm);
-        float[] v = new float[384];
-        v[0] = (float) Math.cos(t);
-        for (int i = 1; i < v.length; i++) v[i] = (float) (Math.sin(t) * r[i] / norm);
-        return v;
     }
 
     @Test
