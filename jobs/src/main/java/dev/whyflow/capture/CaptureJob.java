@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.Recovery;
 import dev.whyflow.contract.Event;
 import dev.whyflow.store.PostgresUpsertSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -64,6 +65,7 @@ public final class CaptureJob {
     }
 
     public static void configure(StreamExecutionEnvironment env, CaptureOptions o) {
+        Recovery.restartWithBackoff(env);
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         // Safe: no function keeps or changes a record after emitting it, and the sinks turn each
         // record into bytes as it arrives. Saves a copy of every event at every chained operator.

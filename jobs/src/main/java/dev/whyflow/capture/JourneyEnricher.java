@@ -5,6 +5,8 @@ import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.Payload;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -13,6 +15,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -40,7 +45,11 @@ import java.util.Map;
  *   <li>Late events: those at or behind the watermark minus the allowed lateness are kept (they
  *       are facts), flagged {@link EnrichedEvent#late} and counted. {@link MinuteRollup} counts
  *       exactly the events not flagged; the store's queries add the flagged ones from the events
- *       table.</li>
+ *       table. After a restore the rule judges by at least the watermark of the checkpoint
+ *       ({@link #initializeState}): Flink does not checkpoint watermarks, and a replay that judged
+ *       by a watermark starting again from nothing would let an event into a minute whose window
+ *       had already fired and been purged, and a new window holding only the replayed events would
+ *       overwrite the minute's complete row.</li>
  *   <li>Product dimensions from the catalog's broadcast state ({@link ProductDimensions}).</li>
  *   <li>Sessions: each session is state of its own, so sessions of one visitor that overlap in
  *       arrival order (two producer sessions written to different partitions) never cut each
@@ -69,7 +78,8 @@ import java.util.Map;
  * partition key and get only deduplication, normalised context and their semantic text
  * ({@link OperationalEnricher}).
  */
-public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String, Event, Event, EnrichedEvent> {
+public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String, Event, Event, EnrichedEvent>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -98,6 +108,12 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     private transient ValueState<VisitorHistory> history;
     /** slot + product id → id of the session's last view of it; slot + "+" + product id → its last cart add. */
     private transient MapState<String, String> productTrail;
+    /** Each subtask's watermark at the last checkpoint (union state: every subtask gets all on restore). */
+    private transient ListState<Long> watermarksAtCheckpoint;
+    /** The least watermark of the restored checkpoint's subtasks: the late rule's floor after a restore. */
+    private transient long restoredWatermark;
+    /** The operator's timer service, kept from the first element: its watermark is read at snapshots. */
+    private transient TimerService timers;
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter sessionsClosed;
@@ -150,6 +166,37 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         causesInferred = getRuntimeContext().getMetricGroup().counter("causesInferred");
     }
 
+    /**
+     * Restores the watermark floor. Why the least of the subtasks' watermarks is enough: a window
+     * downstream purges a minute only once its own watermark has passed the minute's end plus the
+     * allowed lateness, and its watermark at the checkpoint is at most the watermark each of this
+     * stage's subtasks had sent before the barrier. So every event of a purged minute is flagged
+     * late again in the replay, and never reopens its minute. A subtask that had seen no event yet
+     * reports nothing (its watermark is unknown to it).
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarksAtCheckpoint = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("watermark-at-checkpoint", Types.LONG));
+        restoredWatermark = Long.MIN_VALUE;
+        if (!context.isRestored()) return;
+        long least = Long.MAX_VALUE;
+        for (Long w : watermarksAtCheckpoint.get()) least = Math.min(least, w);
+        if (least != Long.MAX_VALUE) restoredWatermark = least;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        long current = Math.max(restoredWatermark, timers == null ? Long.MIN_VALUE : timers.currentWatermark());
+        watermarksAtCheckpoint.update(current == Long.MIN_VALUE ? List.of() : List.of(current));
+    }
+
+    /** The watermark that the late rule judges by: the operator's, or the restored checkpoint's when that is later. */
+    private long lateWatermark(TimerService timerService) {
+        timers = timerService;
+        return Math.max(timerService.currentWatermark(), restoredWatermark);
+    }
+
     @Override
     public void processBroadcastElement(Event catalogEvent, Context ctx, Collector<EnrichedEvent> out) throws Exception {
         ProductDimensions.learn(catalogEvent, ctx.getBroadcastState(ProductDimensions.PRODUCTS));
@@ -164,7 +211,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         }
         EnrichedEvent e = EnrichedEvent.of(ev);
         // the rule MinuteRollup relies on: an event not flagged here is never late for its window
-        if (watermark != Long.MIN_VALUE && ev.occurredAt <= watermark - allowedLatenessMillis) {
+        long judgedBy = lateWatermark(ctx.timerService());
+        if (judgedBy != Long.MIN_VALUE && ev.occurredAt <= judgedBy - allowedLatenessMillis) {
             e.late = true;
             late.inc();
         }

@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.Recovery;
 import dev.whyflow.store.PostgresUpsertSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
@@ -60,6 +61,7 @@ public final class PatternJob {
     }
 
     public static void configure(StreamExecutionEnvironment env, PatternOptions o) {
+        Recovery.restartWithBackoff(env);
         // Chained operators hand records on without copying them (the session tracker feeds every pattern).
         // Safe here: no operator changes a record after emitting or buffering it, and network
         // inputs always deserialize into new objects.

@@ -1,5 +1,6 @@
 package dev.whyflow.query;
 
+import dev.whyflow.Recovery;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,6 +42,7 @@ public final class QueryJob {
         QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(args));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(o.checkpointInterval().toMillis());
+        Recovery.restartWithBackoff(env);
         defineWorkflow(env, source(o).build(), o, answers(o));
         env.execute("whyflow QueryJob");
     }

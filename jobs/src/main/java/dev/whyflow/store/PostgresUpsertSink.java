@@ -13,11 +13,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +94,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private final Counter rowsWritten;
         private final Counter batchesWritten;
         private final Counter conflictingAppends;
+        private final Counter corrections;
         // The task thread's: the batch being built.
         private final CopyRow row = new CopyRow();
         private final StringBuilder keyless = new StringBuilder(1 << 16);
@@ -109,6 +114,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             this.rowsWritten = context.metricGroup().counter("rowsWritten_" + table.name());
             this.batchesWritten = context.metricGroup().counter("batchesWritten_" + table.name());
             this.conflictingAppends = context.metricGroup().counter("conflictingAppends_" + table.name());
+            this.corrections = context.metricGroup().counter("repairs_" + table.name());
             String threadName = "whyflow-sink-" + table.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
             this.background = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, threadName);
@@ -232,11 +238,36 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             try (Statement s = c.createStatement()) {
                 s.execute(table.createStage());
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyIntoStage(), new StringReader(data));
-                s.execute(table.mergeFromStage());
+                if (table.repair() == null) {
+                    s.execute(table.mergeFromStage());
+                } else {
+                    repair(c, mergeReturningCorrections(s));
+                }
                 c.commit();
             } catch (IOException e) {
                 throw new SQLException("COPY into " + table.name() + " failed", e);
             }
+        }
+
+        /** Merges, answering the distinct {@link UpsertTable.Repair#changedKey}s of the rows it corrected. */
+        private Set<String> mergeReturningCorrections(Statement s) throws SQLException {
+            Set<String> changed = new TreeSet<>();
+            try (ResultSet rs = s.executeQuery(table.mergeFromStage())) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    if (key != null) changed.add(key);
+                }
+            }
+            return changed;
+        }
+
+        private void repair(Connection c, Set<String> changed) throws SQLException {
+            if (changed.isEmpty()) return;
+            try (PreparedStatement ps = c.prepareStatement(table.repair().statement())) {
+                ps.setArray(1, c.createArrayOf("text", changed.toArray()));
+                ps.execute();
+            }
+            corrections.inc(changed.size());
         }
 
         private Connection connection() throws SQLException {

@@ -1,5 +1,6 @@
 package dev.whyflow.vectors;
 
+import dev.whyflow.Recovery;
 import dev.whyflow.capture.EnrichedEvent;
 import dev.whyflow.capture.EnrichedEventJson;
 import dev.whyflow.capture.SessionSummary;
@@ -70,6 +71,7 @@ public final class EmbeddingJob {
     }
 
     public static void configure(StreamExecutionEnvironment env, EmbeddingOptions o) {
+        Recovery.restartWithBackoff(env);
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1_000, o.checkpointInterval().toMillis() / 2));
     }

@@ -1,19 +1,15 @@
 package dev.whyflow.vectors;
 
-import com.pgvector.PGvector;
-import dev.whyflow.sql.StoreConnection;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import dev.whyflow.store.CopyRow;
+import dev.whyflow.store.PostgresUpsertSink;
+import dev.whyflow.store.RowWriter;
+import dev.whyflow.store.UpsertTable;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * The store writes of EmbeddingJob, each idempotent, so the at-least-once replay after a failure
- * (JDBC batches are flushed at every checkpoint) changes nothing:
+ * (every batch is committed before a checkpoint completes) changes nothing:
  * <ul>
  *   <li>{@code semantic_vectors}: insert-if-absent on the semantic key;</li>
  *   <li>{@code sessions.narrative_embedding}: set on the session's row only while its narrative is
@@ -22,64 +18,102 @@ import java.time.ZoneOffset;
  *   <li>{@code order_vectors}: upsert on the order id that rewrites the row only when the
  *       description changed, so a replay does not touch the HNSW index.</li>
  * </ul>
+ * All three go through {@link PostgresUpsertSink} (COPY into a stage, one merge statement per
+ * batch), like every other table of the project. They used flink-connector-jdbc's sink until a
+ * PostgreSQL restart took the TaskManager down: that sink's {@code close()} flushes its buffer and
+ * throws when the store is away, and an exception from a failing task's cleanup is fatal for the
+ * whole TaskManager process. {@link PostgresUpsertSink#createWriter} writers never throw from
+ * {@code close()}: a failed write fails the task through {@code write} or {@code flush}, and the
+ * restart replays it.
  */
 public final class VectorSinks {
 
-    static final String INSERT_SEMANTIC_VECTOR = "INSERT INTO semantic_vectors (semantic_key, text, embedding, model)"
-            + " VALUES (?, ?, ?, ?) ON CONFLICT (semantic_key) DO NOTHING";
-    static final String UPDATE_SESSION_VECTOR = "UPDATE sessions SET narrative_embedding = ?"
-            + " WHERE session_id = ? AND narrative = ?";
-    static final String UPSERT_ORDER_VECTOR = "INSERT INTO order_vectors"
-            + " (order_id, session_id, customer_id, occurred_at, text, embedding, model) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (order_id) DO UPDATE SET session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,"
-            + " occurred_at = EXCLUDED.occurred_at, text = EXCLUDED.text, embedding = EXCLUDED.embedding, model = EXCLUDED.model"
-            + " WHERE order_vectors.text IS DISTINCT FROM EXCLUDED.text OR order_vectors.model IS DISTINCT FROM EXCLUDED.model";
+    static final UpsertTable SEMANTIC_VECTORS = UpsertTable.mergedBy("semantic_vectors",
+            List.of("semantic_key", "text", "embedding", "model"), List.of("semantic_key"),
+            "semantic_key bigint, text text, embedding vector(384), model text",
+            "INSERT INTO semantic_vectors (semantic_key, text, embedding, model)"
+                    + " SELECT semantic_key, text, embedding, model FROM {stage}"
+                    + " ON CONFLICT (semantic_key) DO NOTHING");
+
+    static final UpsertTable SESSION_VECTORS = UpsertTable.mergedBy("session_vectors",
+            List.of("session_id", "narrative", "embedding"), List.of("session_id", "narrative"),
+            "session_id text, narrative text, embedding vector(384)",
+            "UPDATE sessions s SET narrative_embedding = v.embedding FROM {stage} v"
+                    + " WHERE s.session_id = v.session_id AND s.narrative = v.narrative");
+
+    static final UpsertTable ORDER_VECTORS = UpsertTable.mergedBy("order_vectors",
+            List.of("order_id", "session_id", "customer_id", "occurred_at", "text", "embedding", "model"),
+            List.of("order_id"),
+            "order_id text, session_id text, customer_id text, occurred_at timestamptz, text text,"
+                    + " embedding vector(384), model text",
+            "INSERT INTO order_vectors (order_id, session_id, customer_id, occurred_at, text, embedding, model)"
+                    + " SELECT order_id, session_id, customer_id, occurred_at, text, embedding, model FROM {stage}"
+                    + " ON CONFLICT (order_id) DO UPDATE SET session_id = EXCLUDED.session_id,"
+                    + " customer_id = EXCLUDED.customer_id, occurred_at = EXCLUDED.occurred_at, text = EXCLUDED.text,"
+                    + " embedding = EXCLUDED.embedding, model = EXCLUDED.model"
+                    + " WHERE order_vectors.text IS DISTINCT FROM EXCLUDED.text"
+                    + " OR order_vectors.model IS DISTINCT FROM EXCLUDED.model");
 
     private VectorSinks() {}
 
-    public static JdbcSink<EmbeddedText> semanticVectors(EmbeddingOptions o) {
-        return sink(o, INSERT_SEMANTIC_VECTOR, (ps, v) -> {
-            ps.setLong(1, v.source.semanticKey);
-            ps.setString(2, v.source.text);
-            ps.setObject(3, new PGvector(v.embedding));
-            ps.setString(4, v.model);
-        });
+    public static PostgresUpsertSink<EmbeddedText> semanticVectors(EmbeddingOptions o) {
+        return sink(o, SEMANTIC_VECTORS, new SemanticVectorRows());
     }
 
-    public static JdbcSink<EmbeddedText> sessionVectors(EmbeddingOptions o) {
-        return sink(o, UPDATE_SESSION_VECTOR, (ps, v) -> {
-            ps.setObject(1, new PGvector(v.embedding));
-            ps.setString(2, v.source.sessionId);
-            ps.setString(3, v.source.text);
-        });
+    public static PostgresUpsertSink<EmbeddedText> sessionVectors(EmbeddingOptions o) {
+        return sink(o, SESSION_VECTORS, new SessionVectorRows());
     }
 
-    public static JdbcSink<EmbeddedText> orderVectors(EmbeddingOptions o) {
-        return sink(o, UPSERT_ORDER_VECTOR, (ps, v) -> {
-            ps.setString(1, v.source.orderId);
-            ps.setString(2, v.source.sessionId);
-            ps.setString(3, v.source.customerId);
-            ps.setObject(4, OffsetDateTime.ofInstant(Instant.ofEpochMilli(v.source.occurredAt), ZoneOffset.UTC));
-            ps.setString(5, v.source.text);
-            ps.setObject(6, new PGvector(v.embedding));
-            ps.setString(7, v.model);
-        });
+    public static PostgresUpsertSink<EmbeddedText> orderVectors(EmbeddingOptions o) {
+        return sink(o, ORDER_VECTORS, new OrderVectorRows());
     }
 
-    private static JdbcSink<EmbeddedText> sink(EmbeddingOptions o, String sql, JdbcStatementBuilder<EmbeddedText> statement) {
-        StoreConnection store = o.store();
-        return JdbcSink.<EmbeddedText>builder()
-                .withQueryStatement(sql, statement)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(o.batchSize())
-                        .withBatchIntervalMs(o.flushInterval().toMillis())
-                        .withMaxRetries(3)
-                        .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(store.url())
-                        .withDriverName("org.postgresql.Driver")
-                        .withUsername(store.user())
-                        .withPassword(store.password())
-                        .build());
+    private static PostgresUpsertSink<EmbeddedText> sink(EmbeddingOptions o, UpsertTable table, RowWriter<EmbeddedText> rows) {
+        return new PostgresUpsertSink<>(o.store(), table, rows, o.batchSize(), o.flushInterval());
+    }
+
+    static final class SemanticVectorRows implements RowWriter<EmbeddedText> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(EmbeddedText v, CopyRow row) {
+            row.number(v.source.semanticKey).text(v.source.text).vector(v.embedding).text(v.model);
+        }
+
+        @Override
+        public String key(EmbeddedText v) {
+            return Long.toString(v.source.semanticKey);
+        }
+    }
+
+    static final class SessionVectorRows implements RowWriter<EmbeddedText> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(EmbeddedText v, CopyRow row) {
+            row.text(v.source.sessionId).text(v.source.text).vector(v.embedding);
+        }
+
+        /** One vector per session and narrative: UPDATE … FROM takes one of several matching stage rows at random. */
+        @Override
+        public String key(EmbeddedText v) {
+            return v.source.sessionId + '\u0000' + v.source.text;
+        }
+    }
+
+    static final class OrderVectorRows implements RowWriter<EmbeddedText> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void write(EmbeddedText v, CopyRow row) {
+            row.text(v.source.orderId).text(v.source.sessionId).text(v.source.customerId)
+                    .timestamp(v.source.occurredAt).text(v.source.text).vector(v.embedding).text(v.model);
+        }
+
+        /** ON CONFLICT DO UPDATE may touch a row once per statement: the newest description of an order wins. */
+        @Override
+        public String key(EmbeddedText v) {
+            return v.source.orderId;
+        }
     }
 }

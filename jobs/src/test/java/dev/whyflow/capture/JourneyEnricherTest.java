@@ -6,6 +6,8 @@ import dev.whyflow.contract.EventType;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -308,5 +310,51 @@ class JourneyEnricherTest {
             feed(h, onTime, slightlyLate, atTheLimit, late);
             assertThat(h.extractOutputValues()).extracting(e -> e.late).containsExactly(false, false, true, true);
         }
+    }
+
+    /**
+     * Flink does not checkpoint watermarks: a restored operator starts again from none. An event
+     * that the checkpoint's watermark already made late must stay late in the replay, or it would
+     * reopen a minute whose rollup window had fired and been purged (and overwrite its row).
+     */
+    @Test
+    void afterARestoreJudgesLatenessByAtLeastTheCheckpointsWatermark() throws Exception {
+        Journeys j = Journeys.web("a1", "s1");
+        long watermark = Journeys.T0 + Duration.ofMinutes(9).toMillis();
+        OperatorSubtaskState checkpoint;
+        try (var h = harness()) {
+            h.watermark(watermark);
+            feed(h, j.at(10, PAGE_VIEWED));
+            checkpoint = h.snapshot(1, 1);
+        }
+        Event behindTheCheckpoint = j.at(7, PAGE_VIEWED);
+        Event withinLateness = j.atMillis(Duration.ofSeconds(8 * 60 + 30).toMillis(), PAGE_VIEWED);
+        try (var restored = restoredHarness(checkpoint)) {
+            feed(restored, behindTheCheckpoint, withinLateness); // no watermark has reached the restored operator yet
+            assertThat(restored.extractOutputValues()).extracting(e -> e.late).containsExactly(true, false);
+            restored.watermark(watermark + Duration.ofMinutes(5).toMillis()); // the stream's own watermark passes the floor
+            feed(restored, j.atMillis(Duration.ofSeconds(13 * 60 + 30).toMillis(), PAGE_VIEWED), j.at(12, PAGE_VIEWED));
+            assertThat(restored.extractOutputValues()).extracting(e -> e.late).containsExactly(true, false, false, true);
+            // a second checkpoint keeps the later of the two
+            checkpoint = restored.snapshot(2, 2);
+        }
+        try (var again = restoredHarness(checkpoint)) {
+            feed(again, j.atMillis(Duration.ofSeconds(12 * 60 + 30).toMillis(), PAGE_VIEWED));
+            assertThat(again.extractOutputValues()).extracting(e -> e.late).containsExactly(true);
+        }
+        try (var fresh = harness()) { // no checkpoint: no floor
+            feed(fresh, j.at(1, PAGE_VIEWED));
+            assertThat(fresh.extractOutputValues()).extracting(e -> e.late).containsExactly(false);
+        }
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, Event, Event, EnrichedEvent> restoredHarness(
+            OperatorSubtaskState checkpoint) throws Exception {
+        var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new JourneyEnricher(GAP, Duration.ofDays(400), Duration.ofHours(24), Duration.ofMinutes(1)),
+                List.of(ProductDimensions.PRODUCTS)), JourneyEnricher::enrichmentKey, Types.STRING, 128, 1, 0);
+        h.initializeState(checkpoint);
+        h.open();
+        return h;
     }
 }

@@ -2,6 +2,7 @@ package dev.whyflow.store;
 
 import dev.whyflow.capture.FailedEvent;
 import dev.whyflow.capture.FailedEventRows;
+import dev.whyflow.sql.StoreConnection;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.testing.FlinkTestCluster;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
@@ -198,6 +199,55 @@ class PostgresUpsertSinkIT {
         }
         assertThat(query("SELECT string_agg(name || '=' || value || '/' || flag, ',' ORDER BY name) FROM facts"))
                 .isEqualTo("f1=1/false,f2=2/true,f3=3/false,f4=4/false,f5=5/false");
+    }
+
+    /**
+     * The store going away fails the task through write and flush, never through close: Flink
+     * treats an exception from a failing task's cleanup as fatal for the whole TaskManager.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aStoreThatIsGoneFailsWritesAndFlushesButNeverClose() throws Exception {
+        StoreConnection gone = new StoreConnection("jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2",
+                "whyflow", "whyflow");
+        var failing = harness(new PostgresUpsertSink<>(gone, counters("counters_nowhere"), new KeyedCounts(), 1,
+                Duration.ofMinutes(10)));
+        failing.processElement(1L, 1); // handed over: every attempt to connect fails
+        assertThatThrownBy(() -> {
+            for (long v = 2; v < 100; v++) {
+                failing.processElement(v, v);
+                Thread.sleep(50);
+            }
+        }).isInstanceOf(IOException.class).hasMessageContaining("counters_nowhere");
+        assertThatThrownBy(() -> failing.prepareSnapshotPreBarrier(1)).isInstanceOf(IOException.class);
+        failing.getOneInputOperator().close(); // the task's cleanup: rows still buffered, the store gone
+        failing.close();
+
+        var buffered = harness(new PostgresUpsertSink<>(gone, counters("counters_nowhere"), new KeyedCounts(), 1_000,
+                Duration.ofMinutes(10)));
+        buffered.processElement(1L, 1); // buffered, never handed over
+        buffered.getOneInputOperator().close(); // no flush on close: the replay from the checkpoint writes it
+        buffered.close();
+    }
+
+    @Test
+    void aCorrectionRunsItsRepairInTheSameTransactionWithTheCorrectedKeysOnly() throws Exception {
+        execute("CREATE TABLE flagged (name text PRIMARY KEY, value bigint NOT NULL, flag boolean NOT NULL)");
+        execute("CREATE TABLE repairs (names text[] NOT NULL)");
+        UpsertTable flagged = new UpsertTable("flagged", List.of("name", "value", "flag"), List.of("name"),
+                UpsertTable.OnConflict.DO_NOTHING).correcting("flag")
+                .repairing(new UpsertTable.Repair("name", "INSERT INTO repairs VALUES (?::text[])"));
+        try (var sink = harness(new PostgresUpsertSink<>(db.store(), flagged, new FactRows(), 100, Duration.ofMinutes(10)))) {
+            for (long v : new long[]{1, 2, 3}) sink.processElement(v, 1);
+            sink.prepareSnapshotPreBarrier(1); // appended, nothing corrected
+            for (long v : new long[]{1002, 3, 4, 1005}) sink.processElement(v, 2); // f2 corrected, f3 unchanged, f4 and f5 new
+            sink.prepareSnapshotPreBarrier(2);
+            for (long v : new long[]{1002, 6}) sink.processElement(v, 3); // f2 again, already corrected
+            sink.prepareSnapshotPreBarrier(3);
+        }
+        assertThat(query("SELECT string_agg(name || '=' || flag, ',' ORDER BY name) FROM flagged"))
+                .isEqualTo("f1=false,f2=true,f3=false,f4=false,f5=true,f6=false");
+        assertThat(query("SELECT string_agg(array_to_string(names, '+'), ',') FROM repairs")).isEqualTo("f2");
     }
 
     private static OneInputStreamOperatorTestHarness<Long, CommittableMessage<Object>> harness(String table, int batchSize)
