@@ -159,7 +159,9 @@ public final class CaptureJob {
                 .name("rollup 1m").uid("rollup-1m");
 
         enriched.sinkTo(sinks.eventsTable()).name("events table").uid("events-table");
-        enriched.sinkTo(sinks.enrichedTopic()).name("enriched topic").uid("enriched-topic");
+        enriched.transform("watermark stamps", enriched.getType(), new WatermarkStamps(WatermarkStamps.MARKER_INTERVAL))
+                .uid("watermark-stamps")
+                .sinkTo(sinks.enrichedTopic()).name("enriched topic").uid("enriched-topic");
         sessions.sinkTo(sinks.sessionsTable()).name("sessions table").uid("sessions-table");
         metrics.sinkTo(sinks.metricsTable()).name("metrics_1m table").uid("metrics-table");
         refused.sinkTo(sinks.failedTable()).name("failed_events table").uid("failed-events-table");

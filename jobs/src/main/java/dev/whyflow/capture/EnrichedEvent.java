@@ -36,6 +36,18 @@ public class EnrichedEvent {
     public String semanticText;
     public long semanticKey;
 
+    /**
+     * Set by {@link WatermarkStamps} on the way to the enriched topic only, where the record's
+     * {@link dev.whyflow.contract.CaptureStamp} header carries them, not its JSON.
+     * {@code captureWriter} is -1 when not stamped. (Not transient: a chained operator may get a
+     * copy, made by the serializer, when object reuse is off.)
+     */
+    public int captureWriter = -1;
+    public int captureWriters;
+    public long captureWatermark = Long.MIN_VALUE;
+    /** A watermark marker for the enriched topic: no event, only the stamp (written with a null value). */
+    public boolean watermarkMarker;
+
     public EnrichedEvent() {}
 
     public static EnrichedEvent of(Event event) {

@@ -1,7 +1,9 @@
 package dev.whyflow.capture;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import dev.whyflow.contract.CaptureStamp;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 
@@ -15,7 +17,13 @@ final class TopicFormats {
 
     private TopicFormats() {}
 
-    /** Enriched records, keyed by session, so one session's events stay in order on one partition. */
+    /**
+     * Enriched records, keyed by session. A record stamped by {@link WatermarkStamps} goes to its
+     * writer's own partition ({@link CaptureStamp#partitionIndex}) with the stamp in a header, and a
+     * watermark marker is written there with no key and no value; one session's events come from
+     * one writer, so they stay in order on one partition. An unstamped record goes where its key
+     * hashes to.
+     */
     static final class EnrichedRecords implements KafkaRecordSerializationSchema<EnrichedEvent> {
         private static final long serialVersionUID = 1L;
         private final String topic;
@@ -27,7 +35,18 @@ final class TopicFormats {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(EnrichedEvent e, KafkaSinkContext context, Long timestamp) {
             byte[] key = e.sessionId == null ? null : e.sessionId.getBytes(StandardCharsets.UTF_8);
-            return new ProducerRecord<>(topic, null, null, key, EnrichedEventJson.toBytes(e));
+            if (e.captureWriter < 0) {
+                // a marker whose stamp did not survive (chaining switched off): nothing to write
+                return e.event == null ? null : new ProducerRecord<>(topic, null, null, key, EnrichedEventJson.toBytes(e));
+            }
+            // partition ids are 0 … n-1
+            CaptureStamp stamp = new CaptureStamp(e.captureWriter, e.captureWriters,
+                    context.getPartitionsForTopic(topic).length, e.captureWatermark);
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(CaptureStamp.HEADER, stamp.toBytes());
+            return e.watermarkMarker
+                    ? new ProducerRecord<>(topic, stamp.partitionIndex(), null, null, null, headers)
+                    : new ProducerRecord<>(topic, stamp.partitionIndex(), null, key, EnrichedEventJson.toBytes(e), headers);
         }
     }
 

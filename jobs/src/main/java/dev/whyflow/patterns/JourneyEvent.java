@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.contract.CaptureStamp;
 import dev.whyflow.contract.EventType;
 import org.apache.flink.api.java.functions.KeySelector;
 
@@ -58,7 +59,26 @@ public class JourneyEvent {
     /** Stamped by {@link SessionTracker}: whether the session has completed an order so far. */
     public boolean sessionConverted;
 
+    /**
+     * CaptureJob's stamp on the record this was read from, for {@link CaptureWatermarks} at the
+     * source; null when the record had none. Transient: it never leaves the source's task.
+     */
+    public transient CaptureStamp capture;
+    /**
+     * A watermark marker of the enriched topic: no journey event (no id), only {@link #capture};
+     * dropped right after the source, by its missing id.
+     */
+    public transient boolean watermarkMarker;
+
     public JourneyEvent() {}
+
+    /** A marker that carries CaptureJob's event time and nothing else. */
+    static JourneyEvent watermarkMarker(CaptureStamp capture) {
+        JourneyEvent j = new JourneyEvent();
+        j.watermarkMarker = true;
+        j.capture = capture;
+        return j;
+    }
 
     /** The end of a session at {@code endedAt}, with the context of its latest event {@code last} (if any). */
     static JourneyEvent sessionEnd(JourneyEvent last, String sessionId, long endedAt) {

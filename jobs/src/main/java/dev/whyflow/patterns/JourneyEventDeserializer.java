@@ -1,6 +1,7 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.contract.EventFormatException;
+import dev.whyflow.contract.CaptureStamp;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -14,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * Reads {@code whyflow.events.enriched} records into {@link JourneyEvent}s at the source
  * ({@link JourneyEventJson}), so only the fields the patterns use travel further. Records that are not journey events (operations,
  * ERP) are skipped; records that are not enriched events at all (CaptureJob writes none) are
- * skipped, logged and counted in {@code unreadableRecords} rather than failing the job.
+ * skipped, logged and counted in {@code unreadableRecords} rather than failing the job. Each record's
+ * {@link CaptureStamp} rides along for {@link CaptureWatermarks}; a record that carries one but no
+ * journey event (a watermark marker, an operations event) becomes a
+ * {@link JourneyEvent#watermarkMarker}, which the job drops right after the source.
  */
 public final class JourneyEventDeserializer implements KafkaRecordDeserializationSchema<JourneyEvent> {
 
@@ -30,16 +34,24 @@ public final class JourneyEventDeserializer implements KafkaRecordDeserializatio
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<JourneyEvent> out) {
-        JourneyEvent e;
-        try {
-            e = JourneyEventJson.read(record.value());
-        } catch (EventFormatException ex) {
-            if (unreadable != null) unreadable.inc();
-            LOG.warn("skipping unreadable record {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
-                    ex.getMessage());
-            return;
+        CaptureStamp stamp = CaptureStamp.of(record.headers());
+        JourneyEvent e = null;
+        if (record.value() != null) {
+            try {
+                e = JourneyEventJson.read(record.value());
+            } catch (EventFormatException ex) {
+                if (unreadable != null) unreadable.inc();
+                LOG.warn("skipping unreadable record {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
+                        ex.getMessage());
+            }
         }
-        if (e != null) out.collect(e);
+        if (e != null) {
+            e.capture = stamp;
+            out.collect(e);
+        } else if (stamp != null) {
+            // a marker, or a record the patterns do not follow: its stamp still moves event time on
+            out.collect(JourneyEvent.watermarkMarker(stamp));
+        }
     }
 
     @Override

@@ -131,18 +131,21 @@ public final class PatternJob {
         return defineWorkflow(env, source, watermarks(o), o, sinks);
     }
 
-    /** Event time: the events' {@code occurred_at}, bounded out-of-orderness, idle partitions left out. */
+    /**
+     * Event time: the events' {@code occurred_at}, on CaptureJob's watermarks as the enriched topic
+     * carries them ({@link CaptureWatermarks}; bounded out-of-orderness for records without them),
+     * idle partitions left out.
+     */
     public static WatermarkStrategy<JourneyEvent> watermarks(PatternOptions o) {
-        return WatermarkStrategy.<JourneyEvent>forBoundedOutOfOrderness(o.outOfOrderness())
-                .withTimestampAssigner((e, kafkaTime) -> e.occurredAt)
-                .withIdleness(o.idleness());
+        return CaptureWatermarks.strategy(o.outOfOrderness(), o.idleness());
     }
 
     /** {@link #defineWorkflow(StreamExecutionEnvironment, Source, PatternOptions, Sinks)} with other watermarks (the benchmark observes them). */
     public static DataStream<Alert> defineWorkflow(StreamExecutionEnvironment env, Source<JourneyEvent, ?, ?> source,
                                                    WatermarkStrategy<JourneyEvent> watermarks, PatternOptions o, Sinks sinks) {
         DataStream<JourneyEvent> events = env.fromSource(source, watermarks, "enriched events")
-                .uid("enriched-events-source");
+                .uid("enriched-events-source")
+                .filter(new NoMarkers()).name("journey events only").uid("journey-events-only");
 
         // One shuffle by session; every session-keyed pattern after it runs in the same task.
         DataStream<JourneyEvent> journeys = events
@@ -193,6 +196,17 @@ public final class PatternJob {
         return p instanceof TimedOutPartialMatchHandler<?>
                 ? matched.union(matched.getSideOutput(CepAlertPattern.TIMED_OUT))
                 : matched;
+    }
+
+    /** Drops the enriched topic's watermark markers once the source's watermarks have read them. */
+    static final class NoMarkers implements FilterFunction<JourneyEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(JourneyEvent e) {
+            // by its content, not its transient flag: without object reuse the filter gets a copy
+            return e.eventId != null;
+        }
     }
 
     /** Keeps the events a pattern follows. */

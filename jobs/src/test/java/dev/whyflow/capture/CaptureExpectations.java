@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.CaptureStamp;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.simulator.SimulatedData;
@@ -81,7 +82,14 @@ public final class CaptureExpectations {
 
         // topics, as a read_committed consumer sees them: each valid event once, each failure once
         List<String> enrichedIds = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : enrichedTopic) enrichedIds.add(EnrichedEventJson.fromBytes(r.value()).eventId());
+        for (ConsumerRecord<byte[], byte[]> r : enrichedTopic) {
+            // every record carries its writer's stamp and sits on that writer's partition
+            CaptureStamp stamp = CaptureStamp.of(r.headers());
+            assertThat(stamp).as("capture stamp of %s/%d", r.topic(), r.offset()).isNotNull();
+            assertThat(r.partition()).as("partition of writer %d", stamp.writer()).isEqualTo(stamp.partitionIndex());
+            if (r.value() == null) continue; // a watermark marker
+            enrichedIds.add(EnrichedEventJson.fromBytes(r.value()).eventId());
+        }
         assertThat(enrichedIds).hasSize(valid.size());
         assertThat(new HashSet<>(enrichedIds)).isEqualTo(validIds);
         assertThat(deadLetterTopic).hasSize(bad.size());

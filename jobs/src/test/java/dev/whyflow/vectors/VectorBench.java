@@ -105,6 +105,7 @@ public final class VectorBench {
             Set<String> distinct = new HashSet<>();
             long events = 0;
             for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(enriched, Duration.ofMinutes(5))) {
+                if (r.value() == null) continue; // CaptureJob's watermark markers
                 String text = EnrichedEventJson.fromBytes(r.value()).semanticText;
                 events++;
                 distinct.add(text);
