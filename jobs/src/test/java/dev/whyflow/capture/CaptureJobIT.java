@@ -2,6 +2,8 @@ package dev.whyflow.capture;
 
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.sql.testing.TestDatabase;
+import dev.whyflow.store.StoreCheck;
+import dev.whyflow.store.StoreCheckReport;
 import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.testing.FlinkTestCluster;
@@ -52,6 +54,7 @@ class CaptureJobIT {
             run.assertStoredExactlyOnce();
             run.assertEverySessionClosedOnce();
             run.assertContextAndPayloadStoredAsSent();
+            run.assertStoreAgreesWithItself();
         }
     }
 
@@ -145,6 +148,19 @@ class CaptureJobIT {
         /** Checked on an undisturbed run: after a restart the sessionizer may cut a straggler's session differently. */
         void assertEverySessionClosedOnce() throws Exception {
             CaptureExpectations.assertEverySessionClosedOnce(db);
+        }
+
+        /**
+         * {@code ./whyflow check} finds nothing: the SQL rollup of the stored on-time events (V13
+         * events_rollup) equals what Flink's MinuteRollup wrote, row for row and measure for measure,
+         * and sessions and events agree.
+         */
+        void assertStoreAgreesWithItself() throws Exception {
+            StoreCheck.Result check = StoreCheck.run(db.store(), new StoreCheck.Period(null, null));
+            java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+            StoreCheckReport.render(check, new java.io.PrintStream(report, true, StandardCharsets.UTF_8));
+            assertThat(check.violations()).as(report.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(CaptureExpectations.strings(db, "SELECT count(*) FROM metrics_1m")).doesNotContain("0");
         }
 
         /** The jsonb columns hold the producer's context and payload objects exactly. */
