@@ -17,7 +17,12 @@ public final class StoreRows {
     /**
      * events: immutable facts, first write wins, except the late flag: a replay after a failure
      * (which restarts the watermark) may judge an event differently, and the rollup counts exactly
-     * the events the latest judgement did not flag, so the row must carry that judgement.
+     * the events the latest judgement did not flag, so the row must carry that judgement. A flag
+     * that changes rewrites its minute's rollup rows from the events ({@code recompute_rollup}, in
+     * the same transaction): the rows written before the failure counted the event by the old
+     * judgement, and the replay may never fire that minute's window again (all its events late
+     * this time), so without the repair an event would be counted in metrics_1m and again as a
+     * late row. Rollup + late rows = events holds whatever the order of crash, restore and replay.
      */
     public static final UpsertTable EVENTS = new UpsertTable("events", List.of(
             "event_id", "occurred_at", "event_type", "schema_version", "source", "session_id", "session_inferred",
@@ -25,7 +30,8 @@ public final class StoreRows {
             "country", "page", "page_load_ms", "entity_type", "entity_id", "product_id", "category", "amount_minor",
             "currency", "payment_method", "order_id", "caused_by", "caused_by_inferred", "correlation_id", "late",
             "semantic_key", "context", "payload"),
-            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING).correcting("late");
+            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING).correcting("late")
+            .repairing(new UpsertTable.Repair("rollup_bucket(occurred_at)", "SELECT recompute_rollup(?::timestamptz[])"));
 
     public static final class Events implements RowWriter<EnrichedEvent> {
         private static final long serialVersionUID = 1L;
