@@ -252,8 +252,6 @@ recorded_pid() {   # the pid in postmaster.pid, if any
   local pid
   pid=$(head -n 1 "$DATA_HOST/postmaster.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] && echo "$pid"
 }
-is_zombie() { [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) == [ZX] ]]; }
-alive() { kill -0 "$1" 2>/dev/null && ! is_zombie "$1"; }
 server_pid() {   # prints the postmaster's pid when it runs (a killed one not yet reaped does not count)
   local pid
   pid=$(recorded_pid) || return 1
