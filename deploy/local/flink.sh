@@ -375,7 +375,8 @@ up() {
   if jm_up && tm_up && sup_up jobmanager && sup_up taskmanager; then
     info "flink: already running (jobmanager pid $(cat "$JM_PID"), taskmanager pid $(cat "$TM_PID"), both supervised); $REST"; return 0
   fi
-  local t0=$SECONDS started=()
+  local t0=$SECONDS started=() since
+  since=$(date '+%F %T')
   ensure_lib
   if ! jm_up && ! sup_up jobmanager; then
     rm -f "$JM_PID"
@@ -399,7 +400,12 @@ up() {
   local tms slots ov n
   while :; do
     ov=$(overview); tms=$(field "$ov" taskmanagers); slots=$(field "$ov" slots-total)
-    [[ ${tms:-0} -ge 1 && ${slots:-0} -ge 1 ]] && break
+    # a TaskManager started now counts once it says it registered (the JobManager may still list the
+    # dead one it replaces, under the same resource id)
+    if [[ ${tms:-0} -ge 1 && ${slots:-0} -ge 1 ]]; then
+      [[ " ${started[*]} " != *" taskmanager "* ]] && break
+      [[ $(grep -h 'Successful registration at resource manager' "$TM_LOG" 2>/dev/null | tail -n 1 | cut -c1-19) > "$since" ]] && break
+    fi
     for n in jobmanager taskmanager; do
       daemon "$n"
       if [[ " ${started[*]} " == *" $n "* ]] && grep -q 'exited' "$D_RESTARTS" 2>/dev/null \
@@ -428,13 +434,24 @@ down() {
 
 rss() { awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$(cat "$1")/status" 2>/dev/null || echo "?"; }
 
+# tm_registered: true when the running TaskManager's log says it registered since it started (its
+# log file starts afresh at each start)
+tm_registered() {
+  local started
+  started=$(date -d "$(ps -o lstart= -p "$(cat "$TM_PID")" 2>/dev/null)" '+%F %T' 2>/dev/null) || return 1
+  [[ ! $(grep -h 'Successful registration at resource manager' "$TM_LOG" 2>/dev/null | tail -n 1 | cut -c1-19) < "$started" ]]
+}
+
 # daemon_state NAME: "up (pid P RSS R)" or why it is down, with the command that helps; exit 1 when down
 daemon_state() {
   daemon "$1"
   local up=1 sup=1
   adopt "$D_PID" "$D_MAIN" || up=0
   sup_up "$1" || sup=0
-  if ((up)); then
+  if ((up)) && [[ $1 == taskmanager ]] && ! tm_registered; then
+    echo "TaskManager pid $(cat "$D_PID") starting, not registered with the JobManager yet; wait a few seconds, then: ./whyflow status"
+    return 1
+  elif ((up)); then
     echo "$D_NAME pid $(cat "$D_PID") RSS $(rss "$D_PID")$( ((sup)) || echo ", unsupervised")"
   elif ((sup)); then
     echo "$D_TITLE down, its supervisor restarts it ($(tail -n 1 "$D_RESTARTS" 2>/dev/null || true)); wait a few seconds, then: ./whyflow status"
@@ -452,8 +469,13 @@ status() {
   local jm tm rc=0 n r
   jm=$(daemon_state jobmanager) || rc=3
   tm=$(daemon_state taskmanager) || rc=3
-  if ((rc == 0)); then
-    local ov; ov=$(overview)
+  local ov; ov=$(overview)
+  if ((rc == 0)) && [[ -z $ov ]]; then
+    echo "flink: not healthy: $jm, $tm, but the REST API at $REST does not answer (starting?); see $JM_LOG"; rc=3
+  elif ((rc == 0)) && (($(field "$ov" taskmanagers) < 1)); then
+    # after a JobManager restart the TaskManager notices only when its heartbeats time out (50 s)
+    echo "flink: not healthy: $jm, $tm, but no TaskManager is registered with the JobManager; it re-registers by itself (within a minute of a restart), else see $TM_LOG"; rc=3
+  elif ((rc == 0)); then
     echo "flink: up ($REST; $jm, $tm; $(field "$ov" slots-available)/$(field "$ov" slots-total) slots free, $(field "$ov" jobs-running) jobs running)"
   elif ! jm_up && ! tm_up && ! sup_up jobmanager && ! sup_up taskmanager; then
     echo "flink: down"
