@@ -18,6 +18,10 @@
 # apt sources use; about 620 MB); the cluster lives inside it, in var/lib/whyflow/pgdata. The server
 # runs as the chroot's postgres user; no mounts are needed.
 #
+# Not supervised, unlike Flink's daemons (flink.sh): tests stop PostgreSQL on purpose to simulate an
+# outage (`postgres.sh down`), and a supervisor would undo that. The postmaster itself restarts
+# crashed backends; a dead postmaster stays down until `./whyflow up postgres` (status says so).
+#
 # Settings (see lib.sh): WHYFLOW_HOME, WHYFLOW_LOG_DIR, WHYFLOW_RUN_DIR, WHYFLOW_PG_PORT,
 # WHYFLOW_PG_DB, WHYFLOW_PG_USER, WHYFLOW_PG_PASSWORD; WHYFLOW_DEBIAN_MIRROR overrides the mirror
 # read from the host's apt sources.
@@ -425,9 +429,9 @@ cmd_status() {
   elif [[ -n ${pid:-} ]]; then
     echo "whyflow: postgres down: pid $pid runs but 127.0.0.1:$(server_port) does not answer (starting or stopping)"
   elif [[ $MODE != unsupported ]] && installed; then
-    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; $(versions) installed)"
+    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; $(versions) installed): ./whyflow up postgres"
   else
-    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; not installed)"
+    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; not installed): ./whyflow up postgres"
   fi
   return 3
 }

@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.contract.Event;
 import dev.whyflow.store.PostgresUpsertSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -60,7 +61,7 @@ public final class CaptureJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, options);
         defineWorkflow(env, options, source(options), sinks(options));
-        env.execute("whyflow-capture");
+        env.execute(JobNames.of(CaptureJob.class));
     }
 
     public static void configure(StreamExecutionEnvironment env, CaptureOptions o) {

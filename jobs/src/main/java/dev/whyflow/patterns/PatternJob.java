@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.store.PostgresUpsertSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
@@ -56,7 +57,7 @@ public final class PatternJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, options);
         defineWorkflow(env, source(options), options, sinks(options));
-        env.execute("whyflow-patterns");
+        env.execute(JobNames.of(PatternJob.class));
     }
 
     public static void configure(StreamExecutionEnvironment env, PatternOptions o) {

@@ -1,5 +1,6 @@
 package dev.whyflow.query;
 
+import dev.whyflow.JobNames;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -42,7 +43,7 @@ public final class QueryJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(o.checkpointInterval().toMillis());
         defineWorkflow(env, source(o).build(), o, answers(o));
-        env.execute("whyflow QueryJob");
+        env.execute(JobNames.of(QueryJob.class));
     }
 
     public static KafkaSourceBuilder<Question> source(QueryOptions o) {

@@ -1,5 +1,6 @@
 package dev.whyflow.vectors;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.capture.EnrichedEvent;
 import dev.whyflow.capture.EnrichedEventJson;
 import dev.whyflow.capture.SessionSummary;
@@ -66,7 +67,7 @@ public final class EmbeddingJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, options);
         defineWorkflow(env, options, enrichedSource(options).build(), sessionsSource(options).build(), sinks(options));
-        env.execute("whyflow-embeddings");
+        env.execute(JobNames.of(EmbeddingJob.class));
     }
 
     public static void configure(StreamExecutionEnvironment env, EmbeddingOptions o) {
