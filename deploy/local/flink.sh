@@ -478,7 +478,7 @@ status() {
   elif ((rc == 0)); then
     echo "flink: up ($REST; $jm, $tm; $(field "$ov" slots-available)/$(field "$ov" slots-total) slots free, $(field "$ov" jobs-running) jobs running)"
   elif ! jm_up && ! tm_up && ! sup_up jobmanager && ! sup_up taskmanager; then
-    echo "flink: down"
+    echo "flink: down: ./whyflow up flink"
     for n in jobmanager taskmanager; do
       daemon "$n"; grep -q 'gave up' "$D_RESTARTS" 2>/dev/null && echo "  $D_TITLE: its supervisor gave up ($(tail -n 1 "$D_RESTARTS")); see $D_LOG"
     done
