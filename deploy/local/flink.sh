@@ -8,12 +8,15 @@
 #   flink.sh up                       start both processes, each under a supervisor that restarts it
 #                                     when it exits (see "supervision" below); wait until the
 #                                     TaskManager offers its slots
-#   flink.sh down                     stop the supervisors, then both processes (TERM, KILL after 20 s)
+#   flink.sh down                     stop the supervisors, which stop their processes (TERM, KILL
+#                                     after 20 s), then any process left without one
 #   flink.sh status                   a line for the cluster (which process is down, restarts by the
 #                                     supervisors), then a line per job that is not finished, cancelled
 #                                     or failed: RUNNING, RESTARTING or waiting for slots, with the
 #                                     command that helps; exit 0 when the cluster and all those jobs
 #                                     run, 3 otherwise
+#   flink.sh running                  no output; exit 0 when the JobManager and the TaskManager
+#                                     processes run, whatever the jobs do (status says more)
 #   flink.sh logfile                  the JobManager's and the TaskManager's log files
 #   flink.sh submit JAR [--class MAIN] [--parallelism N] [--savepoint PATH] [--] [ARGS...]
 #                                     upload JAR through the REST API and run it; prints the job id
@@ -622,6 +625,7 @@ case ${1:-} in
   up) up ;;
   down) down ;;
   status) status ;;
+  running) jm_up && tm_up ;;
   logfile) echo "$JM_LOG"; echo "$TM_LOG" ;;
   submit) shift; submit "$@" ;;
   jobs) jobs ;;
