@@ -498,19 +498,25 @@ status() {
 # restarts or waits for slots, with the command that helps; false when one is not running
 job_states() {
   command -v jq >/dev/null || { echo "  (jobs: not shown, jq is missing: apt-get install jq)"; return 0; }
-  local jobs ov free tm_ok=1 rc=0 jid name state total running finished need line hint
+  local jobs ov free tm_ok=1 rc=0 jid name state="" total running finished need line hint
   jobs=$(curl -sf --max-time 5 "$REST/jobs/overview") || { echo "  jobs: the REST API at $REST does not answer (starting?); see $JM_LOG"; return 1; }
   ov=$(overview); free=$(field "$ov" slots-available); free=${free:-0}
   tm_up || tm_ok=0
-  while IFS=$'\t' read -r jid state total running finished name; do
+  while IFS=$'\t' read -r jid name; do
     [[ -n $jid ]] || continue
+    # everything of a job from one answer: the REST API caches a job's state for a few seconds, so
+    # two endpoints may describe different moments. SCHEDULED tasks wait for a slot; tasks of one
+    # vertex share no slot, those of different vertices may (one slot sharing group), so the job
+    # lacks as many slots as the most SCHEDULED tasks of any vertex.
+    read -r state total running finished need < <(curl -sf --max-time 5 "$REST/jobs/$jid" | jq -r \
+      '[.state, ([.vertices[].parallelism] | add // 0), ([.vertices[].tasks.RUNNING // 0] | add // 0),
+        ([.vertices[].tasks.FINISHED // 0] | add // 0), ([.vertices[].tasks.SCHEDULED // 0] | max // 0)] | @tsv' \
+      2>/dev/null) || true
+    [[ -n ${state:-} ]] || { echo "  job $name ($jid): the REST API does not describe it (gone?)"; continue; }
     if [[ $state == RUNNING ]] && ((running + finished == total)); then
       echo "  job $name ($jid): RUNNING, $running/$total tasks"; continue
     fi
     rc=1
-    # slots the job still lacks: tasks of one vertex share no slot, those of different vertices may
-    # (one slot sharing group), so the most SCHEDULED tasks of any vertex
-    need=$(curl -sf --max-time 5 "$REST/jobs/$jid" | jq '[.vertices[].tasks.SCHEDULED // 0] | max // 0' 2>/dev/null || echo 0)
     if [[ $state =~ ^(RUNNING|RESTARTING|CREATED|INITIALIZING)$ && $need =~ ^[0-9]+$ ]] && ((need > 0 && free < need)); then
       line="$state, waiting for slots: $running/$total tasks running, $need more slots needed, $free free"
       if ((tm_ok)); then hint="no TaskManager has free slots: cancel a job (deploy/local/flink.sh jobs, deploy/local/flink.sh cancel JOBID)"
@@ -525,7 +531,7 @@ job_states() {
     fi
     echo "  job $name ($jid): $line; $hint"
   done < <(jq -r '.jobs[] | select(.state | IN("FINISHED","CANCELED","FAILED") | not)
-      | [.jid, .state, .tasks.total, .tasks.running, .tasks.finished, .name] | @tsv' <<<"$jobs")
+      | [.jid, .name] | @tsv' <<<"$jobs")
   return $rc
 }
 

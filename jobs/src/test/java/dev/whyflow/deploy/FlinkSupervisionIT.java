@@ -32,8 +32,10 @@ import static org.assertj.core.api.Assertions.fail;
  * on a private cluster ({@code deploy/local/flink.sh up} with a {@code WHYFLOW_HOME} of its own under
  * {@code target/} and free ports, so the developer's stack is not touched) the TaskManager is killed
  * with SIGKILL, and a new one must register with the JobManager, all its slots free, within a bounded
- * time; {@code flink.sh status} then says so, and {@code flink.sh down} leaves no supervisor and no
- * Flink process of that cluster behind. The scripts' output goes to files under that home.
+ * time; {@code flink.sh status} says what a user needs to know along the way (a job with more
+ * subtasks than slots waits for slots; the TaskManager is down and being restarted; it was restarted
+ * once), and {@code flink.sh down} leaves no supervisor and no Flink process of that cluster behind.
+ * The scripts' output goes to files under that home.
  */
 class FlinkSupervisionIT {
 
@@ -73,20 +75,38 @@ class FlinkSupervisionIT {
         assertThat(up.exitCode).as("flink.sh up (log %s)", up.log).isZero();
         assertThat(supervisors()).as("flink.sh up runs a supervisor for the JobManager and one for the TaskManager")
                 .hasSize(2);
-
         JsonNode before = onlyTaskManager();
+        int slots = before.path("slotsNumber").asInt();
+
+        // a job with two subtasks more than the cluster has slots: status says it waits for slots
+        Result submit = flinkSh("submit", "submit", slotHungryJar().toString(), "--class", SlotHungryJob.class.getName(),
+                "--parallelism", Integer.toString(slots + 2));
+        assertThat(submit.exitCode).as(submit.output).isZero();
+        String jobId = submit.output.strip();
+        // until its tasks are deployed on every slot there is (they are created and deployed first)
+        Result waiting = statusUntil("waiting for slots: " + slots + "/" + (slots + 2) + " tasks running", "waiting");
+        assertThat(waiting.exitCode).as(waiting.output).isEqualTo(3);
+        assertThat(waiting.output).startsWith("flink: up")
+                .contains("job " + SlotHungryJob.NAME + " (" + jobId + "): RUNNING, waiting for slots: " + slots + "/"
+                        + (slots + 2) + " tasks running, 2 more slots needed, 0 free; no TaskManager has free slots");
+
         long killedPid = Long.parseLong(Files.readString(home.resolve("run/flink-taskmanager.pid")).trim());
         ProcessHandle killed = ProcessHandle.of(killedPid).orElseThrow();
         assertThat(killed.info().commandLine().orElse("")).contains("TaskManagerRunner");
 
         long t0 = System.nanoTime();
         killed.destroyForcibly(); // SIGKILL, as kill -9
+        Thread.sleep(300);
+        Result outage = flinkSh("status-outage", "status");
+        assertThat(outage.exitCode).as(outage.output).isEqualTo(3);
+        assertThat(outage.output).startsWith("flink: not healthy").containsPattern(
+                "TaskManager (down, its supervisor restarts it|pid \\d+ starting, not registered with the JobManager yet)");
         JsonNode after = null;
         while (System.nanoTime() - t0 < RESTART_BOUND.toNanos()) {
             JsonNode tms = taskManagers();
-            // the same resource id; a new process has new ports, and offers all its slots
+            // the same resource id; a new process has new ports, and offers as many slots
             if (tms != null && tms.size() == 1 && !tms.get(0).path("path").asText().equals(before.path("path").asText())
-                    && tms.get(0).path("freeSlots").asInt() == before.path("slotsNumber").asInt()) {
+                    && tms.get(0).path("slotsNumber").asInt() == slots) {
                 after = tms.get(0);
                 break;
             }
@@ -105,9 +125,15 @@ class FlinkSupervisionIT {
         assertThat(Files.readString(home.resolve("logs/flink/supervisor.log")))
                 .contains("restarted TaskManager after exit code 137");
 
+        // the job waits for slots again, on the new TaskManager; once it is cancelled all is well
+        Result stillWaiting = statusUntil("waiting for slots: " + slots + "/", "still-waiting");
+        assertThat(stillWaiting.exitCode).as(stillWaiting.output).isEqualTo(3);
+        assertThat(stillWaiting.output).startsWith("flink: up").contains("taskmanager: 1 restart(s) by its supervisor");
+        assertThat(flinkSh("cancel", "cancel", jobId).exitCode).isZero();
         Result status = flinkSh("status", "status");
         assertThat(status.exitCode).as(status.output).isZero();
-        assertThat(status.output).startsWith("flink: up").contains("taskmanager: 1 restart(s) by its supervisor");
+        assertThat(status.output).startsWith("flink: up").contains("taskmanager: 1 restart(s) by its supervisor")
+                .doesNotContain("job ");
 
         Result down = flinkSh("down", "down");
         assertThat(down.exitCode).as(down.output).isZero();
@@ -115,6 +141,34 @@ class FlinkSupervisionIT {
         Result statusDown = flinkSh("status-after-down", "status");
         assertThat(statusDown.exitCode).isEqualTo(3);
         assertThat(statusDown.output).startsWith("flink: down");
+    }
+
+    /** flink.sh status, again until its output contains TEXT (30 s at most); the last result. */
+    private Result statusUntil(String text, String logName) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Result r;
+        do {
+            r = flinkSh("status-" + logName, "status");
+            if (r.output.contains(text)) return r;
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return r;
+    }
+
+    /** A jar with SlotHungryJob's classes only (the cluster has Flink's own). */
+    private Path slotHungryJar() throws IOException {
+        Path classes = Path.of(SlotHungryJob.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path dir = classes.resolve(SlotHungryJob.class.getPackageName().replace('.', '/'));
+        Path jar = home.resolve("slot-hungry.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(SlotHungryJob.class.getSimpleName())).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     private JsonNode onlyTaskManager() throws Exception {
