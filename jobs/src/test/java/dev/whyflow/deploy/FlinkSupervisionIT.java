@@ -125,7 +125,13 @@ class FlinkSupervisionIT {
         assertThat(Files.readString(home.resolve("logs/flink/supervisor.log")))
                 .contains("restarted TaskManager after exit code 137");
 
-        // the job waits for slots again, on the new TaskManager; once it is cancelled all is well
+        // the job noticed the loss (a failure in its history), restarted, and waits for slots again on the
+        // new TaskManager; once it is cancelled all is well
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").isEmpty()) {
+            assertThat(System.nanoTime()).as("the job records the TaskManager's loss within 30 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
         Result stillWaiting = statusUntil("waiting for slots: " + slots + "/", "still-waiting");
         assertThat(stillWaiting.exitCode).as(stillWaiting.output).isEqualTo(3);
         assertThat(stillWaiting.output).startsWith("flink: up").contains("taskmanager: 1 restart(s) by its supervisor");
@@ -179,15 +185,21 @@ class FlinkSupervisionIT {
     }
 
     private JsonNode taskManagers() {
+        JsonNode tms = get("/taskmanagers").path("taskmanagers");
+        return tms.isArray() ? tms : null;
+    }
+
+    /** GET PATH of the private cluster's REST API; a missing node when it does not answer (yet). */
+    private JsonNode get(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/taskmanagers"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("taskmanagers") : null;
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.missingNode();
         } catch (IOException e) {
-            return null; // not answering (yet)
+            return JSON.missingNode();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            return JSON.missingNode();
         }
     }
 
