@@ -17,7 +17,8 @@
 #                                     run, 3 otherwise
 #   flink.sh running                  no output; exit 0 when the JobManager and the TaskManager
 #                                     processes run, whatever the jobs do (status says more)
-#   flink.sh logfile                  the JobManager's and the TaskManager's log files
+#   flink.sh logfile                  the log files of the JobManager, the TaskManager and their
+#                                     supervisors
 #   flink.sh submit JAR [--class MAIN] [--parallelism N] [--savepoint PATH] [--] [ARGS...]
 #                                     upload JAR through the REST API and run it; prints the job id
 #   flink.sh jobs                     job id, state, start time and name of every job
@@ -632,7 +633,7 @@ case ${1:-} in
   down) down ;;
   status) status ;;
   running) jm_up && tm_up ;;
-  logfile) echo "$JM_LOG"; echo "$TM_LOG" ;;
+  logfile) echo "$JM_LOG"; echo "$TM_LOG"; echo "$SUPERVISOR_LOG" ;;
   submit) shift; submit "$@" ;;
   jobs) jobs ;;
   find) shift; find_jobs "$@" ;;
