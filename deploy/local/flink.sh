@@ -476,7 +476,7 @@ status() {
   local ov; ov=$(overview)
   if ((rc == 0)) && [[ -z $ov ]]; then
     echo "flink: not healthy: $jm, $tm, but the REST API at $REST does not answer (starting?); see $JM_LOG"; rc=3
-  elif ((rc == 0)) && (($(field "$ov" taskmanagers) < 1)); then
+  elif ((rc == 0)) && (($(field "$ov" taskmanagers || true) + 0 < 1)); then
     # after a JobManager restart the TaskManager notices only when its heartbeats time out (50 s)
     echo "flink: not healthy: $jm, $tm, but no TaskManager is registered with the JobManager; it re-registers by itself (within a minute of a restart), else see $TM_LOG"; rc=3
   elif ((rc == 0)); then
