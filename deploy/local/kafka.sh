@@ -5,16 +5,25 @@
 #
 #   kafka.sh install         resolve the broker's jars (also done by up)
 #   kafka.sh up              start (formats the storage the first time), wait until ready, create topics
-#   kafka.sh down            stop the broker (TERM, KILL after 20 s)
+#   kafka.sh down            stop the broker (TERM, KILL after 60 s)
 #   kafka.sh status          one line; exit 0 when up, 3 when down
 #   kafka.sh logfile         the broker's log file
 #   kafka.sh topics          list the topics: name, partitions, non-default settings
 #   kafka.sh create-topics   create the topics of deploy/local/topics.tsv that do not exist yet
+#   kafka.sh reset           delete the project's consumer groups (ids starting "whyflow") and topics
+#                            (those of topics.tsv and every whyflow.alerts.*), then create the topics
+#                            of topics.tsv again, as up does (./whyflow reset runs it)
 #   kafka.sh tool NAME ARGS  run a Kafka command-line tool against the broker, for example
 #                            kafka.sh tool console-producer --topic whyflow.events.raw
 #                            kafka.sh tool console-consumer --topic whyflow.events.raw --from-beginning
 #                            (tools: topics, console-producer, console-consumer, consumer-groups,
 #                            get-offsets; --bootstrap-server is added for you)
+#
+# Not supervised, unlike Flink's daemons (flink.sh): tests stop the broker on purpose to simulate an
+# outage, and a supervisor would undo that; a dead broker stays down until `./whyflow up kafka`, and
+# `./whyflow status` says so. kafka.sh down stops it cleanly (controlled shutdown, a few seconds);
+# after a kill -9 the next up recovers the logs and waits for the broker's old registration to expire
+# (broker.session.timeout.ms, 9 s) before the broker is ready.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -150,7 +159,10 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** kafka.sh's helper: wait BOOTSTRAP SECONDS | list BOOTSTRAP | create BOOTSTRAP SECONDS TOPICS_TSV */
+/**
+ * kafka.sh's helper: wait BOOTSTRAP SECONDS | list BOOTSTRAP | create BOOTSTRAP SECONDS TOPICS_TSV |
+ * reset BOOTSTRAP SECONDS TOPICS_TSV
+ */
 public class WhyflowKafkaAdmin {
   public static void main(String[] args) throws Exception {
     Properties p = new Properties();
@@ -166,6 +178,11 @@ public class WhyflowKafkaAdmin {
         case "create" -> {
           if (!waitReady(admin, Integer.parseInt(args[2]))) System.exit(2);
           System.exit(create(admin, Path.of(args[3])));
+        }
+        case "reset" -> {
+          if (!waitReady(admin, Integer.parseInt(args[2]))) System.exit(2);
+          int failed = reset(admin, Path.of(args[3]));
+          System.exit(failed + create(admin, Path.of(args[3])) == 0 ? 0 : 1);
         }
         default -> throw new IllegalArgumentException(args[0]);
       }
@@ -205,6 +222,71 @@ public class WhyflowKafkaAdmin {
     }
   }
 
+  /** The topic names of topics.tsv. */
+  static Set<String> tsvTopics(Path tsv) throws Exception {
+    Set<String> names = new TreeSet<>();
+    for (String l : Files.readAllLines(tsv)) {
+      if (l.isBlank() || l.startsWith("#") || l.startsWith("topic\t")) continue;
+      names.add(l.split("\t")[0]);
+    }
+    return names;
+  }
+
+  /**
+   * Deletes the project's consumer groups (ids starting "whyflow") and topics (those of topics.tsv and
+   * every whyflow.alerts.* topic), and waits until the broker no longer lists them; create() then
+   * makes the topics of topics.tsv again. Returns the number of failures.
+   */
+  static int reset(Admin admin, Path tsv) throws Exception {
+    int failed = 0;
+    List<String> groups = new ArrayList<>();
+    for (GroupListing g : admin.listGroups().all().get())
+      if (g.groupId().startsWith("whyflow")) groups.add(g.groupId());
+    Collections.sort(groups);
+    List<String> deletedGroups = new ArrayList<>();
+    if (!groups.isEmpty()) {
+      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e :
+          admin.deleteConsumerGroups(groups).deletedGroups().entrySet()) {
+        try {
+          e.getValue().get();
+          deletedGroups.add(e.getKey());
+        } catch (ExecutionException x) {
+          System.err.println("whyflow: kafka: could not delete consumer group " + e.getKey() + ": " + x.getCause().getMessage()
+              + (x.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException
+                  ? " (a consumer still uses it: stop it, then reset again)" : ""));
+          failed++;
+        }
+      }
+    }
+    Collections.sort(deletedGroups);
+    System.err.println("whyflow: kafka: deleted " + deletedGroups.size() + " consumer groups"
+        + (deletedGroups.isEmpty() ? "" : ": " + String.join(", ", deletedGroups)));
+    Set<String> existing = admin.listTopics().names().get();
+    Set<String> doomed = new TreeSet<>();
+    for (String t : existing)
+      if (t.startsWith("whyflow.alerts.") || tsvTopics(tsv).contains(t)) doomed.add(t);
+    if (!doomed.isEmpty()) {
+      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e :
+          admin.deleteTopics(doomed).topicNameValues().entrySet()) {
+        try {
+          e.getValue().get();
+        } catch (ExecutionException x) {
+          System.err.println("whyflow: kafka: could not delete topic " + e.getKey() + ": " + x.getCause().getMessage());
+          failed++;
+        }
+      }
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        Set<String> left = new TreeSet<>(admin.listTopics().names().get());
+        left.retainAll(doomed);
+        if (left.isEmpty()) break;
+        Thread.sleep(200);
+      }
+    }
+    System.err.println("whyflow: kafka: deleted " + doomed.size() + " topics" + (doomed.isEmpty() ? "" : ": " + String.join(", ", doomed)));
+    return failed;
+  }
+
   static int create(Admin admin, Path tsv) throws Exception {
     Set<String> existing = admin.listTopics().names().get();
     Map<String, Integer> wanted = new LinkedHashMap<>();
@@ -237,7 +319,16 @@ public class WhyflowKafkaAdmin {
         }
       }
     }
-    Map<String, TopicDescription> d = admin.describeTopics(wanted.keySet()).allTopicNames().get();
+    // topics created a moment ago (or deleted and created again by reset) may not be described yet
+    Map<String, TopicDescription> d = null;
+    for (int attempt = 0; d == null; attempt++) {
+      try {
+        d = admin.describeTopics(wanted.keySet()).allTopicNames().get();
+      } catch (ExecutionException x) {
+        if (!(x.getCause() instanceof RetriableException) || attempt >= 50) throw x;
+        Thread.sleep(200);
+      }
+    }
     for (Map.Entry<String, Integer> w : wanted.entrySet()) {
       int have = d.get(w.getKey()).partitions().size();
       if (have != w.getValue())
@@ -277,6 +368,12 @@ running() {
   return 1
 }
 
+# reset_topics: deletes the project's consumer groups and topics and creates the topics again
+reset_topics() {
+  admin reset "$WHYFLOW_KAFKA_BOOTSTRAP" 30 "$TOPICS_FILE" || die "kafka: resetting the topics failed; see $TOOLS_LOG"
+  touch "$KAFKA_DIR/topics.stamp"
+}
+
 create_topics() {
   admin create "$WHYFLOW_KAFKA_BOOTSTRAP" "${1:-30}" "$TOPICS_FILE" || die "kafka: creating the topics failed; see $TOOLS_LOG"
   touch "$KAFKA_DIR/topics.stamp"
@@ -310,7 +407,12 @@ up() {
   ensure_lib
   write_config
   format_storage
-  local t0=$SECONDS pid
+  local t0=$SECONDS pid unclean=0
+  # The broker writes this file when it stops cleanly and deletes it when it starts. Without it, the
+  # last stop was a crash or a kill -9: the broker then recovers its logs and cannot register until
+  # its old registration expires (broker.session.timeout.ms, 9 s): measured 13-23 s instead of 3-12 s.
+  [[ -f $DATA/meta.properties && ! -f $DATA/.kafka_cleanshutdown ]] && unclean=1
+  ((unclean)) && info "kafka: the broker was not stopped cleanly last time (killed or crashed): this start recovers its logs and waits ~9 s for its old registration to expire"
   echo "=== $(date -Is) starting" >>"$OUT_LOG"
   # setsid: the broker survives the terminal that started it (Ctrl-C in it, closing it).
   setsid java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
@@ -325,13 +427,17 @@ up() {
     sleep 0.3
   done
   create_topics 60
-  info "kafka: up on $WHYFLOW_KAFKA_BOOTSTRAP (pid $pid) in $((SECONDS - t0)) s; log: $SERVER_LOG"
+  info "kafka: up on $WHYFLOW_KAFKA_BOOTSTRAP (pid $pid) in $((SECONDS - t0)) s$( ((unclean)) && echo " (after an unclean stop)"); log: $SERVER_LOG"
 }
 
 down() {
   if ! running; then rm -f "$PID_FILE"; info "kafka: not running"; return 0; fi
-  stop_pid "$PID_FILE" kafka
-  info "kafka: stopped"
+  local t0=$SECONDS
+  # A clean stop (controlled shutdown, logs flushed) takes a few seconds; a KILL makes the next start
+  # slow (see up), so the broker gets a minute before that.
+  stop_pid "$PID_FILE" kafka 60
+  if [[ -f $DATA/.kafka_cleanshutdown ]]; then info "kafka: stopped in $((SECONDS - t0)) s"
+  else info "kafka: stopped in $((SECONDS - t0)) s, not cleanly: the next up recovers the logs"; fi
 }
 
 status() {
@@ -340,7 +446,7 @@ status() {
     rss=$(awk '/VmRSS/ {printf "%d MB", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo "?")
     echo "kafka: up (pid $pid, $WHYFLOW_KAFKA_BOOTSTRAP, RSS $rss)"
   else
-    echo "kafka: down"; return 3
+    echo "kafka: down: ./whyflow up kafka"; return 3
   fi
 }
 
@@ -368,6 +474,7 @@ case ${1:-} in
   logfile) echo "$SERVER_LOG" ;;
   topics) running || die "kafka: not running (kafka.sh up)"; admin list "$WHYFLOW_KAFKA_BOOTSTRAP" ;;
   create-topics) running || die "kafka: not running (kafka.sh up)"; create_topics 30 ;;
+  reset) running || die "kafka: not running (kafka.sh up)"; reset_topics ;;
   tool) shift; tool "$@" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -43,17 +43,24 @@ wait_for_port() {
   return 1
 }
 
-# pid_alive FILE: true when FILE names a running process
-pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# is_zombie PID: true when PID has exited but is not reaped yet. A process whose parent has gone is
+# reaped by PID 1, which in a container may take seconds; kill -0 succeeds on it all the while.
+is_zombie() { [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) == [ZX] ]]; }
 
-# stop_pid FILE NAME: TERM, wait up to 20 s, then KILL; removes FILE
+# alive PID: true when PID runs (a zombie does not count)
+alive() { kill -0 "$1" 2>/dev/null && ! is_zombie "$1"; }
+
+# pid_alive FILE: true when FILE names a running process
+pid_alive() { [[ -f $1 ]] && alive "$(cat "$1")"; }
+
+# stop_pid FILE NAME [SECONDS]: TERM, wait up to SECONDS (20), then KILL; removes FILE
 stop_pid() {
-  local file=$1 name=$2 pid
+  local file=$1 name=$2 secs=${3:-20} pid
   pid_alive "$file" || { rm -f "$file"; return 0; }
   pid=$(cat "$file")
   kill "$pid" 2>/dev/null
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then info "$name did not stop in 20 s; killing it"; kill -9 "$pid" 2>/dev/null; fi
+  for _ in $(seq 1 $((secs * 5))); do alive "$pid" || break; sleep 0.2; done
+  if alive "$pid"; then info "$name did not stop in $secs s; killing it"; kill -9 "$pid" 2>/dev/null; fi
   rm -f "$file"
 }
 

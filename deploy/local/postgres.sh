@@ -18,6 +18,10 @@
 # apt sources use; about 620 MB); the cluster lives inside it, in var/lib/whyflow/pgdata. The server
 # runs as the chroot's postgres user; no mounts are needed.
 #
+# Not supervised, unlike Flink's daemons (flink.sh): tests stop PostgreSQL on purpose to simulate an
+# outage (`postgres.sh down`), and a supervisor would undo that. The postmaster itself restarts
+# crashed backends; a dead postmaster stays down until `./whyflow up postgres` (status says so).
+#
 # Settings (see lib.sh): WHYFLOW_HOME, WHYFLOW_LOG_DIR, WHYFLOW_RUN_DIR, WHYFLOW_PG_PORT,
 # WHYFLOW_PG_DB, WHYFLOW_PG_USER, WHYFLOW_PG_PASSWORD; WHYFLOW_DEBIAN_MIRROR overrides the mirror
 # read from the host's apt sources.
@@ -252,8 +256,6 @@ recorded_pid() {   # the pid in postmaster.pid, if any
   local pid
   pid=$(head -n 1 "$DATA_HOST/postmaster.pid" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] && echo "$pid"
 }
-is_zombie() { [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) == [ZX] ]]; }
-alive() { kill -0 "$1" 2>/dev/null && ! is_zombie "$1"; }
 server_pid() {   # prints the postmaster's pid when it runs (a killed one not yet reaped does not count)
   local pid
   pid=$(recorded_pid) || return 1
@@ -427,9 +429,9 @@ cmd_status() {
   elif [[ -n ${pid:-} ]]; then
     echo "whyflow: postgres down: pid $pid runs but 127.0.0.1:$(server_port) does not answer (starting or stopping)"
   elif [[ $MODE != unsupported ]] && installed; then
-    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; $(versions) installed)"
+    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; $(versions) installed): ./whyflow up postgres"
   else
-    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; not installed)"
+    echo "whyflow: postgres down (port $WHYFLOW_PG_PORT; not installed): ./whyflow up postgres"
   fi
   return 3
 }

@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import dev.whyflow.contract.Event;
 import dev.whyflow.store.PostgresUpsertSink;
@@ -61,7 +62,7 @@ public final class CaptureJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, options);
         defineWorkflow(env, options, source(options), sinks(options));
-        env.execute("whyflow-capture");
+        env.execute(JobNames.of(CaptureJob.class));
     }
 
     public static void configure(StreamExecutionEnvironment env, CaptureOptions o) {

@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import dev.whyflow.store.PostgresUpsertSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -57,7 +58,7 @@ public final class PatternJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, options);
         defineWorkflow(env, source(options), options, sinks(options));
-        env.execute("whyflow-patterns");
+        env.execute(JobNames.of(PatternJob.class));
     }
 
     public static void configure(StreamExecutionEnvironment env, PatternOptions o) {

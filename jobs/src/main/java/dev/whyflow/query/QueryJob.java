@@ -1,5 +1,6 @@
 package dev.whyflow.query;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -44,7 +45,7 @@ public final class QueryJob {
         env.enableCheckpointing(o.checkpointInterval().toMillis());
         Recovery.restartWithBackoff(env);
         defineWorkflow(env, source(o).build(), o, answers(o));
-        env.execute("whyflow QueryJob");
+        env.execute(JobNames.of(QueryJob.class));
     }
 
     public static KafkaSourceBuilder<Question> source(QueryOptions o) {

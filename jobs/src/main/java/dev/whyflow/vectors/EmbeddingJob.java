@@ -1,5 +1,6 @@
 package dev.whyflow.vectors;
 
+import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import dev.whyflow.capture.EnrichedEvent;
 import dev.whyflow.capture.EnrichedEventJson;
@@ -67,7 +68,7 @@ public final class EmbeddingJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, options);
         defineWorkflow(env, options, enrichedSource(options).build(), sessionsSource(options).build(), sinks(options));
-        env.execute("whyflow-embeddings");
+        env.execute(JobNames.of(EmbeddingJob.class));
     }
 
     public static void configure(StreamExecutionEnvironment env, EmbeddingOptions o) {
