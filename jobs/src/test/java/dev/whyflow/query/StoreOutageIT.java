@@ -93,6 +93,9 @@ class StoreOutageIT {
             // a server that is gone: connections refused at once, so the answer comes as fast
             proxy.refuse();
             assertStoreUnavailable(timed(engine, "How many orders did we get on 2026-11-01?", 2 * settings.connectTimeoutMs() + 1_000));
+            // a longer outage: the pool's attempts fail fast and it backs off, up to 5 s between them; the
+            // first question after the store is back must not wait for the pool's next attempt
+            Thread.sleep(6_000);
             proxy.restore();
             Answer back = timed(engine, "How many orders did we get on 2026-11-01?", settings.outageDetectionMs());
             assertThat(back.error()).as(back.text()).isNull();
@@ -140,6 +143,9 @@ class StoreOutageIT {
                 assertThat(during.answer.path("latency_ms").asLong()).isLessThan(deadline);
                 assertThat(during.wallMs).isLessThan(deadline);
 
+                // then the server refuses for longer than the pool's back-off (up to 5 s between attempts)
+                proxy.refuse();
+                Thread.sleep(7_000);
                 proxy.restore();
                 Asked after = ask(topics, "60s", ORDERS_QUESTION);
                 assertThat(after.rc).as(after.answer.toString()).isZero();
