@@ -49,10 +49,18 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
                         : record(q, Answers.failed(q.question, "INTERNAL_ERROR", e.getClass().getSimpleName())))));
     }
 
+    /**
+     * A question past its deadline. In an outage the questions queued behind others that are each
+     * waiting out the store's timeouts can reach their deadline before their turn: they are answered
+     * {@code STORE_UNAVAILABLE}, the reason they waited, not {@code QUERY_TIMEOUT}.
+     */
     @Override
     public void timeout(Question q, ResultFuture<AnswerRecord> result) {
-        result.complete(List.of(record(q, Answers.failed(q.question == null ? "" : q.question, "QUERY_TIMEOUT",
-                "no answer within " + options.answerTimeout()))));
+        String question = q.question == null ? "" : q.question;
+        boolean outage = engine != null && !engine.storeReachable();
+        result.complete(List.of(record(q, outage
+                ? Answers.failed(question, "STORE_UNAVAILABLE", "no answer within " + options.answerTimeout() + ": the store is unreachable")
+                : Answers.failed(question, "QUERY_TIMEOUT", "no answer within " + options.answerTimeout()))));
     }
 
     private AnswerRecord answer(Question q) {

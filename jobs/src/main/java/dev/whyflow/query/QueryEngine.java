@@ -101,6 +101,8 @@ public final class QueryEngine implements AutoCloseable {
     private final DataSource direct;
     /** One per connection: askers beyond the pool wait here, in order, so that the pool's own wait means the store. */
     private final Semaphore turns;
+    /** Whether the latest question that went to the store reached it. */
+    private volatile boolean storeReachable = true;
 
     public QueryEngine(DataSource dataSource, Clock clock, ZoneId zone, Synthesizer synthesizer) {
         this(dataSource, clock, zone, synthesizer, Settings.defaults(), null, null);
@@ -177,6 +179,14 @@ public final class QueryEngine implements AutoCloseable {
         return (int) Math.max(1, (ms + 999) / 1000);
     }
 
+    /**
+     * False while the latest question that went to the store found it unreachable: a question that
+     * missed its deadline meanwhile missed it because of the outage (QueryJob then says so).
+     */
+    public boolean storeReachable() {
+        return storeReachable;
+    }
+
     public ZoneId zone() {
         return zone;
     }
@@ -227,9 +237,12 @@ public final class QueryEngine implements AutoCloseable {
                 case Intent.DIAGNOSE -> new Diagnosis(store, parsed, freshness).run();
                 default -> new Deterministic(store, parsed, settings.rawScan(), freshness).run();
             };
+            storeReachable = true;
             return finish(t0, draft.toAnswer(q, parsed, synthesize(q, parsed.intent(), draft), freshness), null);
         } catch (SQLException e) {
-            return finish(t0, Answers.failed(q, storeError(e), e.getMessage()), null);
+            String error = storeError(e);
+            storeReachable = !"STORE_UNAVAILABLE".equals(error);
+            return finish(t0, Answers.failed(q, error, e.getMessage()), null);
         } catch (RuntimeException e) {
             return finish(t0, Answers.failed(q, "INTERNAL_ERROR", e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())), null);

@@ -27,6 +27,13 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,7 +122,7 @@ class StoreOutageIT {
             QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                     "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.questions", questions, "--topic.answers", answers,
                     "--group.id", "query-" + questions, "--start", "earliest", "--pg.url", store.url(),
-                    "--pg.user", store.user(), "--pg.password", store.password(), "--query.pool.size", "2",
+                    "--pg.user", store.user(), "--pg.password", store.password(), "--query.pool.size", "2", "--query.capacity", "12",
                     "--query.connect.timeout", "1s", "--query.statement.timeout", "1s", "--query.timeout", "10s"}));
             long deadline = o.answerTimeout().toMillis();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -143,6 +150,25 @@ class StoreOutageIT {
                 assertThat(during.answer.path("latency_ms").asLong()).isLessThan(deadline);
                 assertThat(during.wallMs).isLessThan(deadline);
 
+                // a burst in the partition: 12 questions in flight, 2 answered at a time, each taking the
+                // store's timeouts (2 s here) to fail, so the last ones reach their 10 s deadline waiting
+                // their turn; they too are told the store is unreachable, not that the query timed out
+                List<String> burst = new ArrayList<>();
+                List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    String id = "burst-" + i;
+                    burst.add(id);
+                    records.add(new ProducerRecord<>(questions, id.getBytes(StandardCharsets.UTF_8),
+                            new Question(id, ORDERS_QUESTION, Instant.now().toString(), NOW.toString(), null).toJson()));
+                }
+                long sent = System.nanoTime();
+                KafkaTestBroker.send(questions, records);
+                Map<String, JsonNode> burstAnswers = answersTo(answers, burst, Duration.ofSeconds(60));
+                long burstMs = (System.nanoTime() - sent) / 1_000_000;
+                assertThat(burstAnswers.keySet()).containsExactlyInAnyOrderElementsOf(burst);
+                burstAnswers.forEach((id, a) -> assertThat(a.path("error").asText()).as(id + ": " + a).isEqualTo("STORE_UNAVAILABLE"));
+                assertThat(burstMs).as("the burst outlasted a question's deadline").isGreaterThanOrEqualTo(deadline);
+
                 // then the server refuses for longer than the pool's back-off (up to 5 s between attempts)
                 proxy.refuse();
                 Thread.sleep(7_000);
@@ -156,6 +182,20 @@ class StoreOutageIT {
                 job.cancel().get();
             }
         }
+    }
+
+    /** The first answer of each of {@code ids} on the answers topic, waiting for them all up to {@code timeout}. */
+    private static Map<String, JsonNode> answersTo(String topic, List<String> ids, Duration timeout) throws Exception {
+        Map<String, JsonNode> found = new HashMap<>();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (found.size() < ids.size() && System.nanoTime() < end) {
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(topic, Duration.ofSeconds(5))) {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                if (ids.contains(key)) found.putIfAbsent(key, JSON.readTree(r.value()));
+            }
+            if (found.size() < ids.size()) Thread.sleep(500);
+        }
+        return found;
     }
 
     private static Answer timed(QueryEngine engine, String question, long withinMs) {
