@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -143,8 +144,8 @@ public final class QueryEngine implements AutoCloseable {
      * socket timeout ({@link Settings#socketTimeoutMs()}), and handing out a connection (opening
      * one if need be) by the connect timeout again. A connection is checked before it is handed out
      * when it has been idle, and one that failed with a connection error is closed, not reused, so
-     * the pool heals by itself when the store comes back. The driver comes from this classloader
-     * ({@link PGSimpleDataSource}), never from {@code DriverManager}.
+     * the pool heals by itself when the store comes back. The driver is this classloader's own,
+     * never one {@code DriverManager} picks.
      */
     public static HikariDataSource pool(StoreConnection store, Settings settings) {
         HikariConfig c = new HikariConfig();
@@ -161,8 +162,8 @@ public final class QueryEngine implements AutoCloseable {
     }
 
     /** Connections straight from the store, with the settings' connect, login and socket timeouts. */
-    private static PGSimpleDataSource store(StoreConnection store, Settings settings) {
-        PGSimpleDataSource pg = new PGSimpleDataSource();
+    static PGSimpleDataSource store(StoreConnection store, Settings settings) {
+        PGSimpleDataSource pg = new OwnDriverDataSource();
         pg.setURL(store.url());
         pg.setUser(store.user());
         pg.setPassword(store.password());
@@ -172,6 +173,25 @@ public final class QueryEngine implements AutoCloseable {
         pg.setTcpKeepAlive(true);
         pg.setApplicationName("whyflow-query");
         return pg;
+    }
+
+    /**
+     * {@link PGSimpleDataSource}'s settings, connected through this classloader's own driver: the
+     * data source itself goes through {@code DriverManager}, which in a TaskManager that ran another
+     * job may hold only that job's driver, hidden from this classloader ("No suitable driver").
+     */
+    private static final class OwnDriverDataSource extends PGSimpleDataSource {
+        private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            Properties p = new Properties();
+            if (user != null) p.setProperty("user", user);
+            if (password != null) p.setProperty("password", password);
+            Connection c = DRIVER.connect(getUrl(), p);   // the URL carries every setting, timeouts included
+            if (c == null) throw new SQLException("not a PostgreSQL JDBC URL: " + getURL(), "08001");
+            return c;
+        }
     }
 
     /** The driver takes whole seconds; never round a timeout down to 0, which means "none". */
