@@ -60,7 +60,11 @@ public final class QueryEngine implements AutoCloseable {
             return statementTimeoutMs + connectTimeoutMs;
         }
 
-        /** The longest a question can take to learn that the store is gone: waiting for a connection, then one silent read. */
+        /**
+         * The longest a question can take to learn that the store is gone: waiting for a connection,
+         * then one silent read (a refused or unanswered direct attempt after the pool's wait takes
+         * at most the connect timeout again, less than a read).
+         */
         public long outageDetectionMs() {
             return connectTimeoutMs + socketTimeoutMs();
         }
