@@ -16,7 +16,10 @@ import java.util.concurrent.Executors;
 /**
  * Answers questions asynchronously: one {@link QueryEngine} per parallel instance over a bounded
  * connection pool, its questions run on as many threads as the pool has connections. A question
- * that takes longer than the job's timeout is answered with {@code QUERY_TIMEOUT}.
+ * that takes longer than the job's timeout is answered with {@code QUERY_TIMEOUT}; one that finds
+ * the store unreachable is answered with {@code STORE_UNAVAILABLE} before that (the options make
+ * sure of it), and the pool reconnects by itself when the store is back: the job never restarts
+ * for an outage, and a thread never stays blocked on a dead connection.
  */
 public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
 
@@ -31,9 +34,7 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
     @Override
     public void open(OpenContext context) {
         Synthesizer synthesizer = Synthesizers.create(options.llm(), System.getenv());
-        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer,
-                QueryEngine.Settings.defaults().withPoolSize(options.poolSize())
-                        .withStatementTimeoutMs(options.statementTimeout().toMillis()));
+        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer, options.engineSettings());
         threads = Executors.newFixedThreadPool(options.poolSize(), r -> {
             Thread t = new Thread(r, "whyflow-query-answer");
             t.setDaemon(true);
@@ -48,10 +49,18 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
                         : record(q, Answers.failed(q.question, "INTERNAL_ERROR", e.getClass().getSimpleName())))));
     }
 
+    /**
+     * A question past its deadline. In an outage the questions queued behind others that are each
+     * waiting out the store's timeouts can reach their deadline before their turn: they are answered
+     * {@code STORE_UNAVAILABLE}, the reason they waited, not {@code QUERY_TIMEOUT}.
+     */
     @Override
     public void timeout(Question q, ResultFuture<AnswerRecord> result) {
-        result.complete(List.of(record(q, Answers.failed(q.question == null ? "" : q.question, "QUERY_TIMEOUT",
-                "no answer within " + options.answerTimeout()))));
+        String question = q.question == null ? "" : q.question;
+        boolean outage = engine != null && !engine.storeReachable();
+        result.complete(List.of(record(q, outage
+                ? Answers.failed(question, "STORE_UNAVAILABLE", "no answer within " + options.answerTimeout() + ": the store is unreachable")
+                : Answers.failed(question, "QUERY_TIMEOUT", "no answer within " + options.answerTimeout()))));
     }
 
     private AnswerRecord answer(Question q) {

@@ -55,7 +55,8 @@ final class Answers {
     static Answer failed(String question, String error, String detail) {
         String text = switch (error) {
             case "QUERY_TIMEOUT" -> "The store took too long to answer; no number is given rather than a partial one.";
-            case "STORE_UNAVAILABLE" -> "The store is not reachable right now; no answer could be computed.";
+            case "STORE_UNAVAILABLE" -> "The store cannot be reached right now, so no answer was computed. Please ask again in"
+                    + " a minute; ./whyflow status shows whether PostgreSQL is up.";
             case "NOT_PERMITTED" -> "The query role may not read what this question needs.";
             default -> "The answer could not be computed (" + error + ").";
         };

@@ -16,7 +16,8 @@ import java.time.ZoneId;
  */
 public record QueryOptions(String bootstrapServers, String questionsTopic, String answersTopic, String groupId,
                            String start, StoreConnection store, int poolSize, int capacity, Duration answerTimeout,
-                           Duration statementTimeout, ZoneId zone, Duration checkpointInterval, LlmOptions llm)
+                           Duration statementTimeout, Duration connectTimeout, ZoneId zone, Duration checkpointInterval,
+                           LlmOptions llm)
         implements Serializable {
 
     public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap";
@@ -31,6 +32,7 @@ public record QueryOptions(String bootstrapServers, String questionsTopic, Strin
     public static final String CAPACITY = "query.capacity";
     public static final String ANSWER_TIMEOUT = "query.timeout";
     public static final String STATEMENT_TIMEOUT = "query.statement.timeout";
+    public static final String CONNECT_TIMEOUT = "query.connect.timeout";
     public static final String ZONE = "query.zone";
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
 
@@ -42,6 +44,16 @@ public record QueryOptions(String bootstrapServers, String questionsTopic, Strin
         if (pool < 1 || capacity < 1) throw new IllegalArgumentException(POOL_SIZE + " and " + CAPACITY + " must be at least 1");
         String start = p.get(START, "latest");
         if (!start.equals("latest") && !start.equals("earliest")) throw new IllegalArgumentException(START + " must be latest or earliest");
+        Duration answerTimeout = TimeUtils.parseDuration(p.get(ANSWER_TIMEOUT, "30s"));
+        Duration statementTimeout = TimeUtils.parseDuration(p.get(STATEMENT_TIMEOUT, "5s"));
+        Duration connectTimeout = TimeUtils.parseDuration(p.get(CONNECT_TIMEOUT, "5s"));
+        // a question must learn that the store is gone (STORE_UNAVAILABLE) before its deadline says QUERY_TIMEOUT
+        long detection = settings(pool, statementTimeout, connectTimeout, answerTimeout).outageDetectionMs();
+        if (answerTimeout.toMillis() <= detection) {
+            throw new IllegalArgumentException(ANSWER_TIMEOUT + " (" + answerTimeout.toMillis() + " ms) must exceed twice "
+                    + CONNECT_TIMEOUT + " plus " + STATEMENT_TIMEOUT + " (" + detection + " ms), the longest a question"
+                    + " takes to find the store unreachable");
+        }
         return new QueryOptions(
                 p.get(KAFKA_BOOTSTRAP, bootstrap),
                 p.get(TOPIC_QUESTIONS, "whyflow.questions"),
@@ -50,10 +62,21 @@ public record QueryOptions(String bootstrapServers, String questionsTopic, Strin
                 start,
                 new StoreConnection(p.get(PG_URL, env.url()), p.get(PG_USER, env.user()), p.get(PG_PASSWORD, env.password())),
                 pool, capacity,
-                TimeUtils.parseDuration(p.get(ANSWER_TIMEOUT, "30s")),
-                TimeUtils.parseDuration(p.get(STATEMENT_TIMEOUT, "5s")),
+                answerTimeout,
+                statementTimeout,
+                connectTimeout,
                 ZoneId.of(p.get(ZONE, "UTC")),
                 TimeUtils.parseDuration(p.get(CHECKPOINT_INTERVAL, "10s")),
                 LlmOptions.from(p.toMap(), System.getenv()));
+    }
+
+    /** The engine's settings for one parallel instance. */
+    public QueryEngine.Settings engineSettings() {
+        return settings(poolSize, statementTimeout, connectTimeout, answerTimeout);
+    }
+
+    private static QueryEngine.Settings settings(int pool, Duration statement, Duration connect, Duration answer) {
+        return QueryEngine.Settings.defaults().withPoolSize(pool).withStatementTimeoutMs(statement.toMillis())
+                .withConnectTimeoutMs(connect.toMillis()).withAnswerTimeoutMs(answer.toMillis());
     }
 }

@@ -2,9 +2,9 @@ package dev.whyflow.sql;
 
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Where the Whyflow store is: a JDBC URL and credentials. Defaults point at the local stack
@@ -28,8 +28,19 @@ public record StoreConnection(String url, String user, String password) implemen
                 env.getOrDefault("WHYFLOW_PG_PASSWORD", DEFAULT_PASSWORD));
     }
 
+    /**
+     * A new connection through this classloader's own PostgreSQL driver, never through
+     * {@code DriverManager}: in a Flink TaskManager the driver DriverManager knows may have been
+     * registered from another job's user-code classloader, and DriverManager hides a driver whose
+     * class the caller cannot see, so it answered "No suitable driver" once after a restart.
+     */
     public Connection open() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        Properties p = new Properties();
+        if (user != null) p.setProperty("user", user);
+        if (password != null) p.setProperty("password", password);
+        Connection c = new org.postgresql.Driver().connect(url, p);
+        if (c == null) throw new SQLException("not a PostgreSQL JDBC URL: " + url, "08001");
+        return c;
     }
 
     /** The same server and credentials, another database. */
