@@ -70,6 +70,24 @@ final class Answers {
         return first.length() > 200 ? first.substring(0, 200) : first;
     }
 
+    /**
+     * The answer's text, followed by the words of the question it did not take into account, if
+     * any: an answer never ignores part of its question silently.
+     */
+    static String sayIgnored(String text, Parsed p) {
+        if (p.ignored().isEmpty()) return text;
+        return text + "\nNot taken into account: " + String.join(", ", p.ignored().stream().map(w -> "\"" + w + "\"").toList())
+                + ". I did not understand " + (p.ignored().size() == 1 ? "this word" : "these words")
+                + " of the question, so this answer may not be what you asked; try rephrasing them.";
+    }
+
+    /** A confidence no higher than {@link Coverage#IGNORED_CONFIDENCE_CAP} when words were ignored, with the signal. */
+    static double capForIgnored(double c, Parsed p, Map<String, Object> signals) {
+        if (p.ignored().isEmpty()) return c;
+        signals.put("ignored_words", p.ignored());
+        return Math.min(c, Coverage.IGNORED_CONFIDENCE_CAP);
+    }
+
     static double round(double v, int places) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return 0;
         return BigDecimal.valueOf(v).setScale(places, RoundingMode.HALF_UP).doubleValue();

@@ -69,7 +69,8 @@ final class Deterministic {
             return Answers.unanswerable(new Parsed(Intent.UNANSWERABLE, slots, parsed.matchedBy(), parsed.similarity(),
                     parsed.closest(), refusal));
         }
-        return new Answers.Draft(text.toString().strip(), figures.list(), evidence, List.of(), confidence(), List.of());
+        return new Answers.Draft(Answers.sayIgnored(text.toString().strip(), parsed), figures.list(), evidence, List.of(),
+                confidence(), List.of());
     }
 
     // --- aggregates and trends -------------------------------------------------------------
@@ -525,6 +526,7 @@ final class Deterministic {
         s.put("sample_size", sample);
         if (sample == 0) c *= 0.7;
         else if (sample < 30) c *= 0.85;
+        c = Answers.capForIgnored(c, parsed, s);
         return new Confidence(Answers.round(c, 2), s);
     }
 

@@ -81,7 +81,8 @@ final class Diagnosis {
         for (Hypothesis h : ranked.subList(0, Math.min(5, ranked.size()))) {
             text.append("\n  ").append(h.rank()).append(". ").append(h.claim());
         }
-        return new Answers.Draft(text.toString().strip(), figures.list(), evidence, ranked, confidence(ranked), List.of());
+        return new Answers.Draft(Answers.sayIgnored(text.toString().strip(), parsed), figures.list(), evidence, ranked,
+                confidence(ranked), List.of());
     }
 
     // --- the metric against its baselines --------------------------------------------------
@@ -546,6 +547,7 @@ final class Diagnosis {
         s.put("data_covers_period", covers ? "complete" : freshness != null && !freshness.isBefore(slots.from()) ? "partial" : "none");
         if (!covers) c *= 0.7;
         s.put("baselines", weekBaseline ? "previous_period,same_weekday_last_week" : "previous_period");
+        c = Answers.capForIgnored(c, parsed, s);
         return new Confidence(Answers.round(Math.max(0, Math.min(1, c)), 2), s);
     }
 

@@ -272,6 +272,20 @@ final class QuestionParser {
                     + "payment[- ]method failures?|"
                     + "slow experience(?: abandonment)?|funnel progression|high[- ]value(?: at risk)?)\\b");
 
+    /**
+     * A request to change data rather than a question about it: an imperative verb of writing at
+     * the start of the sentence ("remove last week's orders", "please update the prices", "can you
+     * delete …"). The ambiguous ones ("change", "set", "add", "reset", "clear", "mark", "refund",
+     * "update") only when no preposition follows, which would make them nouns ("change in revenue").
+     */
+    private static final Pattern WRITE_REQUEST = Pattern.compile(
+            "^(?:(?:please|kindly|now|ok|okay|hey),? )*(?:(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like)"
+                    + " (?:you )?to |i'd like (?:you )?to |go ahead and |let's |lets |you should |we need to |we must )?(?:please )?"
+                    + "(?:(?:delete|remove|erase|wipe|purge|drop|truncate|insert|modify|edit|overwrite|cancel|void|rename|archive"
+                    + "|restore|undo|revert|rollback|roll back|backfill|import|upload|fix|correct|deduplicate|dedupe)\\b"
+                    + "|(?:change|set|add|reset|clear|mark|refund|update|create|move|replace|assign|apply|disable|enable)\\b"
+                    + "(?! (?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared)\\b))");
+
     private final IntentExamples examples;
 
     QuestionParser(IntentExamples examples) {
@@ -287,12 +301,23 @@ final class QuestionParser {
 
         Optional<TimeRange> period = TimeExpressions.find(q, clock, zone);
         TimeRange range = period.orElseGet(() -> TimeExpressions.resolve("", clock, zone));
-        // what the time expression said is not a segment or metric ("last week" is no "week" dimension)
-        String rest = period.isPresent() ? q.substring(0, period.get().start()) + " " + q.substring(period.get().end()) : q;
+        Coverage used = new Coverage(q);
+        // what the time expression said is not a segment or metric ("last week" is no "week" dimension);
+        // blanked, not cut, so that every match's offsets are the question's
+        String rest = q;
+        if (period.isPresent()) {
+            used.use(period.get().start(), period.get().end());
+            rest = Coverage.blank(q, period.get().start(), period.get().end());
+        }
 
         Slots slots = Slots.empty().withPeriod(range.from(), range.to(), range.label(),
                 zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId());
 
+        if (WRITE_REQUEST.matcher(q).find()) {
+            return unanswerable(slots, similarity, List.of(),
+                    "It asks to change data. The query side only reads: it never deletes, updates or adds anything"
+                            + " (events are immutable; a correction is a new event sent by its source).");
+        }
         if (OUT_OF_SCOPE.matcher(rest).find()) {
             return unanswerable(slots, similarity, suggestions,
                     "The store holds events (sessions, orders, payments, page loads, alerts); it has no data for this question.");
@@ -306,10 +331,21 @@ final class QuestionParser {
             String id = isOrder ? order.group(1).toUpperCase(Locale.ROOT) : session.group(1).toLowerCase(Locale.ROOT);
             Slots s = slots.withMetric(isOrder ? "similar_orders" : "similar_sessions", null).withSubject(id)
                     .withTopN(count(rest, 5), null);
-            return new Parsed(Intent.SIMILAR, s, "rule", similarity, suggestions, null);
+            used.useAll(SIMILAR, rest);
+            used.useAll(COUNT, rest);
+            Matcher ids = (isOrder ? ORDER_ID : SESSION_ID).matcher(original);
+            if (ids.find() && original.length() == q.length()) used.use(ids.start(), ids.end());
+            used.useAll(Pattern.compile("\\b(?:orders?|sessions?|visits?|journeys?)\\b"), rest);
+            return new Parsed(Intent.SIMILAR, s, "rule", similarity, suggestions, null, used.ignored());
         }
 
-        String metric = metric(rest);
+        Span metricAt = metricSpan(rest);
+        String metric = metricAt == null ? null : metricAt.value();
+        if (metricAt != null) {
+            used.useAll(metricAt.rule(), rest);
+            // a share made it a rate, or says the rate it names again ("what share of checkouts were abandoned")
+            if (!metric.equals(metricAt.matched()) || metric.endsWith("_rate")) used.useAll(SHARE, rest);
+        }
         String eventType = null;
         if (metric != null && metric.startsWith("event_count:")) {
             eventType = metric.substring("event_count:".length());
@@ -323,16 +359,30 @@ final class QuestionParser {
             String d = dimension(g.group(1));
             if (d == null) continue;
             group = d;
-            group2 = g.group(2) == null ? null : dimension(g.group(2));
-            restNoGroup = rest.substring(0, g.start()) + " " + rest.substring(g.end());
+            String second = g.group(2) == null ? null : dimension(g.group(2));
+            group2 = second;
+            // the words of a second dimension that is none stay unused
+            used.use(g.start(), second == null && g.group(2) != null ? g.start(2) : g.end());
+            used.useAll(BREAK_DOWN, rest);
+            restNoGroup = Coverage.blank(rest, g.start(), g.end());
             break;
         }
-        String[] segment = segment(restNoGroup, original, vocabulary);
+        Span segmentAt = segmentSpan(restNoGroup, original, vocabulary);
+        String[] segment = segmentAt == null ? null : segmentAt.value().split("=", 2);
+        if (segmentAt != null && segmentAt.start() >= 0) {
+            used.useAll(segmentAt.rule(), restNoGroup);
+            // the dimension's own name beside its value ("the email channel", "mobile devices") adds nothing
+            used.useAll(dimensionWords(segment[0]), restNoGroup);
+        }
 
         boolean diagnose = DIAGNOSE.matcher(rest).find();
         String intent = null;
         if (diagnose) {
-            if (metric == null) metric = "conversion_rate".equals(metric) ? metric : guessDiagnosisMetric(rest);
+            used.useAll(DIAGNOSE, rest);
+            if (metric == null) {
+                metric = guessDiagnosisMetric(rest);
+                if (metric != null) used.useFirst(Pattern.compile("abandon\\w*|checkout|sales|money"), rest);
+            }
             if (metric == null) {
                 return unanswerable(slots, similarity, suggestions,
                         "I can explain changes of orders, revenue, conversion, abandonment, payment failures and page load; "
@@ -340,13 +390,21 @@ final class QuestionParser {
             }
             intent = Intent.DIAGNOSE;
         } else if (ALERTS.matcher(rest).find()) {
+            used.useAll(ALERTS, rest);
             intent = Intent.ALERTS;
         } else if (FUNNEL.matcher(rest).find()) {
+            used.useAll(FUNNEL, rest);
             intent = Intent.FUNNEL;
         } else if (TOP.matcher(rest).find() && rankBy(rest) != null
                 && !(group != null && !"product".equals(group))) {
+            used.useAll(TOP, rest);
+            used.useAll(RANK_WORDS, rest);
+            used.useAll(RANKED, rest);
+            used.useFirst(COUNT, rest);
             intent = Intent.TOP_N;
         } else if (metric != null && (TREND.matcher(rest).find() || "hour".equals(group) || "day".equals(group))) {
+            used.useAll(TREND, rest);
+            used.useAll(TREND_WORDS, rest);
             intent = Intent.TREND;
         } else if (metric != null) {
             intent = Intent.AGGREGATE;
@@ -367,6 +425,8 @@ final class QuestionParser {
             slots = slots.withGroupBy(group2 == null ? group : group + "," + group2);
         }
         if (COMPARE.matcher(rest).find() || Intent.DIAGNOSE.equals(intent)) {
+            used.useAll(COMPARE, rest);
+            used.useAll(COMPARED_WITH, rest);
             TimeRange previous = range.previous();
             slots = slots.withComparison("previous_period", previous.from(), previous.to());
         }
@@ -378,39 +438,67 @@ final class QuestionParser {
                     "top_products_by_" + rankBy(rest), null).withGroupBy(null);
             case Intent.ALERTS -> {
                 Matcher p = PATTERN_NAMES.matcher(rest);
-                slots = slots.withMetric("alerts", null).withPattern(p.find() ? patternName(p.group(1)) : null);
+                boolean named = p.find();
+                if (named) used.use(p.start(), p.end());
+                slots = slots.withMetric("alerts", null).withPattern(named ? patternName(p.group(1)) : null);
                 if (slots.groupBy() == null) slots = slots.withGroupBy("pattern");
             }
-            case Intent.FUNNEL -> slots = slots.withMetric("funnel", null);
-            case Intent.DIAGNOSE -> slots = slots.withDirection(direction(rest));
+            case Intent.FUNNEL -> {
+                slots = slots.withMetric("funnel", null);
+                used.useAll(FUNNEL_WORDS, rest);
+            }
+            case Intent.DIAGNOSE -> {
+                slots = slots.withDirection(direction(rest));
+                used.useAll(DROP, rest);
+                used.useAll(RISE, rest);
+            }
             default -> {
             }
         }
-        return new Parsed(intent, slots, matchedBy, similarity, suggestions, null);
+        return new Parsed(intent, slots, matchedBy, similarity, suggestions, null, used.ignored());
+    }
+
+    /** A match of the question: what it resolved to, where, and what the matching rule said before any rewrite. */
+    record Span(String value, String matched, int start, int end, Pattern rule) {
+    }
+
+    /** The words that name a dimension ("channel", "devices", "category"), from {@link #DIMENSIONS}. */
+    private static Pattern dimensionWords(String dimension) {
+        String d = dimension.equals("platform") || dimension.equals("os") ? "(?:platform|os|operating system|app)"
+                : dimension.equals("app_version") ? "app_version" : dimension;
+        for (Rule r : DIMENSIONS) {
+            if (r.value().equals(dimension)) return Pattern.compile(r.pattern().pattern() + "|\\b(?:" + d + ")s?\\b");
+        }
+        return Pattern.compile("\\b(?:" + d + ")s?\\b");
     }
 
     private static Parsed unanswerable(Slots slots, double similarity, List<String> suggestions, String reason) {
         return new Parsed(Intent.UNANSWERABLE, slots, "rule", similarity,
                 suggestions.isEmpty() ? List.of(IntentExamples.EXAMPLES.get(0).question(),
                         IntentExamples.EXAMPLES.get(5).question(), IntentExamples.EXAMPLES.get(25).question()) : suggestions,
-                reason);
+                reason, List.of());
     }
 
     static String metric(String q) {
+        Span s = metricSpan(q);
+        return s == null ? null : s.value();
+    }
+
+    private static Span metricSpan(String q) {
         int best = Integer.MAX_VALUE;
-        String found = null;
+        Span found = null;
         // the earliest mention wins; among mentions at one place, the most specific (first listed)
         for (Rule r : METRICS) {
             Matcher m = r.pattern().matcher(q);
             if (m.find() && m.start() < best) {
                 best = m.start();
-                found = r.value();
+                found = new Span(r.value(), r.value(), m.start(), m.end(), r.pattern());
             }
         }
         // a share of the events of a type that has a rate is that rate: "payment failure rate", "what share of
         // paypal payments failed", "how often did payments fail" are no counts of payment_failed
-        if (found != null && RATE_OF_EVENTS.containsKey(found) && SHARE.matcher(q).find()) {
-            found = RATE_OF_EVENTS.get(found);
+        if (found != null && RATE_OF_EVENTS.containsKey(found.value()) && SHARE.matcher(q).find()) {
+            found = new Span(RATE_OF_EVENTS.get(found.value()), found.matched(), found.start(), found.end(), found.rule());
         }
         return found;
     }
@@ -435,42 +523,66 @@ final class QuestionParser {
 
     /** The first segment the question restricts to, as {dimension, value}, or null. */
     static String[] segment(String q, String original, Vocabulary vocabulary) {
-        Map<Integer, String[]> found = new LinkedHashMap<>();
+        Span s = segmentSpan(q, original, vocabulary);
+        return s == null ? null : s.value().split("=", 2);
+    }
+
+    /** The first segment the question restricts to ({@code dimension=value}) and where it is named. */
+    private static Span segmentSpan(String q, String original, Vocabulary vocabulary) {
+        Map<Integer, Span> found = new LinkedHashMap<>();
         Matcher p = PRODUCT_ID.matcher(q);
-        if (p.find()) return new String[]{"product", p.group(1)};
+        if (p.find()) return new Span("product=" + p.group(1), null, p.start(), p.end(), PRODUCT_ID);
         Matcher v = VERSION.matcher(q);
-        if (v.find()) return new String[]{"app_version", v.group(1)};
+        if (v.find()) return new Span("app_version=" + v.group(1), null, v.start(), v.end(), VERSION);
         for (Rule r : SEGMENTS) {
             Matcher m = r.pattern().matcher(q);
-            if (m.find()) {
-                String[] dv = r.value().split("=", 2);
-                found.putIfAbsent(m.start(), dv);
-            }
+            if (m.find()) found.putIfAbsent(m.start(), new Span(r.value(), null, m.start(), m.end(), r.pattern()));
         }
         for (String c : vocabulary.categories()) {
-            Matcher m = Pattern.compile("\\b" + Pattern.quote(c) + "\\b").matcher(q);
-            if (m.find()) found.putIfAbsent(m.start(), new String[]{"category", c});
+            Pattern named = Pattern.compile("\\b" + Pattern.quote(c) + "\\b");
+            Matcher m = named.matcher(q);
+            if (m.find()) found.putIfAbsent(m.start(), new Span("category=" + c, null, m.start(), m.end(), named));
         }
         for (Map.Entry<String, String> e : COUNTRY_NAMES.entrySet()) {
-            Matcher m = Pattern.compile("\\b" + Pattern.quote(e.getKey()) + "\\b").matcher(q);
-            if (m.find()) found.putIfAbsent(m.start(), new String[]{"country", e.getValue()});
+            Pattern named = Pattern.compile("\\b" + Pattern.quote(e.getKey()) + "\\b");
+            Matcher m = named.matcher(q);
+            if (m.find()) found.putIfAbsent(m.start(), new Span("country=" + e.getValue(), null, m.start(), m.end(), named));
         }
         Matcher cc = Pattern.compile("\\b(?:in|from|for)\\s+([A-Z]{2})\\b").matcher(original);
         while (cc.find()) {
             String code = cc.group(1);
             if (vocabulary.countries().isEmpty() || vocabulary.countries().contains(code)) {
                 int at = q.indexOf(code.toLowerCase(Locale.ROOT), cc.start(1));
-                found.putIfAbsent(Math.max(at, 0), new String[]{"country", code});
+                found.putIfAbsent(Math.max(at, 0), new Span("country=" + code, null, at, at < 0 ? at : at + 2,
+                        Pattern.compile("\\b" + code.toLowerCase(Locale.ROOT) + "\\b")));
                 break;
             }
         }
         // the bare word "paid" names the paid search channel only when nothing names a payment method and it is
         // no verb of paying ("paid with klarna", "orders were paid by card")
-        boolean method = found.values().stream().anyMatch(dv -> dv[0].equals("payment_method"));
-        found.entrySet().removeIf(e -> e.getValue()[1].equals("paid_search?") && (method || PAID_VERB.matcher(q).find()));
-        found.replaceAll((at, dv) -> dv[1].equals("paid_search?") ? new String[]{dv[0], "paid_search"} : dv);
+        boolean method = found.values().stream().anyMatch(s -> s.value().startsWith("payment_method="));
+        found.entrySet().removeIf(e -> e.getValue().value().endsWith("=paid_search?") && (method || PAID_VERB.matcher(q).find()));
+        found.replaceAll((at, s) -> s.value().endsWith("=paid_search?")
+                ? new Span(s.value().substring(0, s.value().length() - 1), null, s.start(), s.end(), s.rule()) : s);
         return found.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(null);
     }
+
+    /** "Break down X by Y": the first half of a grouping said apart from its "by". */
+    private static final Pattern BREAK_DOWN = Pattern.compile("\\b(?:break|breaks|breaking|broken|split|splitting) (?:it |this |that )?down\\b|\\bsplit\\b");
+
+    /** What a top-N ranks, and how much. */
+    private static final Pattern RANKED = Pattern.compile("\\b(?:products?|items?|articles?|most|least)\\b");
+    /** The words of a comparison with the period before, beside {@link #COMPARE}'s cue. */
+    private static final Pattern COMPARED_WITH = Pattern.compile(
+            "\\b(?:(?:the )?(?:day|week|month|period) before|previous (?:day|week|month|period)|better|worse|higher|lower|more|fewer|less)\\b");
+    /** The funnel's own vocabulary: its steps and getting through them. */
+    private static final Pattern FUNNEL_WORDS = Pattern.compile("\\b(?:steps?|stages?|through|each|every|made it|reached|got)\\b");
+    /** A trend asked as a development over time. */
+    private static final Pattern TREND_WORDS = Pattern.compile("\\b(?:develop\\w*|evolv\\w*|progress\\w*|chang(?:e|ed|es)|move[ds]?)\\b");
+
+    /** The words {@link #rankBy} reads. */
+    private static final Pattern RANK_WORDS = Pattern.compile(
+            "\\babandon\\w*|\\b(?:view\\w*|popular|looked at|visited|seen|revenue|sales|sold|sell\\w*|earn\\w*|money|purchased|bought|best)\\b");
 
     private static String rankBy(String q) {
         if (q.matches(".*\\babandon\\w*.*")) return "abandonment";

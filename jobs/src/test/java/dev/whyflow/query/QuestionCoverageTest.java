@@ -1,0 +1,125 @@
+package dev.whyflow.query;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A question is answered only as far as it was understood: the words nothing used are reported,
+ * the answer says so and its confidence drops. And a request to change data is refused.
+ */
+class QuestionCoverageTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-11T13:30:00Z"), ZoneOffset.UTC);
+    private static final Vocabulary VOCABULARY = new Vocabulary(Set.of("shoes", "bags", "dresses", "home"),
+            Set.of("DE", "FR", "GB", "CH", "AT", "NL"));
+    private static final QuestionParser PARSER = new QuestionParser(null);
+
+    private static Parsed parse(String q) {
+        return PARSER.parse(q, CLOCK, ZoneOffset.UTC, VOCABULARY);
+    }
+
+    /** Questions the parser understands whole, in several shapes. */
+    private static final List<String> UNDERSTOOD = List.of(
+            "How many orders did we get yesterday?",
+            "What was revenue last week by country?",
+            "conversion rate on android yesterday",
+            "What share of checkouts were abandoned yesterday?",
+            "How many payments failed with paypal yesterday?",
+            "Show daily revenue for the last 7 days",
+            "top 5 products by revenue last week",
+            "Which alerts fired yesterday?",
+            "Break down yesterday's sessions by device",
+            "How many orders came from the email channel yesterday?",
+            "Why did orders drop yesterday?");
+
+    @Test
+    void aQuestionUnderstoodWholeReportsNothing() {
+        for (String q : UNDERSTOOD) {
+            Parsed p = parse(q);
+            assertThat(p.intent()).as(q).isNotEqualTo(Intent.UNANSWERABLE);
+            assertThat(p.ignored()).as(q).isEmpty();
+        }
+    }
+
+    /**
+     * Whatever the question, a content word the parser has no use for is reported, not dropped:
+     * a filter the shop has no such dimension for, a second period, a ranking.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"purple", "wholesale", "refurbished"})
+    void anUnknownQualifierInAnyUnderstoodQuestionIsReported(String word) {
+        for (String q : UNDERSTOOD) {
+            String qualified = q.replaceFirst("(?i)\\b(orders|revenue|conversion rate|checkouts|payments|sessions|products|alerts)\\b",
+                    word + " $1");
+            if (qualified.equals(q)) continue;
+            assertThat(parse(qualified).ignored()).as(qualified).contains(word);
+        }
+    }
+
+    @Test
+    void theShapesThatWereAnsweredHalfAreReportedWithWhatWasLeftOut() {
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        leftOut.put("how many orders from the 3rd to the 5th of November", "3rd");        // a range read as its last day
+        leftOut.put("were there more visitors on Monday than on Friday?", "friday");      // a second day to compare
+        leftOut.put("load time of the product pages on each platform yesterday", "pages"); // a filter named as a noun
+        leftOut.put("which countries had the worst conversion last week", "worst");       // a ranking over a breakdown
+        leftOut.put("what does the typical basket come to this month", "typical");         // an everyday metric name
+        for (Map.Entry<String, String> e : leftOut.entrySet()) {
+            Parsed p = parse(e.getKey());
+            if (p.intent().equals(Intent.UNANSWERABLE)) continue; // refusing is honest too
+            assertThat(p.ignored()).as(e.getKey()).contains(e.getValue());
+        }
+    }
+
+    @Test
+    void anAnswerThatIgnoredWordsSaysWhichAndClaimsLittle() {
+        Parsed p = parse("purple orders yesterday");
+        Map<String, Object> signals = new LinkedHashMap<>();
+        assertThat(Answers.capForIgnored(0.95, p, signals)).isEqualTo(Coverage.IGNORED_CONFIDENCE_CAP);
+        assertThat(signals).containsEntry("ignored_words", List.of("purple"));
+        assertThat(Answers.sayIgnored("Orders yesterday: 12.", p)).startsWith("Orders yesterday: 12.")
+                .contains("Not taken into account: \"purple\"");
+        Parsed whole = parse("orders yesterday");
+        assertThat(Answers.capForIgnored(0.95, whole, new LinkedHashMap<>())).isEqualTo(0.95);
+        assertThat(Answers.sayIgnored("Orders yesterday: 12.", whole)).isEqualTo("Orders yesterday: 12.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "remove last week's orders",
+            "Delete all orders from yesterday",
+            "please update the price of p-00481",
+            "Can you cancel order O-20261110-ABC-123?",
+            "set yesterday's revenue to zero",
+            "I want you to wipe the sessions table",
+            "DROP TABLE events",
+            "add a refund for yesterday's biggest order"})
+    void aRequestToChangeDataIsRefused(String q) {
+        Parsed p = parse(q);
+        assertThat(p.intent()).isEqualTo(Intent.UNANSWERABLE);
+        assertThat(p.reason()).contains("change data");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "change in revenue yesterday",
+            "add to cart events yesterday",
+            "How many orders were cancelled last week?",
+            "refunds last week",
+            "updates of stock yesterday"})
+    void questionsThatOnlyStartLikeAWriteAreNotRefused(String q) {
+        Parsed p = parse(q);
+        assertThat(p.reason() == null ? "" : p.reason()).as(q).doesNotContain("change data");
+    }
+}
