@@ -112,6 +112,7 @@ final class Deterministic {
     }
 
     private String eventMetric(String[] groups) throws SQLException {
+        if (onOrderLines(groups)) return orderLineMetric(groups);
         boolean rollup = !rawScan && (slots.segmentDimension() == null || ROLLUP_DIMENSIONS.contains(slots.segmentDimension()));
         for (String g : groups) {
             if (!EVENT_DIMENSIONS.contains(g)) return "events cannot be broken down by " + g;
@@ -180,6 +181,110 @@ final class Deterministic {
             evidence.add(pr.evidence(describe() + " in the previous period"));
         }
         return null;
+    }
+
+    /**
+     * Whether the question takes revenue or orders by product: an order event names no product of
+     * its own (its lines do), so those come from the orders' lines ({@code order_lines}), never from
+     * the order events' empty product column.
+     */
+    private boolean onOrderLines(String[] groups) {
+        boolean product = "product".equals(slots.segmentDimension()) || List.of(groups).contains("product");
+        return product && Set.of("revenue", "orders", "aov").contains(slots.metric());
+    }
+
+    /**
+     * Revenue or orders of one product, or broken down by product: item revenue (quantity × unit
+     * price) and the orders that hold the product. Broken down, the overall figures stay those of
+     * whole orders (discounts and shipping make them differ from the lines' sum).
+     */
+    private String orderLineMetric(String[] groups) throws SQLException {
+        String metric = slots.metric();
+        if ("aov".equals(metric)) {
+            return "the average order value is a figure of whole orders, not of products; ask for a product's revenue or orders";
+        }
+        if (Intent.TREND.equals(parsed.intent())) return "a trend per product is not supported; ask for one day";
+        if (groups.length > 1) return "revenue and orders by product are broken down by product alone";
+        String product = "product".equals(slots.segmentDimension()) ? slots.segmentValue() : null;
+        Store.Result r = store.run("order_lines", orderLineParams(slots.from(), slots.to(), product));
+        if (product == null) {
+            String refusal = eventMetric(new String[0]); // the whole orders, overall (and compared)
+            if (refusal != null) return refusal;
+        } else {
+            LineTotals total = new LineTotals();
+            r.rows().forEach(total::add);
+            sample = total.orders;
+            text.append(describe()).append(" (its order lines): ").append(lineFigures(metric, "", total)).append('.');
+            if (slots.comparison() != null) {
+                Store.Result pr = store.run("order_lines", orderLineParams(slots.compareFrom(), slots.compareTo(), product));
+                LineTotals before = new LineTotals();
+                pr.rows().forEach(before::add);
+                text.append("\nPrevious period: ").append(lineFigures(metric, ".previous", before)).append('.');
+                List<String> parts = new ArrayList<>();
+                if ("orders".equals(metric)) {
+                    figures.add("orders.change", total.orders - before.orders, "count");
+                    parts.add(signed(String.valueOf(total.orders - before.orders)));
+                } else {
+                    for (String cur : union(total.amountByCurrency.keySet(), before.amountByCurrency.keySet())) {
+                        long d = total.amountByCurrency.getOrDefault(cur, 0L) - before.amountByCurrency.getOrDefault(cur, 0L);
+                        figures.add("revenue_minor." + cur + ".change", d, "minor_units:" + cur);
+                        parts.add(signed(money(d, cur)));
+                    }
+                }
+                text.append(" Change: ").append(String.join(", ", parts)).append('.');
+                evidence.add(pr.evidence(describe() + " in the previous period, from order lines"));
+            }
+        }
+        if (groups.length == 1) {
+            Map<String, LineTotals> byProduct = new TreeMap<>();
+            for (Map<String, Object> row : r.rows()) byProduct.computeIfAbsent((String) row.get("product"), k -> new LineTotals()).add(row);
+            text.append(" By product (item revenue: quantity × unit price; orders holding the product):");
+            byProduct.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue().sortKey(metric), a.getValue().sortKey(metric)))
+                    .forEach(e -> text.append("\n  ").append(e.getKey()).append(": ")
+                            .append(lineFigures(metric, "[" + e.getKey() + "]", e.getValue())));
+        }
+        evidence.add(r.evidence(describe() + (groups.length == 1 ? " by product" : "") + ", from order lines"));
+        return null;
+    }
+
+    private Map<String, Object> orderLineParams(Instant from, Instant to, String product) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("from", from);
+        p.put("to", to);
+        p.put("product", product);
+        p.put("segment_dimension", product == null ? slots.segmentDimension() : null);
+        p.put("segment_value", product == null ? slots.segmentValue() : null);
+        return p;
+    }
+
+    private String lineFigures(String metric, String suffix, LineTotals t) {
+        if ("orders".equals(metric)) {
+            figures.add("orders" + suffix, t.orders, "count");
+            return t.orders + (t.orders == 1 ? " order" : " orders");
+        }
+        if (t.amountByCurrency.isEmpty()) return "no orders";
+        List<String> parts = new ArrayList<>();
+        t.amountByCurrency.forEach((cur, amount) -> {
+            figures.add("revenue_minor." + cur + suffix, amount, "minor_units:" + cur);
+            parts.add(money(amount, cur));
+        });
+        return String.join(", ", parts);
+    }
+
+    /** Order lines of one product (or all): item revenue per currency and the orders holding it. */
+    static final class LineTotals {
+        final Map<String, Long> amountByCurrency = new TreeMap<>();
+        long orders;
+
+        void add(Map<String, Object> row) {
+            amountByCurrency.merge(String.valueOf(row.get("currency")), num(row, "amount_minor"), Long::sum);
+            orders += num(row, "orders");
+        }
+
+        long sortKey(String metric) {
+            return "orders".equals(metric) ? orders : amountByCurrency.getOrDefault("EUR", 0L);
+        }
     }
 
     /** Figures for an event metric with a suffix, and the text stating them. */

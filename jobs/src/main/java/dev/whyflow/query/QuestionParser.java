@@ -179,7 +179,7 @@ final class QuestionParser {
             rule("patterns?|alert types?|types?", "pattern"));
 
     private static final Pattern GROUP_BY = Pattern.compile(
-            "\\b(?:by|per|for each|for every|split by|broken down by|breakdown by|across|grouped by|each)\\s+((?:[a-z ]+?))(?:\\s+and\\s+([a-z ]+?))?(?=$|[?.,;!]|\\s+(?:on|in|for|from|during|last|this|yesterday|today|between|compared|vs|versus|over|past)\\b)");
+            "\\b(?:by|per|for each|for every|split by|broken down by|breakdown by|across|grouped by|each|every)\\s+((?:[a-z ]+?))(?:\\s+and\\s+([a-z ]+?))?(?=$|[?.,;!]|\\s+(?:on|in|for|from|during|last|this|yesterday|today|between|compared|vs|versus|over|past)\\b)");
 
     /** Segment values, most specific first: dimension=value. */
     private static final List<Rule> SEGMENTS = List.of(
@@ -356,15 +356,19 @@ final class QuestionParser {
         Matcher g = GROUP_BY.matcher(rest);
         String restNoGroup = rest;
         while (g.find()) {
-            String d = dimension(g.group(1));
-            if (d == null) continue;
-            group = d;
-            String second = g.group(2) == null ? null : dimension(g.group(2));
+            // the longest run of words after "by"/"each"/"per" that names a dimension: "each product get",
+            // "every device type start" group by product, by device; the words after it are the question's
+            String words = g.group(1);
+            String lead = leadingDimensionWords(words);
+            if (lead == null) continue;
+            group = dimension(lead);
+            boolean whole = lead.equals(words.strip());
+            String second = whole && g.group(2) != null ? dimension(g.group(2)) : null;
             group2 = second;
-            // the words of a second dimension that is none stay unused
-            used.use(g.start(), second == null && g.group(2) != null ? g.start(2) : g.end());
+            int end = whole && second != null ? g.end() : g.start(1) + words.indexOf(lead) + lead.length();
+            used.use(g.start(), end);
             used.useAll(BREAK_DOWN, rest);
-            restNoGroup = Coverage.blank(rest, g.start(), g.end());
+            restNoGroup = Coverage.blank(rest, g.start(), end);
             break;
         }
         Span segmentAt = segmentSpan(restNoGroup, original, vocabulary);
@@ -409,6 +413,10 @@ final class QuestionParser {
         } else if (metric != null) {
             intent = Intent.AGGREGATE;
         }
+        if (Intent.TREND.equals(intent) && !hourly(rest, group) && range.to().minus(java.time.Duration.ofDays(1)).compareTo(range.from()) <= 0) {
+            // "daily revenue by product yesterday": a trend over one day is that day's figure
+            intent = Intent.AGGREGATE;
+        }
         String matchedBy = "rule";
         if (intent == null && similarity >= SIMILARITY_THRESHOLD && metric != null) {
             intent = closest.get(0).example().intent();
@@ -431,9 +439,7 @@ final class QuestionParser {
             slots = slots.withComparison("previous_period", previous.from(), previous.to());
         }
         switch (intent) {
-            case Intent.TREND -> slots = slots.withGranularity(
-                    rest.matches(".*\\b(?:hourly|per hour|by hour|each hour|every hour|hour by hour)\\b.*") || "hour".equals(group)
-                            ? "hour" : "day");
+            case Intent.TREND -> slots = slots.withGranularity(hourly(rest, group) ? "hour" : "day");
             case Intent.TOP_N -> slots = slots.withTopN(count(rest, 5), rankBy(rest)).withMetric(
                     "top_products_by_" + rankBy(rest), null).withGroupBy(null);
             case Intent.ALERTS -> {
@@ -456,6 +462,10 @@ final class QuestionParser {
             }
         }
         return new Parsed(intent, slots, matchedBy, similarity, suggestions, null, used.ignored());
+    }
+
+    private static boolean hourly(String q, String group) {
+        return q.matches(".*\\b(?:hourly|per hour|by hour|each hour|every hour|hour by hour)\\b.*") || "hour".equals(group);
     }
 
     /** A match of the question: what it resolved to, where, and what the matching rule said before any rewrite. */
@@ -506,6 +516,16 @@ final class QuestionParser {
     private static String guessDiagnosisMetric(String q) {
         if (q.contains("abandon")) return q.contains("checkout") ? "checkout_abandonment_rate" : "cart_abandonment_rate";
         if (q.contains("sales") || q.contains("money")) return "revenue";
+        return null;
+    }
+
+    /** The first words (up to four) of {@code words} that name a dimension, the longest such run; null if none does. */
+    static String leadingDimensionWords(String words) {
+        String[] w = words.strip().split("\\s+");
+        for (int n = Math.min(w.length, 4); n >= 1; n--) {
+            String candidate = String.join(" ", java.util.Arrays.copyOf(w, n));
+            if (dimension(candidate) != null) return candidate;
+        }
         return null;
     }
 

@@ -226,6 +226,7 @@ class QueryEngineIT {
         p.put("subject_id", "O-20261103-X-1");
         p.put("dimension", "platform");
         p.put("pattern", null);
+        p.put("product", "p-00042");
         try (var pool = QueryEngine.pool(db.store(), 1); Connection c = pool.getConnection()) {
             Store store = Store.guard(c, 30_000);
             for (String id : SqlTemplate.ids()) {

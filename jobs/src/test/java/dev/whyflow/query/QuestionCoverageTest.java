@@ -95,6 +95,20 @@ class QuestionCoverageTest {
         assertThat(Answers.sayIgnored("Orders yesterday: 12.", whole)).isEqualTo("Orders yesterday: 12.");
     }
 
+    /** "each X" / "every X" / "per X" followed by the rest of the question groups by X, as "by X" does. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "How many sessions did each country have yesterday?   | country",
+            "how many page views did every platform get last week | platform",
+            "revenue per channel last week                        | channel",
+            "How many checkouts did every device type start today | device",
+            "orders for each payment method were placed when      | payment_method"})
+    void eachOrEveryDimensionFollowedByTheRestGroupsByIt(String q, String dimension) {
+        Parsed p = parse(q.strip());
+        assertThat(p.slots().groupBy()).as(q).isEqualTo(dimension);
+        assertThat(p.ignored()).as(q).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "remove last week's orders",

@@ -290,6 +290,11 @@ public final class Truth {
     /** The metric in a scope, as figures (one for most metrics, one per currency for money). */
     public Map<String, BigDecimal> metric(String metric, String eventType, Scope scope) {
         Map<String, BigDecimal> out = new TreeMap<>();
+        if ("product".equals(scope.dimension()) && (metric.equals("orders") || metric.equals("revenue"))) {
+            // an order names no product of its own: a product's orders and revenue are its order lines
+            Map<String, Map<String, BigDecimal>> byProduct = orderLines(new Scope(scope.from(), scope.to(), null, null), metric);
+            return new TreeMap<>(byProduct.getOrDefault(scope.value(), Map.of()));
+        }
         switch (metric) {
             case "event_count" -> out.put("event_count", count(events(scope, eventType)));
             case "orders" -> out.put("orders", count(events(scope, "order_completed")));
@@ -343,6 +348,13 @@ public final class Truth {
     public Map<String, BigDecimal> breakdown(String metric, String eventType, Scope scope, String groupBy) {
         String[] dims = groupBy.split(",");
         Map<String, BigDecimal> out = new TreeMap<>(metric(metric, eventType, scope));
+        if (groupBy.equals("product") && (metric.equals("orders") || metric.equals("revenue"))) {
+            // per product from the order lines (item revenue, orders holding the product); overall: whole orders
+            Truth within = narrowed(scope.dimension(), scope.value());
+            within.orderLines(new Scope(scope.from(), scope.to(), null, null), metric).forEach((product, figures) ->
+                    figures.forEach((name, value) -> out.put(insertKey(name, product), value)));
+            return out;
+        }
         Set<List<String>> combos = new java.util.TreeSet<>(Comparator.comparing(Object::toString));
         Truth within = narrowed(scope.dimension(), scope.value());
         if (isSessionMetric(metric)) {
@@ -420,6 +432,28 @@ public final class Truth {
             out.put("funnel." + STEPS.get(i), BigDecimal.valueOf(s.stream().filter(x -> x.furthest >= step).count()));
         }
         out.putAll(metric("conversion_rate", null, scope));
+        return out;
+    }
+
+    /**
+     * Per product, from the lines of the completed orders in the period: {@code orders} (orders
+     * holding it) or {@code revenue_minor.CUR} (quantity × unit price, per currency).
+     */
+    Map<String, Map<String, BigDecimal>> orderLines(Scope period, String metric) {
+        Map<String, Map<String, BigDecimal>> out = new TreeMap<>();
+        for (Ev e : events(period, "order_completed")) {
+            if (e.items == null) continue;
+            Set<String> counted = new HashSet<>();
+            for (long[] it : e.items) {
+                String product = e.itemProducts[(int) it[0]];
+                Map<String, BigDecimal> f = out.computeIfAbsent(product, k -> new TreeMap<>());
+                if (metric.equals("orders")) {
+                    if (counted.add(product)) f.merge("orders", BigDecimal.ONE, BigDecimal::add);
+                } else {
+                    f.merge("revenue_minor." + e.currency, BigDecimal.valueOf(it[1] * it[2]), BigDecimal::add);
+                }
+            }
+        }
         return out;
     }
 
