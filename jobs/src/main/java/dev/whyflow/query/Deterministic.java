@@ -174,7 +174,8 @@ final class Deterministic {
                     String.valueOf(slots.segmentDimension())) ? "events_rollup" : template, prev);
             EventTotals before = new EventTotals();
             pr.rows().forEach(before::add);
-            text.append("\nPrevious period (").append(slots.compareFrom().atZone(zone).toLocalDate()).append(" to ")
+            text.append("named_period".equals(slots.comparison()) ? "\nCompared with (" : "\nPrevious period (")
+                    .append(slots.compareFrom().atZone(zone).toLocalDate()).append(" to ")
                     .append(slots.compareTo().atZone(zone).toLocalDate().minusDays(1)).append("): ")
                     .append(eventFigures(name, ".previous", before)).append('.');
             changes(name, all, before);
@@ -219,7 +220,7 @@ final class Deterministic {
                 Store.Result pr = store.run("order_lines", orderLineParams(slots.compareFrom(), slots.compareTo(), product));
                 LineTotals before = new LineTotals();
                 pr.rows().forEach(before::add);
-                text.append("\nPrevious period: ").append(lineFigures(metric, ".previous", before)).append('.');
+                text.append(comparedLabel()).append(lineFigures(metric, ".previous", before)).append('.');
                 List<String> parts = new ArrayList<>();
                 if ("orders".equals(metric)) {
                     figures.add("orders.change", total.orders - before.orders, "count");
@@ -410,7 +411,7 @@ final class Deterministic {
             Store.Result pr = store.run("sessions_totals", params(slots.compareFrom(), slots.compareTo(), new String[0]));
             Map<String, Object> before = pr.rows().stream().filter(row -> Boolean.TRUE.equals(row.get("total"))).findFirst()
                     .orElse(Map.of());
-            text.append("\nPrevious period: ").append(sessionFigures(metric, ".previous", before)).append('.');
+            text.append(comparedLabel()).append(sessionFigures(metric, ".previous", before)).append('.');
             Figure a = find(metric);
             Figure b = find(metric + ".previous");
             if (a != null && b != null) {
@@ -617,6 +618,13 @@ final class Deterministic {
     }
 
     // --- helpers ----------------------------------------------------------------------------
+
+    /** How the text introduces the period compared with: the one before, or the one the question named. */
+    private String comparedLabel() {
+        if (!"named_period".equals(slots.comparison())) return "\nPrevious period: ";
+        return "\nCompared with " + slots.compareFrom().atZone(zone).toLocalDate() + " to "
+                + slots.compareTo().atZone(zone).toLocalDate().minusDays(1) + ": ";
+    }
 
     private Confidence confidence() {
         Map<String, Object> s = new LinkedHashMap<>();

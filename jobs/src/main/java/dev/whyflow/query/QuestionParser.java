@@ -309,6 +309,15 @@ final class QuestionParser {
             used.use(period.get().start(), period.get().end());
             rest = Coverage.blank(q, period.get().start(), period.get().end());
         }
+        // a second period the question compares with ("on Monday than on Friday", "yesterday vs last Tuesday")
+        List<TimeRange> periods = period.isPresent() ? TimeExpressions.findAll(q, clock, zone) : List.of();
+        Matcher than = THAN.matcher(rest);
+        TimeRange comparedWith = periods.size() > 1 && than.find() ? periods.get(1) : null;
+        if (comparedWith != null) {
+            used.use(comparedWith.start(), comparedWith.end());
+            used.use(than.start(), than.end());
+            rest = Coverage.blank(rest, comparedWith.start(), comparedWith.end());
+        }
 
         Slots slots = Slots.empty().withPeriod(range.from(), range.to(), range.label(),
                 zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId());
@@ -432,7 +441,10 @@ final class QuestionParser {
         if (group != null && !"hour".equals(group) && !"day".equals(group)) {
             slots = slots.withGroupBy(group2 == null ? group : group + "," + group2);
         }
-        if (COMPARE.matcher(rest).find() || Intent.DIAGNOSE.equals(intent)) {
+        if (comparedWith != null && !Intent.DIAGNOSE.equals(intent)) {
+            used.useAll(COMPARED_WITH, rest);
+            slots = slots.withComparison("named_period", comparedWith.from(), comparedWith.to());
+        } else if (COMPARE.matcher(rest).find() || Intent.DIAGNOSE.equals(intent)) {
             used.useAll(COMPARE, rest);
             used.useAll(COMPARED_WITH, rest);
             TimeRange previous = range.previous();
@@ -586,6 +598,10 @@ final class QuestionParser {
                 ? new Span(s.value().substring(0, s.value().length() - 1), null, s.start(), s.end(), s.rule()) : s);
         return found.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(null);
     }
+
+    /** What puts a second period against the first. */
+    private static final Pattern THAN = Pattern.compile(
+            "\\b(?:than|vs\\.?|versus|compared (?:to|with)|in comparison (?:to|with)|against|relative to)(?![a-z])");
 
     /** "Break down X by Y": the first half of a grouping said apart from its "by". */
     private static final Pattern BREAK_DOWN = Pattern.compile("\\b(?:break|breaks|breaking|broken|split|splitting) (?:it |this |that )?down\\b|\\bsplit\\b");

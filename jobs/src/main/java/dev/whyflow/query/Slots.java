@@ -21,7 +21,8 @@ import java.time.Instant;
  * @param segmentValue     the value of that dimension, e.g. {@code android}
  * @param groupBy          a dimension to break the metric down by, or null
  * @param granularity      {@code day} or {@code hour} for trends
- * @param comparison       {@code previous_period} (and for diagnoses also {@code same_weekday_last_week})
+ * @param comparison       {@code previous_period}, {@code named_period} (a second period the question names: "on Monday
+ *                         than on Friday"); for diagnoses also {@code same_weekday_last_week}
  * @param compareFrom      start of the comparison period
  * @param compareTo        end of the comparison period
  * @param n                for top-N and similarity: how many

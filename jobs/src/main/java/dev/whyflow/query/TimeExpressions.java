@@ -48,8 +48,17 @@ public final class TimeExpressions {
             Map.entry("six", 6), Map.entry("seven", 7), Map.entry("eight", 8), Map.entry("nine", 9), Map.entry("ten", 10),
             Map.entry("fourteen", 14), Map.entry("thirty", 30));
 
+    /** A day named on its own: a date, an ordinal day of a month named elsewhere ("the 3rd"), a weekday, yesterday, today. */
+    private static final String ORDINAL_DAY = "\\d{1,2}(?:st|nd|rd|th)";
+    private static final String DAY = "(?:" + DATE + "|" + ORDINAL_DAY + "|" + WEEKDAYS + "|yesterday|today)";
+    private static final String TO = "\\s*(?:\\band\\b|\\bto\\b|\\buntil\\b|\\btill\\b|\\bthrough\\b|\\bthru\\b|-|\u2013)\\s*";
+    /** "between X and Y", "from X to Y", "from the 3rd to the 5th of March", "from Monday to Wednesday": both days included. */
     private static final Pattern BETWEEN = Pattern.compile(
-            "\\b(?:between|from)\\s+(" + DATE + ")\\s+(?:and|to|until|through|-)\\s+(" + DATE + ")");
+            "\\b(?:between|from)\\s+(?:the\\s+)?(" + DAY + ")" + TO + "(?:the\\s+)?(" + DAY + ")(?![a-z0-9])");
+    /** "3-5 November", "3rd to 5th of Nov 2026", "Nov 3-5": days of one month. */
+    private static final Pattern DAY_SPAN = Pattern.compile(
+            "\\b(?:(\\d{1,2})(?:st|nd|rd|th)?" + TO + "(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(" + MONTHS + ")"
+                    + "|(" + MONTHS + ")\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?" + TO + "(\\d{1,2})(?:st|nd|rd|th)?)(?:,?\\s+(\\d{4}))?\\b");
     private static final Pattern LAST_N = Pattern.compile(
             "\\b(?:in\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(\\d{1,3}|" + String.join("|", NUMBER_WORDS.keySet())
                     + ")\\s+(days?|hours?|weeks?)\\b");
@@ -69,15 +78,18 @@ public final class TimeExpressions {
         ZonedDateTime now = clock.instant().atZone(zone);
         LocalDate today = now.toLocalDate();
         Matcher m = BETWEEN.matcher(q);
-        if (m.find()) {
-            LocalDate a = date(m.group(1), today);
-            LocalDate b = date(m.group(2), today);
-            if (a != null && b != null) {
-                if (b.isBefore(a)) {
-                    LocalDate t = a;
-                    a = b;
-                    b = t;
-                }
+        while (m.find()) {
+            LocalDate[] ab = range(m.group(1), m.group(2), today);
+            if (ab != null) return Optional.of(days(ab[0], ab[1].plusDays(1), zone, "between " + ab[0] + " and " + ab[1], m));
+        }
+        m = DAY_SPAN.matcher(q);
+        while (m.find()) {
+            boolean dayFirst = m.group(1) != null;
+            String month = dayFirst ? m.group(3) : m.group(4);
+            String year = m.group(7) == null ? "" : " " + m.group(7);
+            LocalDate a = date((dayFirst ? m.group(1) : m.group(5)) + " " + month + year, today);
+            LocalDate b = date((dayFirst ? m.group(2) : m.group(6)) + " " + month + year, today);
+            if (a != null && b != null && !b.isBefore(a)) {
                 return Optional.of(days(a, b.plusDays(1), zone, "between " + a + " and " + b, m));
             }
         }
@@ -137,6 +149,70 @@ public final class TimeExpressions {
                     + " " + first.getYear(), m));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Every time expression of the question, in the order {@link #find} finds them (each found one
+     * is blanked before looking for the next): "on Monday than on Friday" gives two.
+     */
+    public static java.util.List<TimeRange> findAll(String question, Clock clock, ZoneId zone) {
+        java.util.List<TimeRange> all = new java.util.ArrayList<>();
+        String q = question.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < 4; i++) {
+            Optional<TimeRange> next = find(q, clock, zone);
+            if (next.isEmpty() || next.get().start() < 0) break;
+            all.add(next.get());
+            q = q.substring(0, next.get().start()) + " ".repeat(next.get().end() - next.get().start()) + q.substring(next.get().end());
+        }
+        return all;
+    }
+
+    /**
+     * The first and last day of a range written as two days, both included: a day that names no
+     * month ("the 3rd") takes the other's month, a weekday the occurrence next to the other day.
+     */
+    private static LocalDate[] range(String first, String last, LocalDate today) {
+        LocalDate a = wholeDay(first, today);
+        LocalDate b = wholeDay(last, today);
+        if (a != null && b == null) b = dayNear(last, a, true);
+        if (b != null && a == null) a = dayNear(first, b, false);
+        if (a == null || b == null) return null;
+        if (isWeekday(last) && b.isBefore(a)) b = dayNear(last, a, true);
+        if (b.isBefore(a)) {
+            LocalDate t = a;
+            a = b;
+            b = t;
+        }
+        return new LocalDate[]{a, b};
+    }
+
+    private static boolean isWeekday(String s) {
+        return s.trim().matches(WEEKDAYS);
+    }
+
+    /** A day that needs nothing else: a date, yesterday, today, a weekday (its latest occurrence before today). */
+    private static LocalDate wholeDay(String s, LocalDate today) {
+        String t = s.trim();
+        if (t.equals("today")) return today;
+        if (t.equals("yesterday")) return today.minusDays(1);
+        if (isWeekday(t)) return today.with(TemporalAdjusters.previous(DayOfWeek.valueOf(t.toUpperCase(Locale.ROOT))));
+        return t.matches(ORDINAL_DAY) ? null : date(t, today);
+    }
+
+    /** An ordinal day or a weekday resolved next to {@code other}: after it when {@code after}, else before it. */
+    private static LocalDate dayNear(String s, LocalDate other, boolean after) {
+        String t = s.trim();
+        if (isWeekday(t)) {
+            DayOfWeek dow = DayOfWeek.valueOf(t.toUpperCase(Locale.ROOT));
+            return other.with(after ? TemporalAdjusters.nextOrSame(dow) : TemporalAdjusters.previousOrSame(dow));
+        }
+        if (!t.matches(ORDINAL_DAY)) return null;
+        int day = Integer.parseInt(t.replaceAll("\\D", ""));
+        if (day < 1 || day > other.lengthOfMonth()) return null;
+        LocalDate d = other.withDayOfMonth(day);
+        if (after && d.isBefore(other)) d = d.plusMonths(1);
+        if (!after && d.isAfter(other)) d = d.minusMonths(1);
+        return d;
     }
 
     /** The question's period, or today when it names none. */

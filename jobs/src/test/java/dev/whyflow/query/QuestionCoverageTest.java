@@ -70,8 +70,6 @@ class QuestionCoverageTest {
     @Test
     void theShapesThatWereAnsweredHalfAreReportedWithWhatWasLeftOut() {
         Map<String, String> leftOut = new LinkedHashMap<>();
-        leftOut.put("how many orders from the 3rd to the 5th of November", "3rd");        // a range read as its last day
-        leftOut.put("were there more visitors on Monday than on Friday?", "friday");      // a second day to compare
         leftOut.put("load time of the product pages on each platform yesterday", "pages"); // a filter named as a noun
         leftOut.put("which countries had the worst conversion last week", "worst");       // a ranking over a breakdown
         leftOut.put("what does the typical basket come to this month", "typical");         // an everyday metric name
@@ -80,6 +78,18 @@ class QuestionCoverageTest {
             if (p.intent().equals(Intent.UNANSWERABLE)) continue; // refusing is honest too
             assertThat(p.ignored()).as(e.getKey()).contains(e.getValue());
         }
+    }
+
+    @Test
+    void rangesAndComparisonsOfNamedDaysAreNowUnderstoodWhole() {
+        Parsed range = parse("how many orders from the 3rd to the 5th of November");
+        assertThat(range.slots().from()).isEqualTo(Instant.parse("2026-11-03T00:00:00Z"));
+        assertThat(range.slots().to()).isEqualTo(Instant.parse("2026-11-06T00:00:00Z"));
+        assertThat(range.ignored()).isEmpty();
+        Parsed compared = parse("were there more visitors on Monday than on Friday?");
+        assertThat(compared.slots().comparison()).isEqualTo("named_period");
+        assertThat(compared.slots().compareFrom()).isEqualTo(Instant.parse("2026-11-06T00:00:00Z"));
+        assertThat(compared.ignored()).isEmpty();
     }
 
     @Test
@@ -106,6 +116,20 @@ class QuestionCoverageTest {
     void eachOrEveryDimensionFollowedByTheRestGroupsByIt(String q, String dimension) {
         Parsed p = parse(q.strip());
         assertThat(p.slots().groupBy()).as(q).isEqualTo(dimension);
+        assertThat(p.ignored()).as(q).isEmpty();
+    }
+
+    /** A second period put against the first is the comparison, whatever the words between them. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Did we get more orders on Tuesday than on Sunday?",
+            "revenue yesterday versus last Thursday",
+            "sessions on 2026-11-03 compared with 2026-11-02",
+            "conversion rate this week against last week"})
+    void aSecondNamedPeriodIsTheComparison(String q) {
+        Parsed p = parse(q);
+        assertThat(p.slots().comparison()).as(q).isEqualTo("named_period");
+        assertThat(p.slots().compareFrom()).as(q).isNotEqualTo(p.slots().from());
         assertThat(p.ignored()).as(q).isEmpty();
     }
 

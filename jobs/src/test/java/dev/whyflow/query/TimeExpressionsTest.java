@@ -51,6 +51,31 @@ class TimeExpressionsTest {
         assertThat(r.label()).isEqualTo(label);
     }
 
+    /** A range of two days in any of the ways people write one: both days included, a bare day taking the other's month. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "orders from the 2nd to the 4th of November     | 2026-11-02T00:00 | 2026-11-05T00:00",
+            "revenue between the 28th and Nov 2             | 2026-10-28T00:00 | 2026-11-03T00:00",
+            "sessions from October 30 until the 1st         | 2026-10-30T00:00 | 2026-11-02T00:00",
+            "orders 2-4 November                            | 2026-11-02T00:00 | 2026-11-05T00:00",
+            "orders Nov 2 to 4                              | 2026-11-02T00:00 | 2026-11-05T00:00",
+            "visitors 6th through 8th of Nov 2026           | 2026-11-06T00:00 | 2026-11-09T00:00",
+            "orders from Monday to Wednesday                | 2026-11-09T00:00 | 2026-11-12T00:00",
+            "revenue between Friday and yesterday           | 2026-11-06T00:00 | 2026-11-11T00:00",
+            "errors from 2026-11-01 thru 2026-11-03         | 2026-11-01T00:00 | 2026-11-04T00:00"})
+    void rangesOfTwoDays(String question, String from, String to) {
+        TimeRange r = TimeExpressions.find(question.strip(), CLOCK, BERLIN).orElseThrow();
+        assertThat(r.from()).as(question).isEqualTo(local(from));
+        assertThat(r.to()).as(question).isEqualTo(local(to));
+    }
+
+    @Test
+    void findsEveryPeriodOfAQuestion() {
+        var all = TimeExpressions.findAll("were orders higher on tuesday than last friday?", CLOCK, BERLIN);
+        assertThat(all).extracting(TimeRange::from).containsExactly(local("2026-11-10T00:00"), local("2026-11-06T00:00"));
+        assertThat(TimeExpressions.findAll("orders yesterday", CLOCK, BERLIN)).hasSize(1);
+    }
+
     @Test
     void hoursEndAtNowToTheMinute() {
         TimeRange r = TimeExpressions.find("errors in the last 6 hours", CLOCK, BERLIN).orElseThrow();
