@@ -1,6 +1,7 @@
 package dev.whyflow.query;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,7 +117,7 @@ final class Diagnosis {
             value = eventMetric(metric);
         }
         String name = figureName(metric);
-        String unit = metric.endsWith("_rate") ? "ratio" : "count";
+        String unit = unit(metric);
         BigDecimal v = value.get("now");
         BigDecimal prev = value.get("previous");
         BigDecimal wk = value.get("week_before");
@@ -165,8 +166,10 @@ final class Diagnosis {
                 if ("payment_failed".equals(row.get("event_type"))) failed += Deterministic.num(row, "events");
                 if ("EUR".equals(row.get("currency"))) amount += Deterministic.num(row, "amount_minor");
             }
+            long orders = n;
             BigDecimal v = switch (metric) {
                 case "revenue" -> BigDecimal.valueOf(amount);
+                case "aov" -> orders > 0 ? BigDecimal.valueOf(amount).divide(BigDecimal.valueOf(orders), 0, RoundingMode.HALF_UP) : null;
                 case "payment_failure_rate" -> n - failed > 0 ? Deterministic.ratio(failed, n - failed) : null;
                 default -> BigDecimal.valueOf(n);
             };
@@ -615,11 +618,19 @@ final class Diagnosis {
         };
     }
 
+    /** Money is diagnosed in EUR, the shop's main currency (the store holds no exchange rates). */
     private static String figureName(String metric) {
         return switch (metric) {
             case "revenue" -> "revenue_minor.EUR";
-            case "aov" -> "orders";
+            case "aov" -> "aov_minor.EUR";
             default -> metric;
+        };
+    }
+
+    private static String unit(String metric) {
+        return switch (metric) {
+            case "revenue", "aov" -> "minor_units:EUR";
+            default -> metric.endsWith("_rate") ? "ratio" : "count";
         };
     }
 
@@ -630,6 +641,7 @@ final class Diagnosis {
 
     private static String fmt(BigDecimal v, String unit) {
         if (v == null) return "n/a";
+        if (unit.startsWith("minor_units:")) return Deterministic.money(v.longValue(), unit.substring("minor_units:".length()));
         return "ratio".equals(unit) ? Deterministic.percent(v) : v.toPlainString();
     }
 }

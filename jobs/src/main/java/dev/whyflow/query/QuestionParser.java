@@ -354,6 +354,7 @@ final class QuestionParser {
             used.useAll(metricAt.rule(), rest);
             // a share made it a rate, or says the rate it names again ("what share of checkouts were abandoned")
             if (!metric.equals(metricAt.matched()) || metric.endsWith("_rate")) used.useAll(SHARE, rest);
+            if (metric.equals("conversion_rate") && !metric.equals(metricAt.matched())) used.useAll(CONVERSION_BASE, rest);
         }
         String eventType = null;
         if (metric != null && metric.startsWith("event_count:")) {
@@ -466,7 +467,8 @@ final class QuestionParser {
                 used.useAll(FUNNEL_WORDS, rest);
             }
             case Intent.DIAGNOSE -> {
-                slots = slots.withDirection(direction(rest));
+                // the direction of the change, not the words of the metric: "declined payments rose" rose
+                slots = slots.withDirection(direction(metricAt == null ? rest : blankAll(rest, metricAt.rule())));
                 used.useAll(DROP, rest);
                 used.useAll(RISE, rest);
             }
@@ -474,6 +476,13 @@ final class QuestionParser {
             }
         }
         return new Parsed(intent, slots, matchedBy, similarity, suggestions, null, used.ignored());
+    }
+
+    private static String blankAll(String text, Pattern p) {
+        Matcher m = p.matcher(text);
+        String out = text;
+        while (m.find()) out = Coverage.blank(out, m.start(), m.end());
+        return out;
     }
 
     private static boolean hourly(String q, String group) {
@@ -521,6 +530,12 @@ final class QuestionParser {
         // paypal payments failed", "how often did payments fail" are no counts of payment_failed
         if (found != null && RATE_OF_EVENTS.containsKey(found.value()) && SHARE.matcher(q).find()) {
             found = new Span(RATE_OF_EVENTS.get(found.value()), found.matched(), found.start(), found.end(), found.rule());
+        }
+        // the visitors or sessions that converted are the conversion rate's base, not what is asked:
+        // "why did fewer visitors convert", "sessions that converted"
+        if (found != null && (found.value().equals("visitors") || found.value().equals("sessions"))) {
+            Matcher c = CONVERTING.matcher(q);
+            if (c.find()) found = new Span("conversion_rate", found.value(), c.start(), c.end(), CONVERTING);
         }
         return found;
     }
@@ -598,6 +613,11 @@ final class QuestionParser {
                 ? new Span(s.value().substring(0, s.value().length() - 1), null, s.start(), s.end(), s.rule()) : s);
         return found.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(null);
     }
+
+    /** Converting, as a verb or a noun. */
+    private static final Pattern CONVERTING = Pattern.compile("\\bconver(?:t|ts|ted|ting|sions?)\\b");
+    /** What converts: the conversion rate's base. */
+    private static final Pattern CONVERSION_BASE = Pattern.compile("\\b(?:(?:unique )?visitors|users|sessions?|visits|people)\\b");
 
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(

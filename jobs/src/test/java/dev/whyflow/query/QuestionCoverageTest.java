@@ -133,6 +133,20 @@ class QuestionCoverageTest {
         assertThat(p.ignored()).as(q).isEmpty();
     }
 
+    /** The direction of a change is read outside the words that name the metric, which may themselves sound like one. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "Why did rejected discount codes increase on Monday?   | event_count      | rise",
+            "why did failed payments go up yesterday               | -                | rise",
+            "why did fewer shoppers convert on android yesterday   | conversion_rate  | drop",
+            "why did the visitors who converted fall last week     | conversion_rate  | drop"})
+    void aDiagnosisReadsItsMetricAndDirectionApart(String q, String metric, String direction) {
+        Parsed p = parse(q.strip());
+        assertThat(p.intent()).as(q).isEqualTo(Intent.DIAGNOSE);
+        if (!"-".equals(metric.strip())) assertThat(p.slots().metric()).as(q).isEqualTo(metric.strip());
+        assertThat(p.slots().direction()).as(q).isEqualTo(direction.strip());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "remove last week's orders",
