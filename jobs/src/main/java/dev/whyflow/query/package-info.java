@@ -30,8 +30,12 @@
  *   <tr><td>page_load_p95</td><td>{@code page_load_p95_ms}</td><td>95th percentile (percentile_disc) of page_load_ms of {@code page_viewed} events</td></tr>
  * </table>
  * A breakdown ({@code slots.group_by}) adds one figure per value: {@code NAME[value]} (two
- * dimensions: {@code NAME[value1/value2]}); the overall figure stays. A comparison adds
- * {@code NAME.previous} and {@code NAME.change} (this minus previous). A trend names figures
+ * dimensions: {@code NAME[value1/value2]}); the overall figure stays. Revenue and orders by product
+ * (or of one product) come from the orders' lines: {@code revenue_minor.CUR[p-…]} is item revenue
+ * (quantity × unit price) and {@code orders[p-…]} the orders holding the product; the overall
+ * figures stay those of whole orders. A comparison adds {@code NAME.previous} (the period before, or
+ * the period the question named: {@code slots.comparison = named_period}) and {@code NAME.change}
+ * (this minus that). A trend names figures
  * {@code NAME@2026-11-02} (day) or {@code NAME@2026-11-02T13} (hour), local to the zone.
  * Funnel: {@code funnel.sessions}, {@code funnel.product}, {@code funnel.cart}, {@code funnel.checkout},
  * {@code funnel.payment}, {@code funnel.order} (sessions whose furthest step is that step or later) and
