@@ -26,6 +26,25 @@ class EvalScoresTest {
             result("g", true, 0.0, null, null));
 
     @Test
+    void evalJsonCarriesTheParaphraseFiguresAndTheHeldOutOnlyAsClasses() {
+        GoldenEvaluator.Report golden = GoldenEvaluator.Report.of(List.of(RESULTS.get(6)));
+        GoldenEvaluator.Report tuning = GoldenEvaluator.Report.of(RESULTS.subList(0, 3));
+        GoldenEvaluator.Report heldout = GoldenEvaluator.Report.of(RESULTS.subList(3, 6));
+        ObjectNode json = EvalCli.toJson(golden);
+        EvalCli.addParaphrases(json, golden, tuning, heldout);
+        assertThat(json.get("accuracy").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("paraphrase_accuracy").asDouble()).isEqualTo(0.6667);
+        assertThat(json.get("paraphrase_heldout_accuracy").asDouble()).isEqualTo(0.3333);
+        assertThat(json.get("accuracy_by_domain").get("inventory").get("questions").asInt()).isEqualTo(2);
+        assertThat(json.get("accuracy_by_domain").has("untagged")).isFalse(); // the golden line is not a paraphrase
+        assertThat(json.get("calibration").get("answers").asInt()).isEqualTo(7);
+        assertThat(json.get("write_requests_refused").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("paraphrase").get("tuning").get("results")).hasSize(3);
+        assertThat(json.get("paraphrase").get("heldout").has("results")).isFalse();
+        assertThat(json.get("paraphrase").get("heldout").get("failure_classes").get("intent").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void bandsAreHalfOpenAndTheLastHoldsOne() {
         assertThat(EvalScores.band(0)).isZero();
         assertThat(EvalScores.band(0.4999)).isZero();
