@@ -47,10 +47,21 @@ import java.util.function.Predicate;
  */
 public final class GoldenEvaluator {
 
-    /** The outcome of one question. */
+    /**
+     * The outcome of one question. {@code confidence} is the answer's (0 when it has none);
+     * {@code domain} and {@code shapes} are the paraphrase corpus's tags of the line (null and empty
+     * for golden lines); {@code expectedFn} is the line's {@code truth.fn}.
+     */
     public record Result(String id, String question, String expectedIntent, String intent, boolean exact,
                          List<String> failures, Boolean diagnosedTop1, String topHypothesis, long latencyMs,
-                         int expectedFigures, String error) {}
+                         int expectedFigures, String error, double confidence, String expectedFn, String domain,
+                         List<String> shapes) {
+
+        /** The line asks to change data ({@code imperative_write}): right only when refused. */
+        public boolean writeRequest() {
+            return shapes.contains("imperative_write");
+        }
+    }
 
     /** The outcome of a run. */
     public record Report(List<Result> results, int questions, int exact, double accuracy, int incidents, int diagnosed,
@@ -87,16 +98,38 @@ public final class GoldenEvaluator {
         this.store = store;
     }
 
+    /** The golden set (issue #6). */
+    public static final String GOLDEN = "/whyflow/golden/questions.jsonl";
+    /** The paraphrase corpus (issue #17) that may be looked at while a change is made. */
+    public static final String PARAPHRASE_TUNING = "/whyflow/paraphrase/tuning.jsonl";
+    /** The held-out paraphrases: scored only when a change is finished, never looked at while tuning. */
+    public static final String PARAPHRASE_HELDOUT = "/whyflow/paraphrase/heldout.jsonl";
+
     /** The golden questions on the classpath, optionally only those marked for the CI-sized run. */
     public static List<JsonNode> questions(boolean ciOnly) throws IOException {
+        return questions(GOLDEN, ciOnly);
+    }
+
+    /**
+     * The lines of a question file in the golden line format on the classpath ({@link #GOLDEN},
+     * {@link #PARAPHRASE_TUNING}, {@link #PARAPHRASE_HELDOUT}), optionally only those marked {@code ci}.
+     * A line that is not JSON fails with its file and line number.
+     */
+    public static List<JsonNode> questions(String resource, boolean ciOnly) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        try (InputStream in = Objects.requireNonNull(GoldenEvaluator.class.getResourceAsStream("/whyflow/golden/questions.jsonl"),
-                "whyflow/golden/questions.jsonl");
+        try (InputStream in = Objects.requireNonNull(GoldenEvaluator.class.getResourceAsStream(resource), resource);
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
+            int number = 0;
             while ((line = r.readLine()) != null) {
+                number++;
                 if (line.isBlank()) continue;
-                JsonNode q = JSON.readTree(line);
+                JsonNode q;
+                try {
+                    q = JSON.readTree(line);
+                } catch (IOException e) {
+                    throw new IOException(resource + " line " + number + " is not JSON: " + e.getMessage(), e);
+                }
                 if (!ciOnly || q.path("ci").asBoolean(false)) out.add(q);
             }
         }
@@ -151,8 +184,11 @@ public final class GoldenEvaluator {
                         + ", got " + (top == null ? "none" : top));
             }
         }
+        List<String> shapes = new ArrayList<>();
+        q.path("shapes").forEach(s -> shapes.add(s.asText()));
         return new Result(id, question, expectedIntent, a.intent(), failures.isEmpty(), failures, diagnosed, top,
-                a.latencyMs(), expected.size(), a.error());
+                a.latencyMs(), expected.size(), a.error(), a.confidence() == null ? 0 : a.confidence().value(),
+                q.get("truth").get("fn").asText(), q.path("domain").asText(null), List.copyOf(shapes));
     }
 
     /** {@code platform=android, app_version=5.4.0} names {@code app_version=5.4.0}. */
