@@ -85,6 +85,7 @@ final class Deterministic {
         if (EVENT_METRICS.contains(metric)) return eventMetric(groups);
         if (SESSION_METRICS.contains(metric)) return sessionMetric(groups);
         if ("page_load_p95".equals(metric)) return pageLoad(groups);
+        if ("at_risk_customers".equals(metric)) return atRisk(groups);
         return "the metric " + metric + " is not known";
     }
 
@@ -286,6 +287,73 @@ final class Deterministic {
         long sortKey(String metric) {
             return "orders".equals(metric) ? orders : amountByCurrency.getOrDefault("EUR", 0L);
         }
+    }
+
+    /**
+     * Customers at risk (the Customer node): those who ordered at least twice in the four periods
+     * before the asked one, each as long as it, and not at all in it; per customer segment (that of
+     * their last order), as a share of the segment's repeat customers, with the revenue they spent in
+     * the baseline (EUR). Ranked by share, the segments most at risk first.
+     */
+    private String atRisk(String[] groups) throws SQLException {
+        if (Intent.TREND.equals(parsed.intent())) return "customers at risk are counted over one period; ask without a trend";
+        if (groups.length > 1 || groups.length == 1 && !"customer_segment".equals(groups[0])) {
+            return "customers at risk are broken down by customer segment only";
+        }
+        if (slots.segmentDimension() != null && !"customer_segment".equals(slots.segmentDimension())) {
+            return "customers at risk are filtered by customer segment only";
+        }
+        java.time.Duration length = java.time.Duration.between(slots.from(), slots.to());
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("from", slots.from());
+        p.put("to", slots.to());
+        p.put("baseline_from", slots.from().minus(length.multipliedBy(AT_RISK_BASELINE_PERIODS)));
+        p.put("segment_value", slots.segmentValue());
+        Store.Result r = store.run("at_risk_customers", p);
+        long atRisk = 0;
+        long repeat = 0;
+        long revenue = 0;
+        for (Map<String, Object> row : r.rows()) {
+            atRisk += num(row, "at_risk");
+            repeat += num(row, "repeat_customers");
+            revenue += num(row, "at_risk_revenue_eur");
+        }
+        sample = repeat;
+        text.append(describe()).append(" (ordered at least twice in the ").append(AT_RISK_BASELINE_PERIODS)
+                .append(" periods as long before it, not at all in it): ").append(atRiskFigures("", atRisk, repeat, revenue)).append('.');
+        if (groups.length == 1) {
+            text.append(" By customer segment, most at risk first:");
+            r.rows().stream()
+                    .sorted((a, b) -> Double.compare(share(b), share(a)))
+                    .forEach(row -> {
+                        String seg = String.valueOf(row.get("customer_segment"));
+                        text.append("\n  ").append(seg.isEmpty() ? "(not set)" : seg).append(": ").append(atRiskFigures("[" + seg + "]",
+                                num(row, "at_risk"), num(row, "repeat_customers"), num(row, "at_risk_revenue_eur")));
+                    });
+        }
+        evidence.add(r.evidence("Repeat customers of the baseline who did not order in the period, by customer segment"));
+        return null;
+    }
+
+    /** How many periods, each as long as the asked one, make the baseline of a customer's ordering. */
+    static final int AT_RISK_BASELINE_PERIODS = 4;
+
+    private static double share(Map<String, Object> row) {
+        long base = num(row, "repeat_customers");
+        return base == 0 ? 0 : (double) num(row, "at_risk") / base;
+    }
+
+    private String atRiskFigures(String suffix, long atRisk, long repeat, long revenueEur) {
+        figures.add("at_risk_customers" + suffix, atRisk, "count");
+        figures.add("repeat_customers" + suffix, repeat, "count");
+        figures.add("at_risk_revenue_minor.EUR" + suffix, revenueEur, "minor_units:EUR");
+        String out = atRisk + " of " + repeat + " repeat customers";
+        if (repeat > 0) {
+            BigDecimal share = ratio(atRisk, repeat);
+            figures.add("at_risk_share" + suffix, share, "ratio");
+            out += " (" + percent(share) + ")";
+        }
+        return out + ", who spent " + money(revenueEur, "EUR") + " before";
     }
 
     /** Figures for an event metric with a suffix, and the text stating them. */
@@ -663,6 +731,7 @@ final class Deterministic {
             case "cart_abandonment_rate" -> "Cart abandonment rate";
             case "checkout_abandonment_rate" -> "Checkout abandonment rate";
             case "page_load_p95" -> "Page-load p95";
+            case "at_risk_customers" -> "Customers at risk";
             case "funnel" -> "Funnel";
             default -> slots.metric();
         };

@@ -125,6 +125,8 @@ final class QuestionParser {
 
     /** Metrics, most specific first; {@code event_count:TYPE} counts events of a type. */
     private static final List<Rule> METRICS = concat(List.of(
+            rule("(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stopped (?:buying|ordering|purchasing|shopping)"
+                    + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)", "at_risk_customers"),
             rule("average order value|average basket|avg\\.? order value|aov|average order size|average order", "aov"),
             rule("conversion rates?|conversions?|convert(?:ed|ing|s)?", "conversion_rate"),
             rule("cart abandonment(?: rate)?|abandoned carts?|carts? (?:were |was |got )?abandoned|cart abandon\\w*", "cart_abandonment_rate"),
@@ -239,7 +241,7 @@ final class QuestionParser {
     private static final Pattern FUNNEL = Pattern.compile("\\bfunnel\\b|\\bdrop[- ]?off\\b|\\bfunnel steps?\\b");
     private static final Pattern TREND = Pattern.compile(
             "\\b(?:trend(?:s|ing)?|daily|hourly|per day|by day|a day|each day|every day|day by day|per hour|by hour|each hour|"
-                    + "every hour|hour by hour|over time|time series|timeline)\\b");
+                    + "every hour|hour by hour|over time|time series|timeline|(?:each|every one|every single one) of)\\b");
     /** A count in words or digits ("10", "ten", "twenty-five"). */
     private static final String NUMBER = "\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
             + "fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|thirty|forty|fifty|a dozen|dozen";
@@ -319,6 +321,10 @@ final class QuestionParser {
             rest = Coverage.blank(rest, comparedWith.start(), comparedWith.end());
         }
 
+        if (period.isEmpty() && "at_risk_customers".equals(metric(q))) {
+            // "which customers are at risk?" asks about the recent past, not today alone
+            range = TimeExpressions.find("last 7 days", clock, zone).orElseThrow();
+        }
         Slots slots = Slots.empty().withPeriod(range.from(), range.to(), range.label(),
                 zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId());
 
@@ -380,6 +386,21 @@ final class QuestionParser {
             used.useAll(BREAK_DOWN, rest);
             restNoGroup = Coverage.blank(rest, g.start(), end);
             break;
+        }
+        if (group == null) {
+            // "which countries had the worst conversion", "which customer segments are at risk": the
+            // values of a dimension are asked for, so the answer breaks the metric down by it
+            Matcher w = WHICH.matcher(rest);
+            if (w.find()) {
+                String lead = leadingDimensionWords(w.group(1));
+                String d = lead == null ? null : dimension(lead);
+                if (d != null && !d.equals("product") && !d.equals("pattern")) {
+                    group = d;
+                    int end = w.start(1) + w.group(1).indexOf(lead) + lead.length();
+                    used.use(w.start(), end);
+                    restNoGroup = Coverage.blank(rest, w.start(), end);
+                }
+            }
         }
         Span segmentAt = segmentSpan(restNoGroup, original, vocabulary);
         String[] segment = segmentAt == null ? null : segmentAt.value().split("=", 2);
@@ -548,7 +569,8 @@ final class QuestionParser {
 
     /** The first words (up to four) of {@code words} that name a dimension, the longest such run; null if none does. */
     static String leadingDimensionWords(String words) {
-        String[] w = words.strip().split("\\s+");
+        String[] w = words.strip().replaceFirst("^(?:(?:all|our|the|different|various|individual|each|every|its|their|of)\\s+)+", "")
+                .split("\\s+");
         for (int n = Math.min(w.length, 4); n >= 1; n--) {
             String candidate = String.join(" ", java.util.Arrays.copyOf(w, n));
             if (dimension(candidate) != null) return candidate;
@@ -618,6 +640,9 @@ final class QuestionParser {
     private static final Pattern CONVERTING = Pattern.compile("\\bconver(?:t|ts|ted|ting|sions?)\\b");
     /** What converts: the conversion rate's base. */
     private static final Pattern CONVERSION_BASE = Pattern.compile("\\b(?:(?:unique )?visitors|users|sessions?|visits|people)\\b");
+
+    /** "which X", "what X", "in which X": the question asks for values of a dimension. */
+    private static final Pattern WHICH = Pattern.compile("\\b(?:in |on |from |for )?(?:which|what)\\s+([a-z][a-z ]*)");
 
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(

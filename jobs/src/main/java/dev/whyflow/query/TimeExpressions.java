@@ -43,6 +43,7 @@ public final class TimeExpressions {
     private static final String DAY_MONTH = "(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:" + MONTHS + ")|(?:" + MONTHS
             + ")\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?)(?:,?\\s+\\d{4})?";
     private static final String DATE = "(?:" + ISO + "|" + DAY_MONTH + ")";
+    private static final String[] NUMBER_WORDS_AGO = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"};
     private static final Map<String, Integer> NUMBER_WORDS = Map.ofEntries(
             Map.entry("one", 1), Map.entry("two", 2), Map.entry("three", 3), Map.entry("four", 4), Map.entry("five", 5),
             Map.entry("six", 6), Map.entry("seven", 7), Map.entry("eight", 8), Map.entry("nine", 9), Map.entry("ten", 10),
@@ -59,6 +60,9 @@ public final class TimeExpressions {
     private static final Pattern DAY_SPAN = Pattern.compile(
             "\\b(?:(\\d{1,2})(?:st|nd|rd|th)?" + TO + "(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(" + MONTHS + ")"
                     + "|(" + MONTHS + ")\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?" + TO + "(\\d{1,2})(?:st|nd|rd|th)?)(?:,?\\s+(\\d{4}))?\\b");
+    /** "two days ago" (that day), "a week ago" / "3 weeks ago" (that Monday-to-Sunday week), "a month ago" (that calendar month). */
+    private static final Pattern AGO = Pattern.compile(
+            "\\b(?:on\\s+)?(a|an|one|\\d{1,3}|" + String.join("|", NUMBER_WORDS_AGO) + ")\\s+(days?|weeks?|months?)\\s+ago\\b");
     private static final Pattern LAST_N = Pattern.compile(
             "\\b(?:in\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(\\d{1,3}|" + String.join("|", NUMBER_WORDS.keySet())
                     + ")\\s+(days?|hours?|weeks?)\\b");
@@ -105,6 +109,26 @@ public final class TimeExpressions {
                 }
                 int d = unit.startsWith("week") ? 7 * n : n;
                 return Optional.of(days(today.minusDays(d), today, zone, "last " + d + " days", m));
+            }
+        }
+        m = AGO.matcher(q);
+        if (m.find()) {
+            String w = m.group(1);
+            int n = w.equals("a") || w.equals("an") || w.equals("one") ? 1
+                    : NUMBER_WORDS.containsKey(w) ? NUMBER_WORDS.get(w) : Integer.parseInt(w);
+            String unit = m.group(2);
+            if (n >= 1 && unit.startsWith("day")) {
+                LocalDate d = today.minusDays(n);
+                return Optional.of(days(d, d.plusDays(1), zone, n + (n == 1 ? " day ago" : " days ago"), m));
+            }
+            if (n >= 1 && unit.startsWith("week")) {
+                LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(n);
+                return Optional.of(days(monday, monday.plusDays(7), zone, "the week " + n + (n == 1 ? " week ago" : " weeks ago"), m));
+            }
+            if (n >= 1) {
+                LocalDate first = today.withDayOfMonth(1).minusMonths(n);
+                return Optional.of(days(first, first.plusMonths(1), zone, first.getMonth().toString().toLowerCase(Locale.ROOT)
+                        + " " + first.getYear(), m));
             }
         }
         m = FIXED.matcher(q);

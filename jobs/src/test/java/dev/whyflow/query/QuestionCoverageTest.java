@@ -119,6 +119,36 @@ class QuestionCoverageTest {
         assertThat(p.ignored()).as(q).isEmpty();
     }
 
+    /** Asking which values of a dimension ("which countries …", "what payment method …") breaks the metric down by it. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "Which countries had the lowest conversion rate yesterday?   | country          | conversion_rate",
+            "what payment method saw the most failed payments last week  | payment_method   | event_count",
+            "In which channel did we make the most revenue?              | channel          | revenue",
+            "Which customer segments are at risk?                        | customer_segment | at_risk_customers",
+            "revenue across all channels yesterday                       | channel          | revenue",
+            "orders split by the different devices last week             | device           | orders"})
+    void askingWhichValuesOfADimensionGroupsByIt(String q, String dimension, String metric) {
+        Parsed p = parse(q.strip());
+        assertThat(p.slots().groupBy()).as(q).isEqualTo(dimension.strip());
+        assertThat(p.slots().metric()).as(q).isEqualTo(metric.strip());
+    }
+
+    @Test
+    void atRiskCustomersWithoutAPeriodLookAtTheLastSevenDays() {
+        Parsed p = parse("which customers stopped buying?");
+        assertThat(p.slots().metric()).isEqualTo("at_risk_customers");
+        assertThat(p.slots().from()).isEqualTo(Instant.parse("2026-11-04T00:00:00Z"));
+        assertThat(p.slots().to()).isEqualTo(Instant.parse("2026-11-11T00:00:00Z"));
+    }
+
+    @Test
+    void eachOfTheLastDaysIsATrend() {
+        Parsed p = parse("how many orders did we get on each of the last three days?");
+        assertThat(p.intent()).isEqualTo(Intent.TREND);
+        assertThat(p.slots().granularity()).isEqualTo("day");
+    }
+
     /** A second period put against the first is the comparison, whatever the words between them. */
     @ParameterizedTest
     @ValueSource(strings = {

@@ -69,6 +69,19 @@ class TimeExpressionsTest {
         assertThat(r.to()).as(question).isEqualTo(local(to));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "orders two days ago                            | 2026-11-09T00:00 | 2026-11-10T00:00",
+            "sessions 5 days ago                            | 2026-11-06T00:00 | 2026-11-07T00:00",
+            "revenue a week ago                             | 2026-11-02T00:00 | 2026-11-09T00:00",
+            "refunds three weeks ago                        | 2026-10-19T00:00 | 2026-10-26T00:00",
+            "revenue a month ago                            | 2026-10-01T00:00 | 2026-11-01T00:00"})
+    void periodsCountedBackFromToday(String question, String from, String to) {
+        TimeRange r = TimeExpressions.find(question.strip(), CLOCK, BERLIN).orElseThrow();
+        assertThat(r.from()).as(question).isEqualTo(local(from));
+        assertThat(r.to()).as(question).isEqualTo(local(to));
+    }
+
     @Test
     void findsEveryPeriodOfAQuestion() {
         var all = TimeExpressions.findAll("were orders higher on tuesday than last friday?", CLOCK, BERLIN);
