@@ -227,6 +227,7 @@ class QueryEngineIT {
         p.put("dimension", "platform");
         p.put("pattern", null);
         p.put("product", "p-00042");
+        p.put("baseline_from", from.minusSeconds(4 * 86_400));
         try (var pool = QueryEngine.pool(db.store(), 1); Connection c = pool.getConnection()) {
             Store store = Store.guard(c, 30_000);
             for (String id : SqlTemplate.ids()) {

@@ -55,7 +55,7 @@ public final class Truth {
         String type;
         long at;
         Session session;
-        String platform, device, os, appVersion, country, page, productId, category, currency, paymentMethod, orderId;
+        String platform, device, os, appVersion, country, page, productId, category, currency, paymentMethod, orderId, customerId;
         Integer pageLoadMs;
         long amountMinor;
         boolean hasAmount;
@@ -186,6 +186,7 @@ public final class Truth {
                         ev.itemProducts = products.toArray(String[]::new);
                     }
                 }
+                if (actor != null) ev.customerId = in.apply(text(actor, "customer_id"));
                 if (actor != null && !actor.isEmpty()) {
                     String producerSession = text(actor, "session_id");
                     String visitor = text(actor, "anonymous_id") != null ? text(actor, "anonymous_id") : text(actor, "customer_id");
@@ -290,6 +291,7 @@ public final class Truth {
     /** The metric in a scope, as figures (one for most metrics, one per currency for money). */
     public Map<String, BigDecimal> metric(String metric, String eventType, Scope scope) {
         Map<String, BigDecimal> out = new TreeMap<>();
+        if (metric.equals("at_risk_customers")) return atRisk(scope, false);
         if ("product".equals(scope.dimension()) && (metric.equals("orders") || metric.equals("revenue"))) {
             // an order names no product of its own: a product's orders and revenue are its order lines
             Map<String, Map<String, BigDecimal>> byProduct = orderLines(new Scope(scope.from(), scope.to(), null, null), metric);
@@ -348,6 +350,10 @@ public final class Truth {
     public Map<String, BigDecimal> breakdown(String metric, String eventType, Scope scope, String groupBy) {
         String[] dims = groupBy.split(",");
         Map<String, BigDecimal> out = new TreeMap<>(metric(metric, eventType, scope));
+        if (metric.equals("at_risk_customers") && groupBy.equals("customer_segment")) {
+            out.putAll(atRisk(scope, true));
+            return out;
+        }
         if (groupBy.equals("product") && (metric.equals("orders") || metric.equals("revenue"))) {
             // per product from the order lines (item revenue, orders holding the product); overall: whole orders
             Truth within = narrowed(scope.dimension(), scope.value());
@@ -455,6 +461,61 @@ public final class Truth {
             }
         }
         return out;
+    }
+
+    /**
+     * Customers at risk: with a customer id, at least two completed orders in the four periods before
+     * the scope's (each as long as it) and none in it; their segment is the customer segment of their
+     * last order before; {@code at_risk_revenue_minor.EUR} what they spent then in EUR. Overall, or
+     * per segment ({@code NAME[segment]}); a customer-segment scope keeps that segment's customers.
+     */
+    Map<String, BigDecimal> atRisk(Scope scope, boolean bySegment) {
+        long length = scope.to() - scope.from();
+        Scope baseline = new Scope(scope.from() - 4 * length, scope.from(), null, null);
+        Map<String, long[]> base = new HashMap<>(); // customer -> {orders, revenue EUR, last order at}
+        Map<String, String> segment = new HashMap<>();
+        for (Ev e : events(baseline, "order_completed")) {
+            if (e.customerId == null) continue;
+            long[] b = base.computeIfAbsent(e.customerId, k -> new long[]{0, 0, Long.MIN_VALUE});
+            b[0]++;
+            if ("EUR".equals(e.currency)) b[1] += e.amountMinor;
+            if (e.at >= b[2]) {
+                b[2] = e.at;
+                String seg = e.dim("customer_segment");
+                segment.put(e.customerId, seg == null ? "" : seg);
+            }
+        }
+        Set<String> recent = new HashSet<>();
+        for (Ev e : events(new Scope(scope.from(), scope.to(), null, null), "order_completed")) {
+            if (e.customerId != null) recent.add(e.customerId);
+        }
+        Map<String, long[]> bySeg = new TreeMap<>(); // segment -> {repeat, at risk, revenue}
+        base.forEach((customer, b) -> {
+            if (b[0] < 2) return;
+            String seg = segment.get(customer);
+            if ("customer_segment".equals(scope.dimension()) && !seg.equals(scope.value())) return;
+            long[] t = bySeg.computeIfAbsent(seg, k -> new long[3]);
+            t[0]++;
+            if (!recent.contains(customer)) {
+                t[1]++;
+                t[2] += b[1];
+            }
+        });
+        Map<String, BigDecimal> out = new TreeMap<>();
+        long[] all = new long[3];
+        bySeg.forEach((seg, t) -> {
+            for (int i = 0; i < 3; i++) all[i] += t[i];
+            if (bySegment) atRiskFigures(out, "[" + seg + "]", t);
+        });
+        atRiskFigures(out, "", all);
+        return out;
+    }
+
+    private static void atRiskFigures(Map<String, BigDecimal> out, String suffix, long[] t) {
+        out.put("at_risk_customers" + suffix, BigDecimal.valueOf(t[1]));
+        out.put("repeat_customers" + suffix, BigDecimal.valueOf(t[0]));
+        out.put("at_risk_revenue_minor.EUR" + suffix, BigDecimal.valueOf(t[2]));
+        if (t[0] > 0) out.put("at_risk_share" + suffix, rate(t[1], t[0]));
     }
 
     /** The top products, in rank order: by views, by item revenue in one currency, or by abandoned carts. */
