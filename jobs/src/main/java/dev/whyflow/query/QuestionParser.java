@@ -104,7 +104,7 @@ final class QuestionParser {
                     "price (?:changes?|updates?|adjustments?|cuts?)|repricings?"),
             new EventPhrases(EventType.SHIPMENT_DISPATCHED, "shipments?|parcels?|packages?|deliveries|orders?|items?",
                     "dispatched|shipped|sent out|sent off|handed (?:over )?to (?:the )?carriers?",
-                    "shipments?|dispatch(?:es|ed)?"));
+                    "shipments?|dispatch(?:es|ed)?|ship(?:ped|ping)?|(?:parcels?|packages?) (?:sent|went out)"));
 
     /** The rules naming event types: every wire name, then EVENT_PHRASES. */
     private static List<Rule> eventTypeRules() {
@@ -127,7 +127,9 @@ final class QuestionParser {
     private static final List<Rule> METRICS = concat(List.of(
             rule("(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stopped (?:buying|ordering|purchasing|shopping)"
                     + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)", "at_risk_customers"),
-            rule("average order value|average basket|avg\\.? order value|aov|average order size|average order", "aov"),
+            rule("average order value|avg\\.? order value|aov|average order size|average order|mean order value"
+                    + "|(?:average|typical|mean|avg\\.?) (?:basket|cart|ticket|spend|spending|purchase|transaction)(?: (?:value|size|amount))?"
+                    + "|(?:spend|spending|revenue|sales|takings) per (?:order|purchase|transaction|basket)|basket (?:value|size)", "aov"),
             rule("conversion rates?|conversions?|convert(?:ed|ing|s)?", "conversion_rate"),
             rule("cart abandonment(?: rate)?|abandoned carts?|carts? (?:were |was |got )?abandoned|cart abandon\\w*", "cart_abandonment_rate"),
             rule("checkout abandonment(?: rate)?|abandoned checkouts?|checkouts? (?:were |was |got )?abandoned|checkout abandon\\w*", "checkout_abandonment_rate"),
@@ -138,7 +140,7 @@ final class QuestionParser {
             eventTypeRules(), List.of(
             rule("revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?", "revenue"),
             rule("orders?|purchases?|how many (?:people |customers )?bought", "orders"),
-            rule("(?:unique )?visitors|unique users|users|people visited", "visitors"),
+            rule("(?:unique )?visitors|unique visitor(?: count)?|visitor (?:count|numbers?)|unique users|users|people visited", "visitors"),
             rule("sessions?|visits", "sessions")));
 
     /** The top-level alternatives of a regex ("a|b(?:c|d)" → "a", "b(?:c|d)"). */
@@ -210,8 +212,8 @@ final class QuestionParser {
             rule("social(?: media)?", "channel=social"),
             rule("affiliates?", "channel=affiliate"),
             rule("direct(?: traffic)?", "channel=direct"),
-            rule("new (?:customers?|visitors?|users?|buyers?|shoppers?)", "customer_segment=new"),
-            rule("returning (?:customers?|visitors?|users?|buyers?|shoppers?)|returning", "customer_segment=returning"),
+            rule("(?:new|first[- ]time) (?:customers?|visitors?|users?|buyers?|shoppers?)", "customer_segment=new"),
+            rule("(?:returning|repeat) (?:customers?|visitors?|users?|buyers?|shoppers?)|returning", "customer_segment=returning"),
             rule("vips?(?: customers?)?", "customer_segment=vip"));
 
     private static final Pattern PAID_VERB = Pattern.compile(
@@ -223,7 +225,13 @@ final class QuestionParser {
             Map.entry("belgium", "BE"), Map.entry("united kingdom", "GB"), Map.entry("uk", "GB"), Map.entry("britain", "GB"),
             Map.entry("great britain", "GB"), Map.entry("england", "GB"), Map.entry("italy", "IT"), Map.entry("spain", "ES"),
             Map.entry("poland", "PL"), Map.entry("sweden", "SE"), Map.entry("denmark", "DK"), Map.entry("ireland", "IE"),
-            Map.entry("portugal", "PT"), Map.entry("czechia", "CZ"), Map.entry("norway", "NO"), Map.entry("finland", "FI"));
+            Map.entry("portugal", "PT"), Map.entry("czechia", "CZ"), Map.entry("norway", "NO"), Map.entry("finland", "FI"),
+            // the adjectives people use for a country's customers or visitors
+            Map.entry("german", "DE"), Map.entry("french", "FR"), Map.entry("austrian", "AT"), Map.entry("swiss", "CH"),
+            Map.entry("dutch", "NL"), Map.entry("belgian", "BE"), Map.entry("british", "GB"), Map.entry("english", "GB"),
+            Map.entry("italian", "IT"), Map.entry("spanish", "ES"), Map.entry("polish", "PL"), Map.entry("swedish", "SE"),
+            Map.entry("danish", "DK"), Map.entry("irish", "IE"), Map.entry("portuguese", "PT"), Map.entry("czech", "CZ"),
+            Map.entry("norwegian", "NO"), Map.entry("finnish", "FI"));
 
     /** Event types counted by a rate metric (numerator): asked as a share, the question means the rate. */
     private static final Map<String, String> RATE_OF_EVENTS = Map.of("event_count:payment_failed", "payment_failure_rate");
@@ -283,10 +291,12 @@ final class QuestionParser {
     private static final Pattern WRITE_REQUEST = Pattern.compile(
             "^(?:(?:please|kindly|now|ok|okay|hey),? )*(?:(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like)"
                     + " (?:you )?to |i'd like (?:you )?to |go ahead and |let's |lets |you should |we need to |we must )?(?:please )?"
-                    + "(?:(?:delete|remove|erase|wipe|purge|drop|truncate|insert|modify|edit|overwrite|cancel|void|rename|archive"
-                    + "|restore|undo|revert|rollback|roll back|backfill|import|upload|fix|correct|deduplicate|dedupe)\\b"
-                    + "|(?:change|set|add|reset|clear|mark|refund|update|create|move|replace|assign|apply|disable|enable)\\b"
-                    + "(?! (?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared)\\b))");
+                    + "(?:(?:delete|remove|erase|wipe|purge|truncate|insert|modify|edit|overwrite|cancel|void|rename|archive"
+                    + "|restore|undo|revert|rollback|roll back|backfill|import|upload|fix|correct|deduplicate|dedupe|restock|replenish"
+                    + "|notify|suspend|deactivate|unpublish|blacklist|whitelist)\\b(?!-)"
+                    + "|(?:change|set|add|reset|clear|mark|refund|update|create|move|replace|assign|apply|disable|enable|adjust|drop"
+                    + "|send|block|approve|reject|publish|schedule|pause|resume|launch|stop)\\b"
+                    + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at)\\b)(?!-))");
 
     private final IntentExamples examples;
 
@@ -410,6 +420,19 @@ final class QuestionParser {
             used.useAll(dimensionWords(segment[0]), restNoGroup);
         }
 
+        if (metric == null && segment != null && (segment[0].equals("category") || segment[0].equals("product"))) {
+            // "how many times were shoes viewed": the products of a category (or one product) named by
+            // themselves, with what happened to them
+            for (Rule r : PRODUCT_EVENTS) {
+                Matcher v = r.pattern().matcher(restNoGroup);
+                if (v.find()) {
+                    metric = "event_count";
+                    eventType = r.value();
+                    used.use(v.start(), v.end());
+                    break;
+                }
+            }
+        }
         boolean diagnose = DIAGNOSE.matcher(rest).find();
         String intent = null;
         if (diagnose) {
@@ -643,6 +666,13 @@ final class QuestionParser {
 
     /** "which X", "what X", "in which X": the question asks for values of a dimension. */
     private static final Pattern WHICH = Pattern.compile("\\b(?:in |on |from |for )?(?:which|what)\\s+([a-z][a-z ]*)");
+
+    /** What happens to products, when a category or a product is the noun: "shoes were viewed", "p-00042 was added to carts". */
+    private static final List<Rule> PRODUCT_EVENTS = List.of(
+            rule("added to (?:the |a |their )?(?:shopping )?(?:carts?|baskets?|bags?)|put (?:in|into) (?:the |a )?(?:carts?|baskets?)",
+                    "cart_item_added"),
+            rule("removed from (?:the |a |their )?(?:shopping )?(?:carts?|baskets?|bags?)", "cart_item_removed"),
+            rule("viewed|seen|looked at|visited|opened|browsed", "product_viewed"));
 
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(

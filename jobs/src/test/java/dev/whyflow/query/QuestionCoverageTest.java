@@ -72,7 +72,6 @@ class QuestionCoverageTest {
         Map<String, String> leftOut = new LinkedHashMap<>();
         leftOut.put("load time of the product pages on each platform yesterday", "pages"); // a filter named as a noun
         leftOut.put("which countries had the worst conversion last week", "worst");       // a ranking over a breakdown
-        leftOut.put("what does the typical basket come to this month", "typical");         // an everyday metric name
         for (Map.Entry<String, String> e : leftOut.entrySet()) {
             Parsed p = parse(e.getKey());
             if (p.intent().equals(Intent.UNANSWERABLE)) continue; // refusing is honest too
@@ -81,11 +80,14 @@ class QuestionCoverageTest {
     }
 
     @Test
-    void rangesAndComparisonsOfNamedDaysAreNowUnderstoodWhole() {
+    void rangesComparisonsAndEverydayMetricNamesAreNowUnderstoodWhole() {
         Parsed range = parse("how many orders from the 3rd to the 5th of November");
         assertThat(range.slots().from()).isEqualTo(Instant.parse("2026-11-03T00:00:00Z"));
         assertThat(range.slots().to()).isEqualTo(Instant.parse("2026-11-06T00:00:00Z"));
         assertThat(range.ignored()).isEmpty();
+        Parsed basket = parse("what does the typical basket come to this month");
+        assertThat(basket.slots().metric()).isEqualTo("aov");
+        assertThat(basket.ignored()).isEmpty();
         Parsed compared = parse("were there more visitors on Monday than on Friday?");
         assertThat(compared.slots().comparison()).isEqualTo("named_period");
         assertThat(compared.slots().compareFrom()).isEqualTo(Instant.parse("2026-11-06T00:00:00Z"));
@@ -132,6 +134,18 @@ class QuestionCoverageTest {
         Parsed p = parse(q.strip());
         assertThat(p.slots().groupBy()).as(q).isEqualTo(dimension.strip());
         assertThat(p.slots().metric()).as(q).isEqualTo(metric.strip());
+    }
+
+    /** A category or a product can be the noun of what happened to products. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "How often were bags viewed yesterday?            | product_viewed   | category",
+            "how many times was p-00042 added to the basket   | cart_item_added  | product",
+            "dresses looked at last week                      | product_viewed   | category"})
+    void aCategoryOrProductAsTheNounOfAProductEvent(String q, String eventType, String dimension) {
+        Parsed p = parse(q.strip());
+        assertThat(p.slots().eventType()).as(q).isEqualTo(eventType.strip());
+        assertThat(p.slots().segmentDimension()).as(q).isEqualTo(dimension.strip());
     }
 
     @Test
@@ -186,7 +200,10 @@ class QuestionCoverageTest {
             "set yesterday's revenue to zero",
             "I want you to wipe the sessions table",
             "DROP TABLE events",
-            "add a refund for yesterday's biggest order"})
+            "add a refund for yesterday's biggest order",
+            "Drop the orders of the test customer",
+            "Please restock the red shoes",
+            "stop the paypal payments"})
     void aRequestToChangeDataIsRefused(String q) {
         Parsed p = parse(q);
         assertThat(p.intent()).isEqualTo(Intent.UNANSWERABLE);
@@ -199,7 +216,13 @@ class QuestionCoverageTest {
             "add to cart events yesterday",
             "How many orders were cancelled last week?",
             "refunds last week",
-            "updates of stock yesterday"})
+            "updates of stock yesterday",
+            "Drop in conversion on mobile yesterday?",
+            "Add-to-carts per day this week",
+            "Email orders yesterday",
+            "Discount codes rejected yesterday",
+            "Dispatch times last week",
+            "Shipments yesterday"})
     void questionsThatOnlyStartLikeAWriteAreNotRefused(String q) {
         Parsed p = parse(q);
         assertThat(p.reason() == null ? "" : p.reason()).as(q).doesNotContain("change data");
