@@ -1,0 +1,181 @@
+package dev.whyflow.patterns;
+
+import dev.whyflow.capture.CaptureJob;
+import dev.whyflow.capture.CaptureOptions;
+import dev.whyflow.capture.Captured;
+import dev.whyflow.capture.RawEventDeserializer;
+import dev.whyflow.simulator.SimulatedData;
+import dev.whyflow.simulator.SimulationOptions;
+import dev.whyflow.testing.FlinkTestCluster;
+import dev.whyflow.testing.KafkaTestBroker;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Same alerts at any speed (issue #18): one simulated day with incidents goes through CaptureJob and
+ * PatternJob twice. Once as a backlog, every record in the raw topic before the jobs start, read as
+ * fast as the broker gives them (one partition may run hours of event time ahead of another); once
+ * paced, the records produced while CaptureJob runs with event time advancing steadily, as a live
+ * shop's would. Every alert of every family must be the same in both (alert ids derive from the
+ * matched events), and the run must raise alerts of the incident families at all.
+ */
+class AlertsAtAnySpeedIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
+
+    private static final int PARTITIONS = 3;
+    /** How long the paced run spreads the day over: about 2,000 times real time. */
+    private static final Duration PACED_OVER = Duration.ofSeconds(40);
+    private static final SimulationOptions SIMULATION = SimulationOptions.of(23, LocalDate.parse("2026-11-05"), 1, 2_500,
+            "slow-checkout:platform=android,release=5.4.0,start=2026-11-05T08:00,hours=10,load_ms=6500,adoption_hours=0.5",
+            "payment-failure:method=paypal,rate=1.0,start=2026-11-05T08:00,hours=10").withHeartbeatMs(0);
+
+    @TempDir
+    static Path checkpoints;
+
+    @Test
+    void aBacklogAtFullSpeedRaisesTheSameAlertsAsTheSameDayPaced() throws Exception {
+        SimulatedData data = SimulatedData.generate(SIMULATION);
+
+        Map<String, Set<String>> backlog = run(data, "backlog", false);
+        Map<String, Set<String>> paced = run(data, "paced", true);
+
+        Map<String, Integer> counts = new TreeMap<>();
+        backlog.forEach((family, ids) -> counts.put(family, ids.size()));
+        System.out.println("alerts per family (backlog): " + counts);
+        assertThat(backlog.getOrDefault("payment_method_failures", Set.of())).as("payment method failures").isNotEmpty();
+        assertThat(backlog.getOrDefault("checkout_abandonment", Set.of())).as("checkout abandonments").isNotEmpty();
+        assertThat(backlog.keySet()).isEqualTo(paced.keySet());
+        for (String family : backlog.keySet()) {
+            assertThat(paced.get(family)).as("%s alerts paced against the backlog's", family).isEqualTo(backlog.get(family));
+        }
+    }
+
+    /** CaptureJob over the day into a fresh enriched topic, then PatternJob over that topic: alert ids by family. */
+    private static Map<String, Set<String>> run(SimulatedData data, String name, boolean paced) throws Exception {
+        String raw = KafkaTestBroker.newTopic("raw-" + name, PARTITIONS);
+        String enriched = KafkaTestBroker.newTopic("enriched-" + name, 2);
+        List<ProducerRecord<byte[], byte[]>> records = data.records().stream().map(r -> new ProducerRecord<>(raw,
+                partition(r), r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value())).toList();
+        Map<TopicPartition, Long> end = new HashMap<>();
+        for (ProducerRecord<byte[], byte[]> r : records) end.merge(new TopicPartition(raw, r.partition()), 1L, Long::sum);
+        for (int p = 0; p < PARTITIONS; p++) end.putIfAbsent(new TopicPartition(raw, p), 0L);
+        if (!paced) {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaTestBroker.producer()) {
+                for (ProducerRecord<byte[], byte[]> r : records) producer.send(r); // to the partition chosen above
+            }
+        }
+
+        CaptureOptions capture = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
+                "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.raw", raw, "--topic.enriched", enriched,
+                "--group.id", "capture-" + raw, "--checkpoint.interval", "1s"}));
+        StreamExecutionEnvironment env = environment("capture-" + name);
+        CaptureJob.configure(env, capture);
+        KafkaSource<Captured> rawEvents = KafkaSource.<Captured>builder()
+                .setBootstrapServers(capture.bootstrapServers()).setTopics(raw).setGroupId(capture.groupId())
+                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.offsets(end))
+                .setDeserializer(new RawEventDeserializer(capture.maxEventBytes(), capture.futureSkew().toMillis()))
+                .build();
+        CaptureJob.defineWorkflow(env, capture, rawEvents, new CaptureJob.Sinks(new DiscardingSink<>(),
+                CaptureJob.sinks(capture).enrichedTopic(), new DiscardingSink<>(), new DiscardingSink<>(),
+                new DiscardingSink<>(), new DiscardingSink<>()));
+        long t0 = System.nanoTime();
+        JobClient job = env.executeAsync("capture, " + name);
+        if (paced) producePaced(records);
+        job.getJobExecutionResult().get();
+        long t1 = System.nanoTime();
+
+        Map<String, String> args = new HashMap<>();
+        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
+        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
+        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
+        PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
+        StreamExecutionEnvironment patterns = environment("patterns-" + name);
+        CollectedAlerts collected = new CollectedAlerts();
+        PatternJob.defineWorkflow(patterns, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
+                new PatternJob.Sinks(collected, null));
+        patterns.execute("patterns, " + name);
+        System.out.printf("%s: %d records captured in %d ms, patterns in %d ms%n", name, records.size(),
+                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        return collected.alerts().stream().collect(Collectors.groupingBy(a -> a.pattern.wireName(),
+                TreeMap::new, Collectors.mapping(a -> a.alertId, Collectors.toCollection(TreeSet::new))));
+    }
+
+    /** The producer's partition of a record: by its key, as a keyed producer spreads them, the same in both runs. */
+    private static int partition(SimulatedData.Record r) {
+        int h = r.key() == null ? Long.hashCode(r.ordinal()) : r.key().hashCode();
+        return Math.floorMod(h, PARTITIONS);
+    }
+
+    /** Produces in the simulator's order, never ahead of event time running at the day's length over {@link #PACED_OVER}. */
+    private static void producePaced(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        long dayStart = SIMULATION.start().atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        double speed = Duration.ofDays(1).toMillis() / (double) PACED_OVER.toMillis();
+        long wallStart = System.currentTimeMillis();
+        long eventTime = dayStart;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestBroker.producer()) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                eventTime = Math.max(eventTime, occurredAt(r.value(), eventTime));
+                long due = wallStart + (long) ((eventTime - dayStart) / speed);
+                long wait = due - System.currentTimeMillis();
+                if (wait > 0) {
+                    producer.flush();
+                    Thread.sleep(wait);
+                }
+                producer.send(r);
+            }
+        }
+    }
+
+    /** The record's occurred_at, or {@code fallback} for a record that has none readable (bad input). */
+    private static long occurredAt(byte[] value, long fallback) {
+        String s = new String(value, StandardCharsets.UTF_8);
+        int at = s.indexOf("\"occurred_at\"");
+        if (at < 0) return fallback;
+        int open = s.indexOf('"', s.indexOf(':', at) + 1);
+        int close = open < 0 ? -1 : s.indexOf('"', open + 1);
+        try {
+            return Instant.parse(s.substring(open + 1, close)).toEpochMilli();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static StreamExecutionEnvironment environment(String job) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.resolve(job).toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+}
