@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PrivateStack implements AutoCloseable {
 
-    private static final Path SHARED = Path.of(System.getProperty("user.home"), ".cache/whyflow");
+    /** The usual home, whose installs are shared: WHYFLOW_HOME of this process, else the scripts' default. */
+    private static final Path SHARED = System.getenv("WHYFLOW_HOME") != null ? Path.of(System.getenv("WHYFLOW_HOME"))
+            : Path.of(System.getProperty("user.home"), ".cache/whyflow");
     private final Path root;
     private final Path home;
     private final Map<String, String> env = new LinkedHashMap<>();
