@@ -278,7 +278,12 @@ public final class FaultBench {
         result.putPOJO("timings_s", timings);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("cpu_model", cpuModel());
-        result.putPOJO("cpu_s", MachineCpu.now().since(cpuAtStart));
+        // the machine's busy and idle core-seconds over the run (MachineCpu's per-process figures are left out:
+        // a killed TaskManager's or stopped broker's CPU leaves with its process)
+        Map<String, Double> cpu = MachineCpu.now().since(cpuAtStart);
+        cpu.keySet().retainAll(List.of("busy", "idle"));
+        result.putPOJO("cpu_s", cpu);
+        result.put("load_average", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         double maxRecovery = 0;
         for (JsonNode f : result.path("faults")) maxRecovery = Math.max(maxRecovery, f.path("recovery_s").asDouble());
         result.put("max_recovery_s", maxRecovery);
