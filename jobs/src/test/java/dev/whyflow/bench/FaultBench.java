@@ -275,7 +275,8 @@ public final class FaultBench {
         result.put("outage_seconds", s.outageSeconds());
         result.put("database", s.database());
         timings.put("total_s", since(t0));
-        result.putPOJO("timings_s", timings);
+        ObjectNode times = result.putObject("timings_s");
+        timings.forEach(times::put);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("cpu_model", cpuModel());
         // the machine's busy and idle core-seconds over the run (MachineCpu's per-process figures are left out:

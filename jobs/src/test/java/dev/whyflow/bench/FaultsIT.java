@@ -79,5 +79,7 @@ class FaultsIT {
         assertThat(result.path("faults").get(1).path("stopped_s").asDouble()).isGreaterThanOrEqualTo(20);
         // each output was checked against a non-empty expectation
         for (JsonNode o : result.path("outputs")) assertThat(o.path("expected").asLong()).as(o.path("output").asText()).isPositive();
+        // passed: the store, the broker's data and the checkpoints (~1 GB) go, the logs stay (kept on a failure, to look into)
+        stack.removeDataKeepLogs();
     }
 }

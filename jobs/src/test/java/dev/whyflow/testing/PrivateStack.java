@@ -98,6 +98,12 @@ public final class PrivateStack implements AutoCloseable {
         }
     }
 
+    /** Removes the home's data (the store, the broker's logs, checkpoints, the linked installs), keeping its logs. */
+    public void removeDataKeepLogs() throws Exception {
+        if (!processes().isEmpty()) throw new IllegalStateException("the stack under " + home + " still runs: " + processes());
+        sh("cd " + q(home) + " && for x in * .[!.]*; do case $x in logs|scripts.log) ;; *) rm -rf --one-file-system \"$x\" ;; esac; done");
+    }
+
     /**
      * The live processes of this stack: those whose command line names the home (Flink's JVMs and
      * supervisors, the broker) and the postmaster recorded in the home's data directory.
