@@ -68,15 +68,6 @@ public final class FlinkRest {
         return send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "/exceptions")).timeout(Duration.ofSeconds(5)).GET().build());
     }
 
-    /** A job-level metric as a number (e.g. {@code numRestarts}); 0 when the job does not report it (yet). */
-    public long jobMetric(String jobId, String metric) throws IOException, InterruptedException {
-        for (JsonNode m : send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "/metrics?get=" + metric))
-                .timeout(Duration.ofSeconds(5)).GET().build())) {
-            if (metric.equals(m.path("id").asText())) return (long) Double.parseDouble(m.path("value").asText("0"));
-        }
-        return 0;
-    }
-
     public void awaitState(String jobId, String state, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String now = "";
