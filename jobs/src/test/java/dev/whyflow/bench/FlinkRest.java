@@ -58,6 +58,16 @@ public final class FlinkRest {
         return send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId)).GET().build()).path("state").asText();
     }
 
+    /** The job's details ({@code /jobs/:id}): state, vertices with their parallelism and task counts by state. */
+    public JsonNode job(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId)).timeout(Duration.ofSeconds(5)).GET().build());
+    }
+
+    /** The job's exception history ({@code /jobs/:id/exceptions}): {@code exceptionHistory.entries} with their timestamps. */
+    public JsonNode exceptions(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "/exceptions")).timeout(Duration.ofSeconds(5)).GET().build());
+    }
+
     public void awaitState(String jobId, String state, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String now = "";

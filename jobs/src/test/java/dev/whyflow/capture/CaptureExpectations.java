@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -110,6 +111,112 @@ public final class CaptureExpectations {
                 new long[]{rs.getLong(3), rs.getLong(4)}));
         assertThat(stored.keySet()).isEqualTo(expected.keySet());
         expected.forEach((k, v) -> assertThat(stored.get(k)).as(k).containsExactly(v));
+    }
+
+    /** What one output holds against the recomputation: missing, extra (duplicates and records not expected), wrong. */
+    public record Discrepancy(String output, long expected, long lost, long duplicated, long mismatched, List<String> examples) {
+        public boolean none() {
+            return lost == 0 && duplicated == 0 && mismatched == 0;
+        }
+    }
+
+    /**
+     * The same comparison as {@link #assertStoredExactlyOnce}, counted instead of asserted (a benchmark
+     * reports it): {@code events}, {@code failed_events}, the enriched and dead-letter topics as read
+     * {@code read_committed} (watermark markers, null values, skipped) and {@code metrics_1m} (with the
+     * late rows from {@code events}) against the recomputation from the input.
+     */
+    public List<Discrepancy> discrepancies(Connection c, List<ConsumerRecord<byte[], byte[]>> enrichedTopic,
+                                           List<ConsumerRecord<byte[], byte[]>> deadLetterTopic) throws Exception {
+        List<Discrepancy> out = new ArrayList<>();
+        Map<Long, String> bad = data.badRecordReasons();
+        List<Event> valid = uniqueValid();
+        Set<String> validIds = new HashSet<>();
+        for (Event e : valid) validIds.add(e.eventId);
+
+        out.add(idsAgainst("events", validIds, strings(c, "SELECT event_id FROM events")));
+
+        Map<String, String> expectedFailures = new HashMap<>();
+        bad.forEach((ordinal, reason) -> expectedFailures.put(failureIdByOrdinal.get(ordinal), reason));
+        Map<String, String> failures = new HashMap<>();
+        query(c, "SELECT failure_id, reason FROM failed_events", rs -> failures.put(rs.getString(1), rs.getString(2)));
+        Discrepancy f = idsAgainst("failed_events", expectedFailures.keySet(), new ArrayList<>(failures.keySet()));
+        long wrongReason = expectedFailures.entrySet().stream()
+                .filter(e -> failures.containsKey(e.getKey()) && !failures.get(e.getKey()).equals(e.getValue())).count();
+        out.add(new Discrepancy(f.output(), f.expected(), f.lost(), f.duplicated(), wrongReason, f.examples()));
+
+        List<String> enrichedIds = new ArrayList<>();
+        long unstamped = 0;
+        for (ConsumerRecord<byte[], byte[]> r : enrichedTopic) {
+            CaptureStamp stamp = CaptureStamp.of(r.headers());
+            if (stamp == null || r.partition() != stamp.partitionIndex()) unstamped++;
+            if (r.value() == null) continue; // a watermark marker
+            enrichedIds.add(EnrichedEventJson.fromBytes(r.value()).eventId());
+        }
+        Discrepancy en = idsAgainst("enriched topic", validIds, enrichedIds);
+        out.add(new Discrepancy(en.output(), en.expected(), en.lost(), en.duplicated(), unstamped, en.examples()));
+        out.add(new Discrepancy("dead-letter topic", bad.size(), Math.max(0, bad.size() - deadLetterTopic.size()),
+                Math.max(0, deadLetterTopic.size() - bad.size()), 0, List.of()));
+
+        Map<String, long[]> expected = new TreeMap<>();
+        for (Event e : valid) {
+            long[] v = expected.computeIfAbsent((e.occurredAt / 60_000 * 60_000) + " " + e.eventType.wireName(), k -> new long[2]);
+            v[0]++;
+            if (e.payload != null && e.payload.amountMinor != null) v[1] += e.payload.amountMinor;
+        }
+        Map<String, long[]> stored = new TreeMap<>();
+        query(c, "SELECT (extract(epoch FROM bucket) * 1000)::bigint, event_type, sum(events), sum(amount_minor) FROM ("
+                + " SELECT bucket, event_type, events, amount_minor FROM metrics_1m UNION ALL"
+                + " SELECT date_trunc('minute', occurred_at), event_type, 1, coalesce(amount_minor, 0) FROM events WHERE late) m"
+                + " GROUP BY 1, 2", rs -> stored.put(rs.getLong(1) + " " + rs.getString(2), new long[]{rs.getLong(3), rs.getLong(4)}));
+        long missing = 0;
+        long wrong = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            long[] s = stored.get(e.getKey());
+            if (s == null) missing++;
+            else if (!Arrays.equals(s, e.getValue())) wrong++;
+            if ((s == null || !Arrays.equals(s, e.getValue())) && examples.size() < 5) {
+                examples.add(e.getKey() + " expected " + Arrays.toString(e.getValue()) + " stored " + Arrays.toString(s));
+            }
+        }
+        long extra = stored.keySet().stream().filter(k -> !expected.containsKey(k)).count();
+        out.add(new Discrepancy("metrics_1m (minute, type)", expected.size(), missing, extra, wrong, examples));
+        return out;
+    }
+
+    /** Expected ids against what an output holds: missing ones, and extra records (repeats and ids not expected). */
+    public static Discrepancy idsAgainst(String output, Set<String> expected, List<String> held) {
+        Set<String> distinct = new HashSet<>(held);
+        List<String> examples = new ArrayList<>();
+        long lost = 0;
+        for (String id : expected) {
+            if (!distinct.contains(id)) {
+                lost++;
+                if (examples.size() < 5) examples.add("missing " + id);
+            }
+        }
+        long unexpected = 0;
+        for (String id : distinct) {
+            if (!expected.contains(id)) {
+                unexpected++;
+                if (examples.size() < 10) examples.add("unexpected " + id);
+            }
+        }
+        long repeated = held.size() - distinct.size();
+        return new Discrepancy(output, expected.size(), lost, repeated + unexpected, 0, examples);
+    }
+
+    public static void query(Connection c, String sql, RowHandler handler) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) handler.row(rs);
+        }
+    }
+
+    public static List<String> strings(Connection c, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        query(c, sql, rs -> out.add(rs.getString(1)));
+        return out;
     }
 
     /**
