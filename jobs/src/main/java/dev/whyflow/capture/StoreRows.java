@@ -15,14 +15,18 @@ public final class StoreRows {
     private StoreRows() {}
 
     /**
-     * events: immutable facts, first write wins, except the late flag: a replay after a failure
-     * (which restarts the watermark) may judge an event differently, and the rollup counts exactly
-     * the events the latest judgement did not flag, so the row must carry that judgement. A flag
-     * that changes rewrites its minute's rollup rows from the events ({@code recompute_rollup}, in
-     * the same transaction): the rows written before the failure counted the event by the old
-     * judgement, and the replay may never fire that minute's window again (all its events late
-     * this time), so without the repair an event would be counted in metrics_1m and again as a
-     * late row. Rollup + late rows = events holds whatever the order of crash, restore and replay.
+     * events: immutable facts, first write wins, except what CaptureJob judged or derived rather
+     * than received: the late flag, the session (an app session a replay cuts anew), the first-touch
+     * channel, the category (from the catalog's broadcast, which a replay may see before or after
+     * the event, partitions interleaving differently) and the customer segment. A replay after a
+     * failure (which restarts the watermark and the interleaving) may judge or derive them
+     * differently, and the rollup of that replay follows its own judgement, so the row must carry
+     * the latest one. A row corrected rewrites its minute's rollup rows from the events
+     * ({@code recompute_rollup}, in the same transaction): the rows written before the failure
+     * counted the event by the old judgement, and the replay may never fire that window again (all
+     * its events late this time, or grouped under other dimensions), so without the repair an event
+     * would be counted twice, or under dimensions it no longer has. Rollup + late rows = events
+     * holds whatever the order of crash, restore and replay.
      */
     public static final UpsertTable EVENTS = new UpsertTable("events", List.of(
             "event_id", "occurred_at", "event_type", "schema_version", "source", "session_id", "session_inferred",
@@ -30,7 +34,8 @@ public final class StoreRows {
             "country", "page", "page_load_ms", "entity_type", "entity_id", "product_id", "category", "amount_minor",
             "currency", "payment_method", "order_id", "caused_by", "caused_by_inferred", "correlation_id", "late",
             "semantic_key", "context", "payload"),
-            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING).correcting("late")
+            List.of("event_id", "occurred_at"), UpsertTable.OnConflict.DO_NOTHING)
+            .correcting("late", "session_id", "session_inferred", "channel", "category", "customer_segment")
             .repairing(new UpsertTable.Repair("rollup_bucket(occurred_at)", "SELECT recompute_rollup(?::timestamptz[])"));
 
     public static final class Events implements RowWriter<EnrichedEvent> {

@@ -55,6 +55,29 @@ class LateFlagRepairIT {
         }
     }
 
+    /** A replay that derives another category (the catalog seen after the event this time) moves the event's rollup row. */
+    @Test
+    void aReplayThatDerivesOtherDimensionsMovesTheEventsRollup() throws Exception {
+        try (TestDatabase db = TestDatabase.create("dimension_repair")) {
+            Journeys j = Journeys.web("a2", "s2");
+            List<EnrichedEvent> firstRun = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                EnrichedEvent e = enriched(j.atMillis(i * 1_000L, PAGE_VIEWED));
+                e.category = "beauty";
+                firstRun.add(e);
+            }
+            write(db, firstRun);
+            execute(db, "SELECT recompute_rollup(ARRAY(SELECT DISTINCT rollup_bucket(occurred_at) FROM events))");
+            List<EnrichedEvent> replay = new ArrayList<>();
+            for (EnrichedEvent e : firstRun) replay.add(enriched(e.event)); // no category this time
+            write(db, replay);
+
+            StoreCheck.Result check = StoreCheck.run(db.store(), new StoreCheck.Period(null, null));
+            assertThat(check.violations()).as("violations after the replay").isEmpty();
+            assertThat(query(db, "SELECT string_agg(category || '=' || events, ',') FROM metrics_1m")).isEqualTo("=3");
+        }
+    }
+
     private static EnrichedEvent enriched(Event e) {
         EnrichedEvent enriched = EnrichedEvent.of(e);
         enriched.sessionId = e.actor.sessionId;

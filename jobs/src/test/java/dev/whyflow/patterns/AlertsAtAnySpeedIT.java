@@ -1,9 +1,12 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.capture.CaptureExpectations;
 import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
 import dev.whyflow.capture.RawEventDeserializer;
+import dev.whyflow.contract.Event;
+import dev.whyflow.contract.EventType;
 import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.testing.FlinkTestCluster;
@@ -45,7 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fast as the broker gives them (one partition may run hours of event time ahead of another); once
  * paced, the records produced while CaptureJob runs with event time advancing steadily, as a live
  * shop's would. Every alert of every family must be the same in both (alert ids derive from the
- * matched events), and the run must raise alerts of the incident families at all.
+ * matched events), and the run must raise alerts of the incident families at all. The rule-based
+ * families match a recomputation from the input exactly: payment-method failures by the method and
+ * window rule, high value at risk by the abandoned-checkout rule on returning and VIP customers'
+ * carts.
  */
 class AlertsAtAnySpeedIT {
 
@@ -66,8 +72,9 @@ class AlertsAtAnySpeedIT {
     void aBacklogAtFullSpeedRaisesTheSameAlertsAsTheSameDayPaced() throws Exception {
         SimulatedData data = SimulatedData.generate(SIMULATION);
 
-        Map<String, Set<String>> backlog = run(data, "backlog", false);
-        Map<String, Set<String>> paced = run(data, "paced", true);
+        List<Alert> backlogAlerts = run(data, "backlog", false);
+        Map<String, Set<String>> backlog = idsByFamily(backlogAlerts);
+        Map<String, Set<String>> paced = idsByFamily(run(data, "paced", true));
 
         Map<String, Integer> counts = new TreeMap<>();
         backlog.forEach((family, ids) -> counts.put(family, ids.size()));
@@ -78,10 +85,61 @@ class AlertsAtAnySpeedIT {
         for (String family : backlog.keySet()) {
             assertThat(paced.get(family)).as("%s alerts paced against the backlog's", family).isEqualTo(backlog.get(family));
         }
+
+        // the rule-based families against a recomputation from the valid input
+        List<Event> valid = new CaptureExpectations(data, Map.of()).uniqueValid();
+        PatternOptions defaults = PatternOptions.defaults();
+        Set<String> methodWindows = backlogAlerts.stream().filter(a -> a.pattern == AlertPattern.PAYMENT_METHOD_FAILURES)
+                .map(a -> a.details.paymentMethod + " @ " + a.details.windowStart).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(methodWindows).as("payment method failure windows").isEqualTo(IncidentScenarioIT.methodFailureWindows(valid, defaults));
+        Set<String> highValue = highValueAbandonedCheckouts(valid, defaults);
+        assertThat(highValue).as("high-value abandoned checkouts in the input").isNotEmpty();
+        Set<String> alerted = backlogAlerts.stream().filter(a -> a.pattern == AlertPattern.HIGH_VALUE_AT_RISK)
+                .map(a -> a.matchedEventIds[0]).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(alerted).as("high value at risk: the checkout starts alerted").isEqualTo(highValue);
     }
 
-    /** CaptureJob over the day into a fresh enriched topic, then PatternJob over that topic: alert ids by family. */
-    private static Map<String, Set<String>> run(SimulatedData data, String name, boolean paced) throws Exception {
+    /**
+     * The checkout starts of the high-value-at-risk rule, recomputed: a checkout started by a
+     * customer of a watched segment with a cart of at least the threshold, after which the same
+     * session saw neither an order nor a new checkout within the abandonment window. (A session
+     * ends a gap after its last event, later than the window, so its end never closes a checkout
+     * first.) Sessions are the producer's, or per visitor for the apps, whose events of one
+     * checkout are minutes apart.
+     */
+    static Set<String> highValueAbandonedCheckouts(List<Event> valid, PatternOptions o) {
+        long window = o.checkoutAbandonAfter().toMillis();
+        Map<String, List<Event>> bySession = new HashMap<>();
+        for (Event e : valid) {
+            if (e.eventType != EventType.CHECKOUT_STARTED && e.eventType != EventType.ORDER_COMPLETED) continue;
+            if (e.actor == null) continue;
+            String session = e.actor.sessionId != null ? e.actor.sessionId
+                    : e.actor.anonymousId != null ? e.actor.anonymousId : e.actor.customerId;
+            if (session != null) bySession.computeIfAbsent(session, k -> new java.util.ArrayList<>()).add(e);
+        }
+        Set<String> out = new TreeSet<>();
+        for (List<Event> events : bySession.values()) {
+            events.sort(java.util.Comparator.comparingLong(e -> e.occurredAt));
+            for (int i = 0; i < events.size(); i++) {
+                Event start = events.get(i);
+                if (start.eventType != EventType.CHECKOUT_STARTED) continue;
+                Long cart = start.payload == null ? null : start.payload.amountMinor;
+                String segment = start.context == null ? null : start.context.customerSegment;
+                if (cart == null || cart < o.highValueCartMinor() || segment == null || !o.highValueSegments().contains(segment)) continue;
+                boolean closed = i + 1 < events.size() && events.get(i + 1).occurredAt - start.occurredAt < window;
+                if (!closed) out.add(start.eventId);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Set<String>> idsByFamily(List<Alert> alerts) {
+        return alerts.stream().collect(Collectors.groupingBy(a -> a.pattern.wireName(),
+                TreeMap::new, Collectors.mapping(a -> a.alertId, Collectors.toCollection(TreeSet::new))));
+    }
+
+    /** CaptureJob over the day into a fresh enriched topic, then PatternJob over that topic: its alerts. */
+    private static List<Alert> run(SimulatedData data, String name, boolean paced) throws Exception {
         String raw = KafkaTestBroker.newTopic("raw-" + name, PARTITIONS);
         String enriched = KafkaTestBroker.newTopic("enriched-" + name, 2);
         List<ProducerRecord<byte[], byte[]>> records = data.records().stream().map(r -> new ProducerRecord<>(raw,
@@ -126,8 +184,7 @@ class AlertsAtAnySpeedIT {
         patterns.execute("patterns, " + name);
         System.out.printf("%s: %d records captured in %d ms, patterns in %d ms%n", name, records.size(),
                 (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-        return collected.alerts().stream().collect(Collectors.groupingBy(a -> a.pattern.wireName(),
-                TreeMap::new, Collectors.mapping(a -> a.alertId, Collectors.toCollection(TreeSet::new))));
+        return collected.alerts();
     }
 
     /** The producer's partition of a record: by its key, as a keyed producer spreads them, the same in both runs. */
