@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Same alerts at any speed (issue #18): one simulated day with incidents goes through CaptureJob and
+ * Same alerts at any speed (issue #18): one simulated day with an incident of each kind (a slow
+ * checkout on one release, a failing payment method, a stock-out, an expired discount) goes through CaptureJob and
  * PatternJob twice. Once as a backlog, every record in the raw topic before the jobs start, read as
  * fast as the broker gives them (one partition may run hours of event time ahead of another); once
  * paced, the records produced while CaptureJob runs with event time advancing steadily, as a live
@@ -63,7 +64,9 @@ class AlertsAtAnySpeedIT {
     private static final Duration PACED_OVER = Duration.ofSeconds(40);
     private static final SimulationOptions SIMULATION = SimulationOptions.of(23, LocalDate.parse("2026-11-05"), 1, 2_500,
             "slow-checkout:platform=android,release=5.4.0,start=2026-11-05T08:00,hours=10,load_ms=6500,adoption_hours=0.5",
-            "payment-failure:method=paypal,rate=1.0,start=2026-11-05T08:00,hours=10").withHeartbeatMs(0);
+            "payment-failure:method=paypal,rate=1.0,start=2026-11-05T08:00,hours=10",
+            "stock-out:product=top,start=2026-11-05T09:00,hours=8",
+            "discount-expired:channel=email,code=NOV15,start=2026-11-05T12:00,hours=6").withHeartbeatMs(0);
 
     @TempDir
     static Path checkpoints;
