@@ -35,8 +35,9 @@ final class Coverage {
             // articles, prepositions, conjunctions
             "a", "an", "the", "of", "in", "on", "at", "for", "to", "from", "by", "with", "about", "into", "as", "and",
             "or", "so", "far", "up", "out", "than", "then", "also", "just", "only", "still", "overall", "altogether",
-            "all", "any", "some", "total", "totals", "number", "numbers", "count", "amount", "figure", "figures",
-            "value", "values", "level", "levels", "data", "stats", "statistics", "metric", "metrics", "kpi", "kpis",
+            "all", "any", "some", "total", "totals", "number", "numbers", "count", "figure", "figures",
+            // not "value", "amount" or "level": "refund value", "stock level" ask for other metrics than a count
+            "data", "stats", "statistics", "metric", "metrics", "kpi", "kpis",
             "exactly", "roughly", "approximately", "about", "around", "actually", "really", "currently", "now",
             "happen", "happened", "look", "looks", "looked", "make", "made", "come", "came", "we're", "over", "times",
             "events", "event", "shop", "store", "customers", "customer", "people", "shoppers", "buyers", "users",

@@ -20,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -185,16 +184,9 @@ public final class QueryEngine implements AutoCloseable {
      * job may hold only that job's driver, hidden from this classloader ("No suitable driver").
      */
     private static final class OwnDriverDataSource extends PGSimpleDataSource {
-        private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
-
         @Override
         public Connection getConnection(String user, String password) throws SQLException {
-            Properties p = new Properties();
-            if (user != null) p.setProperty("user", user);
-            if (password != null) p.setProperty("password", password);
-            Connection c = DRIVER.connect(getUrl(), p);   // the URL carries every setting, timeouts included
-            if (c == null) throw new SQLException("not a PostgreSQL JDBC URL: " + getURL(), "08001");
-            return c;
+            return new StoreConnection(getUrl(), user, password).open();   // the URL carries every setting, timeouts included
         }
     }
 

@@ -368,6 +368,8 @@ final class QuestionParser {
         String metric = metricAt == null ? null : metricAt.value();
         if (metricAt != null) {
             used.useAll(metricAt.rule(), rest);
+            // money metrics are values and amounts already ("the total value of sales")
+            if (metric.equals("revenue") || metric.equals("aov")) used.useAll(MONEY_WORDS, rest);
             // a share made it a rate, or says the rate it names again ("what share of checkouts were abandoned")
             if (!metric.equals(metricAt.matched()) || metric.endsWith("_rate")) used.useAll(SHARE, rest);
             if (metric.equals("conversion_rate") && !metric.equals(metricAt.matched())) used.useAll(CONVERSION_BASE, rest);
@@ -658,6 +660,9 @@ final class QuestionParser {
                 ? new Span(s.value().substring(0, s.value().length() - 1), null, s.start(), s.end(), s.rule()) : s);
         return found.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(null);
     }
+
+    /** Words that say "money" of a metric that is money. */
+    private static final Pattern MONEY_WORDS = Pattern.compile("\\b(?:values?|amounts?|worth)\\b");
 
     /** Converting, as a verb or a noun. */
     private static final Pattern CONVERTING = Pattern.compile("\\bconver(?:t|ts|ted|ting|sions?)\\b");

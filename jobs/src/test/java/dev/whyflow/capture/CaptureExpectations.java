@@ -96,18 +96,9 @@ public final class CaptureExpectations {
         assertThat(deadLetterTopic).hasSize(bad.size());
 
         // metrics_1m equals a recomputation from the raw input: events and amounts per minute and type
-        Map<String, long[]> expected = new TreeMap<>();
-        for (Event e : valid) {
-            long[] v = expected.computeIfAbsent((e.occurredAt / 60_000 * 60_000) + " " + e.eventType.wireName(), k -> new long[2]);
-            v[0]++;
-            if (e.payload != null && e.payload.amountMinor != null) v[1] += e.payload.amountMinor;
-        }
-        // (an event flagged late is not in the rollup but counted from the events table, as the queries do)
+        Map<String, long[]> expected = minuteTotals(valid);
         Map<String, long[]> stored = new TreeMap<>();
-        query(db, "SELECT (extract(epoch FROM bucket) * 1000)::bigint, event_type, sum(events), sum(amount_minor) FROM ("
-                + " SELECT bucket, event_type, events, amount_minor FROM metrics_1m UNION ALL"
-                + " SELECT date_trunc('minute', occurred_at), event_type, 1, coalesce(amount_minor, 0) FROM events WHERE late) m"
-                + " GROUP BY 1, 2", rs -> stored.put(rs.getLong(1) + " " + rs.getString(2),
+        query(db, STORED_MINUTE_TOTALS, rs -> stored.put(rs.getLong(1) + " " + rs.getString(2),
                 new long[]{rs.getLong(3), rs.getLong(4)}));
         assertThat(stored.keySet()).isEqualTo(expected.keySet());
         expected.forEach((k, v) -> assertThat(stored.get(k)).as(k).containsExactly(v));
@@ -158,17 +149,9 @@ public final class CaptureExpectations {
         out.add(new Discrepancy("dead-letter topic", bad.size(), Math.max(0, bad.size() - deadLetterTopic.size()),
                 Math.max(0, deadLetterTopic.size() - bad.size()), 0, List.of()));
 
-        Map<String, long[]> expected = new TreeMap<>();
-        for (Event e : valid) {
-            long[] v = expected.computeIfAbsent((e.occurredAt / 60_000 * 60_000) + " " + e.eventType.wireName(), k -> new long[2]);
-            v[0]++;
-            if (e.payload != null && e.payload.amountMinor != null) v[1] += e.payload.amountMinor;
-        }
+        Map<String, long[]> expected = minuteTotals(valid);
         Map<String, long[]> stored = new TreeMap<>();
-        query(c, "SELECT (extract(epoch FROM bucket) * 1000)::bigint, event_type, sum(events), sum(amount_minor) FROM ("
-                + " SELECT bucket, event_type, events, amount_minor FROM metrics_1m UNION ALL"
-                + " SELECT date_trunc('minute', occurred_at), event_type, 1, coalesce(amount_minor, 0) FROM events WHERE late) m"
-                + " GROUP BY 1, 2", rs -> stored.put(rs.getLong(1) + " " + rs.getString(2), new long[]{rs.getLong(3), rs.getLong(4)}));
+        query(c, STORED_MINUTE_TOTALS, rs -> stored.put(rs.getLong(1) + " " + rs.getString(2), new long[]{rs.getLong(3), rs.getLong(4)}));
         long missing = 0;
         long wrong = 0;
         List<String> examples = new ArrayList<>();
@@ -183,6 +166,27 @@ public final class CaptureExpectations {
         long extra = stored.keySet().stream().filter(k -> !expected.containsKey(k)).count();
         out.add(new Discrepancy("metrics_1m (minute, type)", expected.size(), missing, extra, wrong, examples));
         return out;
+    }
+
+    /**
+     * Events and amounts per minute and type as the store holds them: metrics_1m plus the late rows
+     * of events (an event flagged late is not in the rollup but counted from the events table, as
+     * the queries do).
+     */
+    static final String STORED_MINUTE_TOTALS = "SELECT (extract(epoch FROM bucket) * 1000)::bigint, event_type, sum(events),"
+            + " sum(amount_minor) FROM (SELECT bucket, event_type, events, amount_minor FROM metrics_1m UNION ALL"
+            + " SELECT date_trunc('minute', occurred_at), event_type, 1, coalesce(amount_minor, 0) FROM events WHERE late) m"
+            + " GROUP BY 1, 2";
+
+    /** The same totals recomputed from the valid input: {@code "<minute millis> <type>"} → {events, amount}. */
+    static Map<String, long[]> minuteTotals(List<Event> valid) {
+        Map<String, long[]> totals = new TreeMap<>();
+        for (Event e : valid) {
+            long[] v = totals.computeIfAbsent((e.occurredAt / 60_000 * 60_000) + " " + e.eventType.wireName(), k -> new long[2]);
+            v[0]++;
+            if (e.payload != null && e.payload.amountMinor != null) v[1] += e.payload.amountMinor;
+        }
+        return totals;
     }
 
     /** Expected ids against what an output holds: missing ones, and extra records (repeats and ids not expected). */

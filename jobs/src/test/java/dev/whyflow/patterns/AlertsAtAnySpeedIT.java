@@ -1,25 +1,16 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.capture.CaptureExpectations;
-import dev.whyflow.capture.CaptureJob;
-import dev.whyflow.capture.CaptureOptions;
-import dev.whyflow.capture.Captured;
-import dev.whyflow.capture.RawEventDeserializer;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -156,38 +147,18 @@ class AlertsAtAnySpeedIT {
             }
         }
 
-        CaptureOptions capture = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
-                "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.raw", raw, "--topic.enriched", enriched,
-                "--group.id", "capture-" + raw, "--checkpoint.interval", "1s"}));
-        StreamExecutionEnvironment env = environment("capture-" + name);
-        CaptureJob.configure(env, capture);
-        KafkaSource<Captured> rawEvents = KafkaSource.<Captured>builder()
-                .setBootstrapServers(capture.bootstrapServers()).setTopics(raw).setGroupId(capture.groupId())
-                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.offsets(end))
-                .setDeserializer(new RawEventDeserializer(capture.maxEventBytes(), capture.futureSkew().toMillis()))
-                .build();
-        CaptureJob.defineWorkflow(env, capture, rawEvents, new CaptureJob.Sinks(new DiscardingSink<>(),
-                CaptureJob.sinks(capture).enrichedTopic(), new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>()));
+        StreamExecutionEnvironment env = CapturedDays.capture(checkpoints, "capture-" + name, raw, enriched,
+                OffsetsInitializer.offsets(end));
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("capture, " + name);
         if (paced) producePaced(records);
         job.getJobExecutionResult().get();
         long t1 = System.nanoTime();
 
-        Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
-        PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
-        StreamExecutionEnvironment patterns = environment("patterns-" + name);
-        CollectedAlerts collected = new CollectedAlerts();
-        PatternJob.defineWorkflow(patterns, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
-                new PatternJob.Sinks(collected, null));
-        patterns.execute("patterns, " + name);
+        List<Alert> alerts = CapturedDays.detect(checkpoints, "patterns-" + name, enriched);
         System.out.printf("%s: %d records captured in %d ms, patterns in %d ms%n", name, records.size(),
                 (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-        return collected.alerts();
+        return alerts;
     }
 
     /** The producer's partition of a record: by its key, as a keyed producer spreads them, the same in both runs. */
@@ -228,14 +199,5 @@ class AlertsAtAnySpeedIT {
         } catch (RuntimeException e) {
             return fallback;
         }
-    }
-
-    private static StreamExecutionEnvironment environment(String job) {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.resolve(job).toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        return env;
     }
 }

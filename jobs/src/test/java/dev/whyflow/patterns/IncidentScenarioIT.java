@@ -1,10 +1,6 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.capture.CaptureExpectations;
-import dev.whyflow.capture.CaptureJob;
-import dev.whyflow.capture.CaptureOptions;
-import dev.whyflow.capture.Captured;
-import dev.whyflow.capture.RawEventDeserializer;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.Timestamps;
@@ -13,14 +9,9 @@ import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -101,16 +91,6 @@ class IncidentScenarioIT {
         return SIMULATION.incidents().stream().filter(kind::isInstance).map(kind::cast).findFirst().orElseThrow();
     }
 
-    /** An environment whose checkpoints are files under {@link #checkpoints}. */
-    private static StreamExecutionEnvironment environment(String job) {
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.resolve(job).toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        return env;
-    }
-
     @BeforeAll
     static void simulateCaptureAndDetect() throws Exception {
         long t0 = System.nanoTime();
@@ -131,34 +111,11 @@ class IncidentScenarioIT {
             }
         }
 
-        CaptureOptions capture = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
-                "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.raw", raw, "--topic.enriched", enriched,
-                "--group.id", "capture-" + raw, "--checkpoint.interval", "1s"}));
-        StreamExecutionEnvironment env = environment("capture");
-        CaptureJob.configure(env, capture);
-        KafkaSource<Captured> rawEvents = KafkaSource.<Captured>builder()
-                .setBootstrapServers(capture.bootstrapServers()).setTopics(raw).setGroupId(capture.groupId())
-                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new RawEventDeserializer(capture.maxEventBytes(), capture.futureSkew().toMillis()))
-                .build();
-        CaptureJob.defineWorkflow(env, capture, rawEvents, new CaptureJob.Sinks(new DiscardingSink<>(),
-                CaptureJob.sinks(capture).enrichedTopic(), new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>()));
+        StreamExecutionEnvironment env = CapturedDays.capture(checkpoints, "capture", raw, enriched, OffsetsInitializer.latest());
         long t2 = System.nanoTime();
         env.execute("capture a simulated day");
         long t3 = System.nanoTime();
-
-        Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
-        PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
-        StreamExecutionEnvironment patterns = environment("patterns");
-        CollectedAlerts collected = new CollectedAlerts();
-        PatternJob.defineWorkflow(patterns, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest()).build(), o,
-                new PatternJob.Sinks(collected, null));
-        patterns.execute("patterns over the captured day");
-        alerts = collected.alerts();
+        alerts = CapturedDays.detect(checkpoints, "patterns over the captured day", enriched);
         long t4 = System.nanoTime();
         System.out.printf("%d records: simulated in %d ms, produced in %d ms, captured in %d ms, patterns in %d ms%n",
                 data.records().size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
