@@ -82,11 +82,24 @@ final class Deterministic {
         if (Intent.TREND.equals(parsed.intent()) && groups.length > 0) {
             return "a trend is given for one series; ask for the breakdown and the trend separately";
         }
+        Catalogue.Metric measured = Catalogue.metric(metric).filter(Catalogue.Metric::measured).orElse(null);
+        if (measured != null) return measure(measured, groups);
         if (EVENT_METRICS.contains(metric)) return eventMetric(groups);
         if (SESSION_METRICS.contains(metric)) return sessionMetric(groups);
         if ("page_load_p95".equals(metric)) return pageLoad(groups);
         if ("at_risk_customers".equals(metric)) return atRisk(groups);
         return "the metric " + metric + " is not known";
+    }
+
+    /** A metric of the generic planner ({@link Measures}): measured from its catalogue entry's template. */
+    private String measure(Catalogue.Metric m, String[] groups) throws SQLException {
+        Measures measures = new Measures(store, slots, m, figures, evidence);
+        boolean trend = Intent.TREND.equals(parsed.intent());
+        String refusal = measures.refusal(groups, trend);
+        if (refusal != null) return refusal;
+        text.append(trend ? measures.trend(describe(), slots.granularity()) : measures.period(describe(), groups));
+        sample = measures.sample();
+        return null;
     }
 
     private String[] groups() {
@@ -721,19 +734,8 @@ final class Deterministic {
     String describe() {
         String what = switch (slots.metric()) {
             case "event_count" -> slots.eventType().replace('_', ' ') + " events";
-            case "orders" -> "Orders";
-            case "revenue" -> "Revenue";
-            case "aov" -> "Average order value";
-            case "payment_failure_rate" -> "Payment failure rate";
-            case "sessions" -> "Sessions";
-            case "visitors" -> "Visitors";
-            case "conversion_rate" -> "Conversion rate";
-            case "cart_abandonment_rate" -> "Cart abandonment rate";
-            case "checkout_abandonment_rate" -> "Checkout abandonment rate";
-            case "page_load_p95" -> "Page-load p95";
-            case "at_risk_customers" -> "Customers at risk";
             case "funnel" -> "Funnel";
-            default -> slots.metric();
+            default -> Catalogue.metric(slots.metric()).map(Catalogue.Metric::label).orElse(slots.metric());
         };
         what = Character.toUpperCase(what.charAt(0)) + what.substring(1);
         return what + " " + periodWords() + segmentWords();

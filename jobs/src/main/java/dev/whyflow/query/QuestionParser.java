@@ -113,6 +113,7 @@ final class QuestionParser {
             String w = t.wireName();
             rules.add(rule(Pattern.quote(w) + "|" + w.replace("_", " ") + " events?", "event_count:" + w));
         }
+        rules.add(rule("engagement (?:events|heartbeats|pings)|heartbeats", "event_count:" + EventType.PAGE_ENGAGED.wireName()));
         for (EventPhrases e : EVENT_PHRASES) {
             String one = String.join("|", alternatives(e.verbs()).stream()
                     .filter(v -> v.matches("[a-z']+")).toList());
@@ -123,25 +124,19 @@ final class QuestionParser {
         return rules;
     }
 
-    /** Metrics, most specific first; {@code event_count:TYPE} counts events of a type. */
-    private static final List<Rule> METRICS = concat(List.of(
-            rule("(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stopped (?:buying|ordering|purchasing|shopping)"
-                    + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)", "at_risk_customers"),
-            rule("average order value|avg\\.? order value|aov|average order size|average order|mean order value"
-                    + "|(?:average|typical|mean|avg\\.?) (?:basket|cart|ticket|spend|spending|purchase|transaction)(?: (?:value|size|amount))?"
-                    + "|(?:spend|spending|revenue|sales|takings) per (?:order|purchase|transaction|basket)|basket (?:value|size)", "aov"),
-            rule("conversion rates?|conversions?|convert(?:ed|ing|s)?", "conversion_rate"),
-            rule("cart abandonment(?: rate)?|abandoned carts?|carts? (?:were |was |got )?abandoned|cart abandon\\w*", "cart_abandonment_rate"),
-            rule("checkout abandonment(?: rate)?|abandoned checkouts?|checkouts? (?:were |was |got )?abandoned|checkout abandon\\w*", "checkout_abandonment_rate"),
-            rule("payment failure rates?|payment failures? (?:by|per) (?:payment )?method|failure rates?|(?:payment )?decline rates?", "payment_failure_rate"),
-            rule("p95|95th percentile|page[- ]?loads?(?: times?)?|load(?:ing)? times?|page speed", "page_load_p95"),
-            rule("engagement (?:events|heartbeats|pings)|heartbeats", "event_count:page_engaged")),
-            // event types named in natural phrasings (EVENT_PHRASES), then the other counted metrics
-            eventTypeRules(), List.of(
-            rule("revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?", "revenue"),
-            rule("orders?|purchases?|how many (?:people |customers )?bought", "orders"),
-            rule("(?:unique )?visitors|unique visitor(?: count)?|visitor (?:count|numbers?)|unique users|users|people visited", "visitors"),
-            rule("sessions?|visits", "sessions")));
+    /**
+     * Metrics, most specific first, from the catalogue ({@link Catalogue#METRICS}: its words), with the
+     * counted events' own phrases ({@code event_count:TYPE}) where the catalogue puts them.
+     */
+    private static final List<Rule> METRICS = concat(
+            catalogueRules(Catalogue.METRICS.subList(0, Catalogue.BEFORE_EVENT_TYPES)),
+            eventTypeRules(),
+            catalogueRules(Catalogue.METRICS.subList(Catalogue.BEFORE_EVENT_TYPES, Catalogue.METRICS.size())));
+
+    private static List<Rule> catalogueRules(List<Catalogue.Metric> metrics) {
+        return metrics.stream().filter(m -> m.words() != null)
+                .map(m -> new Rule(Catalogue.words(m), m.name())).toList();
+    }
 
     /** The top-level alternatives of a regex ("a|b(?:c|d)" → "a", "b(?:c|d)"). */
     private static List<String> alternatives(String regex) {
@@ -296,7 +291,8 @@ final class QuestionParser {
                     + "|notify|suspend|deactivate|unpublish|blacklist|whitelist)\\b(?!-)"
                     + "|(?:change|set|add|reset|clear|mark|refund|update|create|move|replace|assign|apply|disable|enable|adjust|drop"
                     + "|send|block|approve|reject|publish|schedule|pause|resume|launch|stop)\\b"
-                    + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at)\\b)(?!-))");
+                    + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at|amounts?|values?|totals?|sums?"
+                    + "|counts?|numbers?|figures?|levels?|times?|requests?|reasons?|history|volumes?|trends?|shares?)\\b)(?!-))");
 
     private final IntentExamples examples;
 
@@ -364,12 +360,31 @@ final class QuestionParser {
             return new Parsed(Intent.SIMILAR, s, "rule", similarity, suggestions, null, used.ignored());
         }
 
+        String bothSegments = null;
+        Matcher both = BOTH_SEGMENTS.matcher(rest);
+        if (both.find()) {
+            // "new versus returning customers": both values of the dimension, so a breakdown by it
+            bothSegments = "customer_segment";
+            used.use(both.start(), both.end());
+            String who = both.group().replaceAll(".*\\b(customers?|buyers?|shoppers?)$", "$1");
+            rest = Coverage.blank(rest, both.start(), both.end());
+            if (!who.equals(both.group())) {
+                // the noun stays, for the metric it may name ("how many new versus returning customers")
+                rest = rest.substring(0, both.end() - who.length()) + who + rest.substring(both.end());
+            }
+        }
         Span metricAt = metricSpan(rest);
         String metric = metricAt == null ? null : metricAt.value();
         if (metricAt != null) {
             used.useAll(metricAt.rule(), rest);
             // money metrics are values and amounts already ("the total value of sales")
-            if (metric.equals("revenue") || metric.equals("aov")) used.useAll(MONEY_WORDS, rest);
+            Catalogue.Metric m = Catalogue.metric(metric).orElse(null);
+            if (m != null) {
+                // a metric's unit and source said again ("how long", "how many units", "customers who ordered")
+                used.useAll(UNIT_WORDS.get(m.unit()), rest);
+                if (ABOUT_ORDERS.contains(m.source())) used.useAll(ORDERING, rest);
+                if (m.listBy() != null) used.useAll(dimensionWords(m.listBy()), rest);
+            }
             // a share made it a rate, or says the rate it names again ("what share of checkouts were abandoned")
             if (!metric.equals(metricAt.matched()) || metric.endsWith("_rate")) used.useAll(SHARE, rest);
             if (metric.equals("conversion_rate") && !metric.equals(metricAt.matched())) used.useAll(CONVERSION_BASE, rest);
@@ -379,11 +394,22 @@ final class QuestionParser {
             eventType = metric.substring("event_count:".length());
             metric = "event_count";
         }
-        String group = null;
+        Integer thresholdHours = null;
+        if ("orders_not_dispatched".equals(metric)) {
+            // the time limit of "not dispatched within 2 days"
+            Matcher th = THRESHOLD.matcher(rest);
+            if (th.find()) {
+                thresholdHours = (th.group(1).matches("an?") ? 1 : number(th.group(1)))
+                        * (th.group(2).startsWith("d") ? 24 : th.group(2).startsWith("w") ? 168 : 1);
+                used.use(th.start(), th.end());
+                rest = Coverage.blank(rest, th.start(), th.end());
+            }
+        }
+        String group = bothSegments;
         String group2 = null;
         Matcher g = GROUP_BY.matcher(rest);
         String restNoGroup = rest;
-        while (g.find()) {
+        while (group == null && g.find()) {
             // the longest run of words after "by"/"each"/"per" that names a dimension: "each product get",
             // "every device type start" group by product, by device; the words after it are the question's
             String words = g.group(1);
@@ -448,6 +474,12 @@ final class QuestionParser {
                         "I can explain changes of orders, revenue, conversion, abandonment, payment failures and page load; "
                                 + "the question names none of them.");
             }
+            if (Catalogue.metric(metric).filter(Catalogue.Metric::measured).isPresent()) {
+                String label = Catalogue.metric(metric).orElseThrow().label().toLowerCase(Locale.ROOT);
+                return unanswerable(slots, similarity, List.of(label + " " + range.label() + " compared with the previous period"),
+                        "I explain changes of orders, revenue, conversion, abandonment, payment failures and page load; for "
+                                + label + " I can give the figures against the previous period, not their causes.");
+            }
             intent = Intent.DIAGNOSE;
         } else if (ALERTS.matcher(rest).find()) {
             used.useAll(ALERTS, rest);
@@ -484,6 +516,7 @@ final class QuestionParser {
         }
 
         slots = slots.withMetric(metric, eventType);
+        if (thresholdHours != null) slots = slots.withThresholdHours(thresholdHours);
         if (segment != null) slots = slots.withSegment(segment[0], segment[1]);
         if (group != null && !"hour".equals(group) && !"day".equals(group)) {
             slots = slots.withGroupBy(group2 == null ? group : group + "," + group2);
@@ -664,6 +697,21 @@ final class QuestionParser {
     /** Words that say "money" of a metric that is money. */
     private static final Pattern MONEY_WORDS = Pattern.compile("\\b(?:values?|amounts?|worth)\\b");
 
+    /** The words that restate a metric's unit: a money metric's "value", a duration's "how long". */
+    private static final Map<Catalogue.Unit, Pattern> UNIT_WORDS = Map.of(
+            Catalogue.Unit.MONEY, MONEY_WORDS,
+            Catalogue.Unit.HOURS, Pattern.compile("\\b(?:how long|long|hours?|time|times|durations?|p50|p95|median|percentiles?|typical(?:ly)?)\\b"),
+            Catalogue.Unit.UNITS, Pattern.compile("\\b(?:units?|items?|pieces?|quantit(?:y|ies)|stock|inventory)\\b"),
+            Catalogue.Unit.COUNT, Pattern.compile("\\b(?:number|count|total)\\b"),
+            Catalogue.Unit.RATIO, SHARE,
+            Catalogue.Unit.MILLISECONDS, Pattern.compile("\\b(?:ms|milliseconds?|seconds?|time|times)\\b"));
+    /** The sources whose figures are about orders, so that "orders" restates them ("refunds of paypal orders"). */
+    private static final java.util.Set<Catalogue.Source> ABOUT_ORDERS = java.util.EnumSet.of(
+            Catalogue.Source.CUSTOMERS, Catalogue.Source.SHIPMENTS, Catalogue.Source.REFUNDS);
+    /** What customers did to be counted: ordering. */
+    private static final Pattern ORDERING = Pattern.compile(
+            "\\b(?:ordered|ordering|bought|buying|purchased|purchasing|shopped|placed (?:an |any )?orders?|orders?|purchases?)\\b");
+
     /** Converting, as a verb or a noun. */
     private static final Pattern CONVERTING = Pattern.compile("\\bconver(?:t|ts|ted|ting|sions?)\\b");
     /** What converts: the conversion rate's base. */
@@ -682,6 +730,19 @@ final class QuestionParser {
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(
             "\\b(?:than|vs\\.?|versus|compared (?:to|with)|in comparison (?:to|with)|against|relative to)(?![a-z])");
+
+    /** A time limit: "within 48 hours", "in under 2 days", "more than three days". */
+    private static final Pattern THRESHOLD = Pattern.compile(
+            "\\b(?:within|in under|in less than|in fewer than|in|under|less than|more than|longer than|over|after|beyond|past|by)"
+                    + " (\\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty-four|forty-eight)"
+                    + " ?(hours?|hrs?|h|days?|d|weeks?)\\b");
+
+    /** Both values of the customer segment dimension named against each other: a breakdown by it. */
+    private static final Pattern BOTH_SEGMENTS = Pattern.compile(
+            "\\b(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
+                    + "(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)?\\b"
+                    + "|\\b(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
+                    + "(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)?\\b");
 
     /** "Break down X by Y": the first half of a grouping said apart from its "by". */
     private static final Pattern BREAK_DOWN = Pattern.compile("\\b(?:break|breaks|breaking|broken|split|splitting) (?:it |this |that )?down\\b|\\bsplit\\b");

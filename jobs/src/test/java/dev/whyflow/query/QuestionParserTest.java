@@ -214,4 +214,53 @@ class QuestionParserTest {
         assertThat(p.slots().metric()).isEqualTo("orders");
         assertThat(p.slots().segmentDimension()).isNull();
     }
+
+    /** The catalogue's measured metrics (Revenue and Inventory nodes, customers), however they are asked. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // question | intent | metric | segment | group by | threshold hours
+            "How much did we refund yesterday?                            | aggregate | refund_value          | -                     | -                | -",
+            "total value of refunds last week by country                  | aggregate | refund_value          | -                     | country          | -",
+            "refund amount for paypal orders this month                   | aggregate | refund_value          | payment_method=paypal | -                | -",
+            "What was net revenue last week?                              | aggregate | net_revenue           | -                     | -                | -",
+            "sales after refunds yesterday on mobile                      | aggregate | net_revenue           | device=mobile         | -                | -",
+            "How much discount did we give last month?                    | aggregate | discount_value        | -                     | -                | -",
+            "discount value per channel yesterday                         | aggregate | discount_value        | -                     | channel          | -",
+            "revenue per visitor last week                                | aggregate | revenue_per_visitor   | -                     | -                | -",
+            "What is the stock level of p-00042?                          | aggregate | stock_on_hand         | product=p-00042       | -                | -",
+            "how many units of p-00042 are in stock?                      | aggregate | stock_on_hand         | product=p-00042       | -                | -",
+            "Which products went out of stock last week?                  | aggregate | out_of_stock          | -                     | -                | -",
+            "how long was p-00042 out of stock yesterday?                 | aggregate | out_of_stock          | product=p-00042       | -                | -",
+            "stock-outs by category this month                            | aggregate | out_of_stock          | -                     | category         | -",
+            "How long does it take from order to dispatch?                | aggregate | dispatch_time         | -                     | -                | -",
+            "order-to-dispatch time p95 last week                         | aggregate | dispatch_time         | -                     | -                | -",
+            "how quickly were orders shipped yesterday?                   | aggregate | dispatch_time         | -                     | -                | -",
+            "how many orders were not dispatched within 2 days last week? | aggregate | orders_not_dispatched | -                     | -                | 48",
+            "orders not shipped within 24 hours yesterday                 | aggregate | orders_not_dispatched | -                     | -                | 24",
+            "late shipments last week by country                          | aggregate | orders_not_dispatched | -                     | country          | -",
+            "how many customers ordered yesterday?                        | aggregate | customers             | -                     | -                | -",
+            "How many new versus returning customers ordered last week?   | aggregate | customers             | -                     | customer_segment | -",
+            "how many new customers did we get last week?                 | aggregate | customers             | customer_segment=new  | -                | -",
+            "What is our repeat purchase rate this month?                 | aggregate | repeat_purchase_rate  | -                     | -                | -",
+            "daily refund value for the last 7 days                       | trend     | refund_value          | -                     | -                | -",
+    })
+    void recognisesTheCataloguesMeasuredMetrics(String question, String intent, String metric, String segment, String groupBy,
+                                               Integer threshold) {
+        Parsed p = parse(question);
+        assertThat(p.intent()).as("intent").isEqualTo(intent);
+        assertThat(p.slots().metric()).as("metric").isEqualTo(metric);
+        assertThat(p.slots().segmentDimension() == null ? null : p.slots().segmentDimension() + "=" + p.slots().segmentValue())
+                .as("segment").isEqualTo(segment);
+        assertThat(p.slots().groupBy()).as("group by").isEqualTo(groupBy);
+        assertThat(p.slots().thresholdHours()).as("threshold").isEqualTo(threshold);
+        assertThat(p.ignored()).as("ignored words").isEmpty();
+    }
+
+    @Test
+    void aWhyOfAMeasuredMetricIsNotExplainedButOffersItsComparison() {
+        Parsed p = parse("why did dispatch times rise last week?");
+        assertThat(p.intent()).isEqualTo("unanswerable");
+        assertThat(p.reason()).contains("previous period");
+        assertThat(p.closest().get(0)).startsWith("order-to-dispatch time");
+    }
 }
