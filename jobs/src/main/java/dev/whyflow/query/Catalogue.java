@@ -85,14 +85,16 @@ public final class Catalogue {
      * @param example    a question it answers
      * @param listBy     the dimension its answer lists by when the question names no breakdown and no
      *                   value of it ("which products went out of stock" lists the products); null: none
+     * @param refines    a broader metric it narrows: named anywhere in a question that names that one
+     *                   first, it is what is asked ("how many orders … waited more than a day to ship"); null: none
      */
     public record Metric(String name, Domain domain, Unit unit, Source source, String label, String definition,
                          String words, Boolean upIsGood, Set<String> dimensions, String template, List<Column> columns,
-                         String example, String listBy) {
+                         String example, String listBy, String refines) {
 
         Metric(String name, Domain domain, Unit unit, Source source, String label, String definition, String words,
                Boolean upIsGood, Set<String> dimensions, String template, List<Column> columns, String example) {
-            this(name, domain, unit, source, label, definition, words, upIsGood, dimensions, template, columns, example, null);
+            this(name, domain, unit, source, label, definition, words, upIsGood, dimensions, template, columns, example, null, null);
         }
 
         /** Whether {@link Measures} plans it from its template. */
@@ -133,7 +135,7 @@ public final class Catalogue {
                     Column.value("out_of_stock_hours", "hours", Unit.HOURS, "hours out of stock"),
                     Column.value("out_of_stock_products", "products", Unit.COUNT, "products"),
                     Column.value("out_of_stock_views", "views", Unit.COUNT, "product views while out of stock")),
-                    "which products went out of stock last week and for how long?", "product"),
+                    "which products went out of stock last week and for how long?", "product", null),
             new Metric("stock_on_hand", Domain.INVENTORY, Unit.UNITS, Source.STOCK_LEDGER, "Stock on hand",
                     "units in stock at the end of the period (or now): each product's level after its last stock change",
                     "stock (?:on hand|levels?|position|count|quantit(?:y|ies))|inventory (?:on hand|levels?|position|count)"
@@ -154,16 +156,17 @@ public final class Catalogue {
                     Column.value("dispatch_time_p50_hours", "p50_hours", Unit.HOURS, "hours median (p50)"),
                     Column.value("dispatch_time_p95_hours", "p95_hours", Unit.HOURS, "hours at p95"),
                     Column.value("dispatched_orders", "base", Unit.COUNT, "orders dispatched")),
-                    "how long does it take from order to dispatch?"),
+                    "how long does it take from order to dispatch?", null, "orders"),
             new Metric("orders_not_dispatched", Domain.INVENTORY, Unit.COUNT, Source.SHIPMENTS, "Orders not dispatched in time",
                     "the period's orders whose first shipment came later than the threshold after the order (48 hours unless the question names one), or has not come though that much time has passed",
                     "(?:orders?|parcels?|packages?|shipments?) (?:that |which )?(?:were |was |have |has |had |are |is )?(?:still )?(?:not|n't|never|yet to be) (?:been )?(?:yet )?(?:dispatched|shipped|sent(?: out)?)"
                             + "|(?:undispatched|unshipped|unfulfilled|late) (?:orders?|shipments?)|(?:orders?|shipments?) (?:dispatched|shipped|sent) late"
-                            + "|not (?:yet )?(?:dispatched|shipped)|late (?:dispatch(?:es)?|shipping)|(?:awaiting|waiting for|pending) (?:dispatch|shipment|shipping)",
+                            + "|not (?:yet )?(?:dispatched|shipped)|late (?:dispatch(?:es)?|shipping)|(?:awaiting|waiting for|pending) (?:dispatch|shipment|shipping)"
+                            + "|(?:wait(?:ed|ing)?|took|taking|take|needed|spent) (?:more|longer) than \\w+ (?:[a-z]+ )?(?:to (?:be )?(?:ship(?:ped)?|dispatch(?:ed)?|go out|leave|send|sent)|for (?:dispatch|shipping|shipment|delivery to the carrier))",
                     false, ORDER_DIMENSIONS, "measure_orders_not_dispatched", List.of(
                     Column.value("orders_not_dispatched", "orders", Unit.COUNT, "orders"),
                     Column.value("orders", "base", Unit.COUNT, "orders in the period")),
-                    "how many orders were not dispatched within 48 hours last week?"),
+                    "how many orders were not dispatched within 48 hours last week?", null, "orders"),
             new Metric("net_revenue", Domain.REVENUE, Unit.MONEY, Source.REFUNDS, "Net revenue",
                     "revenue of the period's orders less the refunds issued in it, per currency",
                     "net (?:revenue|sales|takings|income)|(?:revenue|sales|takings) (?:after|net of|minus|less|excluding|without) refunds",
@@ -286,6 +289,13 @@ public final class Catalogue {
     public static Optional<Metric> metric(String name) {
         if (name == null) return Optional.empty();
         return METRICS.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** The names of every metric. */
+    public static Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        METRICS.forEach(m -> names.add(m.name()));
+        return names;
     }
 
     /** The regex of a metric's words, as the parser matches it. */

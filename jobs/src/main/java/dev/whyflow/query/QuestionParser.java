@@ -409,12 +409,17 @@ final class QuestionParser {
         String group2 = null;
         Matcher g = GROUP_BY.matcher(rest);
         String restNoGroup = rest;
-        while (group == null && g.find()) {
+        int searchFrom = 0;
+        while (group == null && searchFrom < rest.length() && g.find(searchFrom)) {
             // the longest run of words after "by"/"each"/"per" that names a dimension: "each product get",
             // "every device type start" group by product, by device; the words after it are the question's
             String words = g.group(1);
             String lead = leadingDimensionWords(words);
-            if (lead == null) continue;
+            if (lead == null) {
+                // "revenue per visitor by device": the next cue may be inside these words
+                searchFrom = g.start(1);
+                continue;
+            }
             group = dimension(lead);
             boolean whole = lead.equals(words.strip());
             String second = whole && g.group(2) != null ? dimension(g.group(2)) : null;
@@ -603,6 +608,17 @@ final class QuestionParser {
             if (m.find() && m.start() < best) {
                 best = m.start();
                 found = new Span(r.value(), r.value(), m.start(), m.end(), r.pattern());
+            }
+        }
+        // a metric that refines the one named first, named anywhere: "orders … waited more than a day to ship"
+        if (found != null) {
+            for (Catalogue.Metric m : Catalogue.METRICS) {
+                if (m.refines() == null || !m.refines().equals(found.value()) || m.words() == null) continue;
+                Matcher r = Catalogue.words(m).matcher(q);
+                if (r.find()) {
+                    found = new Span(m.name(), m.name(), r.start(), r.end(), Catalogue.words(m));
+                    break;
+                }
             }
         }
         // a share of the events of a type that has a rate is that rate: "payment failure rate", "what share of
