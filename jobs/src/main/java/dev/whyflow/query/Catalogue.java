@@ -177,7 +177,7 @@ public final class Catalogue {
                     "what was our net revenue after refunds last week?"),
             new Metric("refund_value", Domain.REVENUE, Unit.MONEY, Source.REFUNDS, "Refund value",
                     "the value of the refunds issued in the period, per currency (each refund with its order's dimensions)",
-                    "refund(?:ed)? " + MONEY_OF + "|" + MONEY_OF + " (?:of |in )?(?:the |our |all )?refund(?:s|ed)?"
+                    "refund(?:s|ed)? " + MONEY_OF + "|" + MONEY_OF + " (?:of |in )?(?:the |our |all )?refund(?:s|ed)?"
                             + "|how much (?:money )?(?:was |were |did we |have we |got |has been |had been )?(?:we )?(?:refund(?:ed)?|give back|gave back|paid back|pay back)"
                             + "|money (?:refunded|given back|paid back|returned to customers)|refunded (?:money|amount|euros?|eur)"
                             + "|(?:eur|euros?) (?:of |in )?refunds?",
