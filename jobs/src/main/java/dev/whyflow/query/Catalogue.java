@@ -220,10 +220,20 @@ public final class Catalogue {
                     true, ORDER_DIMENSIONS, "measure_customers", List.of(
                     Column.value("customers", "customers", Unit.COUNT, "customers")),
                     "how many new versus returning customers ordered last week?"),
-            // --- the metrics with planners of their own (Deterministic) ---
+            // --- the metrics with planners of their own (Deterministic, BeforeStopping) ---
+            new Metric("before_stopping", Domain.CUSTOMER, Unit.COUNT, Source.CUSTOMERS, "Before customers stopped buying",
+                    "of the repeat customers who stopped buying (no order in the period), what happened from their last order on"
+                            + " (refund, late dispatch, visits, carts, payment failures, page errors, rejected codes), against those who kept buying",
+                    "(?:what|which)\\b[a-z ,'-]{0,60}?\\b(?:before|prior to|preceding|leading up to|in the run[- ]up to)\\b[a-z ,'-]{0,60}?"
+                            + "\\b(?:stop(?:ped|ping)?|quit|ceased?|churn(?:ed)?|lapsed?|went quiet|gave up|left)"
+                            + "(?: (?:buying|ordering|purchasing|shopping|coming back|returning|to buy|to order|us))?"
+                            + "|what (?:preceded|led to|came before|lead to|leads to|drove|drives)\\b[a-z ,'-]{0,60}?"
+                            + "\\b(?:stop(?:ped|ping)?|churn\\w*|lapse\\w*|quit\\w*|leaving|left)(?: (?:buying|ordering|purchasing|shopping|us))?",
+                    null, set("customer_segment"), null, List.of(), "what happened before high-value customers stopped buying?",
+                    null, "at_risk_customers"),
             new Metric("at_risk_customers", Domain.CUSTOMER, Unit.COUNT, Source.CUSTOMERS, "Customers at risk",
                     "repeat customers (two or more orders in the four periods before) with no order in the period, with what they spent before",
-                    "(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stopped (?:buying|ordering|purchasing|shopping)"
+                    "(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stop(?:ped)? (?:buying|ordering|purchasing|shopping|coming back)"
                             + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)",
                     false, set("customer_segment"), null, List.of(), "which customer segments are at risk?"),
             new Metric("aov", Domain.REVENUE, Unit.MONEY, Source.EVENTS, "Average order value",

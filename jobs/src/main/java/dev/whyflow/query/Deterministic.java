@@ -88,6 +88,7 @@ final class Deterministic {
         if (SESSION_METRICS.contains(metric)) return sessionMetric(groups);
         if ("page_load_p95".equals(metric)) return pageLoad(groups);
         if ("at_risk_customers".equals(metric)) return atRisk(groups);
+        if ("before_stopping".equals(metric)) return beforeStopping(groups);
         return "the metric " + metric + " is not known";
     }
 
@@ -345,6 +346,16 @@ final class Deterministic {
                     });
         }
         evidence.add(r.evidence("Repeat customers of the baseline who did not order in the period, by customer segment"));
+        return null;
+    }
+
+    /** What happened before customers stopped buying ({@link BeforeStopping}). */
+    private String beforeStopping(String[] groups) throws SQLException {
+        BeforeStopping b = new BeforeStopping(store, slots, figures, evidence);
+        String refusal = b.refusal(groups, Intent.TREND.equals(parsed.intent()));
+        if (refusal != null) return refusal;
+        text.append(b.run(describe()));
+        sample = b.sample();
         return null;
     }
 

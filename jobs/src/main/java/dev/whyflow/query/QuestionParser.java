@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -209,7 +210,8 @@ final class QuestionParser {
             rule("direct(?: traffic)?", "channel=direct"),
             rule("(?:new|first[- ]time) (?:customers?|visitors?|users?|buyers?|shoppers?)", "customer_segment=new"),
             rule("(?:returning|repeat) (?:customers?|visitors?|users?|buyers?|shoppers?)|returning", "customer_segment=returning"),
-            rule("vips?(?: customers?)?", "customer_segment=vip"));
+            rule("vips?(?: customers?)?|high[- ]value (?:customers?|buyers?|shoppers?|clients?)|big spenders?|(?:our )?best customers"
+                    + "|most valuable customers|top[- ]spending customers|high[- ]spenders?", "customer_segment=vip"));
 
     private static final Pattern PAID_VERB = Pattern.compile(
             "\\b(?:were|was|been|be|being|get|got|is|are|not|fully|already) paid\\b|\\bpaid (?:with|by|using|via|through|in|for|on)\\b");
@@ -327,7 +329,7 @@ final class QuestionParser {
             rest = Coverage.blank(rest, comparedWith.start(), comparedWith.end());
         }
 
-        if (period.isEmpty() && "at_risk_customers".equals(metric(q))) {
+        if (period.isEmpty() && List.of("at_risk_customers", "before_stopping").contains(String.valueOf(metric(q)))) {
             // "which customers are at risk?" asks about the recent past, not today alone
             range = TimeExpressions.find("last 7 days", clock, zone).orElseThrow();
         }
@@ -479,13 +481,16 @@ final class QuestionParser {
                         "I can explain changes of orders, revenue, conversion, abandonment, payment failures and page load; "
                                 + "the question names none of them.");
             }
-            if (Catalogue.metric(metric).filter(Catalogue.Metric::measured).isPresent()) {
+            if (metric.equals("at_risk_customers") || metric.equals("before_stopping")) {
+                // "why did our vip customers stop buying": what happened before they stopped, against those who kept buying
+                metric = "before_stopping";
+            } else if (Catalogue.metric(metric).filter(Catalogue.Metric::measured).isPresent()) {
                 String label = Catalogue.metric(metric).orElseThrow().label().toLowerCase(Locale.ROOT);
                 return unanswerable(slots, similarity, List.of(label + " " + range.label() + " compared with the previous period"),
                         "I explain changes of orders, revenue, conversion, abandonment, payment failures and page load; for "
                                 + label + " I can give the figures against the previous period, not their causes.");
             }
-            intent = Intent.DIAGNOSE;
+            intent = metric.equals("before_stopping") ? Intent.AGGREGATE : Intent.DIAGNOSE;
         } else if (ALERTS.matcher(rest).find()) {
             used.useAll(ALERTS, rest);
             intent = Intent.ALERTS;

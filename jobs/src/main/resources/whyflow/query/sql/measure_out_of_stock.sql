@@ -24,16 +24,19 @@ empty AS (
      WHERE level = 0 AND until > at
        AND (:segment_dimension::text IS NULL
             OR CASE :segment_dimension::text WHEN 'product' THEN product_id WHEN 'category' THEN category END = :segment_value)
-     GROUP BY product_id)
+     GROUP BY product_id),
+seen AS (
+    -- the period's product views of those products, once, matched to the empty spans
+    SELECT v.product_id, count(*) AS views
+      FROM events v JOIN empty x ON x.product_id = v.product_id
+     WHERE v.event_type = 'product_viewed' AND v.occurred_at >= :from AND v.occurred_at < :to
+       AND EXISTS (SELECT 1 FROM unnest(x.ranges) r WHERE r @> v.occurred_at)
+     GROUP BY v.product_id)
 SELECT grp, GROUPING(grp) = 1 AS total, '' AS currency,
        count(*)::bigint AS products, round(sum(seconds) / 3600.0, 1) AS hours,
-       sum(views)::bigint AS views, count(*)::bigint AS base
+       coalesce(sum(views), 0)::bigint AS views, count(*)::bigint AS base
   FROM (SELECT CASE :group_by::text WHEN 'product' THEN x.product_id WHEN 'category' THEN coalesce(x.category, '') ELSE '' END COLLATE "C" AS grp,
-               x.seconds,
-               (SELECT count(*) FROM events v
-                 WHERE v.event_type = 'product_viewed' AND v.product_id = x.product_id
-                   AND v.occurred_at >= :from AND v.occurred_at < :to
-                   AND EXISTS (SELECT 1 FROM unnest(x.ranges) r WHERE r @> v.occurred_at)) AS views
-          FROM empty x) y
+               x.seconds, s.views
+          FROM empty x LEFT JOIN seen s USING (product_id)) y
  GROUP BY GROUPING SETS ((grp), ())
  ORDER BY total DESC, hours DESC, grp

@@ -126,14 +126,16 @@ class GoldenSetIT {
 
     /**
      * The three days exercise every metric of the generic planner: each one's headline figure is
-     * non-zero by the truth over them, so that the corpus's lines about it can fail.
+     * non-zero by the truth over them, so that the corpus's lines about it can fail. Except refunds:
+     * the simulator issues them 3 to 14 days after the order, so three days hold none; refund value is
+     * scored on the month ({@code ./whyflow eval}), where they are.
      */
     @Test
     void theDaysGiveEveryMeasuredMetricSomethingToMeasure() {
         Truth.Scope days = Truth.Scope.of(START.atStartOfDay(ZoneOffset.UTC).toInstant(), CLOCK, null, null);
         for (String name : dev.whyflow.query.Catalogue.names()) {
             dev.whyflow.query.Catalogue.Metric m = dev.whyflow.query.Catalogue.metric(name).orElseThrow();
-            if (m.template() == null) continue;
+            if (m.template() == null || name.equals("refund_value")) continue;
             String headline = m.columns().get(0).figure();
             assertThat(truth.metric(name, null, days).entrySet())
                     .as(name).anyMatch(e -> e.getKey().startsWith(headline) && e.getValue().signum() > 0);
