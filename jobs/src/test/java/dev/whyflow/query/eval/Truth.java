@@ -306,6 +306,7 @@ public final class Truth {
     public Map<String, BigDecimal> metric(String metric, String eventType, Scope scope) {
         Map<String, BigDecimal> out = new TreeMap<>();
         if (metric.equals("at_risk_customers")) return atRisk(scope, false);
+        if (metric.equals("before_stopping")) return beforeStopping(scope);
         if ("product".equals(scope.dimension()) && (metric.equals("orders") || metric.equals("revenue"))) {
             // an order names no product of its own: a product's orders and revenue are its order lines
             Map<String, Map<String, BigDecimal>> byProduct = orderLines(new Scope(scope.from(), scope.to(), null, null), metric);
@@ -697,6 +698,81 @@ public final class Truth {
             if (bySegment) atRiskFigures(out, "[" + seg + "]", t);
         });
         atRiskFigures(out, "", all);
+        return out;
+    }
+
+    /**
+     * What happened before customers stopped buying: the repeat customers of the baseline (as for
+     * {@link #atRisk}) in the segment, stopped (no order in the period) or kept; for each, what the
+     * events say happened from their last baseline order on, to the end of the period.
+     */
+    Map<String, BigDecimal> beforeStopping(Scope scope) {
+        long length = scope.to() - scope.from();
+        Scope baseline = new Scope(scope.from() - 4 * length, scope.from(), null, null);
+        Map<String, Ev> last = new HashMap<>();
+        Map<String, Integer> orders = new HashMap<>();
+        for (Ev e : events(baseline, "order_completed")) {
+            if (e.customerId == null) continue;
+            orders.merge(e.customerId, 1, Integer::sum);
+            Ev l = last.get(e.customerId);
+            if (l == null || e.at >= l.at) last.put(e.customerId, e);
+        }
+        Set<String> recent = new HashSet<>();
+        for (Ev e : events(new Scope(scope.from(), scope.to(), null, null), "order_completed")) {
+            if (e.customerId != null) recent.add(e.customerId);
+        }
+        Map<String, List<Ev>> byCustomer = new HashMap<>();
+        for (Ev e : events) {
+            if (e.customerId != null && e.at < scope.to()) byCustomer.computeIfAbsent(e.customerId, k -> new ArrayList<>()).add(e);
+        }
+        List<String> signals = List.of("refunded", "late_dispatch", "came_back", "cart_not_bought", "payment_failed", "page_error",
+                "discount_rejected");
+        long[] stopped = new long[signals.size()];
+        long[] kept = new long[signals.size()];
+        long nStopped = 0;
+        long nKept = 0;
+        long gap = 30 * 60_000L;
+        for (Map.Entry<String, Ev> c : last.entrySet()) {
+            if (orders.get(c.getKey()) < 2) continue;
+            Ev o = c.getValue();
+            String seg = o.dim("customer_segment");
+            if ("customer_segment".equals(scope.dimension()) && !scope.value().equals(seg == null ? "" : seg)) continue;
+            boolean isStopped = !recent.contains(c.getKey());
+            long[] into = isStopped ? stopped : kept;
+            if (isStopped) nStopped++;
+            else nKept++;
+            Long dispatched = root.firstDispatch().get(o.orderId);
+            boolean[] hit = new boolean[signals.size()];
+            hit[0] = root.events.stream().anyMatch(f -> f.type.equals("refund_issued") && o.orderId != null
+                    && o.orderId.equals(f.orderId) && f.at < scope.to());
+            long dispatchAt = dispatched == null || dispatched >= scope.to() ? scope.to() : dispatched;
+            hit[1] = dispatchAt > o.at + 48 * 3_600_000L;
+            for (Ev e : byCustomer.getOrDefault(c.getKey(), List.of())) {
+                if (e.at <= o.at) continue;
+                switch (e.type) {
+                    case "product_viewed" -> hit[2] |= e.at > o.at + gap;
+                    case "cart_item_added" -> hit[3] |= e.at > o.at + gap;
+                    case "payment_failed" -> hit[4] = true;
+                    case "page_error" -> hit[5] = true;
+                    case "discount_rejected" -> hit[6] = true;
+                    default -> {
+                    }
+                }
+            }
+            for (int i = 0; i < hit.length; i++) if (hit[i]) into[i]++;
+        }
+        Map<String, BigDecimal> out = new TreeMap<>();
+        out.put("stopped_customers", BigDecimal.valueOf(nStopped));
+        out.put("kept_customers", BigDecimal.valueOf(nKept));
+        if (nStopped == 0) return out;
+        for (int i = 0; i < signals.size(); i++) {
+            out.put("stopped." + signals.get(i), BigDecimal.valueOf(stopped[i]));
+            out.put("stopped_share." + signals.get(i), rate(stopped[i], nStopped));
+            if (nKept > 0) {
+                out.put("kept." + signals.get(i), BigDecimal.valueOf(kept[i]));
+                out.put("kept_share." + signals.get(i), rate(kept[i], nKept));
+            }
+        }
         return out;
     }
 
