@@ -303,6 +303,16 @@ final class QuestionParser {
     }
 
     Parsed parse(String question, Clock clock, ZoneId zone, Vocabulary vocabulary) {
+        return parse(question, clock, zone, vocabulary, null);
+    }
+
+    /**
+     * Parses a question of a conversation: {@code previous} is what the conversation's last question
+     * was understood as, or null. A question that names no metric of its own but changes the
+     * previous one's period, segment or breakdown ("and on iOS?", "what about the week before?",
+     * "split that by country") is that question again with those slots changed.
+     */
+    Parsed parse(String question, Clock clock, ZoneId zone, Vocabulary vocabulary, Parsed previous) {
         String original = question.strip();
         String q = original.toLowerCase(Locale.ROOT).replaceAll("[\u2018\u2019]", "'").replaceAll("\\s+", " ");
         List<IntentExamples.Match> closest = examples == null ? List.of() : examples.closest(q, 3);
@@ -520,6 +530,12 @@ final class QuestionParser {
             intent = closest.get(0).example().intent();
             matchedBy = "similarity";
         }
+        if (intent == null && metric == null && previous != null && !Intent.UNANSWERABLE.equals(previous.intent())
+                && previous.slots().metric() != null) {
+            Parsed followUp = followUp(previous, q, rest, period.isPresent() ? range : null, segment,
+                    group == null ? null : group2 == null ? group : group + "," + group2, used, similarity, suggestions);
+            if (followUp != null) return followUp;
+        }
         if (intent == null) {
             return unanswerable(slots, similarity, suggestions,
                     "I did not recognise a metric or a question I can answer from the store.");
@@ -537,8 +553,8 @@ final class QuestionParser {
         } else if (COMPARE.matcher(rest).find() || Intent.DIAGNOSE.equals(intent)) {
             used.useAll(COMPARE, rest);
             used.useAll(COMPARED_WITH, rest);
-            TimeRange previous = range.previous();
-            slots = slots.withComparison("previous_period", previous.from(), previous.to());
+            TimeRange before = range.previous();
+            slots = slots.withComparison("previous_period", before.from(), before.to());
         }
         switch (intent) {
             case Intent.TREND -> slots = slots.withGranularity(hourly(rest, group) ? "hour" : "day");
@@ -565,6 +581,57 @@ final class QuestionParser {
             }
         }
         return new Parsed(intent, slots, matchedBy, similarity, suggestions, null, used.ignored());
+    }
+
+    /** What makes a question without a metric a follow-up of the previous one. */
+    private static final Pattern FOLLOW_UP = Pattern.compile(
+            "^(?:and|but|also|now|ok|okay|so|then)\\b|\\b(?:what|how) about\\b|\\bsame (?:for|on|in|with|question|thing)\\b"
+                    + "|\\b(?:split|break|broken|breaking|splitting)\\b|\\b(?:that|it|this|those|these)\\b|\\binstead\\b|\\b(?:only|just)\\b");
+    /** The words of a follow-up that point back or say "again". */
+    private static final Pattern FOLLOW_UP_WORDS = Pattern.compile(
+            "\\b(?:and|but|also|now|ok|okay|so|then|what|how|about|same|question|thing|split|break|broken|breaking|splitting|down"
+                    + "|that|it|this|those|these|instead|only|just|again|please|for|on|in|with|one|figure|numbers?)\\b");
+    /** "The week before", "the previous day", "before that": the period before the previous question's. */
+    private static final Pattern PERIOD_BEFORE = Pattern.compile(
+            "\\b(?:the )?(?:(?:day|week|month|period|one) before(?: that)?|previous (?:day|week|month|period|one)|before that|prior (?:day|week|month|period))\\b");
+
+    /**
+     * The previous question with the slots this one changes: its period (or the one before the
+     * previous period), its segment, its breakdown. Null when it changes nothing, or says no more
+     * than a follow-up cue: then it is no follow-up.
+     */
+    private static Parsed followUp(Parsed previous, String q, String rest, TimeRange period, String[] segment, String group,
+                                   Coverage used, double similarity, List<String> suggestions) {
+        if (!FOLLOW_UP.matcher(q).find() && period == null && segment == null && group == null) return null;
+        Slots s = previous.slots();
+        boolean changed = false;
+        if (period != null) {
+            s = s.withPeriod(period.from(), period.to(), period.label(), s.zone());
+            changed = true;
+        } else {
+            Matcher before = PERIOD_BEFORE.matcher(rest);
+            if (before.find()) {
+                java.time.Duration length = java.time.Duration.between(s.from(), s.to());
+                s = s.withPeriod(s.from().minus(length), s.from(), "the period before " + s.period(), s.zone());
+                used.use(before.start(), before.end());
+                changed = true;
+            }
+        }
+        if (changed && "previous_period".equals(s.comparison())) {
+            java.time.Duration length = java.time.Duration.between(s.from(), s.to());
+            s = s.withComparison("previous_period", s.from().minus(length), s.from());
+        }
+        if (segment != null) {
+            s = s.withSegment(segment[0], segment[1]);
+            changed = true;
+        }
+        if (group != null && !"hour".equals(group) && !"day".equals(group)) {
+            s = s.withGroupBy(group);
+            changed = true;
+        }
+        if (!changed) return null;
+        used.useAll(FOLLOW_UP_WORDS, rest);
+        return new Parsed(previous.intent(), s, "rule", similarity, suggestions, null, used.ignored());
     }
 
     private static String blankAll(String text, Pattern p) {

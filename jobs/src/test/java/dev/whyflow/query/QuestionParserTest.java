@@ -263,4 +263,40 @@ class QuestionParserTest {
         assertThat(p.reason()).contains("previous period");
         assertThat(p.closest().get(0)).startsWith("order-to-dispatch time");
     }
+
+    /** Follow-ups of a conversation: what the previous question was understood as, with the slots they change. */
+    @Test
+    void aFollowUpChangesThePreviousQuestionsSlots() {
+        Parsed first = parse("What was the conversion rate on android yesterday?");
+        Parsed onIos = PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, first);
+        assertThat(onIos.intent()).isEqualTo("aggregate");
+        assertThat(onIos.slots().metric()).isEqualTo("conversion_rate");
+        assertThat(onIos.slots().segmentValue()).isEqualTo("ios");
+        assertThat(onIos.slots().from()).isEqualTo(first.slots().from());
+        assertThat(onIos.ignored()).isEmpty();
+
+        Parsed before = PARSER.parse("what about the week before?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("orders last week"));
+        assertThat(before.slots().metric()).isEqualTo("orders");
+        assertThat(before.slots().from()).isEqualTo(Instant.parse("2026-10-26T00:00:00Z"));
+        assertThat(before.slots().to()).isEqualTo(Instant.parse("2026-11-02T00:00:00Z"));
+        assertThat(before.ignored()).isEmpty();
+
+        Parsed split = PARSER.parse("split that by country", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("revenue yesterday"));
+        assertThat(split.slots().metric()).isEqualTo("revenue");
+        assertThat(split.slots().groupBy()).isEqualTo("country");
+        assertThat(split.ignored()).isEmpty();
+
+        Parsed yesterday = PARSER.parse("and yesterday?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("how many refunds did we issue today"));
+        assertThat(yesterday.slots().eventType()).isEqualTo("refund_issued");
+        assertThat(yesterday.slots().from()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+    }
+
+    @Test
+    void withoutAPreviousQuestionOrWithAMetricOfItsOwnAQuestionIsNoFollowUp() {
+        assertThat(PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, null).intent()).isEqualTo("unanswerable");
+        Parsed own = PARSER.parse("and the revenue on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("orders yesterday"));
+        assertThat(own.slots().metric()).isEqualTo("revenue");
+        Parsed afterUnanswerable = PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("what will revenue be next month?"));
+        assertThat(afterUnanswerable.intent()).isEqualTo("unanswerable");
+    }
 }
