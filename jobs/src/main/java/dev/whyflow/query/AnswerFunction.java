@@ -38,7 +38,8 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
     @Override
     public void open(OpenContext context) {
         Synthesizer synthesizer = Synthesizers.create(options.llm(), System.getenv());
-        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer, options.engineSettings());
+        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer, options.engineSettings())
+                .understandWith(options.llm(), System.getenv());
         conversations = new ConcurrentHashMap<>();
         threads = Executors.newFixedThreadPool(options.poolSize(), r -> {
             Thread t = new Thread(r, "whyflow-query-answer");

@@ -101,6 +101,8 @@ public final class QueryEngine implements AutoCloseable {
     private final Settings settings;
     private final QuestionParser parser;
     private final Conversations conversations = new Conversations();
+    /** A language model as a second reader of questions the parser missed or half understood; null: none configured. */
+    private volatile LlmUnderstanding understanding;
     private final AutoCloseable owned;
     /** The store itself, past the pool, for the first question after an outage (null: the caller's DataSource only). */
     private final DataSource direct;
@@ -200,6 +202,15 @@ public final class QueryEngine implements AutoCloseable {
      * False while the latest question that went to the store found it unreachable: a question that
      * missed its deadline meanwhile missed it because of the outage (QueryJob then says so).
      */
+    /**
+     * Lets the configured language model (if any) read the questions the parser did not recognise
+     * or understood only in part ({@link LlmUnderstanding}); without one, the parser alone reads.
+     */
+    public QueryEngine understandWith(dev.whyflow.query.synthesis.LlmOptions options, Map<String, String> env) {
+        this.understanding = LlmUnderstanding.create(options, env);
+        return this;
+    }
+
     public boolean storeReachable() {
         return storeReachable;
     }
@@ -257,6 +268,9 @@ public final class QueryEngine implements AutoCloseable {
             Vocabulary vocabulary = Vocabulary.load(store);
             long wall = System.currentTimeMillis();
             parsed = parser.parse(q, at, zone, vocabulary, conversations.previous(conversationId, wall));
+            if (understanding != null && LlmUnderstanding.worthAsking(parsed)) {
+                parsed = understanding.understand(q, parsed, at, zone, vocabulary).orElse(parsed);
+            }
             conversations.remember(conversationId, parsed, wall);
             Instant freshness = Vocabulary.freshness(store);
             Answers.Draft draft = switch (parsed.intent()) {

@@ -296,6 +296,9 @@ final class QuestionParser {
                     + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at|amounts?|values?|totals?|sums?"
                     + "|counts?|numbers?|figures?|levels?|times?|requests?|reasons?|history|volumes?|trends?|shares?)\\b)(?!-))");
 
+    /** The reason of a question whose metric and intent the rules did not find (what a second reader may try). */
+    static final String NOT_RECOGNISED = "I did not recognise a metric or a question I can answer from the store.";
+
     private final IntentExamples examples;
 
     QuestionParser(IntentExamples examples) {
@@ -538,7 +541,7 @@ final class QuestionParser {
         }
         if (intent == null) {
             return unanswerable(slots, similarity, suggestions,
-                    "I did not recognise a metric or a question I can answer from the store.");
+                    NOT_RECOGNISED);
         }
 
         slots = slots.withMetric(metric, eventType);
