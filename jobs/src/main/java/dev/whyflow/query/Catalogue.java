@@ -167,6 +167,18 @@ public final class Catalogue {
                     Column.value("orders_not_dispatched", "orders", Unit.COUNT, "orders"),
                     Column.value("orders", "base", Unit.COUNT, "orders in the period")),
                     "how many orders were not dispatched within 48 hours last week?", null, "orders"),
+            new Metric("product_conversion", Domain.PRODUCT, Unit.RATIO, Source.EVENTS, "Product conversion",
+                    "of the sessions that viewed a product, the share that ordered it (and that added it to a cart), per product",
+                    "(?:product|item)[- ](?:level )?conversion(?: rates?)?|view[- ]to[- ](?:cart|order|purchase|buy)(?:[- ]to[- ](?:order|purchase|buy))?(?: conversion| rates?)?"
+                            + "|conversion(?: rates?)? (?:of|for|per|by|on) (?:each |every |the |our )?(?:products?|items?)"
+                            + "|(?:products?|items?) (?:that |which )?(?:convert(?:ed|s)?|turn(?:ed)? into orders)"
+                            + "|how (?:often|many times) (?:(?:was|were|is|are) )?(?:a |the )?(?:viewed )?products? (?:viewed )?(?:then |and then )?(?:bought|ordered|purchased)",
+                    true, set("product", "category", "device", "os", "platform", "app_version", "channel", "country", "customer_segment"),
+                    "measure_product_conversion", List.of(
+                    Column.ratio("product_conversion_rate", "ordered", "viewed", "of viewing sessions ordered it"),
+                    Column.ratio("product_cart_rate", "carted", "viewed", "added it to a cart"),
+                    Column.value("product_view_sessions", "viewed", Unit.COUNT, "viewing sessions")),
+                    "what is the view to order conversion per product this week?"),
             new Metric("net_revenue", Domain.REVENUE, Unit.MONEY, Source.REFUNDS, "Net revenue",
                     "revenue of the period's orders less the refunds issued in it, per currency",
                     "net (?:revenue|sales|takings|income)|(?:revenue|sales|takings) (?:after|net of|minus|less|excluding|without) refunds",

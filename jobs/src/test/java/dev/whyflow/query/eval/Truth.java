@@ -415,6 +415,27 @@ public final class Truth {
                 out.put("orders_not_dispatched", BigDecimal.valueOf(late));
                 out.put("orders", count(orders));
             }
+            case "product_conversion" -> {
+                // sessions that viewed a product (in the segment), and of those the ones that carted or ordered it
+                Set<List<Object>> viewed = new HashSet<>();
+                for (Ev e : events(scope, "product_viewed")) if (e.productId != null && e.session != null) viewed.add(List.of(e.productId, e.session));
+                Set<List<Object>> carted = new HashSet<>();
+                Set<List<Object>> ordered = new HashSet<>();
+                for (Ev e : root.events) {
+                    if (!scope.covers(e.at) || e.session == null) continue;
+                    if (e.type.equals("cart_item_added") && e.productId != null) carted.add(List.of(e.productId, e.session));
+                    if (e.type.equals("order_completed") && e.itemProducts != null) {
+                        for (String p : e.itemProducts) ordered.add(List.of(p, e.session));
+                    }
+                }
+                long c = viewed.stream().filter(carted::contains).count();
+                long o = viewed.stream().filter(ordered::contains).count();
+                out.put("product_view_sessions", BigDecimal.valueOf(viewed.size()));
+                if (!viewed.isEmpty()) {
+                    out.put("product_conversion_rate", rate(o, viewed.size()));
+                    out.put("product_cart_rate", rate(c, viewed.size()));
+                }
+            }
             case "customers", "repeat_purchase_rate" -> {
                 Map<String, Integer> orders = new HashMap<>();
                 for (Ev o : events(scope, "order_completed")) if (o.customerId != null) orders.merge(o.customerId, 1, Integer::sum);
