@@ -170,6 +170,7 @@ public final class Catalogue {
             new Metric("product_conversion", Domain.PRODUCT, Unit.RATIO, Source.EVENTS, "Product conversion",
                     "of the sessions that viewed a product, the share that ordered it (and that added it to a cart), per product",
                     "(?:product|item)[- ](?:level )?conversion(?: rates?)?|view[- ]to[- ](?:cart|order|purchase|buy)(?:[- ]to[- ](?:order|purchase|buy))?(?: conversion| rates?)?"
+                            + "(?: (?:of|for) (?:the |our |all )?(?:products?|items?))?"
                             + "|conversion(?: rates?)? (?:of|for|per|by|on) (?:each |every |the |our )?(?:products?|items?)"
                             + "|(?:products?|items?) (?:that |which )?(?:convert(?:ed|s)?|turn(?:ed)? into orders)"
                             + "|how (?:often|many times) (?:(?:was|were|is|are) )?(?:a |the )?(?:viewed )?products? (?:viewed )?(?:then |and then )?(?:bought|ordered|purchased)",

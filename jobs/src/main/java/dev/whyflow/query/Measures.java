@@ -177,7 +177,7 @@ final class Measures {
                     BigDecimal v = decimal(row.get(c.column()));
                     if (v == null) return;
                     figures.add(c.figure() + "." + cur + suffix, v, unit(c, cur));
-                    amounts.add(Deterministic.money(v.longValue(), cur));
+                    if (c == metric.headline() || v.signum() != 0) amounts.add(Deterministic.money(v.longValue(), cur));
                 });
                 if (!amounts.isEmpty()) parts.add(String.join(", ", amounts) + (c.words().isEmpty() ? "" : " " + c.words()));
                 continue;
