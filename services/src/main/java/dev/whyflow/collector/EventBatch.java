@@ -70,6 +70,7 @@ public final class EventBatch {
                     }
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     if (t.isStructStart()) p.skipChildren();
+                    else p.finishToken(); // a string's end is only found when its text is read
                     int end = (int) p.currentLocation().getByteOffset();
                     out.add(slice(body, start, end));
                 }
@@ -77,8 +78,11 @@ public final class EventBatch {
                 throw new BadRequest(400, "the body must be a JSON array of events, one JSON event, or JSON lines");
             }
             if (p.nextToken() != null) throw new BadRequest(400, "content after the JSON array");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new BadRequest(400, "the body is not a JSON array of events: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at byte " + e.getLocation().getByteOffset() : ""));
         } catch (IOException e) {
-            throw new BadRequest(400, "the body is not a JSON array of events: " + e.getOriginalMessage());
+            throw new BadRequest(400, "the body is not a JSON array of events: " + e.getMessage());
         }
         return out;
     }
