@@ -142,7 +142,17 @@ public final class EventPublisher implements AutoCloseable {
         long deadline = startNanos + ackTimeout.toNanos();
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         try {
-            for (ProducerRecord<byte[], byte[]> r : records) sent.add(producer.send(r));
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                // send() may block up to max.block.ms waiting for metadata, and then returns a failed
+                // future instead of throwing: without these checks, a request of n records could wait
+                // n times max.block.ms (measured: 24.5 s for 51 records while the broker was down)
+                if (System.nanoTime() - deadline > 0) {
+                    throw new Unavailable("Kafka did not take the records within " + ackTimeout.toMillis() + " ms");
+                }
+                Future<RecordMetadata> f = producer.send(r);
+                if (f.isDone()) failedNow(f);
+                sent.add(f);
+            }
         } catch (RuntimeException e) {
             throw new Unavailable("Kafka did not take the records: " + e.getMessage());
         }
@@ -161,6 +171,18 @@ public final class EventPublisher implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Throws when a future that is already done has failed. */
+    private static void failedNow(Future<RecordMetadata> f) throws Unavailable {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            throw new Unavailable("Kafka did not take a record: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        }
     }
 
     @Override

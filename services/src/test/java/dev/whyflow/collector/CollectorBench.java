@@ -35,7 +35,7 @@ public final class CollectorBench implements Callable<Integer> {
     @Option(names = "--out", required = true) Path out;
     @Option(names = "--seconds", defaultValue = "40", description = "length of the run (default ${DEFAULT-VALUE})") int seconds;
     @Option(names = "--warmup", defaultValue = "5") int warmup;
-    @Option(names = "--clients", defaultValue = "4", description = "concurrent clients (default ${DEFAULT-VALUE})") int clients;
+    @Option(names = "--clients", defaultValue = "8", description = "concurrent clients (default ${DEFAULT-VALUE})") int clients;
     @Option(names = "--batch", defaultValue = "100") int batch;
     @Option(names = "--no-restart", description = "do not restart the broker") boolean noRestart;
 

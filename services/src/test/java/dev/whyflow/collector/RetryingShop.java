@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A client as the issue asks clients to be: it posts batches of new events and, when the collector
  * answers 503, waits the Retry-After and sends the same batch again, until it is acknowledged. It
  * remembers every response (status, time, Retry-After) and every event id the collector acknowledged.
- * Each batch holds {@code batchSize} valid events and, when {@code withRefused}, one the validator refuses.
+ * Each batch holds {@code batchSize} valid events and, when {@code withRefused}, one the collector refuses
+ * (its source is not the key's).
  */
 final class RetryingShop implements Runnable {
 
@@ -65,7 +66,9 @@ final class RetryingShop implements Runnable {
                 String refused = null;
                 if (withRefused) {
                     refused = UUID.randomUUID().toString();
-                    events.add(TestEvents.schemaViolation(refused));
+                    // valid by the contract, refused by the collector (not the key's source): only the
+                    // refusal's headers make CaptureJob record it as failed instead of storing it
+                    events.add(TestEvents.productViewed(refused, "storefront-ios"));
                 }
                 sent.addAll(ids);
                 String body = TestEvents.array(events.toArray(String[]::new));
