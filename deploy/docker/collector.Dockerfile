@@ -18,5 +18,6 @@ RUN useradd --system --uid 10001 collector
 COPY --from=build /app/lib /opt/whyflow/collector/lib
 USER collector
 EXPOSE 58070
-# Listens on every interface of the container; CORS origins and limits as arguments or WHYFLOW_COLLECTOR_* variables
-ENTRYPOINT ["java", "-Xms128m", "-Xmx512m", "-cp", "/opt/whyflow/collector/lib/*", "dev.whyflow.collector.CollectorCli", "serve", "--host", "0.0.0.0"]
+# Listens on every interface of the container and logs to stdout at INFO; CORS origins and limits as
+# arguments or WHYFLOW_COLLECTOR_* variables
+ENTRYPOINT ["java", "-Xms128m", "-Xmx512m", "-Dlog4j2.level=INFO", "-cp", "/opt/whyflow/collector/lib/*", "dev.whyflow.collector.CollectorCli", "serve", "--host", "0.0.0.0"]
