@@ -115,6 +115,74 @@ class CollectorBrowserIT {
         }
     }
 
+    /**
+     * Batching and retrying: the collector is down while a visitor views a product and moves on to
+     * the cart (the shop serves the snippet itself, data-endpoint names the collector), so every post
+     * and the page-hide beacon fail; the events wait in localStorage, and once the collector is up
+     * the snippet's next retry delivers all of them, each once by id.
+     */
+    @Test
+    void eventsOfPagesSeenWhileTheCollectorWasDownArriveOnceItIsBack() throws Exception {
+        String raw = KafkaTestBroker.newTopic("raw", 4);
+        HttpServer shop = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String origin = "http://127.0.0.1:" + shop.getAddress().getPort();
+        int collectorPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            collectorPort = probe.getLocalPort();
+        }
+        byte[] js;
+        try (java.io.InputStream in = Collector.class.getResourceAsStream("whyflow.js")) {
+            js = in.readAllBytes();
+        }
+        try (TestDatabase db = TestDatabase.create("collector_browser_retry")) {
+            String key = SourceKeys.add(db.store(), "storefront-web").key();
+            String snippet = "<script src=\"/whyflow.js\" data-endpoint=\"http://127.0.0.1:" + collectorPort + "\" data-key=\"" + key
+                    + "\" data-app-version=\"5.4.0\" data-country=\"DE\" data-page-type=\"%s\"></script>";
+            shop.createContext("/whyflow.js", exchange -> {
+                exchange.getResponseHeaders().set("Content-Type", "application/javascript");
+                exchange.sendResponseHeaders(200, js.length);
+                exchange.getResponseBody().write(js);
+                exchange.close();
+            });
+            page(shop, "/p/p-00042", "<html><head>" + snippet.formatted("product") + "</head><body>"
+                    + "<a id=\"cart\" href=\"/cart\">cart</a><script>"
+                    + "whyflow.productViewed({product_id:'p-00042',category:'shoes',price_minor:8990,currency:'EUR',stock_status:'in_stock'});"
+                    + "whyflow.cartItemAdded({product_id:'p-00042',quantity:1,price_minor:8990,currency:'EUR',cart_items:1,cart_value_minor:8990});"
+                    + "</script></body></html>");
+            page(shop, "/cart", "<html><head>" + snippet.formatted("cart") + "</head><body><h1>Cart</h1></body></html>");
+            shop.start();
+
+            ChromeDriver browser = browser();
+            CollectorFixture c = null;
+            try {
+                browser.get(origin + "/p/p-00042");
+                waitFor(browser, "return document.readyState === 'complete' && window.whyflow && whyflow.pending() >= 3");
+                browser.findElement(By.id("cart")).click();
+                waitFor(browser, "return location.pathname === '/cart' && window.whyflow && whyflow.pending() >= 4");
+                // nothing could be delivered: the four events wait in the browser
+                c = new CollectorFixture(KafkaTestBroker.bootstrapServers(), raw, db.store(), Duration.ofSeconds(5), Set.of(origin),
+                        collectorPort);
+                c.awaitReady(Duration.ofSeconds(30));
+                waitFor(browser, "return whyflow.pending() === 0", Duration.ofSeconds(90));
+            } finally {
+                browser.quit();
+                if (c != null) c.close();
+            }
+            List<String> kinds = new ArrayList<>();
+            Map<String, String> byId = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(raw, Duration.ofSeconds(30))) {
+                JsonNode e = JSON.readTree(r.value());
+                if (byId.put(e.get("event_id").asText(), e.get("event_type").asText()) == null) {
+                    kinds.add(e.get("event_type").asText() + " " + e.at("/context/page").asText());
+                }
+            }
+            assertThat(kinds).containsExactlyInAnyOrder("page_viewed /p/p-00042", "product_viewed /p/p-00042",
+                    "cart_item_added /p/p-00042", "page_viewed /cart");
+        } finally {
+            shop.stop(0);
+        }
+    }
+
     private static void page(HttpServer server, String path, String html) {
         server.createContext(path, exchange -> {
             byte[] body = html.getBytes(StandardCharsets.UTF_8);
@@ -138,7 +206,11 @@ class CollectorBrowserIT {
     }
 
     private static void waitFor(ChromeDriver browser, String condition) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        waitFor(browser, condition, Duration.ofSeconds(30));
+    }
+
+    private static void waitFor(ChromeDriver browser, String condition, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < until) {
             try {
                 if (Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(condition))) return;
@@ -147,7 +219,7 @@ class CollectorBrowserIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("not within 30 s: " + condition + " (pending: "
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + condition + " (pending: "
                 + ((JavascriptExecutor) browser).executeScript("return window.whyflow ? localStorage.getItem('whyflow.pending') : 'no snippet'") + ")");
     }
 }

@@ -19,7 +19,11 @@ final class CollectorFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     CollectorFixture(String bootstrap, String topic, StoreConnection store, Duration ackTimeout, Set<String> origins) {
-        collector = new Collector(new CollectorConfig("127.0.0.1", 0, bootstrap, topic, store, 1_000, 1024 * 1024,
+        this(bootstrap, topic, store, ackTimeout, origins, 0);
+    }
+
+    CollectorFixture(String bootstrap, String topic, StoreConnection store, Duration ackTimeout, Set<String> origins, int port) {
+        collector = new Collector(new CollectorConfig("127.0.0.1", port, bootstrap, topic, store, 1_000, 1024 * 1024,
                 ackTimeout, origins, Duration.ofMillis(300))).start();
         base = "http://127.0.0.1:" + collector.port();
     }
