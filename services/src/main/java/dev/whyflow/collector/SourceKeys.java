@@ -147,8 +147,16 @@ public final class SourceKeys implements AutoCloseable {
 
     public static List<StoredKey> list(StoreConnection store) throws SQLException {
         List<StoredKey> out = new ArrayList<>();
-        try (Connection c = store.open();
-             PreparedStatement ps = c.prepareStatement(
+        try (Connection c = store.open()) {
+            // a store that stops answering must not hold the refresh thread forever
+            c.setNetworkTimeout(Runnable::run, 10_000);
+            readKeys(c, out);
+        }
+        return out;
+    }
+
+    private static void readKeys(Connection c, List<StoredKey> out) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                      "SELECT key_id, source, salt, iterations, hash, created_at, revoked_at FROM collector_keys ORDER BY source, created_at");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -157,6 +165,5 @@ public final class SourceKeys implements AutoCloseable {
                         rs.getTimestamp(6).toInstant(), revoked == null ? null : revoked.toInstant()));
             }
         }
-        return out;
     }
 }

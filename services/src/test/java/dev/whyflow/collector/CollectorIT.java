@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whyflow.contract.UpstreamRefusal;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.testing.KafkaTestBroker;
+import dev.whyflow.testing.StoreProxy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -232,7 +233,7 @@ class CollectorIT {
     }
 
     @Test
-    void aShopifyOrderWebhookBecomesOneOrderCompletedEvenWhenDelivertedTwice() throws Exception {
+    void aShopifyOrderWebhookBecomesOneOrderCompletedEvenWhenDeliveredTwice() throws Exception {
         byte[] sample;
         try (InputStream in = getClass().getResourceAsStream("shopify-orders-create.json")) {
             sample = in.readAllBytes();
@@ -248,6 +249,29 @@ class CollectorIT {
         JsonNode e = JSON.readTree(records.get(0).value());
         assertThat(e.get("event_type").asText()).isEqualTo("order_completed");
         assertThat(records.stream().map(rec -> EventBatch.eventId(rec.value())).distinct()).hasSize(1);
+    }
+
+    @Test
+    void theKeysItKnowsStillWorkWhileTheStoreIsDown() throws Exception {
+        try (StoreProxy proxy = StoreProxy.to(db.store());
+             CollectorFixture viaProxy = new CollectorFixture(KafkaTestBroker.bootstrapServers(), topic, proxy.through(db.store()),
+                     Duration.ofSeconds(5), Set.of())) {
+            viaProxy.awaitReady(Duration.ofSeconds(30));
+            String body = TestEvents.array(TestEvents.productViewed(UUID.randomUUID().toString(), WEB));
+            assertThat(viaProxy.postJson(key, body).statusCode()).isEqualTo(200);
+            proxy.refuse();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!JSON.readTree(viaProxy.get("/health").body()).get("api_keys").asText().contains("failed") && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            JsonNode health = JSON.readTree(viaProxy.get("/health").body());
+            assertThat(health.get("api_keys").asText()).startsWith("loaded, last refresh failed");
+            assertThat(health.get("status").asText()).isEqualTo("ready");
+            HttpResponse<String> r = viaProxy.postJson(key, TestEvents.array(TestEvents.productViewed(UUID.randomUUID().toString(), WEB)));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(viaProxy.postJson("wfk_000000000000_nope", body).statusCode()).isEqualTo(401);
+            proxy.restore();
+        }
     }
 
     private static void assertRefused(HttpResponse<String> r, int status, String words) throws Exception {
