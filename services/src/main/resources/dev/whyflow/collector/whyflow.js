@@ -27,6 +27,7 @@
   var endpoint = base + '/v1/events?key=' + encodeURIComponent(key || '');
   var appVersion = script.getAttribute('data-app-version') || '0.0.0';
   var PENDING = 'whyflow.pending', MAX_PENDING = 500, BATCH = 20, EVERY_MS = 2000, SESSION_GAP_MS = 30 * 60 * 1000;
+  var MAX_BODY = 60000;
   var backoff = 0, timer = null, inFlight = false;
 
   function store(k, v) { try { if (v === undefined) return localStorage.getItem(k); localStorage.setItem(k, v); } catch (e) { return null; } }
@@ -104,12 +105,24 @@
     return q.length;
   }
 
+  // keepalive fetches and beacons may carry 64 KiB at most: a batch stays below that
+  function firstBatch(q) {
+    var batch = [], size = 2;
+    for (var i = 0; i < q.length && batch.length < 100; i++) {
+      var n = JSON.stringify(q[i]).length + 1;
+      if (batch.length && size + n > MAX_BODY) break;
+      batch.push(q[i]); size += n;
+    }
+    return batch;
+  }
+
   function flush() {
     var q = pending();
     if (!q.length || inFlight) return;
-    var batch = q.slice(0, 100), ids = batch.map(function (e) { return e.event_id; });
+    var batch = firstBatch(q), ids = batch.map(function (e) { return e.event_id; });
+    var body = JSON.stringify(batch);
     inFlight = true;
-    fetch(endpoint, { method: 'POST', body: JSON.stringify(batch), keepalive: true,
+    fetch(endpoint, { method: 'POST', body: body, keepalive: body.length < MAX_BODY,
       headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
       .then(function (res) {
         inFlight = false;
@@ -131,7 +144,7 @@
     var q = pending();
     if (!q.length || !navigator.sendBeacon) return;
     // they stay in localStorage: if the beacon is lost, the next page sends them again (same event_id)
-    navigator.sendBeacon(endpoint, new Blob([JSON.stringify(q.slice(0, 100))], { type: 'text/plain;charset=UTF-8' }));
+    navigator.sendBeacon(endpoint, new Blob([JSON.stringify(firstBatch(q))], { type: 'text/plain;charset=UTF-8' }));
   }
   addEventListener('pagehide', beacon);
   document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') beacon(); });
