@@ -13,6 +13,7 @@
 # Settings: WHYFLOW_COLLECTOR_PORT (58070), WHYFLOW_COLLECTOR_CORS_ORIGINS (comma-separated origins
 # whose browsers may post, e.g. http://localhost:3000), WHYFLOW_COLLECTOR_MAX_EVENTS (1000),
 # WHYFLOW_COLLECTOR_MAX_BYTES (1048576), WHYFLOW_COLLECTOR_ACK_TIMEOUT_MS (5000),
+# WHYFLOW_COLLECTOR_SHOPIFY_SECRET (the shop's webhook signing secret; unset: the API key alone),
 # WHYFLOW_COLLECTOR_JAVA_OPTS (-Xms128m -Xmx512m); and lib.sh's WHYFLOW_KAFKA_BOOTSTRAP, WHYFLOW_PG_*.
 # Not supervised, like Kafka and PostgreSQL: a dead collector stays down until `./whyflow up collector`.
 set -euo pipefail

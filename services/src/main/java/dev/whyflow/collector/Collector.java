@@ -139,9 +139,14 @@ public final class Collector implements AutoCloseable {
         long t0 = System.nanoTime();
         String source = authenticate(ctx);
         if (format(ctx) != EventBatch.Format.JSON) throw new EventBatch.BadRequest(415, "a webhook is application/json");
+        byte[] body = body(ctx);
+        if (config.shopifySecret() != null && !config.shopifySecret().isBlank()
+                && !ShopifyOrderWebhook.signedBy(config.shopifySecret(), body, ctx.header("X-Shopify-Hmac-Sha256"))) {
+            throw new EventBatch.BadRequest(401, "the webhook's X-Shopify-Hmac-Sha256 does not match its body");
+        }
         JsonNode order;
         try {
-            order = JSON.readTree(body(ctx));
+            order = JSON.readTree(body);
         } catch (IOException e) {
             throw new EventBatch.BadRequest(400, "the webhook body is not JSON");
         }

@@ -51,13 +51,17 @@ public final class CollectorCli {
         List<String> corsOrigins = new ArrayList<>();
         @Option(names = "--keys-refresh-ms", defaultValue = "5000", description = "how often the API keys are read again (default: ${DEFAULT-VALUE})")
         long keysRefreshMs;
+        @Option(names = "--shopify-secret", defaultValue = "${env:WHYFLOW_COLLECTOR_SHOPIFY_SECRET:-}",
+                description = "the shop's webhook signing secret: order webhooks must then carry a matching X-Shopify-Hmac-Sha256")
+        String shopifySecret;
 
         @Override
         public Integer call() throws Exception {
             Set<String> origins = new LinkedHashSet<>();
             for (String o : corsOrigins) if (!o.isBlank()) origins.add(o.trim());
             CollectorConfig config = new CollectorConfig(host, port, bootstrap, topic, StoreConnection.fromEnvironment(),
-                    maxEvents, maxBytes, Duration.ofMillis(ackTimeoutMs), origins, Duration.ofMillis(keysRefreshMs));
+                    maxEvents, maxBytes, Duration.ofMillis(ackTimeoutMs), origins, Duration.ofMillis(keysRefreshMs),
+                    shopifySecret);
             Collector collector = new Collector(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

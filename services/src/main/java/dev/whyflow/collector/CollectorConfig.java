@@ -13,10 +13,18 @@ import java.util.Set;
  * @param ackTimeout   the longest a request waits for Kafka's acknowledgement before 503
  * @param corsOrigins  origins (scheme://host[:port]) whose browsers may post events
  * @param keysRefresh  how often the API keys are read again (a revoked key is refused from then on)
+ * @param shopifySecret the shop's webhook signing secret: when set, an order webhook must carry a matching
+ *                     {@code X-Shopify-Hmac-Sha256}; null or blank to rely on the API key alone
  */
 public record CollectorConfig(String host, int port, String bootstrap, String rawTopic, StoreConnection store,
                               int maxEvents, int maxBodyBytes, Duration ackTimeout, Set<String> corsOrigins,
-                              Duration keysRefresh) {
+                              Duration keysRefresh, String shopifySecret) {
+
+    public CollectorConfig(String host, int port, String bootstrap, String rawTopic, StoreConnection store,
+                           int maxEvents, int maxBodyBytes, Duration ackTimeout, Set<String> corsOrigins,
+                           Duration keysRefresh) {
+        this(host, port, bootstrap, rawTopic, store, maxEvents, maxBodyBytes, ackTimeout, corsOrigins, keysRefresh, null);
+    }
 
     public static final int DEFAULT_PORT = 58070;
     public static final int DEFAULT_MAX_EVENTS = 1_000;

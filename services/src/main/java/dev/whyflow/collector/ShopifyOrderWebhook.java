@@ -32,8 +32,9 @@ import java.util.UUID;
  *   <li>customer segment {@code returning} when the customer has more than one order, else {@code new};</li>
  *   <li>money in minor units of the currency ({@link Currency#getDefaultFractionDigits()}).</li>
  * </ul>
- * Authenticity: the collector's API key in the webhook's URL ({@code ?key=}); Shopify's own
- * {@code X-Shopify-Hmac-Sha256} signature is not checked yet.
+ * Authenticity: the collector's API key in the webhook's URL ({@code ?key=}) and, when the shop's
+ * signing secret is configured ({@code --shopify-secret}), Shopify's {@code X-Shopify-Hmac-Sha256}:
+ * the base64 HMAC-SHA256 of the body under that secret ({@link #signedBy}).
  */
 public final class ShopifyOrderWebhook {
 
@@ -184,5 +185,21 @@ public final class ShopifyOrderWebhook {
         if (s.contains("pickup") || s.contains("pick up") || s.contains("pick-up")) return "pickup";
         if (s.contains("express") || s.contains("overnight") || s.contains("next day")) return "express";
         return "standard";
+    }
+
+    /** True when {@code signature} is the base64 HMAC-SHA256 of {@code body} under {@code secret} (constant time). */
+    public static boolean signedBy(String secret, byte[] body, String signature) {
+        if (signature == null) return false;
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] expected = mac.doFinal(body);
+            byte[] given = java.util.Base64.getDecoder().decode(signature.trim());
+            return java.security.MessageDigest.isEqual(expected, given);
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 }

@@ -147,6 +147,7 @@
     navigator.sendBeacon(endpoint, new Blob([JSON.stringify(firstBatch(q))], { type: 'text/plain;charset=UTF-8' }));
   }
   addEventListener('pagehide', beacon);
+  addEventListener('online', function () { backoff = 0; if (timer) { clearTimeout(timer); timer = null; } flush(); });
   document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') beacon(); });
 
   function pageLoadMs() {

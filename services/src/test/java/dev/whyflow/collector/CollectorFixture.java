@@ -23,8 +23,12 @@ final class CollectorFixture implements AutoCloseable {
     }
 
     CollectorFixture(String bootstrap, String topic, StoreConnection store, Duration ackTimeout, Set<String> origins, int port) {
-        collector = new Collector(new CollectorConfig("127.0.0.1", port, bootstrap, topic, store, 1_000, 1024 * 1024,
-                ackTimeout, origins, Duration.ofMillis(300))).start();
+        this(new CollectorConfig("127.0.0.1", port, bootstrap, topic, store, 1_000, 1024 * 1024,
+                ackTimeout, origins, Duration.ofMillis(300)));
+    }
+
+    CollectorFixture(CollectorConfig config) {
+        collector = new Collector(config).start();
         base = "http://127.0.0.1:" + collector.port();
     }
 

@@ -249,6 +249,27 @@ class CollectorIT {
         JsonNode e = JSON.readTree(records.get(0).value());
         assertThat(e.get("event_type").asText()).isEqualTo("order_completed");
         assertThat(records.stream().map(rec -> EventBatch.eventId(rec.value())).distinct()).hasSize(1);
+
+        // with the shop's signing secret configured, only signed deliveries are taken
+        String secret = "shpss_test_secret";
+        try (CollectorFixture signed = new CollectorFixture(new CollectorConfig("127.0.0.1", 0, KafkaTestBroker.bootstrapServers(),
+                topic, db.store(), 1_000, 1024 * 1024, Duration.ofSeconds(5), Set.of(), Duration.ofMillis(300), secret))) {
+            signed.awaitReady(Duration.ofSeconds(30));
+            String mac = java.util.Base64.getEncoder().encodeToString(hmac(secret, sample));
+            assertRefused(signed.post("/v1/webhooks/shopify/orders?key=" + key, null, "application/json", sample), 401, "X-Shopify-Hmac-Sha256");
+            assertRefused(signed.post("/v1/webhooks/shopify/orders?key=" + key, null, "application/json", sample,
+                    "X-Shopify-Hmac-Sha256", java.util.Base64.getEncoder().encodeToString(hmac("another", sample))), 401, "does not match");
+            HttpResponse<String> ok = signed.post("/v1/webhooks/shopify/orders?key=" + key, null, "application/json", sample,
+                    "X-Shopify-Hmac-Sha256", mac);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+        assertThat(KafkaTestBroker.readCommitted(topic, Duration.ofSeconds(30))).hasSize(3);
+    }
+
+    private static byte[] hmac(String secret, byte[] body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return mac.doFinal(body);
     }
 
     @Test
