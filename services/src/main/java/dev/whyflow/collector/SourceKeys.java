@@ -21,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sources' API keys (table {@code collector_keys}, migration V14): adding, revoking and listing
+ * The sources' API keys (table {@code collector_keys}, migration V15): adding, revoking and listing
  * them for the command line, and, in the collector, answering which source a request's key belongs to.
  *
  * <p>The collector reads the table every {@code refresh} (5 s by default) and answers from memory, so a
