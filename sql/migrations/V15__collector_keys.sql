@@ -1,4 +1,3 @@
--- V15, not V14: the web service's branch (issue #19) takes V14 for its users.
 -- The HTTP collector's API keys, one or more per source (a source may hold a new key and an old one
 -- while its clients move over). Only a salted PBKDF2 hash of each key's secret is kept: the key
 -- itself is printed once by `./whyflow source add NAME` and never stored. key_id is the public part
