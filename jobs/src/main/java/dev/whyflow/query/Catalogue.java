@@ -109,13 +109,13 @@ public final class Catalogue {
 
     private static final Set<String> ORDER_DIMENSIONS = set("device", "os", "platform", "app_version", "channel", "country",
             "customer_segment", "payment_method");
-    private static final Set<String> SESSION_DIMENSIONS = set("device", "os", "platform", "app_version", "channel", "country",
+    static final Set<String> SESSION_DIMENSIONS = set("device", "os", "platform", "app_version", "channel", "country",
             "customer_segment");
-    private static final Set<String> EVENT_DIMENSIONS = set("device", "os", "platform", "app_version", "channel", "country",
+    static final Set<String> EVENT_DIMENSIONS = set("device", "os", "platform", "app_version", "channel", "country",
             "category", "product", "customer_segment", "payment_method", "page");
 
     private static Set<String> set(String... values) {
-        return new LinkedHashSet<>(List.of(values));
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(values)));
     }
 
     private static final String MONEY_OF = "(?:value|amount|total|sum|worth)s?";

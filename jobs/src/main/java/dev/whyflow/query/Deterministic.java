@@ -30,10 +30,9 @@ final class Deterministic {
             "checkout_abandonment_rate");
     static final Set<String> ROLLUP_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country", "category",
             "payment_method");
-    static final Set<String> EVENT_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country", "category",
-            "payment_method", "customer_segment", "product", "platform", "page");
-    static final Set<String> SESSION_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country",
-            "customer_segment", "platform");
+    /** What events and session metrics can be split and filtered by: the catalogue's. */
+    static final Set<String> EVENT_DIMENSIONS = Catalogue.EVENT_DIMENSIONS;
+    static final Set<String> SESSION_DIMENSIONS = Catalogue.SESSION_DIMENSIONS;
     static final Set<String> ALERT_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "customer_segment");
 
     private final Store store;
