@@ -183,6 +183,12 @@ final class QuestionParser {
 
     /** Segment values, most specific first: dimension=value. */
     private static final List<Rule> SEGMENTS = List.of(
+            // kinds of page, named as nouns ("load time of the product pages"): page_kind's values
+            rule("product (?:detail )?pages?|pdps?", "page=product"),
+            rule("category (?:listing )?pages?|listing pages?|plps?", "page=category"),
+            rule("home ?pages?|landing pages?|front pages?|start pages?", "page=home"),
+            rule("(?:order )?confirmation pages?|thank[- ]you pages?", "page=order_confirmation"),
+            rule("campaign pages?|promo(?:tion)? pages?", "page=campaign"),
             rule("android app", "platform=android"),
             rule("ios app|iphone app", "platform=ios"),
             rule("web ?shop|website|web site|the web|web", "platform=web"),
@@ -462,6 +468,12 @@ final class QuestionParser {
         }
         Span segmentAt = segmentSpan(restNoGroup, original, vocabulary);
         String[] segment = segmentAt == null ? null : segmentAt.value().split("=", 2);
+        if (segment != null && "page=product".equals(segmentAt.value()) && EventType.PRODUCT_VIEWED.wireName().equals(eventType)) {
+            // "product pages viewed": the noun names the event, not a filter of it (an app's product screens have no page)
+            used.useAll(segmentAt.rule(), restNoGroup);
+            segmentAt = null;
+            segment = null;
+        }
         if (segmentAt != null && segmentAt.start() >= 0) {
             used.useAll(segmentAt.rule(), restNoGroup);
             // the dimension's own name beside its value ("the email channel", "mobile devices") adds nothing
