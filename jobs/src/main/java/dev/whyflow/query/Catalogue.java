@@ -81,7 +81,8 @@ public final class Catalogue {
      * @param upIsGood   whether a rise is good news (null: neither)
      * @param dimensions what it can be split and filtered by
      * @param template   for the generic planner: its SQL template's id; null for the metrics with a planner of their own
-     * @param columns    for the generic planner: its figures, the headline first
+     * @param columns    its figures, the headline first: for the generic planner each with its template's
+     *                   column; for the metrics with planners of their own, the headline figure alone
      * @param example    a question it answers
      * @param listBy     the dimension its answer lists by when the question names no breakdown and no
      *                   value of it ("which products went out of stock" lists the products); null: none
@@ -242,59 +243,59 @@ public final class Catalogue {
                             + "(?: (?:buying|ordering|purchasing|shopping|coming back|returning|to buy|to order|us))?"
                             + "|what (?:preceded|led to|came before|lead to|leads to|drove|drives)\\b[a-z ,'-]{0,60}?"
                             + "\\b(?:stop(?:ped|ping)?|churn\\w*|lapse\\w*|quit\\w*|leaving|left)(?: (?:buying|ordering|purchasing|shopping|us))?",
-                    null, set("customer_segment"), null, List.of(), "what happened before high-value customers stopped buying?",
+                    null, set("customer_segment"), null, List.of(Column.value("stopped_customers", null, Unit.COUNT, "")), "what happened before high-value customers stopped buying?",
                     null, "at_risk_customers"),
             new Metric("at_risk_customers", Domain.CUSTOMER, Unit.COUNT, Source.CUSTOMERS, "Customers at risk",
                     "repeat customers (two or more orders in the four periods before) with no order in the period, with what they spent before",
                     "(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stop(?:ped)? (?:buying|ordering|purchasing|shopping|coming back)"
                             + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)",
-                    false, set("customer_segment"), null, List.of(), "which customer segments are at risk?"),
+                    false, set("customer_segment"), null, List.of(Column.value("at_risk_share", null, Unit.RATIO, "")), "which customer segments are at risk?"),
             new Metric("aov", Domain.REVENUE, Unit.MONEY, Source.EVENTS, "Average order value",
                     "revenue divided by orders, per currency",
                     "average order value|avg\\.? order value|aov|average order size|average order|mean order value"
                             + "|(?:average|typical|mean|avg\\.?) (?:basket|cart|ticket|spend|spending|purchase|transaction)(?: (?:value|size|amount))?"
                             + "|(?:spend|spending|revenue|sales|takings) per (?:order|purchase|transaction|basket)|basket (?:value|size)",
-                    true, ORDER_DIMENSIONS, null, List.of(), "what was the average order value last week?"),
+                    true, ORDER_DIMENSIONS, null, List.of(Column.value("aov_minor", null, Unit.MONEY, "")), "what was the average order value last week?"),
             new Metric("conversion_rate", Domain.CUSTOMER, Unit.RATIO, Source.SESSIONS, "Conversion rate",
                     "converted sessions over sessions started in the period",
-                    "conversion rates?|conversions?|convert(?:ed|ing|s)?", true, SESSION_DIMENSIONS, null, List.of(),
+                    "conversion rates?|conversions?|convert(?:ed|ing|s)?", true, SESSION_DIMENSIONS, null, List.of(Column.value("conversion_rate", null, Unit.RATIO, "")),
                     "conversion rate on mobile yesterday"),
             new Metric("cart_abandonment_rate", Domain.PRODUCT, Unit.RATIO, Source.SESSIONS, "Cart abandonment rate",
                     "sessions that reached the cart and ended there, over sessions that reached the cart",
                     "cart abandonment(?: rate)?|abandoned carts?|carts? (?:were |was |got )?abandoned|cart abandon\\w*", false,
-                    SESSION_DIMENSIONS, null, List.of(), "cart abandonment rate by channel last 7 days"),
+                    SESSION_DIMENSIONS, null, List.of(Column.value("cart_abandonment_rate", null, Unit.RATIO, "")), "cart abandonment rate by channel last 7 days"),
             new Metric("checkout_abandonment_rate", Domain.PRODUCT, Unit.RATIO, Source.SESSIONS, "Checkout abandonment rate",
                     "sessions that reached checkout and ended there, over sessions that reached checkout",
                     "checkout abandonment(?: rate)?|abandoned checkouts?|checkouts? (?:were |was |got )?abandoned|checkout abandon\\w*", false,
-                    SESSION_DIMENSIONS, null, List.of(), "checkout abandonment rate yesterday"),
+                    SESSION_DIMENSIONS, null, List.of(Column.value("checkout_abandonment_rate", null, Unit.RATIO, "")), "checkout abandonment rate yesterday"),
             new Metric("payment_failure_rate", Domain.OPERATIONS, Unit.RATIO, Source.EVENTS, "Payment failure rate",
                     "failed payments over submitted payments",
                     "payment failure rates?|payment failures? (?:by|per) (?:payment )?method|failure rates?|(?:payment )?decline rates?", false,
-                    EVENT_DIMENSIONS, null, List.of(), "payment failure rate by method today"),
+                    EVENT_DIMENSIONS, null, List.of(Column.value("payment_failure_rate", null, Unit.RATIO, "")), "payment failure rate by method today"),
             new Metric("page_load_p95", Domain.OPERATIONS, Unit.MILLISECONDS, Source.EVENTS, "Page-load p95",
                     "the 95th percentile of page-load times of page views",
                     "p95|95th percentile|page[- ]?loads?(?: times?)?|load(?:ing)? times?|page speed", false,
-                    EVENT_DIMENSIONS, null, List.of(), "page load p95 by page and platform yesterday"),
+                    EVENT_DIMENSIONS, null, List.of(Column.value("page_load_p95_ms", null, Unit.MILLISECONDS, "")), "page load p95 by page and platform yesterday"),
             new Metric("event_count", Domain.OPERATIONS, Unit.COUNT, Source.EVENTS, "Events",
                     "events of one type (any of the contract's event types, named by its own phrases)",
-                    null, null, EVENT_DIMENSIONS, null, List.of(),
+                    null, null, EVENT_DIMENSIONS, null, List.of(Column.value("event_count", null, Unit.COUNT, "")),
                     "how many payments failed yesterday?"),
             // --- after the counted events' own phrases ---
             new Metric("revenue", Domain.REVENUE, Unit.MONEY, Source.EVENTS, "Revenue",
                     "the amounts of completed orders, per currency (by product: their lines' quantity × unit price)",
                     "revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?", true,
-                    EVENT_DIMENSIONS, null, List.of(), "daily revenue by product yesterday"),
+                    EVENT_DIMENSIONS, null, List.of(Column.value("revenue_minor", null, Unit.MONEY, "")), "daily revenue by product yesterday"),
             new Metric("orders", Domain.REVENUE, Unit.COUNT, Source.EVENTS, "Orders",
                     "completed orders (by product: the orders holding it)",
-                    "orders?|purchases?|how many (?:people |customers )?bought", true, EVENT_DIMENSIONS, null, List.of(),
+                    "orders?|purchases?|how many (?:people |customers )?bought", true, EVENT_DIMENSIONS, null, List.of(Column.value("orders", null, Unit.COUNT, "")),
                     "How many orders did we get yesterday?"),
             new Metric("visitors", Domain.CUSTOMER, Unit.COUNT, Source.SESSIONS, "Visitors",
                     "distinct visitors (customer, else anonymous id) of the sessions started in the period",
                     "(?:unique )?visitors|unique visitor(?: count)?|visitor (?:count|numbers?)|unique users|users|people visited"
                             + "|(?:customers|people|shoppers) (?:who |that )?(?:visited|came|browsed)",
-                    true, SESSION_DIMENSIONS, null, List.of(), "how many visitors did we have on Monday?"),
+                    true, SESSION_DIMENSIONS, null, List.of(Column.value("visitors", null, Unit.COUNT, "")), "how many visitors did we have on Monday?"),
             new Metric("sessions", Domain.CUSTOMER, Unit.COUNT, Source.SESSIONS, "Sessions",
-                    "sessions started in the period", "sessions?|visits", true, SESSION_DIMENSIONS, null, List.of(),
+                    "sessions started in the period", "sessions?|visits", true, SESSION_DIMENSIONS, null, List.of(Column.value("sessions", null, Unit.COUNT, "")),
                     "sessions per day this month"));
 
     /** The metrics matched before the counted events' own phrases; the rest after them. */

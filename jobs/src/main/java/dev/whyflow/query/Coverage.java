@@ -45,6 +45,7 @@ final class Coverage {
             "place", "placed", "issue", "issued", "record", "recorded", "registered", "fire", "fired", "raise", "raised",
             "trigger", "triggered", "run", "ran", "throw", "threw", "thrown", "occur", "occurred", "receive", "received",
             "pay", "paid", "take", "took", "taken", "go", "went", "gone", "start", "started", "began", "begun",
+            "bring", "brings", "brought", "generate", "generates", "generated", "produce", "produced", "drive", "drove", "driven",
             // how to show it, not what
             "plot", "chart", "graph", "display", "break", "breakdown", "split", "report"));
 

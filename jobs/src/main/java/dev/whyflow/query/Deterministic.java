@@ -68,6 +68,7 @@ final class Deterministic {
             return Answers.unanswerable(new Parsed(Intent.UNANSWERABLE, slots, parsed.matchedBy(), parsed.similarity(),
                     parsed.closest(), refusal));
         }
+        text.append(rankingLine());
         return new Answers.Draft(Answers.sayIgnored(text.toString().strip(), parsed), figures.list(), evidence, List.of(),
                 confidence(), List.of());
     }
@@ -89,6 +90,37 @@ final class Deterministic {
         if ("at_risk_customers".equals(metric)) return atRisk(groups);
         if ("before_stopping".equals(metric)) return beforeStopping(groups);
         return "the metric " + metric + " is not known";
+    }
+
+    /**
+     * For a breakdown asked as a ranking ("which countries had the worst conversion"): the group with
+     * the highest or lowest headline figure, named; ties named together. Empty otherwise.
+     */
+    private String rankingLine() {
+        if (slots.ranking() == null || slots.groupBy() == null) return "";
+        Catalogue.Metric m = Catalogue.metric(slots.metric()).orElse(null);
+        if (m == null || m.columns().isEmpty()) return "";
+        Catalogue.Column c = m.headline();
+        String prefix = c.figure() + (c.unit() == Catalogue.Unit.MONEY ? ".EUR" : "") + "[";
+        boolean highest = "highest".equals(slots.ranking());
+        Figure first = null;
+        List<String> groups = new ArrayList<>();
+        for (Figure f : figures.list()) {
+            if (!f.name().startsWith(prefix) || !f.name().endsWith("]")) continue;
+            String g = f.name().substring(prefix.length(), f.name().length() - 1);
+            if (g.isEmpty()) continue; // "(not set)" is no group to name
+            int cmp = first == null ? 1 : f.value().compareTo(first.value()) * (highest ? 1 : -1);
+            if (cmp > 0) {
+                first = f;
+                groups.clear();
+            }
+            if (cmp >= 0) groups.add(g);
+        }
+        if (first == null) return "";
+        String value = "ratio".equals(first.unit()) ? percent(first.value())
+                : first.unit().startsWith("minor_units:") ? money(first.value().longValue(), first.unit().substring("minor_units:".length()))
+                : first.value().toPlainString() + " " + first.unit();
+        return "\n" + (highest ? "Highest" : "Lowest") + ": " + String.join(", ", groups) + " (" + value + ").";
     }
 
     /** A metric of the generic planner ({@link Measures}): measured from its catalogue entry's template. */

@@ -558,6 +558,15 @@ final class QuestionParser {
 
         slots = slots.withMetric(metric, eventType);
         if (thresholdHours != null) slots = slots.withThresholdHours(thresholdHours);
+        if (group != null && Intent.AGGREGATE.equals(intent)) {
+            // "which countries had the worst conversion": the breakdown, its first group named
+            Matcher rk = RANKING.matcher(rest);
+            String ranking = rk.find() ? ranking(rk.group(1), Catalogue.metric(metric).map(Catalogue.Metric::upIsGood).orElse(null)) : null;
+            if (ranking != null) {
+                used.use(rk.start(), rk.end());
+                slots = slots.withRanking(ranking);
+            }
+        }
         if (segment != null) slots = slots.withSegment(segment[0], segment[1]);
         if (group != null && !"hour".equals(group) && !"day".equals(group)) {
             slots = slots.withGroupBy(group2 == null ? group : group + "," + group2);
@@ -833,6 +842,24 @@ final class QuestionParser {
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(
             "\\b(?:than|vs\\.?|versus|compared (?:to|with)|in comparison (?:to|with)|against|relative to)(?![a-z])");
+
+    /** The words that ask a breakdown as a ranking. */
+    private static final Pattern RANKING = Pattern.compile(
+            "\\b(best|worst|highest|lowest|most|least|fewest|biggest|smallest|largest|greatest|top|bottom|weakest|strongest"
+                    + "|poorest|slowest|fastest|quickest|higher|lower|better|worse)\\b");
+
+    /** Which group a ranking word asks for first: {@code highest} or {@code lowest}; null when the metric says neither is good. */
+    static String ranking(String word, Boolean upIsGood) {
+        return switch (word) {
+            case "highest", "most", "biggest", "largest", "greatest", "top", "higher" -> "highest";
+            case "lowest", "least", "fewest", "smallest", "bottom", "lower" -> "lowest";
+            case "slowest" -> "highest"; // durations: slow is long
+            case "fastest", "quickest" -> "lowest";
+            case "best", "strongest", "better" -> upIsGood == null ? null : upIsGood ? "highest" : "lowest";
+            case "worst", "weakest", "poorest", "worse" -> upIsGood == null ? null : upIsGood ? "lowest" : "highest";
+            default -> null;
+        };
+    }
 
     /** A time limit: "within 48 hours", "in under 2 days", "more than three days". */
     private static final Pattern THRESHOLD = Pattern.compile(

@@ -299,4 +299,20 @@ class QuestionParserTest {
         Parsed afterUnanswerable = PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("what will revenue be next month?"));
         assertThat(afterUnanswerable.intent()).isEqualTo("unanswerable");
     }
+
+    /** A breakdown asked as a ranking names its first group; "best" and "worst" follow whether up is good for the metric. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "which countries had the worst conversion last week      | conversion_rate  | country  | lowest",
+            "which channel brought the most revenue yesterday        | revenue          | channel  | highest",
+            "which platform had the slowest page loads yesterday     | page_load_p95    | platform | highest",
+            "which device had the best cart abandonment rate today   | cart_abandonment_rate | device | lowest",
+    })
+    void aRankingOverABreakdownIsUnderstood(String question, String metric, String groupBy, String ranking) {
+        Parsed p = parse(question);
+        assertThat(p.slots().metric()).isEqualTo(metric);
+        assertThat(p.slots().groupBy()).isEqualTo(groupBy);
+        assertThat(p.slots().ranking()).isEqualTo(ranking);
+        assertThat(p.ignored()).isEmpty();
+    }
 }
