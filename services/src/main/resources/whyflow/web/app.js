@@ -296,7 +296,7 @@
     dl.replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))]));
     $('pilot-days').tBodies[0].replaceChildren(...p.by_user_day.map((d) => el('tr', {}, el('td', {}, d.day), el('td', {}, d.user), el('td', { class: 'num' }, d.questions), el('td', { class: 'num' }, d.answered))));
     $('pilot-unanswered').replaceChildren(...p.top_unanswered.map((q) => el('li', {}, q.question + ' (' + q.times + '×)')));
-    $('pilot-feedback').replaceChildren(...p.recent_feedback.map((f) => el('li', { class: 'feedback-' + f.rating }, (f.rating === 'up' ? '👍 ' : '👎 ') + f.user + ' on "' + f.question + '"' + (f.reason ? ': ' + f.reason : ''))));
+    $('pilot-feedback').replaceChildren(...p.recent_feedback.map((f) => el('li', { class: 'feedback-' + f.rating }, (f.rating === 'up' ? 'up: ' : 'down: ') + f.user + ' on "' + f.question + '"' + (f.reason ? ': ' + f.reason : ''))));
   }
 
   $('pilot-refresh').addEventListener('click', loadPilot);

@@ -88,6 +88,11 @@ public final class AnswerView {
 
         List<Fig> trend = figures.stream().filter(f -> f.name().contains("@")).toList();
         if (!trend.isEmpty()) {
+            // one unit a chart: of revenue in several currencies, the currency with the most points
+            Map<String, Long> perUnit = new LinkedHashMap<>();
+            trend.forEach(f -> perUnit.merge(f.unit(), 1L, Long::sum));
+            String unit = perUnit.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            trend = trend.stream().filter(f -> f.unit().equals(unit)).toList();
             Map<String, Map<String, Fig>> series = new LinkedHashMap<>();
             Set<String> labels = new LinkedHashSet<>();
             for (Fig f : trend) {
@@ -118,11 +123,8 @@ public final class AnswerView {
                 m.matches();
                 String base = m.group(1);
                 String key = m.group(2);
-                String suffix = "";
-                int dot = key.indexOf("].");
-                if (dot >= 0) continue;
                 if (!labels.contains(key)) labels.add(key);
-                series.computeIfAbsent(base + suffix, k -> new LinkedHashMap<>()).put(key, f);
+                series.computeIfAbsent(base, k -> new LinkedHashMap<>()).put(key, f);
             }
             boolean ranked = "top_n".equals(intent) || "similar".equals(intent);
             return fill(c.put("kind", ranked ? "ranked_bars" : "bars"), labels, series, unit);

@@ -83,7 +83,9 @@ class WebApiIT {
         JsonNode trend = ask(stack.viewerToken, "daily revenue from 2026-11-02 to 2026-11-06");
         assertThat(trend.path("intent").asText()).isEqualTo("trend");
         assertThat(trend.path("chart").path("kind").asText()).isEqualTo("line");
-        assertThat(trend.path("chart").path("labels").size()).isEqualTo(5).isEqualTo((int) figuresNamed(trend, "@"));
+        String series = trend.path("chart").path("series").path(0).path("name").asText();
+        assertThat(trend.path("chart").path("labels").size()).as(trend.toString()).isEqualTo(5).isEqualTo((int) figuresNamed(trend, series + "@"));
+        assertThat(trend.path("chart").path("series").path(0).path("values").size()).isEqualTo(5);
         assertThat(trend.path("chart").path("unit").asText()).isEqualTo("EUR");
 
         JsonNode breakdown = ask(stack.viewerToken, "orders by platform on 2026-11-03");
@@ -104,7 +106,7 @@ class WebApiIT {
         // the evidence's SQL templates come with the answer
         String template = why.path("evidence").path(0).path("template_id").asText();
         assertThat(why.path("templates").path(template).asText()).containsIgnoringCase("select");
-        assertThat(stack.count("SELECT count(*) FROM web_questions WHERE user_name = 'vera' AND intent = 'diagnose' AND answered"))
+        assertThat(stack.count("SELECT count(*) FROM web_questions WHERE user_name = '" + stack.viewerName + "' AND intent = 'diagnose' AND answered"))
                 .isPositive();
     }
 
@@ -134,7 +136,7 @@ class WebApiIT {
     @Test
     void alertsArriveAsServerSentEventsWithTheirWhy() throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create(stack.base + "/api/alerts/stream"))
-                .header("Authorization", "Bearer " + stack.viewerToken).GET().build();
+                .header("Authorization", "Bearer " + stack.viewerToken).header("Accept", "text/event-stream").GET().build();
         HttpResponse<java.io.InputStream> stream = stack.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -177,7 +179,7 @@ class WebApiIT {
         assertThat(wrongType.statusCode()).isEqualTo(415);
 
         // the page's session: a cookie, HttpOnly and SameSite; a POST without its CSRF token, or with a forged one, is refused
-        HttpResponse<String> login = stack.post("/api/login", null, "{\"user\":\"adam\",\"secret\":\"correct horse battery\"}");
+        HttpResponse<String> login = stack.post("/api/login", null, "{\"user\":\"" + stack.adminName + "\",\"secret\":\"" + WebStack.ADMIN_PASSWORD + "\"}");
         assertThat(login.statusCode()).isEqualTo(200);
         String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).contains("HttpOnly", "SameSite=Strict", "Path=/");
@@ -185,7 +187,7 @@ class WebApiIT {
         String csrf = JSON.readTree(login.body()).path("csrf_token").asText();
         assertThat(withCookie("/api/ask", cookie, null).statusCode()).isEqualTo(403);
         assertThat(withCookie("/api/ask", cookie, "forged" + csrf).statusCode()).isEqualTo(403);
-        assertThat(stack.post("/api/login", null, "{\"user\":\"adam\",\"secret\":\"wrong\"}").statusCode()).isEqualTo(401);
+        assertThat(stack.post("/api/login", null, "{\"user\":\"" + stack.adminName + "\",\"secret\":\"wrong\"}").statusCode()).isEqualTo(401);
         // an expired session is a session no more
         try (Connection c = stack.db.open(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE web_sessions SET expires_at = now() - interval '1 second'");

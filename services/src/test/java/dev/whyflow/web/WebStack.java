@@ -43,19 +43,25 @@ final class WebStack implements AutoCloseable {
     final WebService service;
     final String base;
     final String alertPrefix;
+    final String viewerName;
     final String viewerToken;
+    final String adminName;
     final String adminToken;
+    static final String ADMIN_PASSWORD = "correct horse battery";
     private final JobClient queryJob;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private WebStack(TestDatabase db, WebService service, JobClient queryJob, String alertPrefix, String viewer, String admin) {
+    private WebStack(TestDatabase db, WebService service, JobClient queryJob, String alertPrefix, WebStore.NewUser viewer,
+                     WebStore.NewUser admin) {
         this.db = db;
         this.service = service;
         this.base = "http://127.0.0.1:" + service.port();
         this.queryJob = queryJob;
         this.alertPrefix = alertPrefix;
-        this.viewerToken = viewer;
-        this.adminToken = admin;
+        this.viewerName = viewer.user().name();
+        this.viewerToken = viewer.token();
+        this.adminName = admin.user().name();
+        this.adminToken = admin.token();
     }
 
     static WebStack start() throws Exception {
@@ -80,8 +86,10 @@ final class WebStack implements AutoCloseable {
         WebConfig config = WebConfig.fromEnvironment(Map.of()).withPort(0).withKafka(KafkaTestBroker.bootstrapServers())
                 .withTopics(questions, answers, alertPrefix).withStore(web);
         WebService service = WebService.start(config);
-        String viewer = service.store().addUser("vera", "viewer", null).token();
-        String admin = service.store().addUser("adam", "admin", "correct horse battery").token();
+        // the store is shared by the test classes of this JVM: names of their own
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        WebStore.NewUser viewer = service.store().addUser("vera-" + suffix, "viewer", null);
+        WebStore.NewUser admin = service.store().addUser("adam-" + suffix, "admin", ADMIN_PASSWORD);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!service.ready() && System.nanoTime() < deadline) Thread.sleep(100);
         WebStack stack = new WebStack(db, service, job, alertPrefix, viewer, admin);
@@ -103,11 +111,15 @@ final class WebStack implements AutoCloseable {
     private void warmUp() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = post("/api/ask", viewerToken, "{\"question\":\"How many orders did we get on 2026-11-02?\"}");
+            HttpResponse<String> r = post("/api/ask", viewer(), "{\"question\":\"How many orders did we get on 2026-11-02?\"}");
             if (r.statusCode() == 200) return;
             Thread.sleep(500);
         }
         throw new IllegalStateException("QueryJob did not answer within 3 minutes");
+    }
+
+    private String viewer() {
+        return viewerToken;
     }
 
     HttpResponse<String> post(String path, String token, String json) throws Exception {
