@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WHYFLOW_WEB_PORT=${WHYFLOW_WEB_PORT:-58090}
-WEB_DIR=$WHYFLOW_HOME/web
+WEB_DIR=${WHYFLOW_WEB_DIR:-$WHYFLOW_HOME/web}
 LOG=$WHYFLOW_LOG_DIR/web/web.log
 PID_FILE=$WHYFLOW_RUN_DIR/web.pid
 PG_PASSWORD_FILE=$WEB_DIR/pg-password
