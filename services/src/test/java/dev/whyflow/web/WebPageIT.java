@@ -163,7 +163,11 @@ class WebPageIT {
         // a viewer gets no pilot report
         browser.findElement(By.id("logout")).click();
         login(stack.viewerName, stack.viewerToken);
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who-name"), stack.viewerName));
+        assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("viewer");
         assertThat(browser.findElement(By.id("pilot")).isDisplayed()).isFalse();
-        browser.findElement(By.id("logout")).click();
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; fetch('/api/pilot').then(r => done(r.status));");
+        assertThat(((Number) status).intValue()).isEqualTo(403);
     }
 }
