@@ -12,9 +12,9 @@ import java.util.Map;
  * @param bindHost        {@code WHYFLOW_WEB_HOST}, default {@code 127.0.0.1}
  * @param port            {@code WHYFLOW_WEB_PORT}, default 58090 (0: any free port, for tests)
  * @param bootstrap       {@code WHYFLOW_KAFKA_BOOTSTRAP}
- * @param questionsTopic  where questions go to QueryJob ({@code whyflow.questions})
- * @param answersTopic    where QueryJob answers ({@code whyflow.answers})
- * @param alertTopicPrefix PatternJob's alert topics ({@code whyflow.alerts.})
+ * @param questionsTopic  where questions go to QueryJob ({@code WHYFLOW_WEB_QUESTIONS_TOPIC}, {@code whyflow.questions})
+ * @param answersTopic    where QueryJob answers ({@code WHYFLOW_WEB_ANSWERS_TOPIC}, {@code whyflow.answers})
+ * @param alertTopicPrefix PatternJob's alert topics ({@code WHYFLOW_WEB_ALERTS_PREFIX}, {@code whyflow.alerts.})
  * @param store           {@code WHYFLOW_WEB_PG_URL}/{@code _USER}/{@code _PASSWORD}: a login in
  *                        {@code whyflow_web_writer}; defaults to the store's {@code WHYFLOW_PG_*}
  * @param askTimeout      {@code WHYFLOW_WEB_ASK_TIMEOUT_S}: the longest a question waits for QueryJob (30 s, QueryJob's own deadline)
@@ -36,8 +36,10 @@ public record WebConfig(String bindHost, int port, String bootstrap, String ques
                 env.getOrDefault("WHYFLOW_WEB_PG_USER", pg.user()), env.getOrDefault("WHYFLOW_WEB_PG_PASSWORD", pg.password()));
         return new WebConfig(env.getOrDefault("WHYFLOW_WEB_HOST", "127.0.0.1"),
                 Integer.parseInt(env.getOrDefault("WHYFLOW_WEB_PORT", String.valueOf(DEFAULT_PORT))),
-                env.getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092"), "whyflow.questions", "whyflow.answers",
-                "whyflow.alerts.", store,
+                env.getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
+                env.getOrDefault("WHYFLOW_WEB_QUESTIONS_TOPIC", "whyflow.questions"),
+                env.getOrDefault("WHYFLOW_WEB_ANSWERS_TOPIC", "whyflow.answers"),
+                env.getOrDefault("WHYFLOW_WEB_ALERTS_PREFIX", "whyflow.alerts."), store,
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("WHYFLOW_WEB_ASK_TIMEOUT_S", "30"))),
                 Duration.ofHours(Long.parseLong(env.getOrDefault("WHYFLOW_WEB_SESSION_HOURS", "12"))),
                 64 * 1024, Long.parseLong(env.getOrDefault("WHYFLOW_PILOT_BASELINE_MINUTES", "2880")),
