@@ -1,7 +1,7 @@
 -- The business users' web service (services/, dev.whyflow.web): its users, their browser sessions, the
 -- questions they asked and their feedback on the answers; the pilot report is computed from these.
 -- The service logs in as a member of whyflow_web_writer, which may write these four tables and
--- nothing else. Tokens and session ids are random 256-bit secrets and are stored as SHA-256 digests;
+-- nothing else (it reads two time columns more, below). Tokens and session ids are random 256-bit secrets and are stored as SHA-256 digests;
 -- passwords (chosen by people) as bcrypt hashes. Roles are cluster-wide, hence IF NOT EXISTS.
 DO $$
 BEGIN
@@ -55,6 +55,10 @@ CREATE TABLE web_feedback (
 
 GRANT USAGE ON SCHEMA public TO whyflow_web_writer;
 GRANT SELECT, INSERT, UPDATE, DELETE ON web_users, web_sessions, web_questions, web_feedback TO whyflow_web_writer;
+-- Beside an answer the page shows the share of records CaptureJob refused in its period: the service
+-- may count them (the time columns only, never a refused record's bytes) and the accepted events.
+GRANT SELECT (failed_at) ON failed_events TO whyflow_web_writer;
+GRANT SELECT (bucket, events) ON metrics_1m TO whyflow_web_writer;
 -- V5 gives whyflow_reader (the query job) SELECT on every new table: the web tables hold secrets'
 -- digests and people's names, which no answer needs.
 REVOKE ALL ON web_users, web_sessions, web_questions, web_feedback FROM whyflow_reader;

@@ -131,7 +131,9 @@
     $('answer-text').textContent = a.text;
     $('answer-text').dataset.intent = a.intent;
     const refused = a.data_freshness ? 'data up to ' + new Date(a.data_freshness).toLocaleString() : 'no data in the store';
-    $('answer-meta').textContent = 'intent ' + a.intent + ' · ' + refused + ' · answered by QueryJob in ' + a.latency_ms + ' ms'
+    const r = a.refused_records;
+    const refusedText = r && r.share !== null && r.share !== undefined ? ' · ' + pct(r.share) + ' of the period\'s records refused (' + r.refused + ')' : '';
+    $('answer-meta').textContent = 'intent ' + a.intent + ' · ' + refused + refusedText + ' · answered by QueryJob in ' + a.latency_ms + ' ms'
       + (a.error ? ' · error ' + a.error : '');
 
     const sugg = a.suggestions || [];

@@ -316,6 +316,13 @@ public final class WebService implements AutoCloseable {
         doc.put("question_id", id);
         if (conversation != null) doc.put("conversation_id", conversation);
         doc.put("wall_ms", latency);
+        if (answer.slots() != null && answer.slots().from() != null && answer.slots().to() != null) {
+            WebStore.Refused refused = store.refusedShare(answer.slots().from(), answer.slots().to());
+            if (refused != null) {
+                doc.putObject("refused_records").put("refused", refused.refused()).put("accepted_events", refused.accepted())
+                        .put("share", refused.share());
+            }
+        }
         json(ctx, AnswerView.decorate(doc));
     }
 

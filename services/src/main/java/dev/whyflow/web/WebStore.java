@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The web service's own tables (migration V14): users, browser sessions, the questions asked and
- * the feedback given. Nothing here reads or writes any other table.
+ * the feedback given. Of the store's other tables it only counts refused records and accepted
+ * events by time ({@link #refusedShare}), through the two columns V14 lets it read.
  */
 public final class WebStore implements AutoCloseable {
 
@@ -230,6 +232,47 @@ public final class WebStore implements AutoCloseable {
             s.setString(3, reason == null || reason.isBlank() ? null : reason.strip());
             s.setString(4, questionId);
             return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Refused records and accepted events in a period; {@link #share} is null when there were none. */
+    public record Refused(long refused, long accepted) {
+        public Double share() {
+            return refused + accepted == 0 ? null : Math.round(refused * 1_000_000.0 / (refused + accepted)) / 1_000_000.0;
+        }
+    }
+
+    /**
+     * The records CaptureJob refused while the period's events arrived ({@code failed_events.failed_at}
+     * in {@code [from, to)}: a refused record has no trusted event time) against the period's
+     * accepted events (the {@code metrics_1m} rollups; late events are not in them); null when not
+     * counted within 300 ms: an answer is not held back for its side note.
+     */
+    public Refused refusedShare(Instant from, Instant to) {
+        try (Connection c = data.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement t = c.createStatement()) {
+                t.execute("SET LOCAL statement_timeout = 300");
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT (SELECT count(*) FROM failed_events WHERE failed_at >= ? AND failed_at < ?),"
+                            + " (SELECT coalesce(sum(events), 0) FROM metrics_1m WHERE bucket >= ? AND bucket < ?)")) {
+                Timestamp f = Timestamp.from(from);
+                Timestamp u = Timestamp.from(to);
+                s.setTimestamp(1, f);
+                s.setTimestamp(2, u);
+                s.setTimestamp(3, f);
+                s.setTimestamp(4, u);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return new Refused(r.getLong(1), r.getLong(2));
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            return null;
         }
     }
 

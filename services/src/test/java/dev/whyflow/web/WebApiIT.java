@@ -87,6 +87,8 @@ class WebApiIT {
         assertThat(trend.path("chart").path("labels").size()).as(trend.toString()).isEqualTo(5).isEqualTo((int) figuresNamed(trend, series + "@"));
         assertThat(trend.path("chart").path("series").path(0).path("values").size()).isEqualTo(5);
         assertThat(trend.path("chart").path("unit").asText()).isEqualTo("EUR");
+        assertThat(trend.path("refused_records").path("accepted_events").asLong()).isPositive();
+        assertThat(trend.path("refused_records").path("share").asDouble()).isBetween(0.0, 1.0);
 
         JsonNode breakdown = ask(stack.viewerToken, "orders by platform on 2026-11-03");
         assertThat(breakdown.path("chart").path("kind").asText()).isEqualTo("bars");
@@ -216,6 +218,9 @@ class WebApiIT {
             assertThatThrownBy(() -> s.executeUpdate("INSERT INTO alerts (alert_id) VALUES ('x')")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM sessions")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+            // of the refused records, their time only: never their bytes
+            assertThatThrownBy(() -> s.executeQuery("SELECT raw FROM failed_events")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
         }
         // and the query job's reader role cannot read the service's users

@@ -179,5 +179,9 @@ final class WebStack implements AutoCloseable {
     public void close() throws Exception {
         service.close();
         queryJob.cancel().get();
+        // roles are the cluster's, not the test database's: leave none behind (its privileges are whyflow_web_writer's)
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS web_" + db.name());
+        }
     }
 }
