@@ -145,6 +145,7 @@ class WebPageIT {
 
         // the screenshot for the README: the why answer with its chart
         ask("Why did checkout abandonment rise on android on 2026-11-03?");
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.createDirectories(Path.of("target"));
         Files.copy(shot.toPath(), Path.of("target/web-page.png"), StandardCopyOption.REPLACE_EXISTING);
