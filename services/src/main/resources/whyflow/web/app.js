@@ -269,10 +269,13 @@
       el('button', { type: 'button', class: 'why', 'aria-label': 'Why? ' + a.why_question, onclick: (ev) => why(a, answer, ev.currentTarget) }, 'Why?'),
       answer);
     list.prepend(item);
-    while (list.children.length > 50) list.lastElementChild.remove();
+    // at most 50, the oldest go first; an alert whose "why?" was opened stays until the page is left
+    const removable = [...list.children].filter((li) => !li.classList.contains('kept'));
+    while (list.children.length > 50 && removable.length) removable.pop().remove();
   }
 
   async function why(a, box, button) {
+    button.closest('li').classList.add('kept');
     button.disabled = true;
     box.replaceChildren(el('p', { class: 'meta' }, 'Asking: ' + a.why_question));
     const r = await api('POST', '/api/ask', { question: a.why_question, conversation_id: state.conversation });

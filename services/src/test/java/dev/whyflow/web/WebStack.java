@@ -1,5 +1,6 @@
 package dev.whyflow.web;
 
+import dev.whyflow.patterns.AlertPattern;
 import dev.whyflow.query.QueryJob;
 import dev.whyflow.query.QueryOptions;
 import dev.whyflow.query.QueryTestStore;
@@ -70,8 +71,9 @@ final class WebStack implements AutoCloseable {
         String answers = KafkaTestBroker.newTopic("answers", 1);
         String alertPrefix = "alerts-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(alertPrefix + "checkout_abandonment", 1, (short) 1),
-                    new NewTopic(alertPrefix + "payment_method_failures", 1, (short) 1))).all().get();
+            List<NewTopic> topics = new ArrayList<>(); // a topic per alert family, as the local stack has them
+            for (AlertPattern p : AlertPattern.values()) topics.add(new NewTopic(p.topic(alertPrefix), 1, (short) 1));
+            admin.createTopics(topics).all().get();
         }
         QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(new String[]{
                 "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(), "--topic.questions", questions, "--topic.answers", answers,
