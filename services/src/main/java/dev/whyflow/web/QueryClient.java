@@ -80,6 +80,15 @@ public final class QueryClient implements AutoCloseable {
      * @throws IllegalStateException when the question cannot be sent (Kafka unreachable)
      */
     public byte[] ask(String questionId, String question, String now, Duration timeout) throws InterruptedException {
+        return ask(questionId, question, now, null, timeout);
+    }
+
+    /**
+     * As {@link #ask(String, String, String, Duration)}, in a conversation: QueryJob resolves a follow-up
+     * ("and on iOS?") against the conversation's last question.
+     */
+    public byte[] ask(String questionId, String question, String now, String conversationId, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,8 +99,9 @@ public final class QueryClient implements AutoCloseable {
         waiting.put(questionId, answer);
         try {
             Question q = new Question(questionId, question, Instant.now().toString(), now, null);
+            q.conversationId = conversationId;
             try {
-                producer.send(new ProducerRecord<>(questionsTopic, questionId.getBytes(StandardCharsets.UTF_8), q.toJson()))
+                producer.send(new ProducerRecord<>(questionsTopic, q.routingKey().getBytes(StandardCharsets.UTF_8), q.toJson()))
                         .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("the question could not be sent to " + questionsTopic + ": is Kafka up? (./whyflow status)");

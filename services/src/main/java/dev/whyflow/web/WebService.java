@@ -298,7 +298,7 @@ public final class WebService implements AutoCloseable {
         long start = System.nanoTime();
         byte[] bytes;
         try {
-            bytes = queries.ask(id, question, now, config.askTimeout());
+            bytes = queries.ask(id, question, now, conversation, config.askTimeout());
         } catch (IllegalStateException e) {
             throw new ApiError(503, "KAFKA_UNAVAILABLE", e.getMessage());
         }

@@ -113,6 +113,23 @@ class WebApiIT {
     }
 
     @Test
+    void aFollowUpIsAnsweredInItsConversation() throws Exception {
+        String conversation = "c-" + java.util.UUID.randomUUID();
+        HttpResponse<String> first = stack.post("/api/ask", stack.viewerToken, JSON.createObjectNode()
+                .put("question", "What was the conversion rate on android on 2026-11-02?").put("conversation_id", conversation).toString());
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        HttpResponse<String> followUp = stack.post("/api/ask", stack.viewerToken, JSON.createObjectNode()
+                .put("question", "and on iOS?").put("conversation_id", conversation).toString());
+        assertThat(followUp.statusCode()).as(followUp.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(followUp.body());
+        assertThat(answer.path("conversation_id").asText()).isEqualTo(conversation);
+        assertThat(answer.path("slots").path("metric").asText()).isEqualTo("conversion_rate");
+        assertThat(answer.path("slots").path("segment_value").asText()).isEqualToIgnoringCase("ios");
+        assertThat(answer.path("slots").path("from").asText()).isEqualTo("2026-11-02T00:00:00Z");
+        assertThat(stack.count("SELECT count(*) FROM web_questions WHERE conversation_id = '" + conversation + "'")).isEqualTo(2);
+    }
+
+    @Test
     void aThumbsDownWithAReasonIsInThePilotReportWhichViewersDoNotGet() throws Exception {
         JsonNode answer = ask(stack.viewerToken, "What will revenue be next month?");
         assertThat(answer.path("intent").asText()).isEqualTo("unanswerable");
