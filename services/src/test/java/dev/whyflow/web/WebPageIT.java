@@ -190,6 +190,7 @@ class WebPageIT {
 
         // a viewer gets no pilot report
         browser.findElement(By.id("logout")).click();
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "logged out"));
         login(stack.viewerName, stack.viewerToken);
         waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who-name"), stack.viewerName));
         assertThat(browser.findElement(By.id("who-role")).getText()).isEqualTo("viewer");
