@@ -402,7 +402,7 @@ class DeployManifestsTest {
 
     private static Set<String> whyflowVariablesReadByTheCode() throws Exception {
         Set<String> read = new LinkedHashSet<>();
-        for (String module : List.of("jobs", "sql", "embeddings", "udfs")) {
+        for (String module : List.of("jobs", "sql", "embeddings", "udfs", "services")) {
             try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
                 for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     Matcher m = JAVA_VARIABLE.matcher(Files.readString(f));

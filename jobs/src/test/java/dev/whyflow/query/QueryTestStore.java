@@ -35,7 +35,7 @@ import java.util.Map;
  * campaign's code expired on 11-06. Each day's baseline is the day before, so it carries the
  * previous incident: a diagnosis must rank what changed, not what is merely present.
  */
-final class QueryTestStore {
+public final class QueryTestStore {
 
     static final LocalDate START = LocalDate.parse("2026-11-02");
     static final int DAYS = 5;
@@ -52,7 +52,7 @@ final class QueryTestStore {
     private QueryTestStore() {
     }
 
-    static synchronized TestDatabase load() throws Exception {
+    public static synchronized TestDatabase load() throws Exception {
         if (db != null) return db;
         SimulationOptions options = SimulationOptions.of(31, START, DAYS, VISITORS, INCIDENTS).withHeartbeatMs(0);
         data = SimulatedData.generate(options);
