@@ -44,10 +44,13 @@ import java.util.TreeMap;
  *       name it by its number ({@code order_id}, {@code correlation_id})</td></tr>
  *   <tr><td>a stock row's quantity updated</td><td>{@code stock_changed}: new and previous level (the
  *       delta), the row's last movement reason, warehouse, order</td></tr>
+ *   <tr><td>a stock row inserted, or read by a snapshot</td><td>{@code stock_changed} from 0, or the
+ *       opening level (previous = new, reason {@code correction}): Whyflow then knows every level, and
+ *       the id is the row version's, so an update already captured keeps its own event</td></tr>
  *   <tr><td>a price updated</td><td>{@code price_changed}</td></tr>
  *   <tr><td>a shipment row inserted (or read by a snapshot)</td><td>{@code shipment_dispatched}</td></tr>
  *   <tr><td>a refund row inserted (or read by a snapshot)</td><td>{@code refund_issued}</td></tr>
- *   <tr><td>anything else (inserts of stock and price rows, deletes, status changes after paid, lines)</td>
+ *   <tr><td>anything else (inserts and snapshot reads of prices, deletes, status changes after paid, lines)</td>
  *       <td>none (lines are kept for their order)</td></tr>
  * </table>
  *
@@ -329,17 +332,25 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
     // ------------------------------------------------------------------ stock, prices, shipments, refunds
 
     private void stock(ErpChange c, JsonNode before, JsonNode after, Collector<Event> out) throws Exception {
-        if (!"u".equals(c.op)) {
+        if ("d".equals(c.op)) {
             changesIgnored.inc();
             return;
         }
-        if (!before.isObject() || !before.path("quantity").isNumber()) {
-            throw new Unmappable("stock update without the old row (REPLICA IDENTITY FULL) or its quantity");
-        }
         if (!after.path("quantity").isNumber()) throw new Unmappable("stock row without quantity");
-        int was = before.path("quantity").asInt();
         int now = after.path("quantity").asInt();
-        if (was == now) {
+        int was;
+        if ("r".equals(c.op)) {
+            // a snapshot's read: the opening level (no movement), so that Whyflow knows every level
+            was = now;
+        } else if ("c".equals(c.op)) {
+            was = 0;
+        } else {
+            if (!before.isObject() || !before.path("quantity").isNumber()) {
+                throw new Unmappable("stock update without the old row (REPLICA IDENTITY FULL) or its quantity");
+            }
+            was = before.path("quantity").asInt();
+        }
+        if (was == now && !"r".equals(c.op)) {
             changesIgnored.inc();
             return;
         }
@@ -353,7 +364,7 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         p.productId = product;
         p.stockLevel = now;
         p.previousLevel = was;
-        String reason = text(after, "last_reason", false);
+        String reason = "r".equals(c.op) ? null : text(after, "last_reason", false);
         p.reason = reason != null && STOCK_REASONS.contains(reason) ? reason : "correction";
         p.warehouse = warehouse;
         String orderId = text(after, "last_order_id", false);
