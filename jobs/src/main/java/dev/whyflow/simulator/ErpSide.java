@@ -115,6 +115,12 @@ public final class ErpSide implements AutoCloseable {
                     s.addBatch();
                     stock.put(prod.id + "|" + WAREHOUSES[w], q);
                     stockVersion.put(prod.id + "|" + WAREHOUSES[w], 1);
+                    // the capture's snapshot (or the insert, if it runs already) makes this the opening level
+                    Map<String, Object> x = expect(ErpEventIds.stockChanged(prod.id, WAREHOUSES[w], 1), EventType.STOCK_CHANGED,
+                            prod.id, sim.periodStart - ShopSimulation.DAY);
+                    x.put("stock_level", q);
+                    x.put("warehouse", WAREHOUSES[w]);
+                    x.put("opening", true);
                 }
             }
             p.executeBatch();
@@ -472,6 +478,7 @@ public final class ErpSide implements AutoCloseable {
                 "phone_order_paid", "order_completed (source erp) with the lines left after deletions",
                 "phone_order_cancelled", "none",
                 "stock_update", "stock_changed with stock_level, previous_level, reason, warehouse",
+                "opening_stock", "stock_changed with the opening level (snapshot read, or insert from 0), one per stock row",
                 "price_update", "price_changed",
                 "shipment_insert", "shipment_dispatched (x_packing_station in payload.source_columns once the column exists)",
                 "refund_insert", "refund_issued (source erp)"));
