@@ -397,6 +397,15 @@ public final class ErpSide implements AutoCloseable {
                 ship("SH-" + orderId, orderId, carrier, tracking, warehouse, shipped);
                 commit();
             });
+            // every other phone order is refunded in part the same day (damaged in transit, a goodwill credit)
+            if (n % 2 == 1) {
+                long refundedAt = shipped + ShopSimulation.HOUR;
+                long amount = items.get(0).unitPriceMinor;
+                schedule(refundedAt, () -> {
+                    refund("RF-" + orderId, orderId, amount, currency, "damaged", refundedAt);
+                    commit();
+                });
+            }
         });
     }
 
