@@ -142,6 +142,12 @@ public final class PrivateStack implements AutoCloseable {
         if (p.exitValue() != 0) throw new IllegalStateException(script + " " + String.join(" ", args) + " failed; see " + log);
     }
 
+    /** Sets one more variable for the scripts of this stack (after {@link #prepare}). */
+    public PrivateStack with(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     /** The variables that make deploy/local/*.sh work on this stack. */
     public Map<String, String> env() {
         return Map.copyOf(env);
