@@ -255,8 +255,44 @@ class ErpCaptureIT {
         assertThat(r.json.path("closed_days").toString()).contains(DAY.toString());
     }
 
+    /** The query side's answer to "daily revenue by product" states the reconciliation's numbers. */
     @Test
     @Order(5)
+    void theQuerySideStatesTheSameDailyRevenueByProduct() throws Exception {
+        Reconciled r = reconcile("PT10S");
+        assertThat(r.exit).as(r.output).isZero();
+        Map<String, Long> erpByProductCurrency = new HashMap<>();
+        try (Connection c = stack.erp.open(); PreparedStatement p = c.prepareStatement(Reconciliation.sql("erp_order_lines.sql"))) {
+            p.setTimestamp(1, java.sql.Timestamp.from(DAY.atStartOfDay(ZoneOffset.UTC).toInstant()));
+            p.setTimestamp(2, java.sql.Timestamp.from(DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) erpByProductCurrency.merge(rs.getString(4) + " " + rs.getString(3), rs.getLong(5), Long::sum);
+            }
+        }
+        java.time.Instant now = DAY.plusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC);
+        try (dev.whyflow.query.QueryEngine engine = dev.whyflow.query.QueryEngine.connect(stack.store,
+                java.time.Clock.fixed(now, ZoneOffset.UTC), ZoneOffset.UTC, dev.whyflow.query.synthesis.Synthesizer.template(),
+                dev.whyflow.query.QueryEngine.Settings.defaults())) {
+            dev.whyflow.query.Answer a = engine.ask("daily revenue by product yesterday");
+            Map<String, java.math.BigDecimal> figures = new HashMap<>();
+            for (dev.whyflow.query.Figure f : a.figures()) figures.put(f.name() + " " + f.unit(), f.value());
+            System.out.println("ErpCaptureIT: query side answered: " + a.text() + "\n  figures " + figures);
+            int matched = 0;
+            for (Map.Entry<String, Long> e : erpByProductCurrency.entrySet()) {
+                String product = e.getKey().split(" ")[0];
+                String currency = e.getKey().split(" ")[1];
+                java.math.BigDecimal major = java.math.BigDecimal.valueOf(e.getValue(), 2);
+                boolean found = figures.entrySet().stream().anyMatch(f -> f.getKey().contains(product) && f.getKey().contains(currency)
+                        && (f.getValue().compareTo(major) == 0 || f.getValue().compareTo(java.math.BigDecimal.valueOf(e.getValue())) == 0));
+                if (found) matched++;
+            }
+            assertThat(matched).as("ERP revenue keys stated by the query side, of " + erpByProductCurrency.size() + "; figures " + figures)
+                    .isEqualTo(erpByProductCurrency.size());
+        }
+    }
+
+    @Test
+    @Order(6)
     void aChangeWrittenWhileTheCaptureIsStoppedIsInFlightThenNotCapturedOnceTheSlotSkipsIt() throws Exception {
         stack.stopConnect();
         String order;
