@@ -103,6 +103,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
     private transient MapState<String, Boolean> erpOrders;
     private transient ValueState<String> currentTx;
     private transient ValueState<Long> timerAt;
+    /** Set when a draft was marked done: the next flush drops such drafts (no scan of all drafts per change). */
+    private transient ValueState<Boolean> sweepDue;
 
     private transient Counter changesRead;
     private transient Counter changesUnmapped;
@@ -149,6 +151,7 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         erpOrders = getRuntimeContext().getMapState(e);
         currentTx = getRuntimeContext().getState(new ValueStateDescriptor<>("currentTx", String.class));
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timerAt", Long.class));
+        sweepDue = getRuntimeContext().getState(new ValueStateDescriptor<>("sweepDue", Boolean.class));
         changesRead = getRuntimeContext().getMetricGroup().counter("changesRead");
         changesUnmapped = getRuntimeContext().getMetricGroup().counter("changesUnmapped");
         changesIgnored = getRuntimeContext().getMetricGroup().counter("changesIgnored");
@@ -312,6 +315,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
 
     /** Drops drafts that need nothing more (linked storefront orders, cancelled orders). */
     private void sweepDone() throws Exception {
+        if (sweepDue.value() == null) return;
+        sweepDue.clear();
         List<String> gone = new ArrayList<>();
         for (Iterator<Map.Entry<String, String>> it = drafts.iterator(); it.hasNext(); ) {
             Map.Entry<String, String> e = it.next();
@@ -326,6 +331,7 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
     }
 
     private void save(OrderDraft d) throws Exception {
+        if (d.done) sweepDue.update(true);
         drafts.put(d.orderId, mapper.writeValueAsString(d));
     }
 

@@ -94,38 +94,60 @@ public final class ErpSide implements AutoCloseable {
         return side;
     }
 
-    /** The catalog, its prices and the opening stock, as the ERP holds them before the period. */
+    /**
+     * The catalog, its prices and the opening stock, as the ERP holds them before the period. Rows an
+     * earlier run left (an ERP that already ran) are kept as they are, and the simulation goes on from
+     * their quantities and change counters.
+     */
     private void initialState() throws SQLException {
         Timestamp before = ts(sim.periodStart - ShopSimulation.DAY);
+        List<String[]> stockKeys = new ArrayList<>();
+        List<Integer> stockQuantities = new ArrayList<>();
+        int[] inserted;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO erp.products VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
              PreparedStatement pr = c.prepareStatement("INSERT INTO erp.prices (product_id, price_minor, currency, updated_at) VALUES (?, ?, 'EUR', ?)"
-                     + " ON CONFLICT (product_id) DO UPDATE SET price_minor = excluded.price_minor, row_version = 1, updated_at = excluded.updated_at");
+                     + " ON CONFLICT (product_id) DO NOTHING");
              PreparedStatement s = c.prepareStatement("INSERT INTO erp.stock_levels (product_id, warehouse, quantity, last_reason, updated_at)"
-                     + " VALUES (?, ?, ?, 'restock', ?) ON CONFLICT (product_id, warehouse) DO UPDATE SET quantity = excluded.quantity, row_version = 1")) {
+                     + " VALUES (?, ?, ?, 'restock', ?) ON CONFLICT (product_id, warehouse) DO NOTHING")) {
             for (Product prod : sim.catalog.byRank) {
                 p.setString(1, prod.id); p.setString(2, prod.sku); p.setString(3, prod.name); p.setString(4, prod.category);
                 p.addBatch();
                 pr.setString(1, prod.id); pr.setLong(2, prod.priceEur); pr.setTimestamp(3, before);
                 pr.addBatch();
-                priceVersion.put(prod.id, 1);
                 int half = prod.ledger / 2;
                 for (int w = 0; w < WAREHOUSES.length; w++) {
                     int q = w == 0 ? prod.ledger - half : half;
                     s.setString(1, prod.id); s.setString(2, WAREHOUSES[w]); s.setInt(3, q); s.setTimestamp(4, before);
                     s.addBatch();
-                    stock.put(prod.id + "|" + WAREHOUSES[w], q);
-                    stockVersion.put(prod.id + "|" + WAREHOUSES[w], 1);
-                    // the capture's snapshot (or the insert, if it runs already) makes this the opening level
-                    Map<String, Object> x = expect(ErpEventIds.stockChanged(prod.id, WAREHOUSES[w], 1), EventType.STOCK_CHANGED,
-                            prod.id, sim.periodStart - ShopSimulation.DAY);
-                    x.put("stock_level", q);
-                    x.put("warehouse", WAREHOUSES[w]);
-                    x.put("opening", true);
+                    stockKeys.add(new String[]{prod.id, WAREHOUSES[w]});
+                    stockQuantities.add(q);
                 }
             }
             p.executeBatch();
             pr.executeBatch();
-            s.executeBatch();
+            inserted = s.executeBatch();
+        }
+        c.commit();
+        for (int i = 0; i < stockKeys.size(); i++) {
+            if (inserted[i] != 1) continue;
+            // the capture's snapshot (or the insert, if it runs already) makes this the opening level
+            String[] k = stockKeys.get(i);
+            Map<String, Object> x = expect(ErpEventIds.stockChanged(k[0], k[1], 1), EventType.STOCK_CHANGED, k[0],
+                    sim.periodStart - ShopSimulation.DAY);
+            x.put("stock_level", stockQuantities.get(i));
+            x.put("warehouse", k[1]);
+            x.put("opening", true);
+        }
+        try (Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT product_id, warehouse, quantity, row_version FROM erp.stock_levels")) {
+                while (rs.next()) {
+                    stock.put(rs.getString(1) + "|" + rs.getString(2), rs.getInt(3));
+                    stockVersion.put(rs.getString(1) + "|" + rs.getString(2), rs.getInt(4));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT product_id, row_version FROM erp.prices")) {
+                while (rs.next()) priceVersion.put(rs.getString(1), rs.getInt(2));
+            }
         }
         c.commit();
     }
