@@ -8,7 +8,7 @@
 #
 #   connect.sh install       resolve the worker's jars (also done by up)
 #   connect.sh up            create the ERP database if missing (schema sql/erp), start the worker with
-#                            the connector, wait until its task runs
+#                            the connector, wait until its task runs and streams from its slot
 #   connect.sh down          stop the worker (TERM, KILL after 30 s); the slot stays and keeps WAL
 #   connect.sh status        worker, connector and task state, and the replication slot's lag; exit 0
 #                            when the task runs, 3 otherwise
@@ -120,7 +120,8 @@ up() {
   while true; do
     alive "$pid" || { rm -f "$PID_FILE"; die "connect: the worker exited while starting; see $WORKER_LOG and $OUT_LOG"; }
     state=$(task_state)
-    [[ $state == RUNNING ]] && break
+    # running and streaming: the task has taken its slot (after the first start's snapshot)
+    [[ $state == RUNNING && $(psql_q "select active from pg_replication_slots where slot_name = '$WHYFLOW_ERP_SLOT'") == t ]] && break
     if [[ $state == FAILED ]]; then die "connect: the connector's task failed; see $WORKER_LOG (connect.sh status)"; fi
     ((SECONDS - t0 < 120)) || { stop_pid "$PID_FILE" connect; die "connect: the connector did not run within 120 s; see $WORKER_LOG"; }
     sleep 0.5

@@ -106,11 +106,22 @@ ALTER TABLE erp.order_lines REPLICA IDENTITY FULL;
 ALTER TABLE erp.stock_levels REPLICA IDENTITY FULL;
 ALTER TABLE erp.prices REPLICA IDENTITY FULL;
 
--- What Debezium captures: one publication (pgoutput), the tables whose changes become events.
-CREATE PUBLICATION whyflow_erp FOR TABLE erp.orders, erp.order_lines, erp.stock_levels, erp.prices,
-    erp.shipments, erp.refunds;
+-- The capture's heartbeat (Debezium's heartbeat.action.query updates its row every heartbeat): a change
+-- in this database even when the shop is quiet, so that the slot's confirmed position keeps up with the
+-- server's WAL (which other databases of the server write too), the WAL can be recycled, and
+-- ./whyflow reconcile can tell that the capture has read up to its cut-off.
+CREATE TABLE erp.capture_heartbeat (
+    id       integer PRIMARY KEY,
+    beat_at  timestamptz NOT NULL
+);
+INSERT INTO erp.capture_heartbeat VALUES (1, now());
 
--- The capture's login: replication and reading the captured tables (the initial snapshot), no more.
+-- What Debezium captures: one publication (pgoutput), the tables whose changes become events, and the heartbeat.
+CREATE PUBLICATION whyflow_erp FOR TABLE erp.orders, erp.order_lines, erp.stock_levels, erp.prices,
+    erp.shipments, erp.refunds, erp.capture_heartbeat;
+
+-- The capture's login: replication, reading the captured tables (the initial snapshot) and beating its
+-- heartbeat, no more.
 -- Roles belong to the cluster, so a second ERP database on it reuses the role.
 DO $$
 BEGIN
@@ -121,3 +132,4 @@ END
 $$;
 GRANT USAGE ON SCHEMA erp TO whyflow_cdc;
 GRANT SELECT ON erp.orders, erp.order_lines, erp.stock_levels, erp.prices, erp.shipments, erp.refunds TO whyflow_cdc;
+GRANT SELECT, UPDATE ON erp.capture_heartbeat TO whyflow_cdc;
