@@ -184,15 +184,15 @@ public final class Reconciliation {
     /** An item behind a figure: an order's revenue for one product, an order, a refund. */
     record Line(String item, LocalDate day, String currency, String product, long value) {}
 
-    private interface KeyOf {
+    interface KeyOf {
         String of(Line l);
     }
 
-    private interface ValueOf {
+    interface ValueOf {
         long of(Line l);
     }
 
-    private MetricResult compareItems(Metric metric, List<Line> erpItems, List<Line> wfItems, Set<LocalDate> days, boolean caughtUp,
+    MetricResult compareItems(Metric metric, List<Line> erpItems, List<Line> wfItems, Set<LocalDate> days, boolean caughtUp,
                                       KeyOf keyOf, ValueOf valueOf) {
         Map<String, Long> erpByKey = new TreeMap<>();
         Map<String, Long> wfByKey = new TreeMap<>();
@@ -254,7 +254,7 @@ public final class Reconciliation {
         return result(metric, keys.size(), erpByKey, wfByKey, within, mismatches);
     }
 
-    private MetricResult compareStock(Map<String, Long> erpStock, Map<String, Long> wfStock, boolean caughtUp) {
+    MetricResult compareStock(Map<String, Long> erpStock, Map<String, Long> wfStock, boolean caughtUp) {
         Set<String> keys = new TreeSet<>(erpStock.keySet());
         keys.addAll(wfStock.keySet());
         List<Difference> mismatches = new ArrayList<>();
