@@ -52,7 +52,7 @@ public final class PrivateStack implements AutoCloseable {
         env.put("WHYFLOW_FLINK_REST_PORT", Integer.toString(freePort()));
         env.put("WHYFLOW_FLINK_RPC_PORT", Integer.toString(freePort()));
         env.put("WHYFLOW_SQL_GATEWAY_PORT", Integer.toString(freePort()));
-        for (String runtime : List.of("flink", "kafka")) linkRuntime(runtime);
+        for (String runtime : List.of("flink", "kafka", "connect")) linkRuntime(runtime);
         Path chroot = SHARED.resolve("pg-trixie");
         if (Files.isRegularFile(chroot.resolve(".whyflow-complete"))) {
             Path mine = home.resolve("pg-trixie");
