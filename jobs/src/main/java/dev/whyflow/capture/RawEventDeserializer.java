@@ -2,6 +2,8 @@ package dev.whyflow.capture;
 
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.RejectReason;
+import dev.whyflow.contract.Rejection;
+import dev.whyflow.contract.UpstreamRefusal;
 import dev.whyflow.contract.Validation;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -9,6 +11,7 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,7 +19,8 @@ import java.util.Map;
 /**
  * Validates every raw record as the source reads it: a valid event, or a {@link FailedEvent}
  * with a typed reason and its source topic/partition/offset. Never throws on bad input, so no
- * record can fail or restart the job. Counts accepted and refused records (by reason).
+ * record can fail or restart the job. A record that a front (the HTTP collector) already refused
+ * carries its reason in {@link UpstreamRefusal}'s headers and is recorded under that reason. Counts accepted and refused records (by reason).
  */
 public final class RawEventDeserializer implements KafkaRecordDeserializationSchema<Captured> {
 
@@ -47,7 +51,9 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Captured> out) {
         long now = System.currentTimeMillis();
         byte[] value = record.value();
-        Validation v = validator.validate(value == null ? new byte[0] : value, now);
+        Rejection upstream = UpstreamRefusal.of(lastHeader(record, UpstreamRefusal.REASON_HEADER),
+                lastHeader(record, UpstreamRefusal.MESSAGE_HEADER));
+        Validation v = upstream != null ? upstream : validator.validate(value == null ? new byte[0] : value, now);
         if (v.isValid()) {
             accepted.inc();
             out.collect(Captured.valid(v.event()));
@@ -59,6 +65,11 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
             IdentityPeek.fill(f, value, reason);
             out.collect(Captured.refused(f));
         }
+    }
+
+    private static byte[] lastHeader(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : h.value();
     }
 
     @Override

@@ -9,6 +9,8 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +28,8 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
     private final QueryOptions options;
     private transient QueryEngine engine;
     private transient ExecutorService threads;
+    /** Each conversation's latest question still being answered: the next one of it waits for it. */
+    private transient Map<String, CompletableFuture<AnswerRecord>> conversations;
 
     public AnswerFunction(QueryOptions options) {
         this.options = options;
@@ -34,7 +38,9 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
     @Override
     public void open(OpenContext context) {
         Synthesizer synthesizer = Synthesizers.create(options.llm(), System.getenv());
-        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer, options.engineSettings());
+        engine = QueryEngine.connect(options.store(), Clock.systemUTC(), options.zone(), synthesizer, options.engineSettings())
+                .understandWith(options.llm(), System.getenv());
+        conversations = new ConcurrentHashMap<>();
         threads = Executors.newFixedThreadPool(options.poolSize(), r -> {
             Thread t = new Thread(r, "whyflow-query-answer");
             t.setDaemon(true);
@@ -42,11 +48,26 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
         });
     }
 
+    /**
+     * Answers on the pool's threads, any number at once, except the questions of one conversation:
+     * each of those starts when the one before it is answered, so that a follow-up ("and on iOS?")
+     * meets the question it follows (asyncInvoke is called in the topic's order, one at a time).
+     */
     @Override
     public void asyncInvoke(Question q, ResultFuture<AnswerRecord> result) {
-        CompletableFuture.supplyAsync(() -> answer(q), threads)
-                .whenComplete((a, e) -> result.complete(List.of(e == null ? a
-                        : record(q, Answers.failed(q.question, "INTERNAL_ERROR", e.getClass().getSimpleName())))));
+        CompletableFuture<AnswerRecord> answered;
+        if (q.conversationId == null) {
+            answered = CompletableFuture.supplyAsync(() -> answer(q), threads);
+        } else {
+            CompletableFuture<AnswerRecord> before = conversations.get(q.conversationId);
+            answered = before == null ? CompletableFuture.supplyAsync(() -> answer(q), threads)
+                    : before.handle((a, e) -> a).thenApplyAsync(a -> answer(q), threads);
+            conversations.put(q.conversationId, answered);
+            CompletableFuture<AnswerRecord> self = answered;
+            answered.whenComplete((a, e) -> conversations.remove(q.conversationId, self));
+        }
+        answered.whenComplete((a, e) -> result.complete(List.of(e == null ? a
+                : record(q, Answers.failed(q.question, "INTERNAL_ERROR", e.getClass().getSimpleName())))));
     }
 
     /**
@@ -67,7 +88,7 @@ public class AnswerFunction extends RichAsyncFunction<Question, AnswerRecord> {
         if (q.error != null) {
             return record(q, Answers.invalid(q.question == null ? "" : q.question, "The question record is invalid: " + q.error + "."));
         }
-        Answer a = q.now != null ? engine.ask(q.question, Instant.parse(q.now)) : engine.ask(q.question);
+        Answer a = engine.ask(q.question, q.now != null ? Instant.parse(q.now) : null, q.conversationId);
         return record(q, a);
     }
 

@@ -30,10 +30,9 @@ final class Deterministic {
             "checkout_abandonment_rate");
     static final Set<String> ROLLUP_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country", "category",
             "payment_method");
-    static final Set<String> EVENT_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country", "category",
-            "payment_method", "customer_segment", "product", "platform", "page");
-    static final Set<String> SESSION_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country",
-            "customer_segment", "platform");
+    /** What events and session metrics can be split and filtered by: the catalogue's. */
+    static final Set<String> EVENT_DIMENSIONS = Catalogue.EVENT_DIMENSIONS;
+    static final Set<String> SESSION_DIMENSIONS = Catalogue.SESSION_DIMENSIONS;
     static final Set<String> ALERT_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "customer_segment");
 
     private final Store store;
@@ -82,11 +81,25 @@ final class Deterministic {
         if (Intent.TREND.equals(parsed.intent()) && groups.length > 0) {
             return "a trend is given for one series; ask for the breakdown and the trend separately";
         }
+        Catalogue.Metric measured = Catalogue.metric(metric).filter(Catalogue.Metric::measured).orElse(null);
+        if (measured != null) return measure(measured, groups);
         if (EVENT_METRICS.contains(metric)) return eventMetric(groups);
         if (SESSION_METRICS.contains(metric)) return sessionMetric(groups);
         if ("page_load_p95".equals(metric)) return pageLoad(groups);
         if ("at_risk_customers".equals(metric)) return atRisk(groups);
+        if ("before_stopping".equals(metric)) return beforeStopping(groups);
         return "the metric " + metric + " is not known";
+    }
+
+    /** A metric of the generic planner ({@link Measures}): measured from its catalogue entry's template. */
+    private String measure(Catalogue.Metric m, String[] groups) throws SQLException {
+        Measures measures = new Measures(store, slots, m, figures, evidence);
+        boolean trend = Intent.TREND.equals(parsed.intent());
+        String refusal = measures.refusal(groups, trend);
+        if (refusal != null) return refusal;
+        text.append(trend ? measures.trend(describe(), slots.granularity()) : measures.period(describe(), groups));
+        sample = measures.sample();
+        return null;
     }
 
     private String[] groups() {
@@ -332,6 +345,16 @@ final class Deterministic {
                     });
         }
         evidence.add(r.evidence("Repeat customers of the baseline who did not order in the period, by customer segment"));
+        return null;
+    }
+
+    /** What happened before customers stopped buying ({@link BeforeStopping}). */
+    private String beforeStopping(String[] groups) throws SQLException {
+        BeforeStopping b = new BeforeStopping(store, slots, figures, evidence);
+        String refusal = b.refusal(groups, Intent.TREND.equals(parsed.intent()));
+        if (refusal != null) return refusal;
+        text.append(b.run(describe()));
+        sample = b.sample();
         return null;
     }
 
@@ -721,19 +744,8 @@ final class Deterministic {
     String describe() {
         String what = switch (slots.metric()) {
             case "event_count" -> slots.eventType().replace('_', ' ') + " events";
-            case "orders" -> "Orders";
-            case "revenue" -> "Revenue";
-            case "aov" -> "Average order value";
-            case "payment_failure_rate" -> "Payment failure rate";
-            case "sessions" -> "Sessions";
-            case "visitors" -> "Visitors";
-            case "conversion_rate" -> "Conversion rate";
-            case "cart_abandonment_rate" -> "Cart abandonment rate";
-            case "checkout_abandonment_rate" -> "Checkout abandonment rate";
-            case "page_load_p95" -> "Page-load p95";
-            case "at_risk_customers" -> "Customers at risk";
             case "funnel" -> "Funnel";
-            default -> slots.metric();
+            default -> Catalogue.metric(slots.metric()).map(Catalogue.Metric::label).orElse(slots.metric());
         };
         what = Character.toUpperCase(what.charAt(0)) + what.substring(1);
         return what + " " + periodWords() + segmentWords();

@@ -22,7 +22,7 @@ final class IntentExamples {
     record Match(Example example, double similarity) {
     }
 
-    static final List<Example> EXAMPLES = List.of(
+    static final List<Example> EXAMPLES = withCatalogue(List.of(
             new Example(Intent.AGGREGATE, "How many orders did we get yesterday?"),
             new Example(Intent.AGGREGATE, "What was revenue last week?"),
             new Example(Intent.AGGREGATE, "What was the average order value this month?"),
@@ -51,7 +51,22 @@ final class IntentExamples {
             new Example(Intent.DIAGNOSE, "Why did mobile conversion drop yesterday?"),
             new Example(Intent.DIAGNOSE, "Why did revenue fall last week?"),
             new Example(Intent.DIAGNOSE, "Why did orders drop on android yesterday?"),
-            new Example(Intent.DIAGNOSE, "Why did checkout abandonment rise today?"));
+            new Example(Intent.DIAGNOSE, "Why did checkout abandonment rise today?")));
+
+    /**
+     * The examples above, then the own example of each catalogue metric they do not cover (the
+     * generic planner's and the Customer node's), so that "try instead" can offer it.
+     */
+    private static List<Example> withCatalogue(List<Example> fixed) {
+        List<Example> all = new java.util.ArrayList<>(fixed);
+        for (Catalogue.Metric m : Catalogue.METRICS) {
+            boolean uncovered = m.measured() || m.name().equals("before_stopping") || m.name().equals("at_risk_customers");
+            if (uncovered && all.stream().noneMatch(e -> e.question().equalsIgnoreCase(m.example()))) {
+                all.add(new Example(Intent.AGGREGATE, m.example()));
+            }
+        }
+        return List.copyOf(all);
+    }
 
     private static volatile IntentExamples shared;
     private static volatile boolean unavailable;

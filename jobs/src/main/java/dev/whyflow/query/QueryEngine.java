@@ -100,6 +100,9 @@ public final class QueryEngine implements AutoCloseable {
     private final Synthesizer synthesizer;
     private final Settings settings;
     private final QuestionParser parser;
+    private final Conversations conversations = new Conversations();
+    /** A language model as a second reader of questions the parser missed or half understood; null: none configured. */
+    private volatile LlmUnderstanding understanding;
     private final AutoCloseable owned;
     /** The store itself, past the pool, for the first question after an outage (null: the caller's DataSource only). */
     private final DataSource direct;
@@ -199,6 +202,15 @@ public final class QueryEngine implements AutoCloseable {
      * False while the latest question that went to the store found it unreachable: a question that
      * missed its deadline meanwhile missed it because of the outage (QueryJob then says so).
      */
+    /**
+     * Lets the configured language model (if any) read the questions the parser did not recognise
+     * or understood only in part ({@link LlmUnderstanding}); without one, the parser alone reads.
+     */
+    public QueryEngine understandWith(dev.whyflow.query.synthesis.LlmOptions options, Map<String, String> env) {
+        this.understanding = LlmUnderstanding.create(options, env);
+        return this;
+    }
+
     public boolean storeReachable() {
         return storeReachable;
     }
@@ -208,15 +220,23 @@ public final class QueryEngine implements AutoCloseable {
     }
 
     public Answer ask(String question) {
-        return ask(question, clock);
+        return ask(question, clock, null);
     }
 
     /** Asks against another "now" (a question that carries its own clock, e.g. the demo's simulated time). */
     public Answer ask(String question, Instant now) {
-        return ask(question, Clock.fixed(now, ZoneOffset.UTC));
+        return ask(question, Clock.fixed(now, ZoneOffset.UTC), null);
     }
 
-    private Answer ask(String question, Clock at) {
+    /**
+     * Asks a question of a conversation: a follow-up ("and on iOS?") resolves against what the
+     * conversation's last question was understood as. {@code now} may be null (the engine's clock).
+     */
+    public Answer ask(String question, Instant now, String conversationId) {
+        return ask(question, now == null ? clock : Clock.fixed(now, ZoneOffset.UTC), conversationId);
+    }
+
+    private Answer ask(String question, Clock at, String conversationId) {
         long t0 = System.nanoTime();
         String q = question == null ? "" : question.strip();
         if (q.isEmpty() || q.length() > 1_000) {
@@ -235,18 +255,23 @@ public final class QueryEngine implements AutoCloseable {
                     + settings.answerTimeoutMs() + " ms"), null);
         }
         try {
-            return answer(t0, q, at);
+            return answer(t0, q, at, conversationId);
         } finally {
             turns.release();
         }
     }
 
-    private Answer answer(long t0, String q, Clock at) {
+    private Answer answer(long t0, String q, Clock at, String conversationId) {
         Parsed parsed;
         try (Connection c = connection()) {
             Store store = Store.guard(c, settings.statementTimeoutMs());
             Vocabulary vocabulary = Vocabulary.load(store);
-            parsed = parser.parse(q, at, zone, vocabulary);
+            long wall = System.currentTimeMillis();
+            parsed = parser.parse(q, at, zone, vocabulary, conversations.previous(conversationId, wall));
+            if (understanding != null && LlmUnderstanding.worthAsking(parsed)) {
+                parsed = understanding.understand(q, parsed, at, zone, vocabulary).orElse(parsed);
+            }
+            conversations.remember(conversationId, parsed, wall);
             Instant freshness = Vocabulary.freshness(store);
             Answers.Draft draft = switch (parsed.intent()) {
                 case Intent.UNANSWERABLE -> Answers.unanswerable(parsed);

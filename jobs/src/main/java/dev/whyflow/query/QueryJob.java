@@ -71,7 +71,8 @@ public final class QueryJob {
                                                           QueryOptions o, Sink<AnswerRecord> answers) {
         DataStream<Question> in = env.fromSource(questions, WatermarkStrategy.noWatermarks(), "questions")
                 .uid("query-questions-source");
-        DataStream<AnswerRecord> out = AsyncDataStream.unorderedWait(in, new AnswerFunction(o),
+        // one conversation's questions to one instance, whose engine holds the conversation's context
+        DataStream<AnswerRecord> out = AsyncDataStream.unorderedWait(in.keyBy(Question::routingKey), new AnswerFunction(o),
                         o.answerTimeout().toMillis(), TimeUnit.MILLISECONDS, o.capacity())
                 .name("answer questions").uid("query-answer");
         out.sinkTo(answers).name("answers").uid("query-answers-sink");

@@ -24,6 +24,8 @@ public class Question {
     public String question;
     public String askedAt;
     public String now;
+    /** The conversation it belongs to, or null: a follow-up resolves against that conversation's last question. */
+    public String conversationId;
     public String error;
 
     public Question() {
@@ -53,8 +55,11 @@ public class Question {
                     return new Question(orNew(id), n.path("question").asText(), null, null, "now is not an ISO-8601 instant");
                 }
             }
-            return new Question(orNew(id), n.path("question").asText(),
+            Question q = new Question(orNew(id), n.path("question").asText(),
                     n.path("asked_at").isTextual() ? n.path("asked_at").asText() : null, now, null);
+            q.conversationId = n.path("conversation_id").isTextual() && !n.path("conversation_id").asText().isBlank()
+                    ? n.path("conversation_id").asText() : null;
+            return q;
         } catch (IOException e) {
             return new Question(orNew(keyId), "", null, null, "not JSON");
         }
@@ -66,7 +71,13 @@ public class Question {
         n.put("question", question);
         if (askedAt != null) n.put("asked_at", askedAt);
         if (now != null) n.put("now", now);
+        if (conversationId != null) n.put("conversation_id", conversationId);
         return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What QueryJob keys questions by: their conversation, so that its follow-ups meet its context; else the question. */
+    public String routingKey() {
+        return conversationId != null ? conversationId : questionId;
     }
 
     private static String orNew(String id) {

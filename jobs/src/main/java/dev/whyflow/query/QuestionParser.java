@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,6 +114,7 @@ final class QuestionParser {
             String w = t.wireName();
             rules.add(rule(Pattern.quote(w) + "|" + w.replace("_", " ") + " events?", "event_count:" + w));
         }
+        rules.add(rule("engagement (?:events|heartbeats|pings)|heartbeats", "event_count:" + EventType.PAGE_ENGAGED.wireName()));
         for (EventPhrases e : EVENT_PHRASES) {
             String one = String.join("|", alternatives(e.verbs()).stream()
                     .filter(v -> v.matches("[a-z']+")).toList());
@@ -123,25 +125,19 @@ final class QuestionParser {
         return rules;
     }
 
-    /** Metrics, most specific first; {@code event_count:TYPE} counts events of a type. */
-    private static final List<Rule> METRICS = concat(List.of(
-            rule("(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stopped (?:buying|ordering|purchasing|shopping)"
-                    + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)", "at_risk_customers"),
-            rule("average order value|avg\\.? order value|aov|average order size|average order|mean order value"
-                    + "|(?:average|typical|mean|avg\\.?) (?:basket|cart|ticket|spend|spending|purchase|transaction)(?: (?:value|size|amount))?"
-                    + "|(?:spend|spending|revenue|sales|takings) per (?:order|purchase|transaction|basket)|basket (?:value|size)", "aov"),
-            rule("conversion rates?|conversions?|convert(?:ed|ing|s)?", "conversion_rate"),
-            rule("cart abandonment(?: rate)?|abandoned carts?|carts? (?:were |was |got )?abandoned|cart abandon\\w*", "cart_abandonment_rate"),
-            rule("checkout abandonment(?: rate)?|abandoned checkouts?|checkouts? (?:were |was |got )?abandoned|checkout abandon\\w*", "checkout_abandonment_rate"),
-            rule("payment failure rates?|payment failures? (?:by|per) (?:payment )?method|failure rates?|(?:payment )?decline rates?", "payment_failure_rate"),
-            rule("p95|95th percentile|page[- ]?loads?(?: times?)?|load(?:ing)? times?|page speed", "page_load_p95"),
-            rule("engagement (?:events|heartbeats|pings)|heartbeats", "event_count:page_engaged")),
-            // event types named in natural phrasings (EVENT_PHRASES), then the other counted metrics
-            eventTypeRules(), List.of(
-            rule("revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?", "revenue"),
-            rule("orders?|purchases?|how many (?:people |customers )?bought", "orders"),
-            rule("(?:unique )?visitors|unique visitor(?: count)?|visitor (?:count|numbers?)|unique users|users|people visited", "visitors"),
-            rule("sessions?|visits", "sessions")));
+    /**
+     * Metrics, most specific first, from the catalogue ({@link Catalogue#METRICS}: its words), with the
+     * counted events' own phrases ({@code event_count:TYPE}) where the catalogue puts them.
+     */
+    private static final List<Rule> METRICS = concat(
+            catalogueRules(Catalogue.METRICS.subList(0, Catalogue.BEFORE_EVENT_TYPES)),
+            eventTypeRules(),
+            catalogueRules(Catalogue.METRICS.subList(Catalogue.BEFORE_EVENT_TYPES, Catalogue.METRICS.size())));
+
+    private static List<Rule> catalogueRules(List<Catalogue.Metric> metrics) {
+        return metrics.stream().filter(m -> m.words() != null)
+                .map(m -> new Rule(Catalogue.words(m), m.name())).toList();
+    }
 
     /** The top-level alternatives of a regex ("a|b(?:c|d)" → "a", "b(?:c|d)"). */
     private static List<String> alternatives(String regex) {
@@ -187,6 +183,12 @@ final class QuestionParser {
 
     /** Segment values, most specific first: dimension=value. */
     private static final List<Rule> SEGMENTS = List.of(
+            // kinds of page, named as nouns ("load time of the product pages"): page_kind's values
+            rule("product (?:detail )?pages?|pdps?", "page=product"),
+            rule("category (?:listing )?pages?|listing pages?|plps?", "page=category"),
+            rule("home ?pages?|landing pages?|front pages?|start pages?", "page=home"),
+            rule("(?:order )?confirmation pages?|thank[- ]you pages?", "page=order_confirmation"),
+            rule("campaign pages?|promo(?:tion)? pages?", "page=campaign"),
             rule("android app", "platform=android"),
             rule("ios app|iphone app", "platform=ios"),
             rule("web ?shop|website|web site|the web|web", "platform=web"),
@@ -214,7 +216,8 @@ final class QuestionParser {
             rule("direct(?: traffic)?", "channel=direct"),
             rule("(?:new|first[- ]time) (?:customers?|visitors?|users?|buyers?|shoppers?)", "customer_segment=new"),
             rule("(?:returning|repeat) (?:customers?|visitors?|users?|buyers?|shoppers?)|returning", "customer_segment=returning"),
-            rule("vips?(?: customers?)?", "customer_segment=vip"));
+            rule("vips?(?: customers?)?|high[- ]value (?:customers?|buyers?|shoppers?|clients?)|big spenders?|(?:our )?best customers"
+                    + "|most valuable customers|top[- ]spending customers|high[- ]spenders?", "customer_segment=vip"));
 
     private static final Pattern PAID_VERB = Pattern.compile(
             "\\b(?:were|was|been|be|being|get|got|is|are|not|fully|already) paid\\b|\\bpaid (?:with|by|using|via|through|in|for|on)\\b");
@@ -296,7 +299,11 @@ final class QuestionParser {
                     + "|notify|suspend|deactivate|unpublish|blacklist|whitelist)\\b(?!-)"
                     + "|(?:change|set|add|reset|clear|mark|refund|update|create|move|replace|assign|apply|disable|enable|adjust|drop"
                     + "|send|block|approve|reject|publish|schedule|pause|resume|launch|stop)\\b"
-                    + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at)\\b)(?!-))");
+                    + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at|amounts?|values?|totals?|sums?"
+                    + "|counts?|numbers?|figures?|levels?|times?|requests?|reasons?|history|volumes?|trends?|shares?)\\b)(?!-))");
+
+    /** The reason of a question whose metric and intent the rules did not find (what a second reader may try). */
+    static final String NOT_RECOGNISED = "I did not recognise a metric or a question I can answer from the store.";
 
     private final IntentExamples examples;
 
@@ -305,6 +312,16 @@ final class QuestionParser {
     }
 
     Parsed parse(String question, Clock clock, ZoneId zone, Vocabulary vocabulary) {
+        return parse(question, clock, zone, vocabulary, null);
+    }
+
+    /**
+     * Parses a question of a conversation: {@code previous} is what the conversation's last question
+     * was understood as, or null. A question that names no metric of its own but changes the
+     * previous one's period, segment or breakdown ("and on iOS?", "what about the week before?",
+     * "split that by country") is that question again with those slots changed.
+     */
+    Parsed parse(String question, Clock clock, ZoneId zone, Vocabulary vocabulary, Parsed previous) {
         String original = question.strip();
         String q = original.toLowerCase(Locale.ROOT).replaceAll("[\u2018\u2019]", "'").replaceAll("\\s+", " ");
         List<IntentExamples.Match> closest = examples == null ? List.of() : examples.closest(q, 3);
@@ -331,7 +348,7 @@ final class QuestionParser {
             rest = Coverage.blank(rest, comparedWith.start(), comparedWith.end());
         }
 
-        if (period.isEmpty() && "at_risk_customers".equals(metric(q))) {
+        if (period.isEmpty() && List.of("at_risk_customers", "before_stopping").contains(String.valueOf(metric(q)))) {
             // "which customers are at risk?" asks about the recent past, not today alone
             range = TimeExpressions.find("last 7 days", clock, zone).orElseThrow();
         }
@@ -364,12 +381,31 @@ final class QuestionParser {
             return new Parsed(Intent.SIMILAR, s, "rule", similarity, suggestions, null, used.ignored());
         }
 
+        String bothSegments = null;
+        Matcher both = BOTH_SEGMENTS.matcher(rest);
+        if (both.find()) {
+            // "new versus returning customers": both values of the dimension, so a breakdown by it
+            bothSegments = "customer_segment";
+            used.use(both.start(), both.end());
+            String who = both.group().replaceAll(".*\\b(customers?|buyers?|shoppers?)$", "$1");
+            rest = Coverage.blank(rest, both.start(), both.end());
+            if (!who.equals(both.group())) {
+                // the noun stays, for the metric it may name ("how many new versus returning customers")
+                rest = rest.substring(0, both.end() - who.length()) + who + rest.substring(both.end());
+            }
+        }
         Span metricAt = metricSpan(rest);
         String metric = metricAt == null ? null : metricAt.value();
         if (metricAt != null) {
             used.useAll(metricAt.rule(), rest);
             // money metrics are values and amounts already ("the total value of sales")
-            if (metric.equals("revenue") || metric.equals("aov")) used.useAll(MONEY_WORDS, rest);
+            Catalogue.Metric m = Catalogue.metric(metric).orElse(null);
+            if (m != null) {
+                // a metric's unit and source said again ("how long", "how many units", "customers who ordered")
+                used.useAll(UNIT_WORDS.get(m.unit()), rest);
+                if (ABOUT_ORDERS.contains(m.source())) used.useAll(ORDERING, rest);
+                if (m.listBy() != null) used.useAll(dimensionWords(m.listBy()), rest);
+            }
             // a share made it a rate, or says the rate it names again ("what share of checkouts were abandoned")
             if (!metric.equals(metricAt.matched()) || metric.endsWith("_rate")) used.useAll(SHARE, rest);
             if (metric.equals("conversion_rate") && !metric.equals(metricAt.matched())) used.useAll(CONVERSION_BASE, rest);
@@ -379,16 +415,32 @@ final class QuestionParser {
             eventType = metric.substring("event_count:".length());
             metric = "event_count";
         }
-        String group = null;
+        Integer thresholdHours = null;
+        if ("orders_not_dispatched".equals(metric)) {
+            // the time limit of "not dispatched within 2 days"
+            Matcher th = THRESHOLD.matcher(rest);
+            if (th.find()) {
+                thresholdHours = (th.group(1).matches("an?") ? 1 : number(th.group(1)))
+                        * (th.group(2).startsWith("d") ? 24 : th.group(2).startsWith("w") ? 168 : 1);
+                used.use(th.start(), th.end());
+                rest = Coverage.blank(rest, th.start(), th.end());
+            }
+        }
+        String group = bothSegments;
         String group2 = null;
         Matcher g = GROUP_BY.matcher(rest);
         String restNoGroup = rest;
-        while (g.find()) {
+        int searchFrom = 0;
+        while (group == null && searchFrom < rest.length() && g.find(searchFrom)) {
             // the longest run of words after "by"/"each"/"per" that names a dimension: "each product get",
             // "every device type start" group by product, by device; the words after it are the question's
             String words = g.group(1);
             String lead = leadingDimensionWords(words);
-            if (lead == null) continue;
+            if (lead == null) {
+                // "revenue per visitor by device": the next cue may be inside these words
+                searchFrom = g.start(1);
+                continue;
+            }
             group = dimension(lead);
             boolean whole = lead.equals(words.strip());
             String second = whole && g.group(2) != null ? dimension(g.group(2)) : null;
@@ -416,6 +468,12 @@ final class QuestionParser {
         }
         Span segmentAt = segmentSpan(restNoGroup, original, vocabulary);
         String[] segment = segmentAt == null ? null : segmentAt.value().split("=", 2);
+        if (segment != null && "page=product".equals(segmentAt.value()) && EventType.PRODUCT_VIEWED.wireName().equals(eventType)) {
+            // "product pages viewed": the noun names the event, not a filter of it (an app's product screens have no page)
+            used.useAll(segmentAt.rule(), restNoGroup);
+            segmentAt = null;
+            segment = null;
+        }
         if (segmentAt != null && segmentAt.start() >= 0) {
             used.useAll(segmentAt.rule(), restNoGroup);
             // the dimension's own name beside its value ("the email channel", "mobile devices") adds nothing
@@ -448,7 +506,16 @@ final class QuestionParser {
                         "I can explain changes of orders, revenue, conversion, abandonment, payment failures and page load; "
                                 + "the question names none of them.");
             }
-            intent = Intent.DIAGNOSE;
+            if (metric.equals("at_risk_customers") || metric.equals("before_stopping")) {
+                // "why did our vip customers stop buying": what happened before they stopped, against those who kept buying
+                metric = "before_stopping";
+            } else if (Catalogue.metric(metric).filter(Catalogue.Metric::measured).isPresent()) {
+                String label = Catalogue.metric(metric).orElseThrow().label().toLowerCase(Locale.ROOT);
+                return unanswerable(slots, similarity, List.of(label + " " + range.label() + " compared with the previous period"),
+                        "I explain changes of orders, revenue, conversion, abandonment, payment failures and page load; for "
+                                + label + " I can give the figures against the previous period, not their causes.");
+            }
+            intent = metric.equals("before_stopping") ? Intent.AGGREGATE : Intent.DIAGNOSE;
         } else if (ALERTS.matcher(rest).find()) {
             used.useAll(ALERTS, rest);
             intent = Intent.ALERTS;
@@ -478,12 +545,19 @@ final class QuestionParser {
             intent = closest.get(0).example().intent();
             matchedBy = "similarity";
         }
+        if (intent == null && metric == null && previous != null && !Intent.UNANSWERABLE.equals(previous.intent())
+                && previous.slots().metric() != null) {
+            Parsed followUp = followUp(previous, q, rest, period.isPresent() ? range : null, segment,
+                    group == null ? null : group2 == null ? group : group + "," + group2, used, similarity, suggestions);
+            if (followUp != null) return followUp;
+        }
         if (intent == null) {
             return unanswerable(slots, similarity, suggestions,
-                    "I did not recognise a metric or a question I can answer from the store.");
+                    NOT_RECOGNISED);
         }
 
         slots = slots.withMetric(metric, eventType);
+        if (thresholdHours != null) slots = slots.withThresholdHours(thresholdHours);
         if (segment != null) slots = slots.withSegment(segment[0], segment[1]);
         if (group != null && !"hour".equals(group) && !"day".equals(group)) {
             slots = slots.withGroupBy(group2 == null ? group : group + "," + group2);
@@ -494,8 +568,8 @@ final class QuestionParser {
         } else if (COMPARE.matcher(rest).find() || Intent.DIAGNOSE.equals(intent)) {
             used.useAll(COMPARE, rest);
             used.useAll(COMPARED_WITH, rest);
-            TimeRange previous = range.previous();
-            slots = slots.withComparison("previous_period", previous.from(), previous.to());
+            TimeRange before = range.previous();
+            slots = slots.withComparison("previous_period", before.from(), before.to());
         }
         switch (intent) {
             case Intent.TREND -> slots = slots.withGranularity(hourly(rest, group) ? "hour" : "day");
@@ -522,6 +596,57 @@ final class QuestionParser {
             }
         }
         return new Parsed(intent, slots, matchedBy, similarity, suggestions, null, used.ignored());
+    }
+
+    /** What makes a question without a metric a follow-up of the previous one. */
+    private static final Pattern FOLLOW_UP = Pattern.compile(
+            "^(?:and|but|also|now|ok|okay|so|then)\\b|\\b(?:what|how) about\\b|\\bsame (?:for|on|in|with|question|thing)\\b"
+                    + "|\\b(?:split|break|broken|breaking|splitting)\\b|\\b(?:that|it|this|those|these)\\b|\\binstead\\b|\\b(?:only|just)\\b");
+    /** The words of a follow-up that point back or say "again". */
+    private static final Pattern FOLLOW_UP_WORDS = Pattern.compile(
+            "\\b(?:and|but|also|now|ok|okay|so|then|what|how|about|same|question|thing|split|break|broken|breaking|splitting|down"
+                    + "|that|it|this|those|these|instead|only|just|again|please|for|on|in|with|one|figure|numbers?)\\b");
+    /** "The week before", "the previous day", "before that": the period before the previous question's. */
+    private static final Pattern PERIOD_BEFORE = Pattern.compile(
+            "\\b(?:the )?(?:(?:day|week|month|period|one) before(?: that)?|previous (?:day|week|month|period|one)|before that|prior (?:day|week|month|period))\\b");
+
+    /**
+     * The previous question with the slots this one changes: its period (or the one before the
+     * previous period), its segment, its breakdown. Null when it changes nothing, or says no more
+     * than a follow-up cue: then it is no follow-up.
+     */
+    private static Parsed followUp(Parsed previous, String q, String rest, TimeRange period, String[] segment, String group,
+                                   Coverage used, double similarity, List<String> suggestions) {
+        if (!FOLLOW_UP.matcher(q).find() && period == null && segment == null && group == null) return null;
+        Slots s = previous.slots();
+        boolean changed = false;
+        if (period != null) {
+            s = s.withPeriod(period.from(), period.to(), period.label(), s.zone());
+            changed = true;
+        } else {
+            Matcher before = PERIOD_BEFORE.matcher(rest);
+            if (before.find()) {
+                java.time.Duration length = java.time.Duration.between(s.from(), s.to());
+                s = s.withPeriod(s.from().minus(length), s.from(), "the period before " + s.period(), s.zone());
+                used.use(before.start(), before.end());
+                changed = true;
+            }
+        }
+        if (changed && "previous_period".equals(s.comparison())) {
+            java.time.Duration length = java.time.Duration.between(s.from(), s.to());
+            s = s.withComparison("previous_period", s.from().minus(length), s.from());
+        }
+        if (segment != null) {
+            s = s.withSegment(segment[0], segment[1]);
+            changed = true;
+        }
+        if (group != null && !"hour".equals(group) && !"day".equals(group)) {
+            s = s.withGroupBy(group);
+            changed = true;
+        }
+        if (!changed) return null;
+        used.useAll(FOLLOW_UP_WORDS, rest);
+        return new Parsed(previous.intent(), s, "rule", similarity, suggestions, null, used.ignored());
     }
 
     private static String blankAll(String text, Pattern p) {
@@ -570,6 +695,17 @@ final class QuestionParser {
             if (m.find() && m.start() < best) {
                 best = m.start();
                 found = new Span(r.value(), r.value(), m.start(), m.end(), r.pattern());
+            }
+        }
+        // a metric that refines the one named first, named anywhere: "orders … waited more than a day to ship"
+        if (found != null) {
+            for (Catalogue.Metric m : Catalogue.METRICS) {
+                if (m.refines() == null || !m.refines().equals(found.value()) || m.words() == null) continue;
+                Matcher r = Catalogue.words(m).matcher(q);
+                if (r.find()) {
+                    found = new Span(m.name(), m.name(), r.start(), r.end(), Catalogue.words(m));
+                    break;
+                }
             }
         }
         // a share of the events of a type that has a rate is that rate: "payment failure rate", "what share of
@@ -664,6 +800,21 @@ final class QuestionParser {
     /** Words that say "money" of a metric that is money. */
     private static final Pattern MONEY_WORDS = Pattern.compile("\\b(?:values?|amounts?|worth)\\b");
 
+    /** The words that restate a metric's unit: a money metric's "value", a duration's "how long". */
+    private static final Map<Catalogue.Unit, Pattern> UNIT_WORDS = Map.of(
+            Catalogue.Unit.MONEY, MONEY_WORDS,
+            Catalogue.Unit.HOURS, Pattern.compile("\\b(?:how long|long|hours?|time|times|durations?|p50|p95|median|percentiles?|typical(?:ly)?)\\b"),
+            Catalogue.Unit.UNITS, Pattern.compile("\\b(?:units?|items?|pieces?|quantit(?:y|ies)|stock|inventory)\\b"),
+            Catalogue.Unit.COUNT, Pattern.compile("\\b(?:number|count|total)\\b"),
+            Catalogue.Unit.RATIO, SHARE,
+            Catalogue.Unit.MILLISECONDS, Pattern.compile("\\b(?:ms|milliseconds?|seconds?|time|times)\\b"));
+    /** The sources whose figures are about orders, so that "orders" restates them ("refunds of paypal orders"). */
+    private static final java.util.Set<Catalogue.Source> ABOUT_ORDERS = java.util.EnumSet.of(
+            Catalogue.Source.CUSTOMERS, Catalogue.Source.SHIPMENTS, Catalogue.Source.REFUNDS);
+    /** What customers did to be counted: ordering. */
+    private static final Pattern ORDERING = Pattern.compile(
+            "\\b(?:ordered|ordering|bought|buying|purchased|purchasing|shopped|placed (?:an |any )?orders?|orders?|purchases?)\\b");
+
     /** Converting, as a verb or a noun. */
     private static final Pattern CONVERTING = Pattern.compile("\\bconver(?:t|ts|ted|ting|sions?)\\b");
     /** What converts: the conversion rate's base. */
@@ -682,6 +833,19 @@ final class QuestionParser {
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(
             "\\b(?:than|vs\\.?|versus|compared (?:to|with)|in comparison (?:to|with)|against|relative to)(?![a-z])");
+
+    /** A time limit: "within 48 hours", "in under 2 days", "more than three days". */
+    private static final Pattern THRESHOLD = Pattern.compile(
+            "\\b(?:within|in under|in less than|in fewer than|in|under|less than|more than|longer than|over|after|beyond|past|by)"
+                    + " (\\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty-four|forty-eight)"
+                    + " ?(hours?|hrs?|h|days?|d|weeks?)\\b");
+
+    /** Both values of the customer segment dimension named against each other: a breakdown by it. */
+    private static final Pattern BOTH_SEGMENTS = Pattern.compile(
+            "\\b(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
+                    + "(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)?\\b"
+                    + "|\\b(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
+                    + "(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)?\\b");
 
     /** "Break down X by Y": the first half of a grouping said apart from its "by". */
     private static final Pattern BREAK_DOWN = Pattern.compile("\\b(?:break|breaks|breaking|broken|split|splitting) (?:it |this |that )?down\\b|\\bsplit\\b");

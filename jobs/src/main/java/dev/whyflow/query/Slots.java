@@ -30,66 +30,73 @@ import java.time.Instant;
  * @param pattern          for alerts: the pattern family, or null for all
  * @param subjectId        for similarity: the order or session id asked about
  * @param direction        for diagnoses: {@code drop} or {@code rise} as asked
+ * @param thresholdHours   for a metric with a time limit ({@code orders_not_dispatched}): the limit the
+ *                         question names ("within 2 days"), in hours, or null for the metric's default
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Slots(
         String metric, String eventType, Instant from, Instant to, String period, String zone,
         String segmentDimension, String segmentValue, String groupBy, String granularity,
         String comparison, Instant compareFrom, Instant compareTo, Integer n, String rankBy,
-        String pattern, String subjectId, String direction) {
+        String pattern, String subjectId, String direction, Integer thresholdHours) {
 
     public static Slots empty() {
         return new Slots(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public Slots withMetric(String m, String type) {
         return new Slots(m, type, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withPeriod(Instant f, Instant t, String label, String z) {
         return new Slots(metric, eventType, f, t, label, z, segmentDimension, segmentValue, groupBy, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withSegment(String dimension, String value) {
         return new Slots(metric, eventType, from, to, period, zone, dimension, value, groupBy, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withGroupBy(String g) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, g, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withGranularity(String g) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, g,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withComparison(String c, Instant cf, Instant ct) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
-                c, cf, ct, n, rankBy, pattern, subjectId, direction);
+                c, cf, ct, n, rankBy, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withTopN(Integer count, String by) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
-                comparison, compareFrom, compareTo, count, by, pattern, subjectId, direction);
+                comparison, compareFrom, compareTo, count, by, pattern, subjectId, direction, thresholdHours);
     }
 
     public Slots withPattern(String p) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, p, subjectId, direction);
+                comparison, compareFrom, compareTo, n, rankBy, p, subjectId, direction, thresholdHours);
     }
 
     public Slots withSubject(String id) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, id, direction);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, id, direction, thresholdHours);
     }
 
     public Slots withDirection(String d) {
         return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
-                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, d);
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, d, thresholdHours);
+    }
+
+    public Slots withThresholdHours(Integer hours) {
+        return new Slots(metric, eventType, from, to, period, zone, segmentDimension, segmentValue, groupBy, granularity,
+                comparison, compareFrom, compareTo, n, rankBy, pattern, subjectId, direction, hours);
     }
 }

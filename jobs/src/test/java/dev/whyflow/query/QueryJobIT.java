@@ -60,6 +60,17 @@ class QueryJobIT {
         asked.forEach((id, q) -> records.add(new ProducerRecord<>(questions, id.getBytes(StandardCharsets.UTF_8),
                 new Question(id, q, Instant.now().toString(), id.equals("q-now") ? "2026-11-03T12:00:00Z" : null, null).toJson())));
         records.add(new ProducerRecord<>(questions, "q-broken".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)));
+        // a conversation: the follow-ups resolve against the question before them, in the topic's order
+        String[][] conversation = {{"c-1", "What was the conversion rate on android on 2026-11-02?"}, {"c-2", "and on iOS?"},
+                {"c-3", "split that by country"}};
+        for (String[] c : conversation) {
+            Question q = new Question(c[0], c[1], Instant.now().toString(), null, null);
+            q.conversationId = "conversation-1";
+            records.add(new ProducerRecord<>(questions, q.routingKey().getBytes(StandardCharsets.UTF_8), q.toJson()));
+        }
+        Question alone = new Question("c-alone", "and on iOS?", Instant.now().toString(), null, null);
+        alone.conversationId = "conversation-2";
+        records.add(new ProducerRecord<>(questions, alone.routingKey().getBytes(StandardCharsets.UTF_8), alone.toJson()));
         KafkaTestBroker.send(questions, records);
 
         QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(new String[]{
@@ -83,7 +94,18 @@ class QueryJobIT {
             assertThat(answer.path("question_id").asText()).isEqualTo(key);
             byId.putIfAbsent(key, answer);
         }
-        assertThat(byId.keySet()).containsExactlyInAnyOrder("q-orders", "q-now", "q-why", "q-injection", "q-nonsense", "q-broken");
+        assertThat(byId.keySet()).containsExactlyInAnyOrder("q-orders", "q-now", "q-why", "q-injection", "q-nonsense", "q-broken",
+                "c-1", "c-2", "c-3", "c-alone");
+        for (String c : List.of("c-1", "c-2", "c-3")) {
+            assertThat(byId.get(c).path("slots").path("metric").asText()).as(c).isEqualTo("conversion_rate");
+            assertThat(byId.get(c).path("slots").path("from").asText()).as(c).isEqualTo("2026-11-02T00:00:00Z");
+        }
+        assertThat(byId.get("c-2").path("slots").path("segment_value").asText()).isEqualTo("ios");
+        assertThat(byId.get("c-3").path("slots").path("segment_value").asText()).isEqualTo("ios");
+        assertThat(byId.get("c-3").path("slots").path("group_by").asText()).isEqualTo("country");
+        assertThat(byId.get("c-3").path("figures").size()).isGreaterThan(1);
+        // a follow-up of nothing is no question: said so, not guessed
+        assertThat(byId.get("c-alone").path("intent").asText()).isEqualTo("unanswerable");
 
         try (QueryEngine engine = QueryEngine.connect(db.store(), Clock.fixed(Instant.parse("2026-11-03T12:00:00Z"), ZoneOffset.UTC),
                 ZoneOffset.UTC, Synthesizer.template(), QueryEngine.Settings.defaults())) {

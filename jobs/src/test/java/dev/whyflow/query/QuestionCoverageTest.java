@@ -70,8 +70,8 @@ class QuestionCoverageTest {
     @Test
     void theShapesThatWereAnsweredHalfAreReportedWithWhatWasLeftOut() {
         Map<String, String> leftOut = new LinkedHashMap<>();
-        leftOut.put("what was the refund value last week", "value");                       // money asked, a count is all there is
-        leftOut.put("load time of the product pages on each platform yesterday", "pages"); // a filter named as a noun
+        leftOut.put("what was the average refund value last week", "average");             // an average of a sum the catalogue has
+        leftOut.put("load time for shoppers with ad blockers on each platform yesterday", "blockers"); // a filter the store has no dimension for
         leftOut.put("which countries had the worst conversion last week", "worst");       // a ranking over a breakdown
         for (Map.Entry<String, String> e : leftOut.entrySet()) {
             Parsed p = parse(e.getKey());

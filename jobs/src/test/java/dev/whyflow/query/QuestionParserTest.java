@@ -214,4 +214,89 @@ class QuestionParserTest {
         assertThat(p.slots().metric()).isEqualTo("orders");
         assertThat(p.slots().segmentDimension()).isNull();
     }
+
+    /** The catalogue's measured metrics (Revenue and Inventory nodes, customers), however they are asked. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // question | intent | metric | segment | group by | threshold hours
+            "How much did we refund yesterday?                            | aggregate | refund_value          | -                     | -                | -",
+            "total value of refunds last week by country                  | aggregate | refund_value          | -                     | country          | -",
+            "refund amount for paypal orders this month                   | aggregate | refund_value          | payment_method=paypal | -                | -",
+            "What was net revenue last week?                              | aggregate | net_revenue           | -                     | -                | -",
+            "sales after refunds yesterday on mobile                      | aggregate | net_revenue           | device=mobile         | -                | -",
+            "How much discount did we give last month?                    | aggregate | discount_value        | -                     | -                | -",
+            "discount value per channel yesterday                         | aggregate | discount_value        | -                     | channel          | -",
+            "revenue per visitor last week                                | aggregate | revenue_per_visitor   | -                     | -                | -",
+            "What is the stock level of p-00042?                          | aggregate | stock_on_hand         | product=p-00042       | -                | -",
+            "how many units of p-00042 are in stock?                      | aggregate | stock_on_hand         | product=p-00042       | -                | -",
+            "Which products went out of stock last week?                  | aggregate | out_of_stock          | -                     | -                | -",
+            "how long was p-00042 out of stock yesterday?                 | aggregate | out_of_stock          | product=p-00042       | -                | -",
+            "stock-outs by category this month                            | aggregate | out_of_stock          | -                     | category         | -",
+            "How long does it take from order to dispatch?                | aggregate | dispatch_time         | -                     | -                | -",
+            "order-to-dispatch time p95 last week                         | aggregate | dispatch_time         | -                     | -                | -",
+            "how quickly were orders shipped yesterday?                   | aggregate | dispatch_time         | -                     | -                | -",
+            "how many orders were not dispatched within 2 days last week? | aggregate | orders_not_dispatched | -                     | -                | 48",
+            "orders not shipped within 24 hours yesterday                 | aggregate | orders_not_dispatched | -                     | -                | 24",
+            "late shipments last week by country                          | aggregate | orders_not_dispatched | -                     | country          | -",
+            "how many customers ordered yesterday?                        | aggregate | customers             | -                     | -                | -",
+            "How many new versus returning customers ordered last week?   | aggregate | customers             | -                     | customer_segment | -",
+            "how many new customers did we get last week?                 | aggregate | customers             | customer_segment=new  | -                | -",
+            "What is our repeat purchase rate this month?                 | aggregate | repeat_purchase_rate  | -                     | -                | -",
+            "daily refund value for the last 7 days                       | trend     | refund_value          | -                     | -                | -",
+    })
+    void recognisesTheCataloguesMeasuredMetrics(String question, String intent, String metric, String segment, String groupBy,
+                                               Integer threshold) {
+        Parsed p = parse(question);
+        assertThat(p.intent()).as("intent").isEqualTo(intent);
+        assertThat(p.slots().metric()).as("metric").isEqualTo(metric);
+        assertThat(p.slots().segmentDimension() == null ? null : p.slots().segmentDimension() + "=" + p.slots().segmentValue())
+                .as("segment").isEqualTo(segment);
+        assertThat(p.slots().groupBy()).as("group by").isEqualTo(groupBy);
+        assertThat(p.slots().thresholdHours()).as("threshold").isEqualTo(threshold);
+        assertThat(p.ignored()).as("ignored words").isEmpty();
+    }
+
+    @Test
+    void aWhyOfAMeasuredMetricIsNotExplainedButOffersItsComparison() {
+        Parsed p = parse("why did dispatch times rise last week?");
+        assertThat(p.intent()).isEqualTo("unanswerable");
+        assertThat(p.reason()).contains("previous period");
+        assertThat(p.closest().get(0)).startsWith("order-to-dispatch time");
+    }
+
+    /** Follow-ups of a conversation: what the previous question was understood as, with the slots they change. */
+    @Test
+    void aFollowUpChangesThePreviousQuestionsSlots() {
+        Parsed first = parse("What was the conversion rate on android yesterday?");
+        Parsed onIos = PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, first);
+        assertThat(onIos.intent()).isEqualTo("aggregate");
+        assertThat(onIos.slots().metric()).isEqualTo("conversion_rate");
+        assertThat(onIos.slots().segmentValue()).isEqualTo("ios");
+        assertThat(onIos.slots().from()).isEqualTo(first.slots().from());
+        assertThat(onIos.ignored()).isEmpty();
+
+        Parsed before = PARSER.parse("what about the week before?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("orders last week"));
+        assertThat(before.slots().metric()).isEqualTo("orders");
+        assertThat(before.slots().from()).isEqualTo(Instant.parse("2026-10-26T00:00:00Z"));
+        assertThat(before.slots().to()).isEqualTo(Instant.parse("2026-11-02T00:00:00Z"));
+        assertThat(before.ignored()).isEmpty();
+
+        Parsed split = PARSER.parse("split that by country", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("revenue yesterday"));
+        assertThat(split.slots().metric()).isEqualTo("revenue");
+        assertThat(split.slots().groupBy()).isEqualTo("country");
+        assertThat(split.ignored()).isEmpty();
+
+        Parsed yesterday = PARSER.parse("and yesterday?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("how many refunds did we issue today"));
+        assertThat(yesterday.slots().eventType()).isEqualTo("refund_issued");
+        assertThat(yesterday.slots().from()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+    }
+
+    @Test
+    void withoutAPreviousQuestionOrWithAMetricOfItsOwnAQuestionIsNoFollowUp() {
+        assertThat(PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, null).intent()).isEqualTo("unanswerable");
+        Parsed own = PARSER.parse("and the revenue on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("orders yesterday"));
+        assertThat(own.slots().metric()).isEqualTo("revenue");
+        Parsed afterUnanswerable = PARSER.parse("and on iOS?", CLOCK, ZoneOffset.UTC, VOCABULARY, parse("what will revenue be next month?"));
+        assertThat(afterUnanswerable.intent()).isEqualTo("unanswerable");
+    }
 }

@@ -61,6 +61,27 @@ public final class Synthesizers {
     return new LlmSynthesizer(model, options.label(), options.timeout());
   }
 
+  /**
+   * The chat model the options configure, for other uses than synthesis (mapping a question onto the
+   * catalogue's slots); null when none is configured or its required API key is not set.
+   */
+  public static ChatModel chatModel(LlmOptions options, Map<String, String> env) {
+    if (options.provider() == LlmOptions.Provider.NONE) {
+      return null;
+    }
+    String key = env.get(options.apiKeyVariable());
+    boolean hasKey = key != null && !key.isBlank();
+    boolean keyRequired = options.provider() == LlmOptions.Provider.ANTHROPIC || options.baseUrl() == null;
+    if (keyRequired && !hasKey) {
+      return null;
+    }
+    return switch (options.provider()) {
+      case ANTHROPIC -> anthropic(options, key);
+      case OPENAI -> openAi(options, hasKey ? key : null);
+      case NONE -> null;
+    };
+  }
+
   private static ChatModel anthropic(LlmOptions o, String key) {
     AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder()
         .httpClientBuilder(JdkHttpClient.builder())

@@ -210,6 +210,7 @@ public final class GoldenEvaluator {
         String dimension = slots.path("segment_dimension").asText(null);
         String value = dimension == null ? null : substitute(slots.get("segment_value").asText(), vars);
         Truth.Scope scope = period == null ? null : Truth.Scope.of(period[0], period[1], dimension, value);
+        Truth truth = slots.has("threshold_hours") ? this.truth.withThresholdHours(slots.get("threshold_hours").asInt()) : this.truth;
         return switch (fn) {
             case "metric" -> truth.metric(metric, eventType, scope);
             case "breakdown" -> truth.breakdown(metric, eventType, scope, slots.get("group_by").asText());
@@ -491,6 +492,7 @@ public final class GoldenEvaluator {
         m.put("pattern", s.pattern());
         m.put("subject_id", s.subjectId());
         m.put("direction", s.direction());
+        m.put("threshold_hours", s.thresholdHours());
         return m;
     }
 

@@ -2,6 +2,7 @@ package dev.whyflow.query.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whyflow.query.Catalogue;
 import dev.whyflow.query.Slots;
 import dev.whyflow.simulator.SimulationOptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +61,8 @@ class ParaphraseCorpusTest {
             "similar", Set.of("similar"),
             "diagnose", Set.of("diagnosis"),
             "unanswerable", Set.of("none"));
-    static final Set<String> METRICS = Set.of("event_count", "orders", "revenue", "aov", "sessions", "visitors", "conversion_rate",
-            "cart_abandonment_rate", "checkout_abandonment_rate", "payment_failure_rate", "page_load_p95");
+    /** The catalogue's metrics: the semantic layer is the one list of what can be asked. */
+    static final Set<String> METRICS = Catalogue.names();
     static final Set<String> SESSION_DIMENSIONS = Set.of("device", "os", "platform", "app_version", "country", "channel",
             "customer_segment");
     static final Set<String> EVENT_DIMENSIONS = Set.of("device", "os", "platform", "app_version", "country", "channel",
@@ -226,7 +227,8 @@ class ParaphraseCorpusTest {
             p.add(id + ": event_type without metric event_count");
         }
         boolean sessionMetric = metric != null && Truth.isSessionMetric(metric);
-        Set<String> dims = sessionMetric ? SESSION_DIMENSIONS : EVENT_DIMENSIONS;
+        Set<String> dims = Catalogue.metric(metric).map(Catalogue.Metric::dimensions)
+                .orElse(sessionMetric ? SESSION_DIMENSIONS : EVENT_DIMENSIONS);
         if (slots.has("segment_dimension") != slots.has("segment_value")) p.add(id + ": segment_dimension and segment_value go together");
         if (slots.has("segment_dimension") && !(intent.equals("funnel") ? SESSION_DIMENSIONS : dims)
                 .contains(slots.get("segment_dimension").asText())) {

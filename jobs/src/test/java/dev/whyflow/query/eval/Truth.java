@@ -59,6 +59,8 @@ public final class Truth {
         Integer pageLoadMs;
         long amountMinor;
         boolean hasAmount;
+        long discountMinor;
+        Integer stockLevel;
         boolean storefront;
         List<long[]> items; // order items: [productIndex, quantity, unitPriceMinor]
         String[] itemProducts;
@@ -118,6 +120,14 @@ public final class Truth {
     final long badRecords;
     final long duplicates;
 
+    /** The whole truth this one was narrowed from, and the segments it was narrowed to ({dimension, value}). */
+    private Truth root = this;
+    private List<String[]> filters = List.of();
+    /** For orders_not_dispatched: the limit in hours. */
+    private int thresholdHours = 48;
+    private Map<String, Ev> ordersById;
+    private Map<String, Long> firstDispatch;
+
     private Truth(List<Ev> events, List<Session> sessions, long bad, long duplicates) {
         this.events.addAll(events);
         this.sessions.addAll(sessions);
@@ -174,7 +184,11 @@ public final class Truth {
                         ev.amountMinor = p.get("amount_minor").asLong();
                         ev.hasAmount = true;
                     }
-                    if ("order_completed".equals(ev.type)) ev.orderId = text(p, "order_id");
+                    if ("order_completed".equals(ev.type) || "shipment_dispatched".equals(ev.type) || "refund_issued".equals(ev.type)) {
+                        ev.orderId = text(p, "order_id");
+                    }
+                    if (p.hasNonNull("discount_minor")) ev.discountMinor = p.get("discount_minor").asLong();
+                    if (p.hasNonNull("stock_level")) ev.stockLevel = p.get("stock_level").asInt();
                     if ("order_completed".equals(ev.type) && p.has("items")) {
                         List<long[]> items = new ArrayList<>();
                         List<String> products = new ArrayList<>();
@@ -292,6 +306,7 @@ public final class Truth {
     public Map<String, BigDecimal> metric(String metric, String eventType, Scope scope) {
         Map<String, BigDecimal> out = new TreeMap<>();
         if (metric.equals("at_risk_customers")) return atRisk(scope, false);
+        if (metric.equals("before_stopping")) return beforeStopping(scope);
         if ("product".equals(scope.dimension()) && (metric.equals("orders") || metric.equals("revenue"))) {
             // an order names no product of its own: a product's orders and revenue are its order lines
             Map<String, Map<String, BigDecimal>> byProduct = orderLines(new Scope(scope.from(), scope.to(), null, null), metric);
@@ -337,9 +352,188 @@ public final class Truth {
                     out.put("page_load_p95_ms", BigDecimal.valueOf(loads[Math.max(0, rank - 1)]));
                 }
             }
+            case "refund_value" -> {
+                List<Ev> refunds = refunds(scope);
+                perCurrency(refunds, e -> e.amountMinor).forEach((cur, v) -> out.put("refund_value_minor." + cur, BigDecimal.valueOf(v)));
+                out.put("refunds", count(refunds));
+            }
+            case "net_revenue" -> {
+                List<Ev> orders = events(scope, "order_completed");
+                Map<String, Long> revenue = perCurrency(orders, e -> e.amountMinor);
+                Map<String, Long> refunded = perCurrency(refunds(scope), e -> e.amountMinor);
+                Set<String> currencies = new java.util.TreeSet<>(revenue.keySet());
+                currencies.addAll(refunded.keySet());
+                for (String cur : currencies) {
+                    long r = refunded.getOrDefault(cur, 0L);
+                    out.put("net_revenue_minor." + cur, BigDecimal.valueOf(revenue.getOrDefault(cur, 0L) - r));
+                    out.put("refunded_minor." + cur, BigDecimal.valueOf(r));
+                }
+                out.put("orders", count(orders));
+            }
+            case "discount_value" -> {
+                List<Ev> discounted = events(scope, "order_completed").stream().filter(e -> e.discountMinor > 0).toList();
+                perCurrency(discounted, e -> e.discountMinor).forEach((cur, v) -> out.put("discount_value_minor." + cur, BigDecimal.valueOf(v)));
+                out.put("discounted_orders", count(discounted));
+            }
+            case "revenue_per_visitor" -> {
+                long visitors = sessions(scope).stream().map(Session::visitor).distinct().count();
+                Map<String, Long> revenue = perCurrency(events(scope, "order_completed"), e -> e.amountMinor);
+                if (revenue.isEmpty()) revenue = Map.of("EUR", 0L);
+                if (visitors > 0) revenue.forEach((cur, v) -> out.put("revenue_per_visitor_minor." + cur,
+                        BigDecimal.valueOf(v).divide(BigDecimal.valueOf(visitors), 0, RoundingMode.HALF_UP)));
+                out.put("visitors", BigDecimal.valueOf(visitors));
+            }
+            case "stock_on_hand" -> {
+                Map<String, Ev> last = new HashMap<>();
+                for (Ev e : events) {
+                    if (!e.type.equals("stock_changed") || e.productId == null || e.stockLevel == null || e.at >= scope.to() || !inSegment(e, scope)) continue;
+                    Ev l = last.get(e.productId);
+                    if (l == null || e.at >= l.at) last.put(e.productId, e);
+                }
+                out.put("stock_on_hand_units", BigDecimal.valueOf(last.values().stream().mapToLong(e -> e.stockLevel).sum()));
+                out.put("stocked_products", BigDecimal.valueOf(last.size()));
+                out.put("products_at_zero", BigDecimal.valueOf(last.values().stream().filter(e -> e.stockLevel == 0).count()));
+            }
+            case "out_of_stock" -> outOfStock(scope, out);
+            case "dispatch_time" -> {
+                long[] waits = events(scope, "order_completed").stream()
+                        .filter(o -> o.orderId != null && root.firstDispatch().containsKey(o.orderId))
+                        .mapToLong(o -> root.firstDispatch().get(o.orderId) - o.at).sorted().toArray();
+                if (waits.length > 0) {
+                    out.put("dispatch_time_p50_hours", hours(waits[Math.max(0, (int) Math.ceil(0.5 * waits.length) - 1)]));
+                    out.put("dispatch_time_p95_hours", hours(waits[Math.max(0, (int) Math.ceil(0.95 * waits.length) - 1)]));
+                }
+                out.put("dispatched_orders", BigDecimal.valueOf(waits.length));
+            }
+            case "orders_not_dispatched" -> {
+                List<Ev> orders = events(scope, "order_completed");
+                long limit = thresholdHours * 3_600_000L;
+                long late = orders.stream().filter(o -> {
+                    Long d = o.orderId == null ? null : root.firstDispatch().get(o.orderId);
+                    return d == null || d - o.at > limit; // undispatched: the store's now is long after the data
+                }).count();
+                out.put("orders_not_dispatched", BigDecimal.valueOf(late));
+                out.put("orders", count(orders));
+            }
+            case "product_conversion" -> {
+                // sessions that viewed a product (in the segment), and of those the ones that carted or ordered it
+                Set<List<Object>> viewed = new HashSet<>();
+                for (Ev e : events(scope, "product_viewed")) if (e.productId != null && e.session != null) viewed.add(List.of(e.productId, e.session));
+                Set<List<Object>> carted = new HashSet<>();
+                Set<List<Object>> ordered = new HashSet<>();
+                for (Ev e : root.events) {
+                    if (!scope.covers(e.at) || e.session == null) continue;
+                    if (e.type.equals("cart_item_added") && e.productId != null) carted.add(List.of(e.productId, e.session));
+                    if (e.type.equals("order_completed") && e.itemProducts != null) {
+                        for (String p : e.itemProducts) ordered.add(List.of(p, e.session));
+                    }
+                }
+                long c = viewed.stream().filter(carted::contains).count();
+                long o = viewed.stream().filter(ordered::contains).count();
+                out.put("product_view_sessions", BigDecimal.valueOf(viewed.size()));
+                if (!viewed.isEmpty()) {
+                    out.put("product_conversion_rate", rate(o, viewed.size()));
+                    out.put("product_cart_rate", rate(c, viewed.size()));
+                }
+            }
+            case "customers", "repeat_purchase_rate" -> {
+                Map<String, Integer> orders = new HashMap<>();
+                for (Ev o : events(scope, "order_completed")) if (o.customerId != null) orders.merge(o.customerId, 1, Integer::sum);
+                long repeat = orders.values().stream().filter(n -> n >= 2).count();
+                out.put("customers", BigDecimal.valueOf(orders.size()));
+                if (metric.equals("repeat_purchase_rate")) {
+                    out.put("repeat_customers", BigDecimal.valueOf(repeat));
+                    out.put("repeat_purchase_rate", rate(repeat, orders.size()));
+                }
+            }
             default -> throw new IllegalArgumentException("unknown metric " + metric);
         }
         return out;
+    }
+
+    /** The refunds issued in the period whose order is in the segments (a refund takes its order's dimensions). */
+    private List<Ev> refunds(Scope scope) {
+        List<Ev> out = new ArrayList<>();
+        for (Ev r : root.events) {
+            if (!r.type.equals("refund_issued") || !scope.covers(r.at)) continue;
+            Ev order = r.orderId == null ? null : root.ordersById().get(r.orderId);
+            boolean in = order == null ? filters.isEmpty() && scope.dimension() == null
+                    : filters.stream().allMatch(f -> f[1].equals(order.dim(f[0]))) && inSegment(order, scope);
+            if (in) out.add(r);
+        }
+        return out;
+    }
+
+    private Map<String, Ev> ordersById() {
+        if (ordersById == null) {
+            ordersById = new HashMap<>();
+            for (Ev e : events) if (e.type.equals("order_completed") && e.orderId != null) ordersById.putIfAbsent(e.orderId, e);
+        }
+        return ordersById;
+    }
+
+    private Map<String, Long> firstDispatch() {
+        if (firstDispatch == null) {
+            firstDispatch = new HashMap<>();
+            for (Ev e : events) if (e.type.equals("shipment_dispatched") && e.orderId != null) firstDispatch.merge(e.orderId, e.at, Math::min);
+        }
+        return firstDispatch;
+    }
+
+    private static Map<String, Long> perCurrency(List<Ev> events, java.util.function.ToLongFunction<Ev> amount) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Ev e : events) if (e.currency != null) out.merge(e.currency, amount.applyAsLong(e), Long::sum);
+        return out;
+    }
+
+    /** Milliseconds as hours rounded to one place (half up), as the store's templates state durations. */
+    private static BigDecimal hours(long ms) {
+        return BigDecimal.valueOf(ms).divide(BigDecimal.valueOf(3_600_000L), 1, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * Out of stock: per product, the time in the period its ledger level stood at zero (the level of
+     * its last change before the period, then each change's until the next or the period's end), and
+     * the product views in that time.
+     */
+    private void outOfStock(Scope scope, Map<String, BigDecimal> out) {
+        Map<String, List<Ev>> moves = new HashMap<>();
+        Map<String, Ev> before = new HashMap<>();
+        for (Ev e : events) {
+            if (!e.type.equals("stock_changed") || e.productId == null || e.stockLevel == null || !inSegment(e, scope)) continue;
+            if (e.at < scope.from()) {
+                Ev b = before.get(e.productId);
+                if (b == null || e.at >= b.at) before.put(e.productId, e);
+            } else if (e.at < scope.to()) {
+                moves.computeIfAbsent(e.productId, k -> new ArrayList<>()).add(e);
+            }
+        }
+        Set<String> products = new java.util.TreeSet<>(moves.keySet());
+        products.addAll(before.keySet());
+        long totalMs = 0;
+        long products0 = 0;
+        long views = 0;
+        for (String p : products) {
+            List<long[]> spans = new ArrayList<>(); // [at, level]
+            if (before.containsKey(p)) spans.add(new long[]{scope.from(), before.get(p).stockLevel});
+            for (Ev e : moves.getOrDefault(p, List.of())) spans.add(new long[]{e.at, e.stockLevel});
+            spans.sort(Comparator.comparingLong(a -> a[0]));
+            List<long[]> empty = new ArrayList<>();
+            for (int i = 0; i < spans.size(); i++) {
+                long until = i + 1 < spans.size() ? spans.get(i + 1)[0] : scope.to();
+                if (spans.get(i)[1] == 0 && until > spans.get(i)[0]) empty.add(new long[]{spans.get(i)[0], until});
+            }
+            if (empty.isEmpty()) continue;
+            long ms = empty.stream().mapToLong(a -> a[1] - a[0]).sum();
+            long v = events.stream().filter(e -> e.type.equals("product_viewed") && p.equals(e.productId) && scope.covers(e.at)
+                    && empty.stream().anyMatch(a -> e.at >= a[0] && e.at < a[1])).count();
+            totalMs += ms;
+            products0++;
+            views += v;
+        }
+        out.put("out_of_stock_products", BigDecimal.valueOf(products0));
+        out.put("out_of_stock_views", BigDecimal.valueOf(views));
+        if (products0 > 0) out.put("out_of_stock_hours", hours(totalMs));
     }
 
     /**
@@ -390,8 +584,23 @@ public final class Truth {
     /** The events (and for session dimensions the sessions) within one segment; all for a null dimension. */
     Truth narrowed(String dim, String v) {
         if (dim == null) return this;
-        return new Truth(events.stream().filter(e -> v.equals(e.dim(dim))).toList(),
+        Truth t = new Truth(events.stream().filter(e -> v.equals(e.dim(dim))).toList(),
                 sessions.stream().filter(s -> isSessionDim(dim) && v.equals(s.dim(dim))).toList(), badRecords, duplicates);
+        t.root = root;
+        t.thresholdHours = thresholdHours;
+        List<String[]> f = new ArrayList<>(filters);
+        f.add(new String[]{dim, v});
+        t.filters = List.copyOf(f);
+        return t;
+    }
+
+    /** This truth with another limit for orders_not_dispatched. */
+    public Truth withThresholdHours(int hours) {
+        Truth t = new Truth(events, sessions, badRecords, duplicates);
+        t.root = root == this ? t : root;
+        t.filters = filters;
+        t.thresholdHours = hours;
+        return t;
     }
 
     /** {@code revenue_minor.EUR} + {@code android} → {@code revenue_minor.EUR[android]}. */
@@ -510,6 +719,81 @@ public final class Truth {
             if (bySegment) atRiskFigures(out, "[" + seg + "]", t);
         });
         atRiskFigures(out, "", all);
+        return out;
+    }
+
+    /**
+     * What happened before customers stopped buying: the repeat customers of the baseline (as for
+     * {@link #atRisk}) in the segment, stopped (no order in the period) or kept; for each, what the
+     * events say happened from their last baseline order on, to the end of the period.
+     */
+    Map<String, BigDecimal> beforeStopping(Scope scope) {
+        long length = scope.to() - scope.from();
+        Scope baseline = new Scope(scope.from() - 4 * length, scope.from(), null, null);
+        Map<String, Ev> last = new HashMap<>();
+        Map<String, Integer> orders = new HashMap<>();
+        for (Ev e : events(baseline, "order_completed")) {
+            if (e.customerId == null) continue;
+            orders.merge(e.customerId, 1, Integer::sum);
+            Ev l = last.get(e.customerId);
+            if (l == null || e.at >= l.at) last.put(e.customerId, e);
+        }
+        Set<String> recent = new HashSet<>();
+        for (Ev e : events(new Scope(scope.from(), scope.to(), null, null), "order_completed")) {
+            if (e.customerId != null) recent.add(e.customerId);
+        }
+        Map<String, List<Ev>> byCustomer = new HashMap<>();
+        for (Ev e : events) {
+            if (e.customerId != null && e.at < scope.to()) byCustomer.computeIfAbsent(e.customerId, k -> new ArrayList<>()).add(e);
+        }
+        List<String> signals = List.of("refunded", "late_dispatch", "came_back", "cart_not_bought", "payment_failed", "page_error",
+                "discount_rejected");
+        long[] stopped = new long[signals.size()];
+        long[] kept = new long[signals.size()];
+        long nStopped = 0;
+        long nKept = 0;
+        long gap = 30 * 60_000L;
+        for (Map.Entry<String, Ev> c : last.entrySet()) {
+            if (orders.get(c.getKey()) < 2) continue;
+            Ev o = c.getValue();
+            String seg = o.dim("customer_segment");
+            if ("customer_segment".equals(scope.dimension()) && !scope.value().equals(seg == null ? "" : seg)) continue;
+            boolean isStopped = !recent.contains(c.getKey());
+            long[] into = isStopped ? stopped : kept;
+            if (isStopped) nStopped++;
+            else nKept++;
+            Long dispatched = root.firstDispatch().get(o.orderId);
+            boolean[] hit = new boolean[signals.size()];
+            hit[0] = root.events.stream().anyMatch(f -> f.type.equals("refund_issued") && o.orderId != null
+                    && o.orderId.equals(f.orderId) && f.at < scope.to());
+            long dispatchAt = dispatched == null || dispatched >= scope.to() ? scope.to() : dispatched;
+            hit[1] = dispatchAt > o.at + 48 * 3_600_000L;
+            for (Ev e : byCustomer.getOrDefault(c.getKey(), List.of())) {
+                if (e.at <= o.at) continue;
+                switch (e.type) {
+                    case "product_viewed" -> hit[2] |= e.at > o.at + gap;
+                    case "cart_item_added" -> hit[3] |= e.at > o.at + gap;
+                    case "payment_failed" -> hit[4] = true;
+                    case "page_error" -> hit[5] = true;
+                    case "discount_rejected" -> hit[6] = true;
+                    default -> {
+                    }
+                }
+            }
+            for (int i = 0; i < hit.length; i++) if (hit[i]) into[i]++;
+        }
+        Map<String, BigDecimal> out = new TreeMap<>();
+        out.put("stopped_customers", BigDecimal.valueOf(nStopped));
+        out.put("kept_customers", BigDecimal.valueOf(nKept));
+        if (nStopped == 0) return out;
+        for (int i = 0; i < signals.size(); i++) {
+            out.put("stopped." + signals.get(i), BigDecimal.valueOf(stopped[i]));
+            out.put("stopped_share." + signals.get(i), rate(stopped[i], nStopped));
+            if (nKept > 0) {
+                out.put("kept." + signals.get(i), BigDecimal.valueOf(kept[i]));
+                out.put("kept_share." + signals.get(i), rate(kept[i], nKept));
+            }
+        }
         return out;
     }
 

@@ -26,15 +26,15 @@ import java.util.function.Function;
  * as told: with a text (fixed, or made from the request, e.g. obeying an injection), an error
  * status, or not at all until it is closed.
  */
-final class FakeModelServer implements AutoCloseable {
+public final class FakeModelServer implements AutoCloseable {
 
-  enum Protocol {
+  public enum Protocol {
     ANTHROPIC("anthropic", "/v1/messages", "ANTHROPIC_API_KEY"),
     OPENAI("openai", "/v1/chat/completions", "OPENAI_API_KEY");
 
-    final String provider;
-    final String path;
-    final String keyVariable;
+    public final String provider;
+    public final String path;
+    public final String keyVariable;
 
     Protocol(String provider, String path, String keyVariable) {
       this.provider = provider;
@@ -44,7 +44,7 @@ final class FakeModelServer implements AutoCloseable {
   }
 
   /** One request as the server received it. */
-  record Received(String method, String path, Map<String, List<String>> headers, String body) {
+  public record Received(String method, String path, Map<String, List<String>> headers, String body) {
 
     String header(String name) {
       for (Map.Entry<String, List<String>> h : headers.entrySet()) {
@@ -123,7 +123,7 @@ final class FakeModelServer implements AutoCloseable {
     server.start();
   }
 
-  static FakeModelServer start(Protocol protocol) {
+  public static FakeModelServer start(Protocol protocol) {
     try {
       return new FakeModelServer(protocol);
     } catch (IOException e) {
@@ -132,11 +132,11 @@ final class FakeModelServer implements AutoCloseable {
   }
 
   /** The base URL a client is configured with, up to and including {@code /v1}. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
-  FakeModelServer replyWith(String text) {
+  public FakeModelServer replyWith(String text) {
     behaviour = r -> Response.text(text);
     return this;
   }
@@ -147,13 +147,13 @@ final class FakeModelServer implements AutoCloseable {
     return this;
   }
 
-  FakeModelServer failWith(int status, String body) {
+  public FakeModelServer failWith(int status, String body) {
     behaviour = r -> new Response(status, null, body, false, false);
     return this;
   }
 
   /** Never answers until closed. */
-  FakeModelServer stall() {
+  public FakeModelServer stall() {
     behaviour = r -> new Response(0, null, null, true, false);
     return this;
   }
@@ -164,7 +164,7 @@ final class FakeModelServer implements AutoCloseable {
     return this;
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 
