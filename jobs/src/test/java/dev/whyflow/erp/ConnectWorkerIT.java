@@ -58,7 +58,7 @@ class ConnectWorkerIT {
                         "group.id", "connect-worker-it", "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                     consumer.subscribe(List.of("whyflow.erp.changes"));
                     long deadline = System.currentTimeMillis() + 60_000;
-                    while (System.currentTimeMillis() < deadline && values.stream().noneMatch(v -> v.contains("\"op\":\"u\""))) {
+                    while (System.currentTimeMillis() < deadline && values.stream().noneMatch(v -> v.contains("\"table\":\"stock_levels\"") && v.contains("\"op\":\"u\""))) {
                         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                             if (r.value() != null) values.add(new String(r.value(), StandardCharsets.UTF_8));
                         }
