@@ -309,6 +309,14 @@ wal_buffers = 16MB
 # indexes; at 4GB a checkpoint fell in the middle of the day's load, and then every first touch of
 # a page of the random-key indexes (event_id, session) logged a full page image.
 wal_compression = lz4
+# Change data capture of the ERP database (issue #20, deploy/local/connect.sh): logical decoding with
+# pgoutput needs wal_level = logical (a restart to take effect); one slot per connector. A slot whose
+# reader stopped keeps WAL on disk: max_slot_wal_keep_size caps it (the slot is then lost and the
+# connector must snapshot again), and ./whyflow status reports a stalled slot long before that.
+wal_level = logical
+max_wal_senders = 10
+max_replication_slots = 10
+max_slot_wal_keep_size = 8GB
 max_wal_size = 16GB
 min_wal_size = 256MB
 checkpoint_timeout = 15min

@@ -130,6 +130,7 @@ public final class EventJson {
     private static final SerializedString P_CARRIER = new SerializedString("carrier");
     private static final SerializedString P_TRACKING_ID = new SerializedString("tracking_id");
     private static final SerializedString P_WAREHOUSE = new SerializedString("warehouse");
+    private static final SerializedString P_SOURCE_COLUMNS = new SerializedString("source_columns");
 
     private EventJson() {}
 
@@ -471,6 +472,7 @@ public final class EventJson {
         if (p.carrier != null) { g.writeFieldName(P_CARRIER); g.writeString(p.carrier); }
         if (p.trackingId != null) { g.writeFieldName(P_TRACKING_ID); g.writeString(p.trackingId); }
         if (p.warehouse != null) { g.writeFieldName(P_WAREHOUSE); g.writeString(p.warehouse); }
+        if (p.sourceColumns != null) { g.writeFieldName(P_SOURCE_COLUMNS); g.writeRawValue(p.sourceColumns); }
         g.writeEndObject();
     }
 
@@ -664,12 +666,25 @@ public final class EventJson {
                 case "carrier" -> p.carrier = text(r, "carrier");
                 case "tracking_id" -> p.trackingId = text(r, "tracking_id");
                 case "warehouse" -> p.warehouse = text(r, "warehouse");
+                case "source_columns" -> p.sourceColumns = sourceColumns(r);
 
 
                 default -> throw new EventFormatException("unknown field: payload." + name);
             }
         }
         return p;
+    }
+
+    private static final JsonFactory COLUMNS_FACTORY = new JsonFactory();
+
+    /** payload.source_columns: an object, kept as its compact JSON text. */
+    private static String sourceColumns(JsonParser r) throws IOException {
+        if (r.currentToken() != JsonToken.START_OBJECT) throw new EventFormatException("payload.source_columns must be an object");
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (JsonGenerator g = COLUMNS_FACTORY.createGenerator(w)) {
+            g.copyCurrentStructure(r);
+        }
+        return w.toString();
     }
 
     private static LineItem[] readItems(JsonParser r) throws IOException {

@@ -310,6 +310,7 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
         if (p.carrier != null) present |= 1L << 41;
         if (p.trackingId != null) present |= 1L << 42;
         if (p.warehouse != null) present |= 1L << 43;
+        if (p.sourceColumns != null) present |= 1L << 44;
         out.writeLong(present);
         if (p.orderId != null) writeString(p.orderId, out);
         if (p.productId != null) writeString(p.productId, out);
@@ -355,6 +356,7 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
         if (p.carrier != null) writeString(p.carrier, out);
         if (p.trackingId != null) writeString(p.trackingId, out);
         if (p.warehouse != null) writeString(p.warehouse, out);
+        if (p.sourceColumns != null) writeString(p.sourceColumns, out);
     }
 
     private static Payload readPayload(DataInputView in) throws IOException {
@@ -404,6 +406,7 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
         if ((present & 1L << 41) != 0) p.carrier = readString(in);
         if ((present & 1L << 42) != 0) p.trackingId = readString(in);
         if ((present & 1L << 43) != 0) p.warehouse = readString(in);
+        if ((present & 1L << 44) != 0) p.sourceColumns = readString(in);
         return p;
     }
 

@@ -57,6 +57,12 @@ public class Payload {
     public String carrier;
     public String trackingId;
     public String warehouse;
+    /**
+     * Columns of a source system's row that the contract does not name (an ERP's customizations),
+     * as a compact JSON object whose values are the columns' values as that system's capture wrote
+     * them; carried as they are, never interpreted.
+     */
+    public String sourceColumns;
 
     public Payload() {}
 
@@ -107,7 +113,8 @@ public class Payload {
                 && Objects.equals(previousLevel, p.previousLevel)
                 && Objects.equals(carrier, p.carrier)
                 && Objects.equals(trackingId, p.trackingId)
-                && Objects.equals(warehouse, p.warehouse);
+                && Objects.equals(warehouse, p.warehouse)
+                && Objects.equals(sourceColumns, p.sourceColumns);
     }
 
     @Override
@@ -118,7 +125,7 @@ public class Payload {
                 itemCount, Arrays.hashCode(items), amountMinor, shippingMinor, discountCode, 
                 discountMinor, currency, method, paymentMethod, attempt, failureCode, reason, 
                 platform, appVersion, previousVersion, notes, errorCode, httpStatus, message, 
-                stockLevel, previousLevel, carrier, trackingId, warehouse);
+                stockLevel, previousLevel, carrier, trackingId, warehouse, sourceColumns);
     }
 
     @Override
@@ -168,6 +175,7 @@ public class Payload {
         if (carrier != null) b.append("carrier=").append(carrier).append(", ");
         if (trackingId != null) b.append("tracking_id=").append(trackingId).append(", ");
         if (warehouse != null) b.append("warehouse=").append(warehouse).append(", ");
+        if (sourceColumns != null) b.append("source_columns=").append(sourceColumns).append(", ");
         if (b.charAt(b.length() - 1) == ' ') b.setLength(b.length() - 2);
         return b.append('}').toString();
     }

@@ -63,6 +63,8 @@ public final class ShopSimulation {
     });
     private long cursorSeq;
     private boolean ran;
+    /** The ERP side (./whyflow simulate --erp), or null. */
+    private ErpSide erp;
 
     // output stage
     private RecordSink sink;
@@ -116,6 +118,11 @@ public final class ShopSimulation {
         return truth;
     }
 
+    /** Writes the shop's ERP side too (see {@link ErpSide}); set by {@link ErpSide#open}. */
+    void erp(ErpSide side) {
+        this.erp = side;
+    }
+
     /** Runs the whole simulation into {@code sink} (not closed). */
     public void run(RecordSink sink) throws IOException {
         if (ran) throw new IllegalStateException("a ShopSimulation runs once");
@@ -150,6 +157,7 @@ public final class ShopSimulation {
                 if (++c.pos < c.events.length) cursors.add(c);
             }
         }
+        if (erp != null) erp.finish(periodEnd);
     }
 
     // ------------------------------------------------------------------ planning
@@ -571,6 +579,8 @@ public final class ShopSimulation {
     private void emit(Event e, long deliverAt, Effect effect) throws IOException {
         if (effect != null) effect.apply(e);
         if (deliverAt > clock) clock = deliverAt;
+        // the ERP's own events become rows in its database, captured from there
+        if (erp != null && erp.onEvent(e, deliverAt)) return;
         int length = writer.write(e);
         byte[] bytes = writer.buffer();
         String key = e.partitionKey();

@@ -70,6 +70,14 @@ public final class SimulatorCli {
                 --rate N               at most N records per second (event times are not affected)
               --truth PATH             where to write the ground-truth manifest (default: beside --out;
                                        with --to-kafka target/simulator/truth-<seed>-<start>-<days>d.json)
+              --erp                    also write the shop's ERP side into its database (orders, lines, stock,
+                                       prices, shipments, refunds, updated in place at the simulated times);
+                                       the ERP's own events (stock, shipments, prices, refunds) then go to the ERP
+                                       instead of the events, for Debezium and ErpCaptureJob to capture
+                --erp-url JDBC_URL     the ERP database (default: the store's server, database erp; created and
+                                       migrated when missing; it must not hold this period's orders yet)
+                --erp-truth PATH       the ERP manifest: every event its changes should become (default: beside
+                                       the manifest, .erp.json)
 
             Incidents: kind:key=value,...  (start is UTC yyyy-MM-ddTHH:mm, hours may be fractional)
               slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500[,adoption_hours=3]
@@ -92,7 +100,11 @@ public final class SimulatorCli {
 
     /** Parsed command line. */
     record Command(SimulationOptions options, Path out, boolean toKafka, String bootstrap, String topic, double rate,
-                   Path truth) {}
+                   Path truth, String erpUrl, Path erpTruth) {
+        Command(SimulationOptions options, Path out, boolean toKafka, String bootstrap, String topic, double rate, Path truth) {
+            this(options, out, toKafka, bootstrap, topic, rate, truth, null, null);
+        }
+    }
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         Command cmd;
@@ -111,6 +123,7 @@ public final class SimulatorCli {
         try {
             long t0 = System.nanoTime();
             ShopSimulation sim = new ShopSimulation(cmd.options());
+            ErpSide erp = cmd.erpUrl() == null ? null : ErpCli.open(cmd.erpUrl(), sim, env);
             String target;
             if (cmd.toKafka()) {
                 KafkaSink.requireTopic(cmd.bootstrap(), cmd.topic());
@@ -127,13 +140,18 @@ public final class SimulatorCli {
             sim.truth().write(cmd.truth());
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.println(summary(cmd, sim.truth(), seconds, target));
+            if (erp != null) {
+                erp.writeManifest(cmd.erpTruth());
+                erp.close();
+                out.println(ErpCli.summary(erp, cmd.erpUrl(), cmd.erpTruth()));
+            }
             return 0;
         } catch (UsageException e) {
             err.println("simulator: " + e.getMessage());
             err.println();
             err.print(USAGE);
             return 2;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | java.sql.SQLException e) {
             err.println("simulator: failed: " + e.getMessage());
             return 1;
         }
@@ -168,6 +186,9 @@ public final class SimulatorCli {
         String topic = null;
         Double rate = null;
         Path truth = null;
+        String erpUrl = null;
+        boolean erp = false;
+        Path erpTruth = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -201,6 +222,9 @@ public final class SimulatorCli {
                     if (!(rate > 0)) throw new UsageException("--rate must be a positive number of records per second");
                 }
                 case "--truth" -> truth = Path.of(value(args, ++i, a));
+                case "--erp" -> erp = true;
+                case "--erp-url" -> erpUrl = value(args, ++i, a);
+                case "--erp-truth" -> erpTruth = Path.of(value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
             }
         }
@@ -227,7 +251,15 @@ public final class SimulatorCli {
             String name = out.getFileName().toString();
             truth = out.resolveSibling(name.substring(0, name.length() - ".jsonl".length()) + ".truth.json");
         }
-        return new Command(options, out, kafka, bootstrap, topic, rate == null ? 0 : rate, truth);
+        if (!erp && (erpUrl != null || erpTruth != null)) throw new UsageException("--erp-url and --erp-truth only apply with --erp");
+        if (erp) {
+            if (erpUrl == null) erpUrl = ErpCli.defaultUrl(env);
+            if (erpTruth == null) {
+                String name = truth.getFileName().toString();
+                erpTruth = truth.resolveSibling(name.endsWith(".json") ? name.substring(0, name.length() - 5) + ".erp.json" : name + ".erp.json");
+            }
+        }
+        return new Command(options, out, kafka, bootstrap, topic, rate == null ? 0 : rate, truth, erpUrl, erpTruth);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -61,7 +61,7 @@ class EventTypeInformationTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(11 + 3 + 14 + 2 + 44 + 3);
+        assertThat(checked).isEqualTo(11 + 3 + 14 + 2 + 45 + 3);
     }
 
     /** Random subsets of every field: the bit sets and the order of the present fields agree. */

@@ -72,6 +72,16 @@ class OperatorUidsTest {
         });
     }
 
+    /** ErpCaptureJob: the change topic, the assembler, the raw topic. */
+    @Test
+    void everyOperatorOfErpCaptureJobHasAnExplicitUid() {
+        assertEveryOperatorHasAUid(3, env -> {
+            dev.whyflow.erp.ErpCaptureOptions o = dev.whyflow.erp.ErpCaptureOptions.fromArgs(ParameterTool.fromArgs(NO_ARGS));
+            dev.whyflow.erp.ErpCaptureJob.defineWorkflow(env, o, dev.whyflow.erp.ErpCaptureJob.source(o),
+                    dev.whyflow.erp.ErpCaptureJob.rawTopic(o));
+        });
+    }
+
     /** Both checks fail on an operator without a uid (a test that cannot fail proves nothing). */
     @Test
     void anOperatorWithoutAUidIsFound() {

@@ -88,7 +88,8 @@ class WhyflowCommandTest {
 
         assertThat(status.exitCode).as(status.output).isEqualTo(3);
         assertThat(status.output).contains("postgres down", "./whyflow up postgres",
-                "kafka: down: ./whyflow up kafka", "flink: down: ./whyflow up flink");
+                "kafka: down: ./whyflow up kafka", "flink: down: ./whyflow up flink",
+                "connect: down: ./whyflow up connect");
     }
 
     private record Result(int exitCode, String output) {}

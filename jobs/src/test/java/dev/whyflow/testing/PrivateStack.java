@@ -52,7 +52,7 @@ public final class PrivateStack implements AutoCloseable {
         env.put("WHYFLOW_FLINK_REST_PORT", Integer.toString(freePort()));
         env.put("WHYFLOW_FLINK_RPC_PORT", Integer.toString(freePort()));
         env.put("WHYFLOW_SQL_GATEWAY_PORT", Integer.toString(freePort()));
-        for (String runtime : List.of("flink", "kafka")) linkRuntime(runtime);
+        for (String runtime : List.of("flink", "kafka", "connect")) linkRuntime(runtime);
         Path chroot = SHARED.resolve("pg-trixie");
         if (Files.isRegularFile(chroot.resolve(".whyflow-complete"))) {
             Path mine = home.resolve("pg-trixie");
@@ -140,6 +140,12 @@ public final class PrivateStack implements AutoCloseable {
             throw new IllegalStateException(script + " " + String.join(" ", args) + " did not finish in 300 s; see " + log);
         }
         if (p.exitValue() != 0) throw new IllegalStateException(script + " " + String.join(" ", args) + " failed; see " + log);
+    }
+
+    /** Sets one more variable for the scripts of this stack (after {@link #prepare}). */
+    public PrivateStack with(String name, String value) {
+        env.put(name, value);
+        return this;
     }
 
     /** The variables that make deploy/local/*.sh work on this stack. */
