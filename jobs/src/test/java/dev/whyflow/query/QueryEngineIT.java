@@ -228,6 +228,9 @@ class QueryEngineIT {
         p.put("pattern", null);
         p.put("product", "p-00042");
         p.put("baseline_from", from.minusSeconds(4 * 86_400));
+        p.put("threshold_hours", 48);
+        p.put("late_hours", 48);
+        p.put("gap_minutes", 30);
         try (var pool = QueryEngine.pool(db.store(), 1); Connection c = pool.getConnection()) {
             Store store = Store.guard(c, 30_000);
             for (String id : SqlTemplate.ids()) {
