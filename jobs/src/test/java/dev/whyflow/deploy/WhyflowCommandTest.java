@@ -92,6 +92,25 @@ class WhyflowCommandTest {
                 "connect: down: ./whyflow up connect");
     }
 
+    /** ./whyflow test's timing table: every report's class and time, the slowest first, as JSON too. */
+    @Test
+    void testTimingListsTheSlowestClassesFromTheReports(@TempDir Path tree) throws Exception {
+        Path reports = java.nio.file.Files.createDirectories(tree.resolve("jobs/target/failsafe-reports"));
+        Path units = java.nio.file.Files.createDirectories(tree.resolve("services/target/surefire-reports"));
+        java.nio.file.Files.writeString(reports.resolve("TEST-a.SlowIT.xml"),
+                "<?xml version=\"1.0\"?>\n<testsuite version=\"3.0.2\" name=\"a.SlowIT\" time=\"1,234.5\" tests=\"2\" errors=\"0\">\n</testsuite>\n");
+        java.nio.file.Files.writeString(units.resolve("TEST-b.QuickTest.xml"),
+                "<?xml version=\"1.0\"?>\n<testsuite version=\"3.0.2\" name=\"b.QuickTest\" time=\"0.25\" tests=\"7\" errors=\"0\">\n</testsuite>\n");
+        Path out = tree.resolve("target/test-timing.json");
+        Result r = run(null, ROOT.resolve("deploy/local/test-timing.sh").toString(), tree.toString(), out.toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("of 2, 1234.8 s in all").containsSubsequence("a.SlowIT", "b.QuickTest");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+        assertThat(json.get("classes").get(0).get("class").asText()).isEqualTo("a.SlowIT");
+        assertThat(json.get("classes").get(0).get("module").asText()).isEqualTo("jobs");
+        assertThat(json.get("classes").get(1).get("tests").asInt()).isEqualTo(7);
+    }
+
     private record Result(int exitCode, String output) {}
 
     private static Result whyflow(String... args) throws Exception {
