@@ -165,6 +165,12 @@ class PatternJobIT {
         private static volatile int failAfter;
         private static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
         private static volatile long firstAt;
+        /**
+         * The pause per record: long enough that the first {@code after} records take over 1.5 s even
+         * on two subtasks of an idle machine, so the failure always comes after the first checkpoints
+         * (a fixed 0.3 ms let a fast machine read every record within the second, and nothing failed).
+         */
+        private static volatile long parkNanos;
         private final JourneyEventDeserializer inner = new JourneyEventDeserializer();
 
         static void reset(int after) {
@@ -172,6 +178,7 @@ class PatternJobIT {
             SEEN.set(0);
             firstAt = 0;
             failAfter = after;
+            parkNanos = Math.max(300_000L, 3_000_000_000L / Math.max(1, after));
         }
 
         @Override
@@ -186,7 +193,7 @@ class PatternJobIT {
                     && FAILED.compareAndSet(false, true)) {
                 throw new IOException("injected failure after " + SEEN.get() + " records");
             }
-            LockSupport.parkNanos(300_000);
+            LockSupport.parkNanos(parkNanos);
             inner.deserialize(record, out);
         }
 
