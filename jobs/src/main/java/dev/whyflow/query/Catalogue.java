@@ -130,7 +130,8 @@ public final class Catalogue {
             // --- the generic planner's metrics (Measures) ---
             new Metric("out_of_stock", Domain.INVENTORY, Unit.HOURS, Source.STOCK_LEDGER, "Out of stock",
                     "products whose stock level stood at zero in the period, for how many hours, and the product views in those hours",
-                    "out[- ]of[- ]stock|stock[- ]?outs?|sold out|ran out(?: of stock)?|run out(?: of stock)?|no (?:stock|inventory) left"
+                    "out[- ]of[- ]stock|stock[- ]?outs?|sold out|sell(?:s|ing)? out|ran out(?: of stock)?|run(?:s|ning)? out(?: of stock)?|no (?:stock|inventory) left"
+                            + "|(?:were |was |went |became |become |are |is )?(?:unavailable|not available|not in stock|no longer in stock)"
                             + "|(?:zero|empty|no) stock|unavailable products?|empty shel(?:f|ves)",
                     false, set("product", "category"), "measure_out_of_stock", List.of(
                     Column.value("out_of_stock_hours", "hours", Unit.HOURS, "hours out of stock"),
@@ -139,9 +140,12 @@ public final class Catalogue {
                     "which products went out of stock last week and for how long?", "product", null),
             new Metric("stock_on_hand", Domain.INVENTORY, Unit.UNITS, Source.STOCK_LEDGER, "Stock on hand",
                     "units in stock at the end of the period (or now): each product's level after its last stock change",
-                    "stock (?:on hand|levels?|position|count|quantit(?:y|ies))|inventory (?:on hand|levels?|position|count)"
+                    "(?:stock (?:on hand|levels?|position|count|quantit(?:y|ies))|inventory (?:on hand|levels?|position|count))"
+                            + "(?! (?:changes?|changed|updates?|updated|adjustments?|adjusted|movements?|moved))"
                             + "|(?:units|items|pieces) (?:in|on|left in) stock|(?:in|on) stock|stock (?:left|remaining)|left in stock"
-                            + "|how much (?:stock|inventory)|how many (?:units|items|pieces) (?:do we have|are there|were there|have we got)",
+                            + "|how much (?:stock|inventory)|how many (?:units|items|pieces) (?:do we have|are there|were there|have we got)"
+                            + "|(?:current|present|available|remaining) (?:stock|inventory)|(?:stock|inventory) (?:of|for)\\b"
+                            + "|(?:units|items|pieces) (?:left|remaining|available)|(?:running|run|ran|runs) (?:low|short)|low (?:on )?(?:stock|inventory)",
                     null, set("product", "category"), "measure_stock_on_hand", List.of(
                     Column.value("stock_on_hand_units", "units", Unit.UNITS, "units"),
                     Column.value("stocked_products", "base", Unit.COUNT, "products"),
@@ -151,6 +155,7 @@ public final class Catalogue {
                     "hours from an order to its first shipment, p50 and p95, over the period's orders that were dispatched",
                     "(?:order[- ]to[- ](?:dispatch|ship(?:ping|ment)?)|time to (?:dispatch|ship)|dispatch(?:ing)? (?:times?|delays?|lead times?|speed|duration)"
                             + "|shipping (?:times?|speed|delays?|lead times?)|fulfil{1,2}ment (?:times?|speed)|handling times?"
+                            + "|time (?:between|from) (?:an? |the |each )?(?:orders?|purchases?|checkouts?|ordering) (?:and|to|until|till) (?:its |their |the )?(?:shipments?|dispatch(?:es)?|shipping)"
                             + "|how (?:long|quickly|fast|soon)\\b.{0,40}?\\b(?:ship|shipped|dispatch|dispatched|go out|went out|leave|left|sent out)"
                             + "|(?:takes?|took|taking) (?:us )?(?:to )?(?:ship|dispatch))",
                     false, ORDER_DIMENSIONS, "measure_dispatch_time", List.of(
@@ -163,14 +168,17 @@ public final class Catalogue {
                     "(?:orders?|parcels?|packages?|shipments?) (?:that |which )?(?:were |was |have |has |had |are |is )?(?:still )?(?:not|n't|never|yet to be) (?:been )?(?:yet )?(?:dispatched|shipped|sent(?: out)?)"
                             + "|(?:undispatched|unshipped|unfulfilled|late) (?:orders?|shipments?)|(?:orders?|shipments?) (?:dispatched|shipped|sent) late"
                             + "|not (?:yet )?(?:dispatched|shipped)|late (?:dispatch(?:es)?|shipping)|(?:awaiting|waiting for|pending) (?:dispatch|shipment|shipping)"
-                            + "|(?:wait(?:ed|ing)?|took|taking|take|needed|spent) (?:more|longer) than \\w+ (?:[a-z]+ )?(?:to (?:be )?(?:ship(?:ped)?|dispatch(?:ed)?|go out|leave|send|sent)|for (?:dispatch|shipping|shipment|delivery to the carrier))",
+                            + "|(?:go(?:ing|es)? out|went out|shipped|dispatched|sent(?: out)?|leav(?:e|es|ing)|left) (?:on|in) time|(?:shipped|dispatched|sent(?: out)?|went out) late"
+                            + "|miss(?:ed|es|ing)? (?:the |our |a )?(?:[a-z0-9-]+ ){0,3}?(?:dispatch|shipping|shipment|fulfil{1,2}ment) (?:targets?|deadlines?|slas?|promises?|windows?|limits?)"
+                            + "|(?:waiting|wait|waited|still waiting) to be (?:shipped|dispatched|sent(?: out)?)|(?:yet|still) to (?:be )?(?:ship(?:ped)?|dispatch(?:ed)?)"
+                            + "|(?:wait(?:ed|ing)?|took|taking|take|needed|spent) (?:more than|longer than|over|beyond|upwards of) \\w+ (?:[a-z]+ )?(?:to (?:be )?(?:ship(?:ped)?|dispatch(?:ed)?|go out|leave|send|sent)|for (?:dispatch|shipping|shipment|delivery to the carrier))",
                     false, ORDER_DIMENSIONS, "measure_orders_not_dispatched", List.of(
                     Column.value("orders_not_dispatched", "orders", Unit.COUNT, "orders"),
                     Column.value("orders", "base", Unit.COUNT, "orders in the period")),
                     "how many orders were not dispatched within 48 hours last week?", null, "orders"),
             new Metric("product_conversion", Domain.PRODUCT, Unit.RATIO, Source.EVENTS, "Product conversion",
                     "of the sessions that viewed a product, the share that ordered it (and that added it to a cart), per product",
-                    "(?:product|item)[- ](?:level )?conversion(?: rates?)?|view[- ]to[- ](?:cart|order|purchase|buy)(?:[- ]to[- ](?:order|purchase|buy))?(?: conversion| rates?)?"
+                    "(?:product|item)[- ](?:level )?conversion(?: rates?)?|add[- ]to[- ](?:cart|basket) rates?|view[- ]to[- ](?:cart|order|purchase|buy)(?:[- ]to[- ](?:order|purchase|buy))?(?: conversion| rates?)?"
                             + "(?: (?:of|for) (?:the |our |all )?(?:products?|items?))?"
                             + "|conversion(?: rates?)? (?:of|for|per|by|on) (?:each |every |the |our )?(?:products?|items?)"
                             + "|(?:products?|items?) (?:that |which )?(?:convert(?:ed|s)?|turn(?:ed)? into orders)"
@@ -193,7 +201,7 @@ public final class Catalogue {
                     "the value of the refunds issued in the period, per currency (each refund with its order's dimensions)",
                     "refund(?:s|ed)? " + MONEY_OF + "|" + MONEY_OF + " (?:of |in )?(?:the |our |all )?refund(?:s|ed)?"
                             + "|how much (?:money )?(?:was |were |did we |have we |got |has been |had been )?(?:we )?(?:refund(?:ed)?|give back|gave back|paid back|pay back)"
-                            + "|money (?:refunded|given back|paid back|returned to customers)|refunded (?:money|amount|euros?|eur)"
+                            + "|money (?:refunded|given back|paid back|returned to customers)|(?:went|gone|go|going|paid|given|handed) back to (?:the |our )?customers|refunded (?:money|amount|euros?|eur)"
                             + "|(?:eur|euros?) (?:of |in )?refunds?",
                     false, ORDER_DIMENSIONS, "measure_refund_value", List.of(
                     Column.value("refund_value_minor", "value_minor", Unit.MONEY, ""),
@@ -213,6 +221,7 @@ public final class Catalogue {
             new Metric("revenue_per_visitor", Domain.REVENUE, Unit.MONEY, Source.SESSIONS, "Revenue per visitor",
                     "revenue of the period's orders divided by its distinct visitors, per currency",
                     "(?:revenue|sales|takings|spend|spending|money) per (?:visitor|user|visit|session|head|person)|rpv|(?:average )?revenue per unique visitor"
+                            + "|(?:visitors?|users?|people) (?:spend|spent|spends)(?: on average| per (?:visit|session))?|average (?:spend|revenue|sales) (?:of|per) (?:an? |each |every )?(?:visitor|user|session)"
                             + "|how much (?:does|did) (?:each|every|a|the average) (?:visitor|user) (?:spend|bring in|generate|earn us)",
                     true, SESSION_DIMENSIONS, "measure_revenue_per_visitor", List.of(
                     Column.value("revenue_per_visitor_minor", "value_minor", Unit.MONEY, ""),
@@ -221,7 +230,9 @@ public final class Catalogue {
             new Metric("repeat_purchase_rate", Domain.CUSTOMER, Unit.RATIO, Source.CUSTOMERS, "Repeat purchase rate",
                     "the share of the period's ordering customers who completed two or more orders in it",
                     "repeat (?:purchase|order|buying|buyer|customer|purchasing) (?:rates?|shares?|ratios?)|re-?purchase rates?"
-                            + "|(?:customers|buyers|shoppers|people) (?:who |that )?(?:ordered|bought|purchased|came back and (?:ordered|bought)) (?:again|more than once|twice|repeatedly|two or more times|at least twice)",
+                            + "|(?:customers|buyers|shoppers|people) (?:who |that )?(?:ordered|bought|purchased|came back and (?:ordered|bought)) (?:again|more than once|twice|repeatedly|two or more times|at least twice)"
+                            + "|(?:came|come|comes|coming) back (?:to |and )(?:order|buy|purchase|shop)\\w*(?: again)?|(?:ordered|bought|purchased|order|buy|purchase) again"
+                            + "|returned to (?:order|buy|purchase)|(?:order|purchase)(?:ed)? more than once",
                     true, ORDER_DIMENSIONS, "measure_customers", List.of(
                     Column.ratio("repeat_purchase_rate", "repeat_customers", "customers", "of customers ordered twice or more"),
                     Column.value("repeat_customers", "repeat_customers", Unit.COUNT, "repeat customers"),
@@ -229,7 +240,7 @@ public final class Catalogue {
                     "what is our repeat purchase rate this month?"),
             new Metric("customers", Domain.CUSTOMER, Unit.COUNT, Source.CUSTOMERS, "Customers",
                     "the distinct customers who completed an order in the period",
-                    "(?:how many|number of|count of)\\s+(?:[a-z-]+\\s+)?(?:customers|buyers|shoppers|clients)(?! (?:at risk|visited|came|browsed|viewed|looked))"
+                    "(?:how many|number of|count of)\\s+(?:[a-z-]+\\s+)?(?:customers|buyers|shoppers|clients)(?! (?:(?:are|were|is|being|now) )?(?:at risk|visited|came|browsed|viewed|looked))"
                             + "|(?:distinct|unique|paying|ordering|individual) (?:customers|buyers|clients)|customer count|buyer count",
                     true, ORDER_DIMENSIONS, "measure_customers", List.of(
                     Column.value("customers", "customers", Unit.COUNT, "customers")),
@@ -248,13 +259,15 @@ public final class Catalogue {
             new Metric("at_risk_customers", Domain.CUSTOMER, Unit.COUNT, Source.CUSTOMERS, "Customers at risk",
                     "repeat customers (two or more orders in the four periods before) with no order in the period, with what they spent before",
                     "(?:customers? |segments? |buyers? |shoppers? )?at[- ]risk|churn(?:ing|ed|ers?)?|stop(?:ped)? (?:buying|ordering|purchasing|shopping|coming back)"
+                            + "|(?:losing|lose|lost) (?:our |the |some |many |more )?(?:[a-z-]+ )?(?:customers|buyers|shoppers|clients)"
                             + "|lapsed|lapsing|slipping away|drifting away|gone quiet|went quiet|losing (?:customers|buyers)",
                     false, set("customer_segment"), null, List.of(Column.value("at_risk_share", null, Unit.RATIO, "")), "which customer segments are at risk?"),
             new Metric("aov", Domain.REVENUE, Unit.MONEY, Source.EVENTS, "Average order value",
                     "revenue divided by orders, per currency",
                     "average order value|avg\\.? order value|aov|average order size|average order|mean order value"
                             + "|(?:average|typical|mean|avg\\.?) (?:basket|cart|ticket|spend|spending|purchase|transaction)(?: (?:value|size|amount))?"
-                            + "|(?:spend|spending|revenue|sales|takings) per (?:order|purchase|transaction|basket)|basket (?:value|size)",
+                            + "|(?:spend|spending|revenue|sales|takings) per (?:order|purchase|transaction|basket)|basket (?:value|size)"
+                            + "|(?:average|typical|mean|avg\\.?) (?:spend|spending|revenue|sales|amount) (?:per|of an?|for an?) (?:order|purchase|transaction|basket)",
                     true, ORDER_DIMENSIONS, null, List.of(Column.value("aov_minor", null, Unit.MONEY, "")), "what was the average order value last week?"),
             new Metric("conversion_rate", Domain.CUSTOMER, Unit.RATIO, Source.SESSIONS, "Conversion rate",
                     "converted sessions over sessions started in the period",
@@ -274,7 +287,8 @@ public final class Catalogue {
                     EVENT_DIMENSIONS, null, List.of(Column.value("payment_failure_rate", null, Unit.RATIO, "")), "payment failure rate by method today"),
             new Metric("page_load_p95", Domain.OPERATIONS, Unit.MILLISECONDS, Source.EVENTS, "Page-load p95",
                     "the 95th percentile of page-load times of page views",
-                    "p95|95th percentile|page[- ]?loads?(?: times?)?|load(?:ing)? times?|page speed", false,
+                    "p95|95th percentile|page[- ]?loads?(?: times?)?|load(?:ing)? times?|page speed|(?:slow|fast)(?:est|er)? (?:loading )?(?:pages?|screens?)(?:[- ]?loads?(?: times?)?| load(?:ing)? times?)?"
+                            + "|(?:pages?|screens?) (?:load(?:ed|ing|s)? )?(?:(?:the )?(?:most )?(?:slow(?:est|er|ly)?|fast(?:est|er)?))|how (?:slow|fast|quickly) (?:do |did |does |are |were |is |was )?(?:the |our )?(?:pages?|screens?|site|shop)", false,
                     EVENT_DIMENSIONS, null, List.of(Column.value("page_load_p95_ms", null, Unit.MILLISECONDS, "")), "page load p95 by page and platform yesterday"),
             new Metric("event_count", Domain.OPERATIONS, Unit.COUNT, Source.EVENTS, "Events",
                     "events of one type (any of the contract's event types, named by its own phrases)",
@@ -283,7 +297,7 @@ public final class Catalogue {
             // --- after the counted events' own phrases ---
             new Metric("revenue", Domain.REVENUE, Unit.MONEY, Source.EVENTS, "Revenue",
                     "the amounts of completed orders, per currency (by product: their lines' quantity × unit price)",
-                    "revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?", true,
+                    "revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?|(?:did|do|have) we (?:take|bring) in(?! (?:the |more |most |any |many |new )?[a-z]+s\\b)", true,
                     EVENT_DIMENSIONS, null, List.of(Column.value("revenue_minor", null, Unit.MONEY, "")), "daily revenue by product yesterday"),
             new Metric("orders", Domain.REVENUE, Unit.COUNT, Source.EVENTS, "Orders",
                     "completed orders (by product: the orders holding it)",

@@ -38,11 +38,11 @@ final class Coverage {
             "all", "any", "some", "total", "totals", "number", "numbers", "count", "figure", "figures",
             // not "value", "amount" or "level": "refund value", "stock level" ask for other metrics than a count
             "data", "stats", "statistics", "metric", "metrics", "kpi", "kpis",
-            "exactly", "roughly", "approximately", "about", "around", "actually", "really", "currently", "now",
+            "well", "anything", "something", "right", "exactly", "roughly", "approximately", "about", "around", "actually", "really", "currently", "now",
             "happen", "happened", "look", "looks", "looked", "make", "made", "come", "came", "we're", "over", "times",
             "events", "event", "shop", "store", "customers", "customer", "people", "shoppers", "buyers", "users",
             // light verbs that say an event happened without narrowing it ("orders placed", "refunds issued")
-            "place", "placed", "issue", "issued", "record", "recorded", "registered", "fire", "fired", "raise", "raised",
+            "place", "placed", "completed", "successful", "successfully", "issue", "issued", "record", "recorded", "logged", "tracked", "registered", "fire", "fired", "raise", "raised",
             "trigger", "triggered", "run", "ran", "throw", "threw", "thrown", "occur", "occurred", "receive", "received",
             "pay", "paid", "take", "took", "taken", "go", "went", "gone", "start", "started", "began", "begun",
             "bring", "brings", "brought", "generate", "generates", "generated", "produce", "produced", "drive", "drove", "driven",

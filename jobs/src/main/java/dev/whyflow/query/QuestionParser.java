@@ -99,7 +99,7 @@ final class QuestionParser {
                     "(?:page |js |javascript |script |client[- ]side |front[- ]?end )?errors?|exceptions?"),
             new EventPhrases(EventType.STOCK_CHANGED, "stock(?: levels?)?|inventory(?: levels?)?",
                     "changed|updated|adjusted|moved|replenished|restocked",
-                    "stock (?:changes?|movements?|updates?|adjustments?)|inventory (?:changes?|updates?|movements?)|restocks?|restockings?"),
+                    "(?:stock|inventory)(?: levels?)? (?:changes?|movements?|updates?|adjustments?)|restocks?|restockings?"),
             new EventPhrases(EventType.PRICE_CHANGED, "prices?",
                     "changed|updated|adjusted|raised|lowered|cut|reduced",
                     "price (?:changes?|updates?|adjustments?|cuts?)|repricings?"),
@@ -172,7 +172,7 @@ final class QuestionParser {
             rule("(?:marketing |traffic |acquisition )?channels?|sources?", "channel"),
             rule("countr(?:y|ies)|markets?", "country"),
             rule("categor(?:y|ies)", "category"),
-            rule("products?", "product"),
+            rule("products?|items?|articles?|skus?", "product"),
             rule("customer segments?|segments?|customer types?", "customer_segment"),
             rule("payment methods?|methods?", "payment_method"),
             rule("pages?(?: types?)?", "page"),
@@ -242,30 +242,39 @@ final class QuestionParser {
             "\\b(?:share|percentage|percent|per cent|proportion|fraction|ratio|rates?|how often|how frequently|what part)\\b|%");
 
     private static final Pattern DIAGNOSE = Pattern.compile(
-            "^(?:why|what caused|what made|what explains|explain|how come|what happened to|what went wrong with|what's behind|what is behind)\\b"
+            "^(?:why|what caused|what made|what explains|explain|how come|what happened to|what went wrong with|what's behind|what is behind"
+                    + "|what drove|what pushed|what's driving|what is driving|what led to|what triggered|what's causing|what is causing|what dragged)\\b"
                     + "|\\bwhy (?:did|does|is|are|was|were|has|have)\\b|\\broot cause\\b");
     private static final Pattern DROP = Pattern.compile(
             "\\b(?:drop(?:ped|s)?|fall|fell|falls|declin\\w*|decreas\\w*|down|lower|worse|dip(?:ped)?|plung\\w*|tank\\w*|sink|sank|shr[iu]nk|low|fewer|less)\\b");
     private static final Pattern RISE = Pattern.compile(
             "\\b(?:ris(?:e|en|es|ing)|rose|increas\\w*|up|higher|spik\\w*|jump\\w*|grow|grew|grown|surg\\w*|soar\\w*|high|more)\\b");
-    private static final Pattern ALERTS = Pattern.compile("\\balert(?:s|ed)?\\b|\\bfired\\b|\\bwarnings?\\b");
-    private static final Pattern FUNNEL = Pattern.compile("\\bfunnel\\b|\\bdrop[- ]?off\\b|\\bfunnel steps?\\b");
+    /** What asks for the alerts: the word, or a pattern that only alerts name (a streak, hesitation, indecision). */
+    private static final Pattern ALERTS = Pattern.compile("\\balert(?:s|ed|ing)?\\b|\\bfired\\b|\\bwarnings?\\b|\\bwent off\\b"
+            + "|\\b(?:checkout hesitations?|cart indecision|payment failure streaks?|streaks? of (?:payment )?failures|payment[- ]method failures?"
+            + "|slow experience abandonments?|high[- ]value (?:customers? )?at risk)\\b");
+    private static final Pattern FUNNEL = Pattern.compile("\\bfunnel\\b|\\bdrop[- ]?off\\b|\\bfunnel steps?\\b"
+            + "|\\bdrop(?:s|ped|ping)? out\\b|\\bwhere (?:do|did|does|are|were|is) (?:we |the )?(?:lose|losing|lost )?(?:people|visitors|users|customers|shoppers|sessions|buyers)"
+            + "(?: (?:drop|dropping|leave|leaving|give up|giving up|quit|quitting|fall out|falling out|get lost|getting lost|bail|bailing))?\\b"
+            + "|\\b(?:lose|lost|losing) (?:the most )?(?:people|visitors|users|customers|shoppers|sessions) (?:in|on|at|during|between|along)\\b");
     private static final Pattern TREND = Pattern.compile(
-            "\\b(?:trend(?:s|ing)?|daily|hourly|per day|by day|a day|each day|every day|day by day|per hour|by hour|each hour|"
-                    + "every hour|hour by hour|over time|time series|timeline|(?:each|every one|every single one) of)\\b");
+            "\\b(?:trend(?:s|ing)?|daily|hourly|per day|by day|a day|each day|every day|day[- ]by[- ]day|per hour|by hour|each hour|"
+                    + "every hour|hour[- ]by[- ]hour|over time|time series|timeline|(?:each|every one|every single one) of|develop(?:ed|ing|s|ment)?|evolv(?:e|ed|es|ing)|evolution)\\b");
     /** A count in words or digits ("10", "ten", "twenty-five"). */
     private static final String NUMBER = "\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
             + "fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|thirty|forty|fifty|a dozen|dozen";
     private static final Pattern TOP = Pattern.compile(
             "\\btop\\s*(?:" + NUMBER + ")?\\b|\\bbest[- ]?sell\\w*|\\bmost (?:viewed|popular|sold|abandoned|purchased|bought|revenue)"
-                    + "|\\b(?:which|what) (?:(?:" + NUMBER + ") )?products?\\b|\\bhighest[- ]revenue products?|\\bbest products?"
+                    + "|\\b(?:which|what) (?:(?:" + NUMBER + ") )?(?:products?|items?|articles?|skus?)\\b|\\bhighest[- ]revenue products?|\\bbest products?"
+                    + "|\\b(?:products?|items?|articles?|skus?) (?:with|by|having|that had|that have) (?:the )?(?:highest|most|biggest|top|best|largest)\\b"
+                    + "|\\babandon\\w* (?:per|by|for each|of each|for every) (?:products?|items?|articles?|skus?)\\b"
                     + "|\\b(?:" + NUMBER + ") (?:most|best|top|highest|biggest|leading)\\b"
-                    + "|\\b(?:the|show(?: me)?|list|give me|name) (?:" + NUMBER + ") (?:[a-z-]+ )?products?\\b");
+                    + "|\\b(?:the|show(?: me)?|list|give me|name) (?:" + NUMBER + ") (?:[a-z-]+ )?(?:products?|items?|articles?|skus?)\\b");
     /** Where a question says how many it wants: "top 5", "10 most …", "which 10 products", "five best-selling". */
     private static final Pattern COUNT = Pattern.compile(
             "\\btop\\s*(" + NUMBER + ")\\b|\\b(" + NUMBER + ") (?:most|best|top|highest|biggest|leading|similar|closest|nearest)\\b"
                     + "|\\b(?:which|what|the|show(?: me)?|list|give me|name|find) (" + NUMBER + ") (?:[a-z-]+ )?"
-                    + "(?:products?|orders?|sessions?|items?)\\b");
+                    + "(?:products?|orders?|sessions?|items?|articles?|skus?)\\b");
     private static final Pattern SIMILAR = Pattern.compile("\\b(?:similar|like|resembl\\w*|comparable|closest|nearest|lookalike)\\b");
     private static final Pattern ORDER_ID = Pattern.compile("\\b(O-\\d{8}-[A-Z0-9]{1,12}-[A-Z0-9]{1,12})\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern SESSION_ID = Pattern.compile(
@@ -296,11 +305,20 @@ final class QuestionParser {
                     + " (?:you )?to |i'd like (?:you )?to |go ahead and |let's |lets |you should |we need to |we must )?(?:please )?"
                     + "(?:(?:delete|remove|erase|wipe|purge|truncate|insert|modify|edit|overwrite|cancel|void|rename|archive"
                     + "|restore|undo|revert|rollback|roll back|backfill|import|upload|fix|correct|deduplicate|dedupe|restock|replenish"
-                    + "|notify|suspend|deactivate|unpublish|blacklist|whitelist)\\b(?!-)"
+                    + "|notify|suspend|deactivate|unpublish|blacklist|whitelist|(?:turn|switch|shut) (?:off|on|down)|mute|unmute|silence|snooze"
+                    + "|dismiss|acknowledge|reopen|unblock|remind|contact|unflag|rerun|re-run|reprocess|recompute|recalculate|retrigger|reorder|re-order)\\b(?!-)"
                     + "|(?:change|set|add|reset|clear|mark|refund|update|create|move|replace|assign|apply|disable|enable|adjust|drop"
-                    + "|send|block|approve|reject|publish|schedule|pause|resume|launch|stop)\\b"
+                    + "|send|block|approve|reject|publish|schedule|pause|resume|launch|stop|resolve|close|flag|hide|trigger|replay|refresh"
+                    + "|ship|dispatch|offer|cut)\\b"
                     + "(?![- ](?:in|of|from|over|between|per|rate|rates|to|vs|versus|compared|by|on|at|amounts?|values?|totals?|sums?"
-                    + "|counts?|numbers?|figures?|levels?|times?|requests?|reasons?|history|volumes?|trends?|shares?)\\b)(?!-))");
+                    + "|counts?|numbers?|figures?|levels?|times?|requests?|reasons?|history|volumes?|trends?|shares?|delays?|speed|lead|p\\d+|median|average|durations?"
+                    + "|performance|status)\\b)(?!-)"
+                    + "|(?:increase|decrease|raise|lower|reduce|double|halve|boost|discount|mark down|mark up) (?:the |all |our |every |this |that |these |those |its |their |prices?\\b|stock\\b|p-\\d))");
+
+    /** A request for an action that is no question and changes no data: exports, downloads, messages. */
+    private static final Pattern ACTION_REQUEST = Pattern.compile(
+            "^(?:(?:please|kindly|now|ok|okay|hey),? )*(?:(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like)"
+                    + " (?:you )?to |i'd like (?:you )?to )?(?:please )?(?:export|download|print|e-?mail me|send me|text me|save|share)\\b(?![- ](?:of|in|rate)\\b)");
 
     /** The reason of a question whose metric and intent the rules did not find (what a second reader may try). */
     static final String NOT_RECOGNISED = "I did not recognise a metric or a question I can answer from the store.";
@@ -341,7 +359,13 @@ final class QuestionParser {
         // a second period the question compares with ("on Monday than on Friday", "yesterday vs last Tuesday")
         List<TimeRange> periods = period.isPresent() ? TimeExpressions.findAll(q, clock, zone) : List.of();
         Matcher than = THAN.matcher(rest);
-        TimeRange comparedWith = periods.size() > 1 && than.find() ? periods.get(1) : null;
+        boolean against = than.find();
+        if (!against && COMPARATIVE.matcher(rest).find()) {
+            // "more shipments on Monday or on Tuesday?": two periods set against each other by "or"
+            than = OR.matcher(rest);
+            against = than.find();
+        }
+        TimeRange comparedWith = periods.size() > 1 && against ? periods.get(1) : null;
         if (comparedWith != null) {
             used.use(comparedWith.start(), comparedWith.end());
             used.use(than.start(), than.end());
@@ -359,6 +383,11 @@ final class QuestionParser {
             return unanswerable(slots, similarity, List.of(),
                     "It asks to change data. The query side only reads: it never deletes, updates or adds anything"
                             + " (events are immutable; a correction is a new event sent by its source).");
+        }
+        if (ACTION_REQUEST.matcher(q).find()) {
+            return unanswerable(slots, similarity, suggestions,
+                    "It asks for an action (an export, a download, a message), not a question. I answer questions from the store;"
+                            + " the figures of an answer can be copied from its JSON form (`./whyflow ask --json`).");
         }
         if (OUT_OF_SCOPE.matcher(rest).find()) {
             return unanswerable(slots, similarity, suggestions,
@@ -395,6 +424,11 @@ final class QuestionParser {
             }
         }
         Span metricAt = metricSpan(rest);
+        if (metricAt == null && bothSegments != null) {
+            // "the split between new and returning customers": the customers themselves
+            Matcher who = Pattern.compile("\\b(?:customers?|buyers?|shoppers?)\\b").matcher(rest);
+            if (who.find()) metricAt = new Span("customers", "customers", who.start(), who.end(), who.pattern());
+        }
         String metric = metricAt == null ? null : metricAt.value();
         if (metricAt != null) {
             used.useAll(metricAt.rule(), rest);
@@ -414,12 +448,17 @@ final class QuestionParser {
         if (metric != null && metric.startsWith("event_count:")) {
             eventType = metric.substring("event_count:".length());
             metric = "event_count";
+            // the events' nouns said beside their verb ("ship more parcels"): the same events
+            for (EventPhrases e : EVENT_PHRASES) {
+                if (e.type().wireName().equals(eventType)) used.useAll(Pattern.compile("\\b(?:" + e.nouns() + ")\\b"), rest);
+            }
         }
         Integer thresholdHours = null;
         if ("orders_not_dispatched".equals(metric)) {
             // the time limit of "not dispatched within 2 days"
             Matcher th = THRESHOLD.matcher(rest);
-            if (th.find()) {
+            if (!th.find()) th = THRESHOLD_TARGET.matcher(rest);
+            if (th.find(0)) {
                 thresholdHours = (th.group(1).matches("an?") ? 1 : number(th.group(1)))
                         * (th.group(2).startsWith("d") ? 24 : th.group(2).startsWith("w") ? 168 : 1);
                 used.use(th.start(), th.end());
@@ -451,23 +490,45 @@ final class QuestionParser {
             restNoGroup = Coverage.blank(rest, g.start(), end);
             break;
         }
-        if (group == null) {
-            // "which countries had the worst conversion", "which customer segments are at risk": the
-            // values of a dimension are asked for, so the answer breaks the metric down by it
-            Matcher w = WHICH.matcher(rest);
-            if (w.find()) {
-                String lead = leadingDimensionWords(w.group(1));
-                String d = lead == null ? null : dimension(lead);
-                if (d != null && !d.equals("product") && !d.equals("pattern")) {
-                    group = d;
-                    int end = w.start(1) + w.group(1).indexOf(lead) + lead.length();
-                    used.use(w.start(), end);
-                    restNoGroup = Coverage.blank(rest, w.start(), end);
-                }
+        // products are a breakdown of a metric measured per product ("which products convert worst"), a
+        // top-N list when a ranking of products by views, revenue or abandonment is asked
+        boolean measured = metric != null && Catalogue.metric(metric).filter(Catalogue.Metric::measured).isPresent();
+        boolean byProduct = measured && Catalogue.metric(metric)
+                .filter(m -> m.dimensions().contains("product") && !"product".equals(m.listBy())).isPresent();
+        for (Pattern asksValues : List.of(WHICH, SUPERLATIVE)) {
+            // "which countries had the worst conversion", "which customer segments are at risk", "the slowest
+            // page type": the values of a dimension are asked for, so the answer breaks the metric down by it
+            Matcher w = asksValues.matcher(rest);
+            if (group != null || !w.find()) continue;
+            String lead = leadingDimensionWords(w.group(1));
+            String d = lead == null ? null : dimension(lead);
+            if (d != null && (!d.equals("product") || byProduct) && !d.equals("pattern")) {
+                group = d;
+                int end = w.start(1) + w.group(1).indexOf(lead) + lead.length();
+                used.use(asksValues == WHICH ? w.start() : w.start(1), end);
+                restNoGroup = Coverage.blank(rest, asksValues == WHICH ? w.start() : w.start(1), end);
             }
+        }
+        if (group == null && metric != null && RANKING.matcher(rest).find()) {
+            // "which items were unavailable for the longest": a ranking of what the metric lists by
+            group = Catalogue.metric(metric).map(Catalogue.Metric::listBy).orElse(null);
         }
         Span segmentAt = segmentSpan(restNoGroup, original, vocabulary);
         String[] segment = segmentAt == null ? null : segmentAt.value().split("=", 2);
+        boolean sideBySide = false;
+        if (group == null && segmentAt != null && segmentAt.start() >= 0) {
+            // "ios or android", "mobile versus desktop": two values of one dimension side by side are a breakdown by it
+            Span other = secondValue(restNoGroup, original, vocabulary, segmentAt);
+            if (other != null) {
+                group = segment[0];
+                sideBySide = true;
+                used.use(segmentAt.start(), other.end());
+                restNoGroup = Coverage.blank(restNoGroup, segmentAt.start(), other.end());
+                rest = Coverage.blank(rest, segmentAt.start(), other.end());
+                segmentAt = segmentSpan(restNoGroup, original, vocabulary);
+                segment = segmentAt == null ? null : segmentAt.value().split("=", 2);
+            }
+        }
         if (segment != null && "page=product".equals(segmentAt.value()) && EventType.PRODUCT_VIEWED.wireName().equals(eventType)) {
             // "product pages viewed": the noun names the event, not a filter of it (an app's product screens have no page)
             used.useAll(segmentAt.rule(), restNoGroup);
@@ -522,7 +583,7 @@ final class QuestionParser {
         } else if (FUNNEL.matcher(rest).find()) {
             used.useAll(FUNNEL, rest);
             intent = Intent.FUNNEL;
-        } else if (TOP.matcher(rest).find() && rankBy(rest) != null
+        } else if (TOP.matcher(rest).find() && rankBy(rest) != null && !measured
                 && !(group != null && !"product".equals(group))) {
             used.useAll(TOP, rest);
             used.useAll(RANK_WORDS, rest);
@@ -574,6 +635,9 @@ final class QuestionParser {
         if (comparedWith != null && !Intent.DIAGNOSE.equals(intent)) {
             used.useAll(COMPARED_WITH, rest);
             slots = slots.withComparison("named_period", comparedWith.from(), comparedWith.to());
+        } else if (sideBySide && !Intent.DIAGNOSE.equals(intent)) {
+            // "compare paypal and klarna": the values are compared with each other, not with another period
+            used.useAll(COMPARE, rest);
         } else if (COMPARE.matcher(rest).find() || Intent.DIAGNOSE.equals(intent)) {
             used.useAll(COMPARE, rest);
             used.useAll(COMPARED_WITH, rest);
@@ -666,7 +730,7 @@ final class QuestionParser {
     }
 
     private static boolean hourly(String q, String group) {
-        return q.matches(".*\\b(?:hourly|per hour|by hour|each hour|every hour|hour by hour)\\b.*") || "hour".equals(group);
+        return q.matches(".*\\b(?:hourly|per hour|by hour|each hour|every hour|hour[- ]by[- ]hour)\\b.*") || "hour".equals(group);
     }
 
     /** A match of the question: what it resolved to, where, and what the matching rule said before any rewrite. */
@@ -676,6 +740,7 @@ final class QuestionParser {
     /** The words that name a dimension ("channel", "devices", "category"), from {@link #DIMENSIONS}. */
     private static Pattern dimensionWords(String dimension) {
         String d = dimension.equals("platform") || dimension.equals("os") ? "(?:platform|os|operating system|app)"
+                : dimension.equals("channel") || dimension.equals("country") ? "(?:" + dimension + "|traffic|(?:visitors|users|shoppers|customers|people|sessions|visits) from)"
                 : dimension.equals("app_version") ? "app_version" : dimension;
         for (Rule r : DIMENSIONS) {
             if (r.value().equals(dimension)) return Pattern.compile(r.pattern().pattern() + "|\\b(?:" + d + ")s?\\b");
@@ -706,6 +771,13 @@ final class QuestionParser {
                 found = new Span(r.value(), r.value(), m.start(), m.end(), r.pattern());
             }
         }
+        // a bare statistic ("p95", "95th percentile") names page loads only when no other metric is named:
+        // "the p95 dispatch time" is the dispatch time's
+        if (found != null && found.value().equals("page_load_p95") && BARE_STATISTIC.matcher(
+                q.substring(found.start(), found.end())).matches()) {
+            Span other = metricSpan(Coverage.blank(q, found.start(), found.end()));
+            if (other != null) found = other;
+        }
         // a metric that refines the one named first, named anywhere: "orders … waited more than a day to ship"
         if (found != null) {
             for (Catalogue.Metric m : Catalogue.METRICS) {
@@ -730,6 +802,8 @@ final class QuestionParser {
         }
         return found;
     }
+
+    private static final Pattern BARE_STATISTIC = Pattern.compile("p95|95th percentile");
 
     private static String guessDiagnosisMetric(String q) {
         if (q.contains("abandon")) return q.contains("checkout") ? "checkout_abandonment_rate" : "cart_abandonment_rate";
@@ -806,15 +880,31 @@ final class QuestionParser {
         return found.entrySet().stream().min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(null);
     }
 
+    /**
+     * The second value of {@code first}'s dimension named right after it, joined by "or", "versus",
+     * "and", "compared with" ("on ios or on android"); null if there is none.
+     */
+    private static Span secondValue(String q, String original, Vocabulary vocabulary, Span first) {
+        String dimension = first.value().split("=", 2)[0];
+        String after = Coverage.blank(q, 0, first.end());
+        Span next = segmentSpan(after, original, vocabulary);
+        if (next == null || next.start() < first.end() || !next.value().startsWith(dimension + "=")
+                || next.value().equals(first.value())) {
+            return null;
+        }
+        return SIDE_BY_SIDE.matcher(q.substring(first.end(), next.start())).matches() ? next : null;
+    }
+
     /** Words that say "money" of a metric that is money. */
     private static final Pattern MONEY_WORDS = Pattern.compile("\\b(?:values?|amounts?|worth)\\b");
 
     /** The words that restate a metric's unit: a money metric's "value", a duration's "how long". */
     private static final Map<Catalogue.Unit, Pattern> UNIT_WORDS = Map.of(
-            Catalogue.Unit.MONEY, MONEY_WORDS,
-            Catalogue.Unit.HOURS, Pattern.compile("\\b(?:how long|long|hours?|time|times|durations?|p50|p95|median|percentiles?|typical(?:ly)?)\\b"),
-            Catalogue.Unit.UNITS, Pattern.compile("\\b(?:units?|items?|pieces?|quantit(?:y|ies)|stock|inventory)\\b"),
-            Catalogue.Unit.COUNT, Pattern.compile("\\b(?:number|count|total)\\b"),
+            Catalogue.Unit.MONEY, Pattern.compile(MONEY_WORDS.pattern() + "|\\b(?:in )?(?:euros?|eur|usd|dollars?|pounds?|gbp|money)\\b|\\u20ac"),
+            Catalogue.Unit.HOURS, Pattern.compile("\\b(?:how long|long|hours?|time|times|durations?|p50|p95|median|percentiles?|typical(?:ly)?|average|mean|avg)\\b"),
+            Catalogue.Unit.UNITS, Pattern.compile("\\b(?:units?|items?|pieces?|quantit(?:y|ies)|stock|inventory|hold|held|carry|keep|have left"
+                    + "|(?:at|by) (?:the )?(?:end|close) of|closing|end)\\b"),
+            Catalogue.Unit.COUNT, Pattern.compile("\\b(?:number|count|total|distinct|unique|different|individual|separate)\\b"),
             Catalogue.Unit.RATIO, SHARE,
             Catalogue.Unit.MILLISECONDS, Pattern.compile("\\b(?:ms|milliseconds?|seconds?|time|times)\\b"));
     /** The sources whose figures are about orders, so that "orders" restates them ("refunds of paypal orders"). */
@@ -841,20 +931,33 @@ final class QuestionParser {
 
     /** What puts a second period against the first. */
     private static final Pattern THAN = Pattern.compile(
-            "\\b(?:than|vs\\.?|versus|compared (?:to|with)|in comparison (?:to|with)|against|relative to)(?![a-z])");
+            "\\b(?:than|vs\\.?|versus|compare[ds]? (?:to|with)|in comparison (?:to|with)|against|relative to)(?![a-z])");
+
+    /** A comparative: with two periods joined by "or", the question sets them against each other. */
+    private static final Pattern COMPARATIVE = Pattern.compile(
+            "\\b(?:more|fewer|less|higher|lower|better|worse|bigger|smaller|busier|quieter|faster|slower|greater)\\b");
+    private static final Pattern OR = Pattern.compile("\\bor\\b");
+    /** What joins two values of one dimension asked about side by side: "ios or android", "mobile versus desktop". */
+    private static final Pattern SIDE_BY_SIDE = Pattern.compile(
+            "^[ ,]*(?:(?:on|in|for|from|via|with|by|using|the|our) )*(?:or|vs\\.?|versus|and|against|compared (?:to|with)|than|to)"
+                    + "(?: (?:on|in|for|from|via|with|by|using|the|our))* *$");
+    /** A superlative before a dimension's name: "the slowest page type", "our best performing channel". */
+    private static final Pattern SUPERLATIVE = Pattern.compile(
+            "\\b(?:best|worst|highest|lowest|slowest|fastest|biggest|smallest|largest|strongest|weakest|poorest|top|bottom|busiest|quietest)"
+                    + "(?:[- ](?:performing|converting|selling|loading|earning|growing))? ([a-z][a-z ]*)");
 
     /** The words that ask a breakdown as a ranking. */
     private static final Pattern RANKING = Pattern.compile(
             "\\b(best|worst|highest|lowest|most|least|fewest|biggest|smallest|largest|greatest|top|bottom|weakest|strongest"
-                    + "|poorest|slowest|fastest|quickest|higher|lower|better|worse)\\b");
+                    + "|poorest|slowest|fastest|quickest|longest|shortest|higher|lower|better|worse|low)\\b");
 
     /** Which group a ranking word asks for first: {@code highest} or {@code lowest}; null when the metric says neither is good. */
     static String ranking(String word, Boolean upIsGood) {
         return switch (word) {
             case "highest", "most", "biggest", "largest", "greatest", "top", "higher" -> "highest";
-            case "lowest", "least", "fewest", "smallest", "bottom", "lower" -> "lowest";
-            case "slowest" -> "highest"; // durations: slow is long
-            case "fastest", "quickest" -> "lowest";
+            case "lowest", "least", "fewest", "smallest", "bottom", "lower", "low" -> "lowest";
+            case "slowest", "longest" -> "highest"; // durations: slow is long
+            case "fastest", "quickest", "shortest" -> "lowest";
             case "best", "strongest", "better" -> upIsGood == null ? null : upIsGood ? "highest" : "lowest";
             case "worst", "weakest", "poorest", "worse" -> upIsGood == null ? null : upIsGood ? "lowest" : "highest";
             default -> null;
@@ -867,34 +970,45 @@ final class QuestionParser {
                     + " (\\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty-four|forty-eight)"
                     + " ?(hours?|hrs?|h|days?|d|weeks?)\\b");
 
+    /** A time limit named as a target: "the 48 hour dispatch target", "our 2-day shipping promise". */
+    private static final Pattern THRESHOLD_TARGET = Pattern.compile(
+            "\\b(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty-four|forty-eight)[- ]?"
+                    + "(hours?|hrs?|h|days?|d|weeks?) (?:(?:dispatch|shipping|shipment|fulfil{1,2}ment) )?(?:targets?|deadlines?|slas?|limits?|promises?|windows?)\\b");
+
     /** Both values of the customer segment dimension named against each other: a breakdown by it. */
     private static final Pattern BOTH_SEGMENTS = Pattern.compile(
-            "\\b(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
+            "\\b(?:between )?(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
                     + "(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)?\\b"
-                    + "|\\b(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
+                    + "|\\b(?:between )?(?:returning|repeat|existing)(?: customers?| buyers?| shoppers?)? (?:vs\\.?|versus|and|or|against|compared (?:to|with)) "
                     + "(?:new|first[- ]time)(?: customers?| buyers?| shoppers?)?\\b");
 
     /** "Break down X by Y": the first half of a grouping said apart from its "by". */
     private static final Pattern BREAK_DOWN = Pattern.compile("\\b(?:break|breaks|breaking|broken|split|splitting) (?:it |this |that )?down\\b|\\bsplit\\b");
 
     /** What a top-N ranks, and how much. */
-    private static final Pattern RANKED = Pattern.compile("\\b(?:products?|items?|articles?|most|least)\\b");
+    private static final Pattern RANKED = Pattern.compile(
+            "\\b(?:products?|items?|articles?|most|least|often|frequently|left (?:in|behind)|(?:in )?(?:their |the )?(?:carts?|baskets?))\\b");
     /** The words of a comparison with the period before, beside {@link #COMPARE}'s cue. */
     private static final Pattern COMPARED_WITH = Pattern.compile(
-            "\\b(?:(?:the )?(?:day|week|month|period) before|previous (?:day|week|month|period)|better|worse|higher|lower|more|fewer|less)\\b");
+            "\\b(?:(?:the )?(?:day|week|month|period) before|previous (?:day|week|month|period)|better|worse|higher|lower|more|fewer|less"
+                    + "|(?:the )?(?:\\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty) (?:days|weeks|hours|months) before"
+                    + "|(?:go|goes|went|gone|going) up or down|up or down|rise or fall|increase or decrease|improv(?:e|ed|es|ing)|worsen(?:ed|s|ing)?"
+                    + "|gr[eo]w|grown|shr[iu]nk|drop(?:ped)?|fell|r[io]se)\\b");
     /** The funnel's own vocabulary: its steps and getting through them. */
-    private static final Pattern FUNNEL_WORDS = Pattern.compile("\\b(?:steps?|stages?|through|each|every|made it|reached|got)\\b");
+    private static final Pattern FUNNEL_WORDS = Pattern.compile(
+            "\\b(?:steps?|stages?|through|each|every|made it|reached|got|checkout|carts?|baskets?|payments?|purchases?|orders?|product pages?)\\b");
     /** A trend asked as a development over time. */
-    private static final Pattern TREND_WORDS = Pattern.compile("\\b(?:develop\\w*|evolv\\w*|progress\\w*|chang(?:e|ed|es)|move[ds]?)\\b");
+    private static final Pattern TREND_WORDS = Pattern.compile(
+            "\\b(?:develop\\w*|evolv\\w*|progress\\w*|chang(?:e|ed|es)|move[ds]?|patterns?|profiles?|curves?|distribution|shape|breakdown)\\b");
 
     /** The words {@link #rankBy} reads. */
     private static final Pattern RANK_WORDS = Pattern.compile(
-            "\\babandon\\w*|\\b(?:view\\w*|popular|looked at|visited|seen|revenue|sales|sold|sell\\w*|earn\\w*|money|purchased|bought|best)\\b");
+            "\\babandon\\w*|\\bbest[- ]?sell\\w*|\\b(?:view\\w*|popular|looked at|visited|seen|revenue|sales|sold|sell\\w*|earn\\w*|money|purchased|bought|best)\\b");
 
     private static String rankBy(String q) {
         if (q.matches(".*\\babandon\\w*.*")) return "abandonment";
         if (q.matches(".*\\b(?:view\\w*|popular|looked at|visited|seen)\\b.*")) return "views";
-        if (q.matches(".*\\b(?:revenue|sales|sold|sell\\w*|earn\\w*|money|purchased|bought|best)\\b.*")) return "revenue";
+        if (q.matches(".*\\b(?:revenue|sales|sold|sell\\w*|earn\\w*|money|purchased|bought|best|best[- ]?sell\\w*)\\b.*")) return "revenue";
         return null;
     }
 

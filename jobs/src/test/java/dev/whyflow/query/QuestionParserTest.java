@@ -315,4 +315,80 @@ class QuestionParserTest {
         assertThat(p.slots().ranking()).isEqualTo(ranking);
         assertThat(p.ignored()).isEmpty();
     }
+
+    /**
+     * Shapes a shop manager uses that name a metric, a breakdown, a ranking or a comparison without the
+     * usual words: everything in them is understood, nothing is left over.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "Did anything sell out over the weekend?                   | aggregate | out_of_stock          | -              | -       | -",
+            "Which items were unavailable for the longest last week?   | aggregate | out_of_stock          | product        | -       | highest",
+            "What's the current stock of shoes?                        | aggregate | stock_on_hand         | -              | category=shoes | -",
+            "Which products are running low?                           | aggregate | stock_on_hand         | product        | -       | lowest",
+            "Average time between order and shipment yesterday         | aggregate | dispatch_time         | -              | -       | -",
+            "What's the p95 dispatch time by country?                  | aggregate | dispatch_time         | country        | -       | -",
+            "How many orders are still waiting to be shipped?          | aggregate | orders_not_dispatched | -              | -       | -",
+            "Are orders going out on time?                             | aggregate | orders_not_dispatched | -              | -       | -",
+            "How much money went back to customers this month?         | aggregate | refund_value          | -              | -       | -",
+            "What do visitors spend on average?                        | aggregate | revenue_per_visitor   | -              | -       | -",
+            "What percentage of buyers came back to order again this month? | aggregate | repeat_purchase_rate | -       | -       | -",
+            "Which OS has the slowest pages?                           | aggregate | page_load_p95         | os             | -       | highest",
+            "What's the slowest page type on android?                  | aggregate | page_load_p95         | page           | os=android | highest",
+            "Which products convert worst?                             | aggregate | product_conversion    | product        | -       | lowest",
+            "Which product has the best view to cart rate?             | aggregate | product_conversion    | product        | -       | highest",
+            "Revenue on iOS vs Android yesterday                       | aggregate | revenue               | os             | -       | -",
+            "Did mobile or desktop convert better last week?           | aggregate | conversion_rate       | device         | -       | highest",
+            "What's the split between new and returning customers?     | aggregate | customers             | customer_segment | -     | -",
+            "Are we losing returning customers?                        | aggregate | at_risk_customers     | -              | customer_segment=returning | -",
+            "What did we take in yesterday?                            | aggregate | revenue               | -              | -       | -",
+            "Total sales yesterday in euros                            | aggregate | revenue               | -              | -       | -",
+            "How did orders develop over the last two weeks?           | trend     | orders                | -              | -       | -",
+            "Day-by-day revenue for the past seven days                | trend     | revenue               | -              | -       | -",
+            "Which five items earned the most last week?               | top_n     | top_products_by_revenue | -            | -       | -",
+            "What were the bestsellers on Saturday?                    | top_n     | top_products_by_revenue | -            | -       | -",
+            "Abandonment per product last week                         | top_n     | top_products_by_abandonment | -        | -       | -",
+            "Where do people drop out of the checkout?                 | funnel    | funnel                | -              | -       | -",
+            "Any payment failure streaks today?                        | alerts    | alerts                | pattern        | -       | -",
+            "Which alerts went off last night?                         | alerts    | alerts                | pattern        | -       | -",
+            "What drove the payment failure rate up on November 10th?  | diagnose  | payment_failure_rate  | -              | -       | -"})
+    void everydayShapesAreUnderstoodWhole(String question, String intent, String metric, String groupBy, String segment,
+                                          String ranking) {
+        Parsed p = parse(question);
+        assertThat(p.intent()).isEqualTo(intent);
+        assertThat(p.slots().metric()).isEqualTo(metric);
+        assertThat(p.slots().groupBy()).isEqualTo(groupBy);
+        assertThat(p.slots().segmentDimension() == null ? null : p.slots().segmentDimension() + "=" + p.slots().segmentValue())
+                .isEqualTo(segment);
+        assertThat(p.slots().ranking()).isEqualTo(ranking);
+        assertThat(p.ignored()).isEmpty();
+    }
+
+    /** Two periods set against each other by "or", "compare to": the second is the comparison, named. */
+    @Test
+    void twoPeriodsJoinedByOrAreCompared() {
+        Parsed p = parse("Were there more shipments on Monday or on Tuesday?");
+        assertThat(p.slots().comparison()).isEqualTo("named_period");
+        Parsed months = parse("How does this month's revenue compare to last month's?");
+        assertThat(months.slots().comparison()).isEqualTo("named_period");
+        assertThat(months.ignored()).isEmpty();
+        // two values of one dimension are compared with each other, not with the period before
+        assertThat(parse("Compare PayPal and Klarna payment failures this week").slots().comparison()).isNull();
+    }
+
+    /** Commands to change data or to act are refused, whatever their verb; reads that start like one are not. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Turn off the payment failure alert             | true",
+            "Please refund order O-20261103-ABC123-XYZ789   | true",
+            "Increase the price of shoes by 10%             | true",
+            "Mute the checkout hesitation alerts            | true",
+            "Export all orders to CSV                       | true",
+            "Lower conversion on mobile yesterday?          | false",
+            "Dispatch time p95 last week                    | false",
+            "Increase in revenue last week                  | false"})
+    void requestsToActAreRefused(String question, boolean refused) {
+        Parsed p = parse(question);
+        assertThat("unanswerable".equals(p.intent())).as(p.reason()).isEqualTo(refused);
+    }
 }

@@ -119,4 +119,43 @@ class TimeExpressionsTest {
         assertThat(TimeExpressions.find("orders on 2026-02-30", CLOCK, BERLIN)).isEmpty();
         assertThat(TimeExpressions.find("orders on 31 November", CLOCK, BERLIN)).isEmpty();
     }
+
+    /** Parts of a day, weekends, weeks of a month, quarters and years: Wednesday 2026-11-11 in Berlin. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "revenue this morning                           | 2026-11-11T06:00 | 2026-11-11T12:00",
+            "alerts last night                              | 2026-11-10T18:00 | 2026-11-11T06:00",
+            "orders yesterday evening                       | 2026-11-10T18:00 | 2026-11-11T00:00",
+            "orders on Friday between 6pm and 9pm           | 2026-11-06T18:00 | 2026-11-06T21:00",
+            "orders on Friday from 6 to 9pm                 | 2026-11-06T18:00 | 2026-11-06T21:00",
+            "sessions between 10:00 and 12:00 yesterday     | 2026-11-10T10:00 | 2026-11-10T12:00",
+            "orders since 9am                               | 2026-11-11T09:00 | 2026-11-12T00:00",
+            "orders yesterday before 10am                   | 2026-11-10T00:00 | 2026-11-10T10:00",
+            "orders over the weekend                        | 2026-11-07T00:00 | 2026-11-09T00:00",
+            "sessions last weekend                          | 2026-11-07T00:00 | 2026-11-09T00:00",
+            "AOV in the first week of November              | 2026-11-01T00:00 | 2026-11-08T00:00",
+            "AOV in the last week of October                | 2026-10-25T00:00 | 2026-11-01T00:00",
+            "orders from the 1st to the 7th                 | 2026-11-01T00:00 | 2026-11-08T00:00",
+            "orders from the 20th to the 25th               | 2026-10-20T00:00 | 2026-10-26T00:00",
+            "shipments between 2 and 8 November             | 2026-11-02T00:00 | 2026-11-09T00:00",
+            "revenue in the last 2 months                   | 2026-09-11T00:00 | 2026-11-11T00:00",
+            "refunds over the last fortnight                | 2026-10-28T00:00 | 2026-11-11T00:00",
+            "revenue this quarter                           | 2026-10-01T00:00 | 2027-01-01T00:00",
+            "revenue year to date                           | 2026-01-01T00:00 | 2027-01-01T00:00",
+            "revenue last year                              | 2025-01-01T00:00 | 2026-01-01T00:00"})
+    void resolvesPartsOfDaysAndLongerPeriods(String question, String from, String to) {
+        TimeRange r = TimeExpressions.find(question, CLOCK, BERLIN).orElseThrow();
+        assertThat(r.from()).isEqualTo(local(from));
+        assertThat(r.to()).isEqualTo(local(to));
+        assertThat(question.toLowerCase().substring(r.start(), r.end())).as("the words read").isNotBlank();
+    }
+
+    /** Hours that are no clock, and a weekend under way, are read as such. */
+    @Test
+    void aWindowThatIsNoClockIsNoPartOfTheDay() {
+        assertThat(TimeExpressions.find("orders yesterday between 25 and 30", CLOCK, BERLIN).orElseThrow().label()).isEqualTo("yesterday");
+        Clock saturday = Clock.fixed(Instant.parse("2026-11-14T12:00:00Z"), BERLIN);
+        assertThat(TimeExpressions.find("orders this weekend", saturday, BERLIN).orElseThrow().from()).isEqualTo(local("2026-11-14T00:00"));
+        assertThat(TimeExpressions.find("orders last weekend", saturday, BERLIN).orElseThrow().from()).isEqualTo(local("2026-11-07T00:00"));
+    }
 }
