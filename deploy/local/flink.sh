@@ -84,16 +84,7 @@ JAVA17_OPTS=(
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
 )
 
-# Copies the cluster's jars into $LIB when the pom changed since the last copy.
-ensure_lib() {
-  local stamp=$RUNTIME/lib.stamp log=$WHYFLOW_LOG_DIR/runtime-flink.log
-  [[ -f $stamp && ! $POM -nt $stamp && -d $LIB ]] && return 0
-  info "flink: resolving the cluster's jars with Maven (log: $log)"
-  mkdir -p "$RUNTIME"; rm -rf "$LIB.new"
-  mvn -B -q -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIB.new" -DincludeScope=runtime \
-    >"$log" 2>&1 || die "flink: could not resolve the cluster's jars; see $log"
-  rm -rf "$LIB"; mv "$LIB.new" "$LIB"; touch "$stamp"
-}
+ensure_lib() { ensure_runtime flink "the cluster's jars" "$POM" "$RUNTIME"; }
 
 write_config() {
   mkdir -p "$CONF" "$TMP/io" "$TMP/web" "$TMP/upload" "$FLINK_DIR/checkpoints" "$FLINK_DIR/savepoints" \
@@ -274,10 +265,7 @@ daemon() {
 # sup_up NAME: true when the daemon's supervisor runs; re-creates its lost pid file
 sup_up() {
   daemon "$1"
-  pid_alive "$D_SUP" && return 0
-  local pid; pid=$(pgrep -f -n "flink\.sh supervise $1 $CONF\$" || true)
-  [[ -n $pid ]] && { echo "$pid" >"$D_SUP"; return 0; }
-  return 1
+  adopt_pid "$D_SUP" "flink\.sh supervise $1 $CONF\$"
 }
 
 # supervise NAME: the supervisor's loop (runs as `flink.sh supervise NAME CONF`)
@@ -361,12 +349,7 @@ restarts_line() {
 
 # adopt PID_FILE MAIN_CLASS: true when the process runs; re-creates a lost pid file for a process of
 # this WHYFLOW_HOME (found by its main class and configuration directory).
-adopt() {
-  pid_alive "$1" && return 0
-  local pid; pid=$(pgrep -f -n "$2 --configDir $CONF( |\$)" || true)
-  [[ -n $pid ]] && { echo "$pid" >"$1"; return 0; }
-  return 1
-}
+adopt() { adopt_pid "$1" "$2 --configDir $CONF( |\$)"; }
 jm_up() { adopt "$JM_PID" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint; }
 tm_up() { adopt "$TM_PID" org.apache.flink.runtime.taskexecutor.TaskManagerRunner; }
 

@@ -86,3 +86,54 @@ run_java() {
   [[ -n $cp ]] || cp=$(module_classpath "$module") || exit 1
   java ${WHYFLOW_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
+
+# ensure_runtime NAME WHAT POM RUNTIME [DIR...]: makes RUNTIME/lib hold the runtime dependencies of
+# the Maven project POM, and each further RUNTIME/DIR what POM's execution `copy@DIR` copies into the
+# directory given as -DDIR.dir. It resolves them again when POM is newer than the last resolution
+# (RUNTIME/lib.stamp) or a directory is missing; the new jars replace the old ones only once Maven
+# has resolved them all. NAME and WHAT name them in messages ("kafka", "the broker's jars").
+ensure_runtime() {
+  local name=$1 what=$2 pom=$3 runtime=$4; shift 4
+  local stamp=$runtime/lib.stamp log=$WHYFLOW_LOG_DIR/runtime-${runtime##*/}.log dir current=1
+  [[ -f $stamp && ! $pom -nt $stamp ]] || current=0
+  for dir in lib "$@"; do [[ -d $runtime/$dir ]] || current=0; done
+  ((current)) && return 0
+  info "$name: resolving $what with Maven (log: $log)"
+  mkdir -p "$runtime"
+  for dir in lib "$@"; do rm -rf "$runtime/$dir.new"; done
+  mvn -B -q -f "$pom" dependency:copy-dependencies -DoutputDirectory="$runtime/lib.new" -DincludeScope=runtime \
+    >"$log" 2>&1 || die "$name: could not resolve $what; see $log"
+  for dir in "$@"; do
+    mvn -B -q -f "$pom" "dependency:copy@$dir" "-D$dir.dir=$runtime/$dir.new" \
+      >>"$log" 2>&1 || die "$name: could not resolve $what; see $log"
+  done
+  for dir in lib "$@"; do rm -rf "${runtime:?}/$dir"; mv "$runtime/$dir.new" "$runtime/$dir"; done
+  touch "$stamp"
+}
+
+# adopt_pid FILE PATTERN: true when FILE names a running process, or when a process whose command
+# line matches PATTERN (pgrep -f) runs, whose pid is then written to FILE (a lost pid file)
+adopt_pid() {
+  pid_alive "$1" && return 0
+  local pid; pid=$(pgrep -f -n "$2" || true)
+  [[ -n $pid ]] && { echo "$pid" >"$1"; return 0; }
+  return 1
+}
+
+# log4j2_rolling_file NAME FILE KEEP: log4j2 properties of an appender NAME that writes FILE, rolls
+# it over at 50 MB and keeps KEEP old files
+log4j2_rolling_file() {
+  cat <<EOF2
+appender.$1.type = RollingFile
+appender.$1.name = $1
+appender.$1.fileName = $2
+appender.$1.filePattern = $2.%i
+appender.$1.layout.type = PatternLayout
+appender.$1.layout.pattern = [%d] %p %m (%c)%n
+appender.$1.policies.type = Policies
+appender.$1.policies.size.type = SizeBasedTriggeringPolicy
+appender.$1.policies.size.size = 50MB
+appender.$1.strategy.type = DefaultRolloverStrategy
+appender.$1.strategy.max = $3
+EOF2
+}

@@ -72,17 +72,8 @@ placeholder_values() {
     TOPIC_ALERTS_PATTERN "$TOPIC_ALERTS_PATTERN"
 }
 
-# Copies the client's jars and the connectors when the pom changed since the last copy.
-ensure_lib() {
-  local stamp=$RUNTIME/lib.stamp log=$WHYFLOW_LOG_DIR/runtime-sql-client.log
-  [[ -f $stamp && ! $POM -nt $stamp && -d $LIB && -d $CONNECTORS ]] && return 0
-  info "sql: resolving the SQL client's jars with Maven (log: $log)"
-  mkdir -p "$RUNTIME"; rm -rf "$LIB.new" "$CONNECTORS.new"
-  { mvn -B -q -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIB.new" -DincludeScope=runtime &&
-    mvn -B -q -f "$POM" dependency:copy@connectors -Dconnectors.dir="$CONNECTORS.new"; } \
-    >"$log" 2>&1 || die "sql: could not resolve the SQL client's jars; see $log"
-  rm -rf "$LIB" "$CONNECTORS"; mv "$LIB.new" "$LIB"; mv "$CONNECTORS.new" "$CONNECTORS"; touch "$stamp"
-}
+# The client's jars in $LIB, the connectors (the pom's copy@connectors) in $CONNECTORS
+ensure_lib() { ensure_runtime sql "the SQL client's jars" "$POM" "$RUNTIME" connectors; }
 
 # The session registers EMBED, COSINE_SIMILARITY and EMBEDDING_TEXT_SIMILARITY from the UDF jar;
 # without it, every recipe that uses them would fail later on an unknown function.

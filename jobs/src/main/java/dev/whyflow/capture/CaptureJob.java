@@ -17,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
 
@@ -79,8 +78,7 @@ public final class CaptureJob {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.rawTopic())
                 .setGroupId(o.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        o.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(o.start().resetStrategy()))
                 .setDeserializer(new RawEventDeserializer(o.maxEventBytes(), o.futureSkew().toMillis()))
                 .setProperty("max.partition.fetch.bytes", String.valueOf(Math.max(o.maxEventBytes() * 2, 4 << 20)))
                 .setProperty("commit.offsets.on.checkpoint", "true")

@@ -16,7 +16,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -54,8 +53,7 @@ public final class ErpCaptureJob {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.changesTopic())
                 .setGroupId(o.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        o.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(o.start().resetStrategy()))
                 .setDeserializer(new ErpChangeDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();

@@ -1,36 +1,56 @@
 package dev.whyflow.erp;
 
+import dev.whyflow.JobOptions;
+import dev.whyflow.JobOptions.StartingOffset;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.ParameterTool;
-import org.apache.flink.util.TimeUtils;
 
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 
-/** ErpCaptureJob's settings; read in {@code main} only. Keys are the constants, defaults point at the local stack. */
+import static dev.whyflow.JobOptions.get;
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+/**
+ * ErpCaptureJob's configuration: its options ({@link #OPTIONS}, the shared ones in {@link JobOptions}),
+ * read in {@code main} only; defaults point at the local stack.
+ */
 public record ErpCaptureOptions(String bootstrapServers, String changesTopic, String rawTopic, String groupId,
-                                boolean startFromEarliest, Duration flushAfter, Duration orderTtl,
-                                Duration checkpointInterval) implements java.io.Serializable {
+                                StartingOffset start, Duration flushAfter, Duration orderTtl,
+                                Duration checkpointInterval) implements Serializable {
 
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap";
-    public static final String TOPIC_CHANGES = "topic.changes";
-    public static final String TOPIC_RAW = "topic.raw";
-    public static final String GROUP_ID = "group.id";
-    public static final String START = "start";
-    public static final String FLUSH_AFTER = "order.flush-after";
-    public static final String ORDER_TTL = "order.ttl";
-    public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
+    public static final ConfigOption<String> TOPIC_CHANGES = key("topic.changes").stringType()
+            .defaultValue("whyflow.erp.changes")
+            .withDescription("the change topic Debezium's connector writes (every captured table and the transaction"
+                    + " markers, routed to one partition)");
+    public static final ConfigOption<String> GROUP_ID = JobOptions.groupId("whyflow-erp-capture");
+    public static final ConfigOption<StartingOffset> START = JobOptions.start(StartingOffset.EARLIEST);
+    public static final ConfigOption<Duration> FLUSH_AFTER = key("order.flush-after").durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription("an ERP order is written as events once its transaction ends, or this long after its first"
+                    + " change at the latest, with the lines it has then");
+    public static final ConfigOption<Duration> ORDER_TTL = key("order.ttl").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("drafts of orders not yet paid are forgotten this long after their last change");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = JobOptions.checkpointInterval(Duration.ofSeconds(5),
+            "checkpoints (source offsets and orders in progress)");
 
-    /** The change topic Debezium's connector writes (every captured table, routed to one partition). */
-    public static final String DEFAULT_CHANGES_TOPIC = "whyflow.erp.changes";
+    /** Every option ErpCaptureJob reads, in the README's order. */
+    public static final List<ConfigOption<?>> OPTIONS = List.of(JobOptions.KAFKA_BOOTSTRAP, TOPIC_CHANGES,
+            JobOptions.TOPIC_RAW, GROUP_ID, START, FLUSH_AFTER, ORDER_TTL, CHECKPOINT_INTERVAL);
 
-    public static ErpCaptureOptions fromArgs(ParameterTool p) {
+    public static ErpCaptureOptions fromArgs(ParameterTool args) {
+        Configuration c = JobOptions.configuration(args);
         return new ErpCaptureOptions(
-                p.get(KAFKA_BOOTSTRAP, System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092")),
-                p.get(TOPIC_CHANGES, DEFAULT_CHANGES_TOPIC),
-                p.get(TOPIC_RAW, "whyflow.events.raw"),
-                p.get(GROUP_ID, "whyflow-erp-capture"),
-                !"latest".equals(p.get(START, "earliest")),
-                TimeUtils.parseDuration(p.get(FLUSH_AFTER, "2s")),
-                TimeUtils.parseDuration(p.get(ORDER_TTL, "7d")),
-                TimeUtils.parseDuration(p.get(CHECKPOINT_INTERVAL, "5s")));
+                get(c, JobOptions.KAFKA_BOOTSTRAP),
+                get(c, TOPIC_CHANGES),
+                get(c, JobOptions.TOPIC_RAW),
+                get(c, GROUP_ID),
+                get(c, START),
+                get(c, FLUSH_AFTER),
+                get(c, ORDER_TTL),
+                get(c, CHECKPOINT_INTERVAL));
     }
 }

@@ -23,7 +23,6 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +80,7 @@ public final class PatternJob {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.enrichedTopic())
                 .setGroupId(o.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        o.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(o.start().resetStrategy()))
                 .setDeserializer(new JourneyEventDeserializer())
                 // CaptureJob writes the enriched topic in transactions
                 .setProperty("isolation.level", "read_committed")

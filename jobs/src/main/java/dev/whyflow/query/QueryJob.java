@@ -53,9 +53,7 @@ public final class QueryJob {
                 .setBootstrapServers(o.bootstrapServers())
                 .setTopics(o.questionsTopic())
                 .setGroupId(o.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets("earliest".equals(o.start())
-                        ? org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST
-                        : org.apache.kafka.clients.consumer.OffsetResetStrategy.LATEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(o.start().resetStrategy()))
                 .setDeserializer(new QuestionDeserializer());
     }
 

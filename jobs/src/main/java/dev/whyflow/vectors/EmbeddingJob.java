@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.ParameterTool;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -93,8 +92,7 @@ public final class EmbeddingJob {
                 .setTopics(topic)
                 .setGroupId(o.groupId())
                 .setClientIdPrefix(o.groupId() + "-" + topic)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        o.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(o.start().resetStrategy()))
                 .setDeserializer(reader)
                 // CaptureJob writes both topics in transactions
                 .setProperty("isolation.level", "read_committed")

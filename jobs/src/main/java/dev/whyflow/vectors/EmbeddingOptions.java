@@ -1,48 +1,36 @@
 package dev.whyflow.vectors;
 
+import dev.whyflow.JobOptions;
+import dev.whyflow.JobOptions.StartingOffset;
 import dev.whyflow.embeddings.EmbeddingConfig;
 import dev.whyflow.sql.StoreConnection;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.ParameterTool;
-import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import static dev.whyflow.JobOptions.get;
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 /**
- * EmbeddingJob's configuration: every key, its default (pointing at the local stack) and its
- * meaning. Read once, in {@code main}; the topology receives this record. Durations are written
- * like {@code 250ms}, {@code 30s}, {@code 15min}, {@code 4h} or {@code 7d}.
- *
- * @param bootstrapServers  {@code kafka.bootstrap}: Kafka bootstrap servers
- * @param enrichedTopic     {@code topic.enriched}: CaptureJob's enriched events (read committed)
- * @param sessionsTopic     {@code topic.sessions}: CaptureJob's closed sessions (read committed)
- * @param groupId           {@code group.id}: the consumer group (offsets live in checkpoints; committed for monitoring)
- * @param startFromEarliest {@code start}: {@code earliest} or {@code latest} when the group has no committed offset
- * @param store             {@code pg.url}, {@code pg.user}, {@code pg.password}: the store
- * @param seenTtl           {@code seen.ttl}: how long a semantic key is remembered as embedded; past it the
- *                          store's insert-if-absent still holds (one more inference, no second row)
- * @param journeyTtl        {@code order.journey-ttl}: a session's order journey is forgotten after this long without events
- * @param eventTexts        {@code embed.event-texts}: embed each distinct event text into semantic_vectors ({@code true});
- *                          {@code false} embeds session narratives and orders only, for deployments that search
- *                          nothing else (event texts are most of the inference: ~9 in 10 texts of a simulated shop)
- * @param inferenceThreads  {@code inference.threads}: threads per subtask running the model (each takes a batch at a time)
- * @param inFlight          {@code async.capacity}: texts per subtask waiting for or in inference; when full, the
- *                          job back-pressures its sources
- * @param inferenceTimeout  {@code async.timeout}: a text not embedded by then fails the job (it restarts from its checkpoint)
- * @param batchSize         {@code sink.batch.size}: rows per JDBC batch into the store
- * @param flushInterval     {@code sink.flush.interval}: longest time a row waits in a batch
- * @param checkpointInterval {@code checkpoint.interval}: checkpoints (every batch is written by then)
- * @param embeddingOptions  {@code whyflow.embeddings.*}: the model (see embeddings/README.md); the job's
- *                          default cache is {@value #DEFAULT_CACHE_SIZE} texts
+ * EmbeddingJob's configuration: its options ({@link #OPTIONS}, the shared ones in {@link JobOptions}),
+ * each with its default (pointing at the local stack) and meaning, and the embedding model's
+ * {@code whyflow.embeddings.*} options (see embeddings/README.md; the job's default cache is
+ * {@value #DEFAULT_CACHE_SIZE} texts), passed on as they are. Read once, in {@code main}; the topology
+ * receives this record. Each component holds one option's value; {@code store} holds the three
+ * {@code pg.*} options.
  */
 public record EmbeddingOptions(
         String bootstrapServers,
         String enrichedTopic,
         String sessionsTopic,
         String groupId,
-        boolean startFromEarliest,
+        StartingOffset start,
         StoreConnection store,
         Duration seenTtl,
         Duration journeyTtl,
@@ -55,23 +43,40 @@ public record EmbeddingOptions(
         Duration checkpointInterval,
         Map<String, String> embeddingOptions) implements Serializable {
 
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap";
-    public static final String TOPIC_ENRICHED = "topic.enriched";
-    public static final String TOPIC_SESSIONS = "topic.sessions";
-    public static final String GROUP_ID = "group.id";
-    public static final String START = "start";
-    public static final String PG_URL = "pg.url";
-    public static final String PG_USER = "pg.user";
-    public static final String PG_PASSWORD = "pg.password";
-    public static final String SEEN_TTL = "seen.ttl";
-    public static final String JOURNEY_TTL = "order.journey-ttl";
-    public static final String EVENT_TEXTS = "embed.event-texts";
-    public static final String INFERENCE_THREADS = "inference.threads";
-    public static final String ASYNC_CAPACITY = "async.capacity";
-    public static final String ASYNC_TIMEOUT = "async.timeout";
-    public static final String BATCH_SIZE = "sink.batch.size";
-    public static final String FLUSH_INTERVAL = "sink.flush.interval";
-    public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
+    public static final ConfigOption<String> GROUP_ID = JobOptions.groupId("whyflow-embeddings");
+    public static final ConfigOption<StartingOffset> START = JobOptions.start(StartingOffset.EARLIEST);
+    public static final ConfigOption<Duration> SEEN_TTL = key("seen.ttl").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("how long a semantic text is remembered as embedded (state TTL); past it the store's"
+                    + " insert-if-absent still holds (one more inference, no second row)");
+    public static final ConfigOption<Duration> JOURNEY_TTL = key("order.journey-ttl").durationType()
+            .defaultValue(Duration.ofHours(2))
+            .withDescription("a session's journey (for its order's description) is forgotten this long after its last event");
+    public static final ConfigOption<Boolean> EVENT_TEXTS = key("embed.event-texts").booleanType()
+            .defaultValue(true)
+            .withDescription("embed each distinct event text into `semantic_vectors`; `false` embeds session narratives and"
+                    + " orders only, for deployments that search nothing else (event texts are ~9 in 10 texts)");
+    public static final ConfigOption<Integer> INFERENCE_THREADS = key("inference.threads").intType()
+            .defaultValue(1)
+            .withDescription("model threads per subtask, each running one batch at a time (two subtasks sharing one model"
+                    + " use both cores best)");
+    public static final ConfigOption<Integer> ASYNC_CAPACITY = key("async.capacity").intType()
+            .defaultValue(256)
+            .withDescription("texts in flight per subtask; when full, the job back-pressures its sources");
+    public static final ConfigOption<Duration> ASYNC_TIMEOUT = key("async.timeout").durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("a text not embedded by then fails the job (it restarts from its checkpoint)");
+    public static final ConfigOption<Integer> BATCH_SIZE = JobOptions.sinkBatchSize(500, "rows per JDBC batch into the store");
+    public static final ConfigOption<Duration> FLUSH_INTERVAL = JobOptions.sinkFlushInterval(Duration.ofMillis(200));
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = JobOptions.checkpointInterval(Duration.ofSeconds(10),
+            "checkpoints (every batch is written by then)");
+
+    /** Every option EmbeddingJob reads but the model's, in the README's order. */
+    public static final List<ConfigOption<?>> OPTIONS = List.of(JobOptions.KAFKA_BOOTSTRAP, JobOptions.TOPIC_ENRICHED,
+            JobOptions.TOPIC_SESSIONS, GROUP_ID, START, JobOptions.PG_URL, JobOptions.PG_USER, JobOptions.PG_PASSWORD,
+            SEEN_TTL, JOURNEY_TTL, EVENT_TEXTS, INFERENCE_THREADS, ASYNC_CAPACITY, ASYNC_TIMEOUT, BATCH_SIZE,
+            FLUSH_INTERVAL, CHECKPOINT_INTERVAL);
+
     /** Prefix of the embedding model's options ({@link EmbeddingConfig#OPTIONS}). */
     static final String EMBEDDINGS_PREFIX = "whyflow.embeddings.";
 
@@ -80,9 +85,9 @@ public record EmbeddingOptions(
 
     public EmbeddingOptions {
         embeddingOptions = Map.copyOf(embeddingOptions);
-        if (inferenceThreads < 1) throw new IllegalArgumentException("--" + INFERENCE_THREADS + " must be at least 1");
-        if (inFlight < 1) throw new IllegalArgumentException("--" + ASYNC_CAPACITY + " must be at least 1");
-        if (batchSize < 1) throw new IllegalArgumentException("--" + BATCH_SIZE + " must be at least 1");
+        if (inferenceThreads < 1) throw new IllegalArgumentException("--" + INFERENCE_THREADS.key() + " must be at least 1");
+        if (inFlight < 1) throw new IllegalArgumentException("--" + ASYNC_CAPACITY.key() + " must be at least 1");
+        if (batchSize < 1) throw new IllegalArgumentException("--" + BATCH_SIZE.key() + " must be at least 1");
     }
 
     /** The defaults: the local stack of {@code ./whyflow up}. */
@@ -90,30 +95,29 @@ public record EmbeddingOptions(
         return fromArgs(ParameterTool.fromArgs(new String[0]));
     }
 
-    public static EmbeddingOptions fromArgs(ParameterTool p) {
-        StoreConnection env = StoreConnection.fromEnvironment();
+    public static EmbeddingOptions fromArgs(ParameterTool args) {
+        Configuration c = JobOptions.configuration(args);
         Map<String, String> embeddings = new HashMap<>();
         embeddings.put(EmbeddingConfig.OPTION_CACHE_SIZE, String.valueOf(DEFAULT_CACHE_SIZE));
-        p.toMap().forEach((k, v) -> {
+        c.toMap().forEach((k, v) -> {
             if (k.startsWith(EMBEDDINGS_PREFIX)) embeddings.put(k, v);
         });
         EmbeddingOptions o = new EmbeddingOptions(
-                p.get(KAFKA_BOOTSTRAP, System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092")),
-                p.get(TOPIC_ENRICHED, "whyflow.events.enriched"),
-                p.get(TOPIC_SESSIONS, "whyflow.sessions"),
-                p.get(GROUP_ID, "whyflow-embeddings"),
-                !"latest".equals(p.get(START, "earliest")),
-                new StoreConnection(p.get(PG_URL, env.url()), p.get(PG_USER, env.user()),
-                        p.get(PG_PASSWORD, env.password())),
-                duration(p, SEEN_TTL, "7d"),
-                duration(p, JOURNEY_TTL, "2h"),
-                p.getBoolean(EVENT_TEXTS, true),
-                p.getInt(INFERENCE_THREADS, 1),
-                p.getInt(ASYNC_CAPACITY, 256),
-                duration(p, ASYNC_TIMEOUT, "5min"),
-                p.getInt(BATCH_SIZE, 500),
-                duration(p, FLUSH_INTERVAL, "200ms"),
-                duration(p, CHECKPOINT_INTERVAL, "10s"),
+                get(c, JobOptions.KAFKA_BOOTSTRAP),
+                get(c, JobOptions.TOPIC_ENRICHED),
+                get(c, JobOptions.TOPIC_SESSIONS),
+                get(c, GROUP_ID),
+                get(c, START),
+                JobOptions.store(c),
+                get(c, SEEN_TTL),
+                get(c, JOURNEY_TTL),
+                get(c, EVENT_TEXTS),
+                get(c, INFERENCE_THREADS),
+                get(c, ASYNC_CAPACITY),
+                get(c, ASYNC_TIMEOUT),
+                get(c, BATCH_SIZE),
+                get(c, FLUSH_INTERVAL),
+                get(c, CHECKPOINT_INTERVAL),
                 embeddings);
         o.embeddingConfig(); // refuse bad model options at submission, not in the TaskManager
         return o;
@@ -128,14 +132,5 @@ public record EmbeddingOptions(
     public String modelName() {
         EmbeddingConfig c = embeddingConfig();
         return c.bundledModel() ? EmbeddingConfig.BUNDLED_MODEL.replace(".onnx", "") : c.modelPath().toString();
-    }
-
-    private static Duration duration(ParameterTool p, String key, String fallback) {
-        String v = p.get(key, fallback);
-        try {
-            return TimeUtils.parseDuration(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + key + " " + v + ": expected a duration like 250ms, 30s, 15min, 4h or 7d", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.whyflow.notebooks;
 
+import dev.whyflow.JobOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -193,13 +194,13 @@ class NotebooksIT {
      */
     private static void detectPatterns(String enriched) throws Exception {
         Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
-        args.put(PatternOptions.PAYMENT_FAILURE_COUNT, "2");
-        args.put(PatternOptions.PG_URL, db.store().url());
-        args.put(PatternOptions.PG_USER, db.store().user());
-        args.put(PatternOptions.PG_PASSWORD, db.store().password());
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), KafkaTestBroker.bootstrapServers());
+        args.put(JobOptions.TOPIC_ENRICHED.key(), enriched);
+        args.put(PatternOptions.GROUP_ID.key(), "patterns-" + enriched);
+        args.put(PatternOptions.PAYMENT_FAILURE_COUNT.key(), "2");
+        args.put(JobOptions.PG_URL.key(), db.store().url());
+        args.put(JobOptions.PG_USER.key(), db.store().user());
+        args.put(JobOptions.PG_PASSWORD.key(), db.store().password());
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobOptions;
 import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
@@ -58,9 +59,9 @@ final class CapturedDays {
     /** PatternJob with its default options over the enriched topic as it is now: every alert it raises. */
     static List<Alert> detect(Path checkpoints, String job, String enriched) throws Exception {
         Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), KafkaTestBroker.bootstrapServers());
+        args.put(JobOptions.TOPIC_ENRICHED.key(), enriched);
+        args.put(PatternOptions.GROUP_ID.key(), "patterns-" + enriched);
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment patterns = environment(checkpoints, job);
         CollectedAlerts collected = new CollectedAlerts();

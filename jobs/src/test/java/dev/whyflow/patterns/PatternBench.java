@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.capture.EnrichedEvent;
@@ -106,9 +107,9 @@ public final class PatternBench {
         }
         try {
             Map<String, String> options = new HashMap<>();
-            options.put(PatternOptions.KAFKA_BOOTSTRAP, bootstrap);
-            options.put(PatternOptions.TOPIC_ALERTS_PREFIX, prefix);
-            options.put(PatternOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+            options.put(JobOptions.KAFKA_BOOTSTRAP.key(), bootstrap);
+            options.put(PatternOptions.TOPIC_ALERTS_PREFIX.key(), prefix);
+            options.put(PatternOptions.CHECKPOINT_INTERVAL.key(), checkpointInterval);
 
             // ------------------------------------------------------------- throughput
             long warmup = warmupVisitors > 0
@@ -116,9 +117,9 @@ public final class PatternBench {
                     : 0;
             long measured = produceDay(bootstrap, backlog, measuredDay(visitors), "backlog");
             long produced = warmup + measured;
-            options.put(PatternOptions.TOPIC_ENRICHED, backlog);
-            options.put(PatternOptions.GROUP_ID, run + "-throughput");
-            options.put(PatternOptions.TRANSACTIONAL_ID_PREFIX, run + "-throughput");
+            options.put(JobOptions.TOPIC_ENRICHED.key(), backlog);
+            options.put(PatternOptions.GROUP_ID.key(), run + "-throughput");
+            options.put(PatternOptions.TRANSACTIONAL_ID_PREFIX.key(), run + "-throughput");
             PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(options));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(parallelism);
@@ -157,14 +158,14 @@ public final class PatternBench {
                     os.getSystemLoadAverage());
 
             // ------------------------------------------------------------- latency
-            options.put(PatternOptions.TOPIC_ENRICHED, live);
-            options.put(PatternOptions.GROUP_ID, run + "-latency");
-            options.put(PatternOptions.TRANSACTIONAL_ID_PREFIX, run + "-latency");
+            options.put(JobOptions.TOPIC_ENRICHED.key(), live);
+            options.put(PatternOptions.GROUP_ID.key(), run + "-latency");
+            options.put(PatternOptions.TRANSACTIONAL_ID_PREFIX.key(), run + "-latency");
             // journeys played at one simulated minute per second: windows of a few seconds
-            options.put(PatternOptions.CART_ABANDON_AFTER, "3s");
-            options.put(PatternOptions.CHECKOUT_ABANDON_AFTER, "3s");
-            options.put(PatternOptions.HESITATION_OUTCOME_WITHIN, "3s");
-            options.put(PatternOptions.SESSION_GAP, "20s");
+            options.put(PatternOptions.CART_ABANDON_AFTER.key(), "3s");
+            options.put(PatternOptions.CHECKOUT_ABANDON_AFTER.key(), "3s");
+            options.put(PatternOptions.HESITATION_OUTCOME_WITHIN.key(), "3s");
+            options.put(JobOptions.SESSION_GAP.key(), "20s");
             PatternOptions lo = PatternOptions.fromArgs(ParameterTool.fromMap(options));
             List<Long> latencies = latencySeconds > 0
                     ? measureLatency(bootstrap, lo, parallelism, latencySeconds, sessionsPerSecond) : new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whyflow.capture.EnrichedEvent;
 import dev.whyflow.sql.testing.TestDatabase;
@@ -63,15 +64,15 @@ class PatternJobIT {
 
     private static PatternOptions options(AlertTopicsFixture topics) {
         Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, topics.enrichedTopic);
-        args.put(PatternOptions.TOPIC_ALERTS_PREFIX, topics.prefix);
-        args.put(PatternOptions.GROUP_ID, "it-" + UUID.randomUUID());
-        args.put(PatternOptions.TRANSACTIONAL_ID_PREFIX, "it-" + UUID.randomUUID());
-        args.put(PatternOptions.PG_URL, db.store().url());
-        args.put(PatternOptions.PG_USER, db.store().user());
-        args.put(PatternOptions.PG_PASSWORD, db.store().password());
-        args.put(PatternOptions.CHECKPOINT_INTERVAL, "200ms");
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), KafkaTestBroker.bootstrapServers());
+        args.put(JobOptions.TOPIC_ENRICHED.key(), topics.enrichedTopic);
+        args.put(PatternOptions.TOPIC_ALERTS_PREFIX.key(), topics.prefix);
+        args.put(PatternOptions.GROUP_ID.key(), "it-" + UUID.randomUUID());
+        args.put(PatternOptions.TRANSACTIONAL_ID_PREFIX.key(), "it-" + UUID.randomUUID());
+        args.put(JobOptions.PG_URL.key(), db.store().url());
+        args.put(JobOptions.PG_USER.key(), db.store().user());
+        args.put(JobOptions.PG_PASSWORD.key(), db.store().password());
+        args.put(PatternOptions.CHECKPOINT_INTERVAL.key(), "200ms");
         return PatternOptions.fromArgs(ParameterTool.fromMap(args));
     }
 

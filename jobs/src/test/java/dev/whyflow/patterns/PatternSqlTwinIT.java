@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobOptions;
 import dev.whyflow.capture.EnrichedEvent;
 import dev.whyflow.sqlrecipes.FlinkSqlScripts;
 import dev.whyflow.testing.FlinkTestCluster;
@@ -56,9 +57,9 @@ class PatternSqlTwinIT {
                 List.of(AT_ONE_INSTANT, PAST_THE_SESSION_STEP));
         topics.send(events);
         Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, topics.enrichedTopic);
-        args.put(PatternOptions.GROUP_ID, "twin-" + topics.prefix);
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), KafkaTestBroker.bootstrapServers());
+        args.put(JobOptions.TOPIC_ENRICHED.key(), topics.enrichedTopic);
+        args.put(PatternOptions.GROUP_ID.key(), "twin-" + topics.prefix);
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

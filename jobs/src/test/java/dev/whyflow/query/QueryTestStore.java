@@ -1,5 +1,6 @@
 package dev.whyflow.query;
 
+import dev.whyflow.JobOptions;
 import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
@@ -84,12 +85,12 @@ public final class QueryTestStore {
         env.execute("capture simulated days for the query tests");
 
         Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
-        args.put(PatternOptions.PG_URL, created.store().url());
-        args.put(PatternOptions.PG_USER, created.store().user());
-        args.put(PatternOptions.PG_PASSWORD, created.store().password());
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), KafkaTestBroker.bootstrapServers());
+        args.put(JobOptions.TOPIC_ENRICHED.key(), enriched);
+        args.put(PatternOptions.GROUP_ID.key(), "patterns-" + enriched);
+        args.put(JobOptions.PG_URL.key(), created.store().url());
+        args.put(JobOptions.PG_USER.key(), created.store().user());
+        args.put(JobOptions.PG_PASSWORD.key(), created.store().password());
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment patterns = StreamExecutionEnvironment.getExecutionEnvironment();
         patterns.setParallelism(2);

@@ -46,7 +46,7 @@ class BatchedInferenceTest {
                     + " on a slow mobile page, then added it to the cart"));
         }
         EmbeddingOptions options = EmbeddingOptions.fromArgs(ParameterTool.fromArgs(new String[]{
-                "--" + EmbeddingOptions.INFERENCE_THREADS, "1", "--" + EmbeddingOptions.ASYNC_CAPACITY, String.valueOf(CAPACITY),
+                "--" + EmbeddingOptions.INFERENCE_THREADS.key(), "1", "--" + EmbeddingOptions.ASYNC_CAPACITY.key(), String.valueOf(CAPACITY),
                 "--whyflow.embeddings.cache-size", "0"}));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);

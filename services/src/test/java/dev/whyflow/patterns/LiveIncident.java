@@ -1,5 +1,6 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.JobOptions;
 import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.sql.StoreConnection;
 import dev.whyflow.testing.KafkaTestBroker;
@@ -39,14 +40,14 @@ public final class LiveIncident implements AutoCloseable {
     public static LiveIncident start(String alertPrefix, StoreConnection store) throws Exception {
         String enriched = KafkaTestBroker.newTopic("live-enriched", 1);
         Map<String, String> args = new HashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, KafkaTestBroker.bootstrapServers());
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.TOPIC_ALERTS_PREFIX, alertPrefix);
-        args.put(PatternOptions.GROUP_ID, "patterns-" + enriched);
-        args.put(PatternOptions.TRANSACTIONAL_ID_PREFIX, "web-live-" + UUID.randomUUID());
-        args.put(PatternOptions.PG_URL, store.url());
-        args.put(PatternOptions.PG_USER, store.user());
-        args.put(PatternOptions.PG_PASSWORD, store.password());
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), KafkaTestBroker.bootstrapServers());
+        args.put(JobOptions.TOPIC_ENRICHED.key(), enriched);
+        args.put(PatternOptions.TOPIC_ALERTS_PREFIX.key(), alertPrefix);
+        args.put(PatternOptions.GROUP_ID.key(), "patterns-" + enriched);
+        args.put(PatternOptions.TRANSACTIONAL_ID_PREFIX.key(), "web-live-" + UUID.randomUUID());
+        args.put(JobOptions.PG_URL.key(), store.url());
+        args.put(JobOptions.PG_USER.key(), store.user());
+        args.put(JobOptions.PG_PASSWORD.key(), store.password());
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);

@@ -1,5 +1,6 @@
 package dev.whyflow.query.eval;
 
+import dev.whyflow.JobOptions;
 import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
@@ -306,15 +307,15 @@ public final class EvalDataset {
      */
     private void embed(StoreConnection store, String enriched, String sessions, String prefix) throws Exception {
         Map<String, String> args = new LinkedHashMap<>();
-        args.put(EmbeddingOptions.KAFKA_BOOTSTRAP, bootstrap);
-        args.put(EmbeddingOptions.TOPIC_ENRICHED, enriched);
-        args.put(EmbeddingOptions.TOPIC_SESSIONS, sessions);
-        args.put(EmbeddingOptions.GROUP_ID, prefix + ".embeddings");
-        args.put(EmbeddingOptions.PG_URL, store.url());
-        args.put(EmbeddingOptions.PG_USER, store.user());
-        args.put(EmbeddingOptions.PG_PASSWORD, store.password());
-        args.put(EmbeddingOptions.CHECKPOINT_INTERVAL, "30s");
-        args.put(EmbeddingOptions.EVENT_TEXTS, "false");
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), bootstrap);
+        args.put(JobOptions.TOPIC_ENRICHED.key(), enriched);
+        args.put(JobOptions.TOPIC_SESSIONS.key(), sessions);
+        args.put(EmbeddingOptions.GROUP_ID.key(), prefix + ".embeddings");
+        args.put(JobOptions.PG_URL.key(), store.url());
+        args.put(JobOptions.PG_USER.key(), store.user());
+        args.put(JobOptions.PG_PASSWORD.key(), store.password());
+        args.put(EmbeddingOptions.CHECKPOINT_INTERVAL.key(), "30s");
+        args.put(EmbeddingOptions.EVENT_TEXTS.key(), "false");
         EmbeddingOptions o = EmbeddingOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment env = environment();
         EmbeddingJob.configure(env, o);
@@ -329,12 +330,12 @@ public final class EvalDataset {
 
     private void patterns(StoreConnection store, String enriched, String prefix) throws Exception {
         Map<String, String> args = new LinkedHashMap<>();
-        args.put(PatternOptions.KAFKA_BOOTSTRAP, bootstrap);
-        args.put(PatternOptions.TOPIC_ENRICHED, enriched);
-        args.put(PatternOptions.GROUP_ID, prefix + ".patterns");
-        args.put(PatternOptions.PG_URL, store.url());
-        args.put(PatternOptions.PG_USER, store.user());
-        args.put(PatternOptions.PG_PASSWORD, store.password());
+        args.put(JobOptions.KAFKA_BOOTSTRAP.key(), bootstrap);
+        args.put(JobOptions.TOPIC_ENRICHED.key(), enriched);
+        args.put(PatternOptions.GROUP_ID.key(), prefix + ".patterns");
+        args.put(JobOptions.PG_URL.key(), store.url());
+        args.put(JobOptions.PG_USER.key(), store.user());
+        args.put(JobOptions.PG_PASSWORD.key(), store.password());
         PatternOptions o = PatternOptions.fromArgs(ParameterTool.fromMap(args));
         StreamExecutionEnvironment env = environment();
         PatternJob.configure(env, o);
