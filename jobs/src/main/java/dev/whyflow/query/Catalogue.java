@@ -297,11 +297,11 @@ public final class Catalogue {
             // --- after the counted events' own phrases ---
             new Metric("revenue", Domain.REVENUE, Unit.MONEY, Source.EVENTS, "Revenue",
                     "the amounts of completed orders, per currency (by product: their lines' quantity × unit price)",
-                    "revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?|(?:did|do|have) we (?:take|bring) in(?! (?:the |more |most |any |many |new )?[a-z]+s\\b)", true,
+                    "revenue|sales|turnover|gmv|takings|how much (?:money )?did we (?:make|earn|sell)|earn(?:ed|ings)?|(?:did|do|have) we (?:take|bring) in(?! (?:the |more |most |any |many |new )?[a-z]+s\\b)|we (?:sell|sold)\\b(?! (?:the |more |most |any |many |new )?(?!less\\b)[a-z]+s\\b)", true,
                     EVENT_DIMENSIONS, null, List.of(Column.value("revenue_minor", null, Unit.MONEY, "")), "daily revenue by product yesterday"),
             new Metric("orders", Domain.REVENUE, Unit.COUNT, Source.EVENTS, "Orders",
                     "completed orders (by product: the orders holding it)",
-                    "orders?|purchases?|how many (?:people |customers )?bought", true, EVENT_DIMENSIONS, null, List.of(Column.value("orders", null, Unit.COUNT, "")),
+                    "orders?|purchases?|how many (?:people |customers )?bought|(?:people|customers|shoppers|buyers|visitors|users) (?:buy|bought|purchas(?:e|ed)|order(?:ed)?)\\b", true, EVENT_DIMENSIONS, null, List.of(Column.value("orders", null, Unit.COUNT, "")),
                     "How many orders did we get yesterday?"),
             new Metric("visitors", Domain.CUSTOMER, Unit.COUNT, Source.SESSIONS, "Visitors",
                     "distinct visitors (customer, else anonymous id) of the sessions started in the period",

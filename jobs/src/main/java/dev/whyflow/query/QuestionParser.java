@@ -244,11 +244,14 @@ final class QuestionParser {
     private static final Pattern DIAGNOSE = Pattern.compile(
             "^(?:why|what caused|what made|what explains|explain|how come|what happened to|what went wrong with|what's behind|what is behind"
                     + "|what drove|what pushed|what's driving|what is driving|what led to|what triggered|what's causing|what is causing|what dragged)\\b"
+                    + "|[,;:.!-]\\s*(?:why|how come|what happened|what's going on|what is going on|what's up with that|any idea why)\\s*[?!.]*$"
                     + "|\\bwhy (?:did|does|is|are|was|were|has|have)\\b|\\broot cause\\b");
     private static final Pattern DROP = Pattern.compile(
-            "\\b(?:drop(?:ped|s)?|fall|fell|falls|declin\\w*|decreas\\w*|down|lower|worse|dip(?:ped)?|plung\\w*|tank\\w*|sink|sank|shr[iu]nk|low|fewer|less)\\b");
+            "\\b(?:drop(?:ped|s)?|fall|fell|falls|declin\\w*|decreas\\w*|down|lower|worse|dip(?:ped)?|plung\\w*|tank\\w*|sink|sank|shr[iu]nk|low|fewer|less"
+                    + "|so few|so little|too few|too little)\\b");
     private static final Pattern RISE = Pattern.compile(
-            "\\b(?:ris(?:e|en|es|ing)|rose|increas\\w*|up|higher|spik\\w*|jump\\w*|grow|grew|grown|surg\\w*|soar\\w*|high|more)\\b");
+            "\\b(?:ris(?:e|en|es|ing)|rose|increas\\w*|up|higher|spik\\w*|jump\\w*|grow|grew|grown|surg\\w*|soar\\w*|high|more"
+                    + "|so many|so much|too many|too much|slow|slower|sluggish)\\b");
     /** What asks for the alerts: the word, or a pattern that only alerts name (a streak, hesitation, indecision). */
     private static final Pattern ALERTS = Pattern.compile("\\balert(?:s|ed|ing)?\\b|\\bfired\\b|\\bwarnings?\\b|\\bwent off\\b"
             + "|\\b(?:checkout hesitations?|cart indecision|payment failure streaks?|streaks? of (?:payment )?failures|payment[- ]method failures?"
@@ -949,13 +952,13 @@ final class QuestionParser {
     /** The words that ask a breakdown as a ranking. */
     private static final Pattern RANKING = Pattern.compile(
             "\\b(best|worst|highest|lowest|most|least|fewest|biggest|smallest|largest|greatest|top|bottom|weakest|strongest"
-                    + "|poorest|slowest|fastest|quickest|longest|shortest|higher|lower|better|worse|low)\\b");
+                    + "|poorest|slowest|fastest|quickest|longest|shortest|higher|lower|better|worse|low|more|fewer|less)\\b");
 
     /** Which group a ranking word asks for first: {@code highest} or {@code lowest}; null when the metric says neither is good. */
     static String ranking(String word, Boolean upIsGood) {
         return switch (word) {
-            case "highest", "most", "biggest", "largest", "greatest", "top", "higher" -> "highest";
-            case "lowest", "least", "fewest", "smallest", "bottom", "lower", "low" -> "lowest";
+            case "highest", "most", "biggest", "largest", "greatest", "top", "higher", "more" -> "highest";
+            case "lowest", "least", "fewest", "smallest", "bottom", "lower", "low", "fewer", "less" -> "lowest";
             case "slowest", "longest" -> "highest"; // durations: slow is long
             case "fastest", "quickest", "shortest" -> "lowest";
             case "best", "strongest", "better" -> upIsGood == null ? null : upIsGood ? "highest" : "lowest";

@@ -74,6 +74,7 @@ public final class TimeExpressions {
             "\\b(?:in\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(\\d{1,3}|" + String.join("|", NUMBER_WORDS.keySet())
                     + ")\\s+(days?|hours?|weeks?|months?)\\b");
     private static final Pattern ON_DATE = Pattern.compile("\\b(?:on\\s+)?(?:the\\s+)?(" + DATE + ")\\b");
+    private static final Pattern ON_ORDINAL = Pattern.compile("\\b(?:on|since|for) the (" + ORDINAL_DAY + ")\\b(?! (?:of|in) )");
     private static final Pattern WEEKDAY = Pattern.compile("\\b(?:(on|last|this|past)\\s+)?(" + WEEKDAYS + ")\\b");
     private static final Pattern IN_MONTH = Pattern.compile("\\b(?:in|during)\\s+(" + MONTHS + ")\\b(?:\\s+(\\d{4}))?");
     private static final Pattern FIXED = Pattern.compile(
@@ -322,6 +323,12 @@ public final class TimeExpressions {
         m = ON_DATE.matcher(q);
         while (m.find()) {
             LocalDate d = date(m.group(1), today);
+            if (d != null) return Optional.of(days(d, d.plusDays(1), zone, "on " + d, m));
+        }
+        m = ON_ORDINAL.matcher(q);
+        if (m.find()) {
+            // "on the 20th": of this month if that day has come, else of the month before
+            LocalDate d = dayNear(m.group(1), today, false);
             if (d != null) return Optional.of(days(d, d.plusDays(1), zone, "on " + d, m));
         }
         m = WEEKDAY.matcher(q);
