@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code whyflow check}: {@link StoreCheck} over a period, worded by {@link StoreCheckReport}. */
 @Command(name = "check", sortOptions = false, sortSynopsis = false,
         description = {"Whether the store agrees with itself",
-                "Checks that the store agrees with itself (rollups vs events, sessions vs events, alerts vs sessions, "
-                + "unique events) for the period [--from, --to); by default from the oldest events chunk on."},
+                "Compares rollups with events, sessions with events, alerts with sessions, and looks for events stored twice,"
+                + " over the period [--from, --to); by default from the oldest events chunk on."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every invariant holds", "1:violations (printed)", "2:usage error", "3:the store unreachable"})
 public final class StoreCheckCli implements Callable<Integer> {

@@ -260,7 +260,7 @@ class StoreCheckIT {
     void aUsageErrorExitsTwoAndAnUnreachableStoreThree() {
         Run usage = check("--since", "yesterday");
         assertThat(usage.exit).isEqualTo(2);
-        assertThat(usage.output).contains("whyflow check: Unknown option: '--since'", "Usage: whyflow check");
+        assertThat(usage.output).contains("whyflow check: Unknown options: '--since', 'yesterday'", "Usage: whyflow check");
         assertThat(check("--from", "tomorrow").exit).isEqualTo(2);
 
         Run away = run("--database", "jdbc:postgresql://127.0.0.1:1/whyflow");
