@@ -6,6 +6,7 @@ import dev.whyflow.patterns.AlertTail;
 import dev.whyflow.query.AskCli;
 import dev.whyflow.simulator.SimulatorCli;
 import dev.whyflow.store.StoreCheckCli;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -59,7 +61,25 @@ public final class WhyflowCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        quietWithoutLoggingBinding();
         System.exit(execute(args, System.out, System.err, System.getenv()));
+    }
+
+    /**
+     * Under {@code java -jar} the jar holds slf4j-api but no binding (a Flink cluster brings its own),
+     * and slf4j would say so in three lines on stderr when a Kafka or pool client first logs. The tools
+     * log nothing of their own, so bind to slf4j's no-operation logger without those lines. With a
+     * binding on the classpath ({@code ./whyflow} runs the module's) nothing is hidden.
+     */
+    private static void quietWithoutLoggingBinding() {
+        if (WhyflowCli.class.getClassLoader().getResource("org/slf4j/impl/StaticLoggerBinder.class") != null) return;
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            LoggerFactory.getILoggerFactory();
+        } finally {
+            System.setErr(err);
+        }
     }
 
     /** Runs {@code whyflow ARGS…} with these streams and this environment; answers the exit status. */
