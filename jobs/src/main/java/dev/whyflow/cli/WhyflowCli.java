@@ -1,6 +1,7 @@
 package dev.whyflow.cli;
 
 import dev.whyflow.capture.FailedEventsCli;
+import dev.whyflow.erp.ErpDatabaseCli;
 import dev.whyflow.erp.ReconcileCli;
 import dev.whyflow.patterns.AlertTail;
 import dev.whyflow.query.AskCli;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
         description = "Whyflow's command-line tools; `whyflow COMMAND --help` describes each.",
         commandListHeading = "%nCommands:%n",
         subcommands = {SimulatorCli.class, FailedEventsCli.class, StoreCheckCli.class, AlertTail.class,
-                ReconcileCli.class, AskCli.class},
+                ReconcileCli.class, ErpDatabaseCli.class, AskCli.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done", "1:failed", "2:usage error", "3:a service (store, broker, job) did not answer"})
 public final class WhyflowCli implements Callable<Integer> {

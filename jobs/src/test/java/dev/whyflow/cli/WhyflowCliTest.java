@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WhyflowCliTest {
 
     /** The commands, named as {@code ./whyflow} names them. */
-    private static final String[] COMMANDS = {"simulate", "failed", "check", "alerts", "reconcile", "ask"};
+    private static final String[] COMMANDS = {"simulate", "failed", "check", "alerts", "reconcile", "erp-database", "ask"};
 
     record Run(int exit, String out, String err) {}
 
@@ -48,7 +48,7 @@ class WhyflowCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simulate", "failed", "check", "alerts", "reconcile", "ask"})
+    @ValueSource(strings = {"simulate", "failed", "check", "alerts", "reconcile", "erp-database", "ask"})
     void eachCommandsHelpWorks(String command) {
         for (String flag : new String[]{"--help", "-h"}) {
             Run help = whyflow(command, flag);
@@ -65,6 +65,7 @@ class WhyflowCliTest {
             "check     | ",
             "alerts    | ",
             "reconcile | --from 2026-11-02 --to 2026-11-02",
+            "erp-database | ",
             "ask       | how many orders today?"})
     void aWrongOptionExitsTwoWithTheUsageOnStderr(String command, String valid) {
         List<String> args = new ArrayList<>(List.of(command, "--no-such-option"));
