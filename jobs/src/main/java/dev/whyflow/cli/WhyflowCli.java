@@ -52,12 +52,10 @@ public final class WhyflowCli implements Callable<Integer> {
     CommandSpec spec;
 
     private final PrintStream out;
-    private final PrintStream err;
     private final Map<String, String> env;
 
-    private WhyflowCli(PrintStream out, PrintStream err, Map<String, String> env) {
+    private WhyflowCli(PrintStream out, Map<String, String> env) {
         this.out = out;
-        this.err = err;
         this.env = env;
     }
 
@@ -90,7 +88,7 @@ public final class WhyflowCli implements Callable<Integer> {
 
     /** The {@code whyflow} command line with these streams and this environment. */
     public static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
-        return commandLine(new WhyflowCli(out, err, env), out, err);
+        return commandLine(new WhyflowCli(out, env), out, err);
     }
 
     /** {@code command} (annotated with {@link Command}) with Whyflow's help, usage errors and failures. */
@@ -120,11 +118,6 @@ public final class WhyflowCli implements Callable<Integer> {
     /** Where a command prints its results. */
     public PrintStream out() {
         return out;
-    }
-
-    /** Where a command prints what went wrong. */
-    public PrintStream err() {
-        return err;
     }
 
     public Map<String, String> env() {
