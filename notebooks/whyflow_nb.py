@@ -303,8 +303,8 @@ def ask(question, now=None, timeout_s=300):
     """Asks through ``./whyflow ask --json`` (the running QueryJob; in process against the store
     when no QueryJob answers) and returns the answer document (answer.v1.json) as a dict.
 
-    WHYFLOW_ASK replaces the command (e.g. ``java -cp … dev.whyflow.query.AskCli``, what
-    ``./whyflow ask`` runs); WHYFLOW_ASK_LOCAL=1 asks in process from the start. ``now`` (a
+    WHYFLOW_ASK replaces the command (e.g. ``java -jar jobs/target/whyflow-jobs.jar ask``,
+    what ``./whyflow ask`` runs); WHYFLOW_ASK_LOCAL=1 asks in process from the start. ``now`` (a
     timestamp) sets what "today" means, for a store holding past days."""
     global _no_query_job
     command = shlex.split(os.environ.get("WHYFLOW_ASK", "")) or [str(REPOSITORY / "whyflow"), "ask"]

@@ -71,7 +71,7 @@ psql_q() { "$WHYFLOW_ROOT/deploy/local/postgres.sh" psql -X -tA -d "$WHYFLOW_ERP
 
 # the ERP database and its schema (sql/erp): the connector needs the publication and the role
 ensure_erp_db() {
-  run_java jobs dev.whyflow.erp.ErpDatabase "$WHYFLOW_ERP_DB" >"$LOGS/erp-db.log" 2>&1 \
+  run_java jobs dev.whyflow.cli.WhyflowCli erp-database "$WHYFLOW_ERP_DB" >"$LOGS/erp-db.log" 2>&1 \
     || { cat "$LOGS/erp-db.log" >&2; die "connect: could not create the ERP database $WHYFLOW_ERP_DB"; }
   local level; level=$("$WHYFLOW_ROOT/deploy/local/postgres.sh" psql -X -tA -c "show wal_level" 2>/dev/null || echo "?")
   if [[ $level != logical ]]; then

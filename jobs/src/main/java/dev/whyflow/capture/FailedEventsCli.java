@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.Validation;
@@ -9,6 +10,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,34 +25,43 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.Properties;
 
 /**
- * {@code ./whyflow failed}: what CaptureJob refused, by reason, with recent examples; and
- * {@code ./whyflow failed --replay FILE}: sends corrected events (JSONL, one event per line) back to
+ * {@code whyflow failed}: what CaptureJob refused, by reason, with recent examples; and
+ * {@code whyflow failed --replay FILE}: sends corrected events (JSONL, one event per line) back to
  * the raw topic. Each line is validated first (an invalid line is reported and not sent); an event
  * whose event_id is already stored is skipped, so replaying twice creates no duplicate; the
  * failed_events rows of the replayed event ids are marked {@code replayed_at}.
  */
-public final class FailedEventsCli {
+@Command(name = "failed", sortOptions = false, sortSynopsis = false,
+        description = {"What CaptureJob refused, by reason; --replay sends corrected events back",
+                "Lists what CaptureJob refused, by reason, with the latest example of each; --replay sends corrected "
+                + "events back to the raw topic (WHYFLOW_TOPIC_RAW on WHYFLOW_KAFKA_BOOTSTRAP), skipping those already stored."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:listed, or every line replayed", "1:a line invalid or not acknowledged, or failed", "2:usage error"})
+public final class FailedEventsCli implements Callable<Integer> {
+
+    @Option(names = "--replay", paramLabel = "FILE.jsonl", description = "send the corrected events in FILE (JSONL, one event a line)")
+    Path replay;
+
+    @ParentCommand
+    WhyflowCli whyflow;
 
     private FailedEventsCli() {}
 
-    public static void main(String[] args) throws Exception {
+    @Override
+    public Integer call() throws IOException, SQLException {
         StoreConnection store = StoreConnection.fromEnvironment();
-        PrintStream out = System.out;
-        if (args.length == 0) {
-            list(store, out);
-        } else if (args.length == 2 && "--replay".equals(args[0])) {
-            String bootstrap = System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092");
-            String topic = System.getenv().getOrDefault("WHYFLOW_TOPIC_RAW", "whyflow.events.raw");
-            System.exit(replay(store, Path.of(args[1]), bootstrap, topic, out) ? 0 : 1);
-        } else {
-            System.err.println("usage: ./whyflow failed [--replay FILE.jsonl]");
-            System.exit(2);
+        if (replay == null) {
+            list(store, whyflow.out());
+            return 0;
         }
+        String topic = whyflow.env().getOrDefault("WHYFLOW_TOPIC_RAW", "whyflow.events.raw");
+        return replay(store, replay, whyflow.kafkaBootstrap(), topic, whyflow.out()) ? 0 : 1;
     }
 
     static void list(StoreConnection store, PrintStream out) throws SQLException {

@@ -45,11 +45,4 @@ public final class ErpDatabase {
             return rs.getString(1);
         }
     }
-
-    /** {@code java -cp … dev.whyflow.erp.ErpDatabase [DATABASE]}: creates and migrates the ERP database (./whyflow up). */
-    public static void main(String[] args) throws SQLException {
-        String name = args.length > 0 ? args[0] : DEFAULT_DATABASE;
-        StoreConnection erp = ensure(StoreConnection.fromEnvironment(), name);
-        System.out.println("erp database ready: " + erp.url());
-    }
 }

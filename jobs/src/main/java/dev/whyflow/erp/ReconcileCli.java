@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whyflow.cli.Arguments;
+import dev.whyflow.cli.CommandFailure;
+import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.sql.StoreConnection;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -17,67 +22,64 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./whyflow reconcile --from DATE --to DATE [--json]}: Whyflow's figures against the ERP's, per
- * metric, day and key ({@link Reconciliation}). Exit status 0 when every metric is within its tolerance
- * (exact: the definitions are equal), 1 otherwise, 2 on bad usage, 3 when a database cannot be reached.
+ * {@code whyflow reconcile --from DATE --to DATE [--json]}: Whyflow's figures against the ERP's, per
+ * metric, day and key ({@link Reconciliation}); the exit status says whether every metric is within
+ * its tolerance (exact: the definitions are equal).
  */
-@Command(name = "reconcile", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compare Whyflow's event store with the ERP's tables per metric, day and key, over closed days.",
+@Command(name = "reconcile", sortOptions = false, sortSynopsis = false,
+        description = {"Whyflow's figures against the ERP's, per metric, day and key",
+                "Over closed days only: an open day is listed, not compared."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every metric within tolerance", "1:a mismatch", "2:usage", "3:a database unreachable"})
+        exitCodeList = {"0:every metric within tolerance", "1:a mismatch, or failed", "2:usage error", "3:a database unreachable"})
 public final class ReconcileCli implements Callable<Integer> {
 
-    @Option(names = "--from", required = true, description = "first day (UTC), e.g. 2026-11-02")
+    @Option(names = "--from", required = true, paramLabel = "DATE", converter = Arguments.Day.class, description = "first day (UTC), e.g. 2026-11-02")
     LocalDate from;
-    @Option(names = "--to", required = true, description = "last day (UTC), included")
+    @Option(names = "--to", required = true, paramLabel = "DATE", converter = Arguments.Day.class, description = "last day (UTC), included")
     LocalDate to;
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
-    @Option(names = "--database", description = "the store's JDBC URL (default: WHYFLOW_PG_URL or the local stack)")
+    @Option(names = "--database", paramLabel = "JDBC_URL", description = "the store (default: WHYFLOW_PG_URL, else the local stack's)")
     String database;
-    @Option(names = "--erp-database", description = "the ERP's JDBC URL (default: the store's server, database erp)")
+    @Option(names = "--erp-database", paramLabel = "JDBC_URL", description = "the ERP (default: the store's server, database erp)")
     String erpDatabase;
     @Option(names = "--slot", defaultValue = "whyflow_erp", description = "the capture's replication slot (default: ${DEFAULT-VALUE})")
     String slot;
-    @Option(names = "--settle", defaultValue = "PT2M", description = "Whyflow's cut-off is now minus this (ISO-8601 duration, default ${DEFAULT-VALUE})")
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "PT2M", converter = Arguments.Span.class,
+            description = "Whyflow's cut-off is now minus this (default ${DEFAULT-VALUE})")
     Duration settle;
-    @Option(names = "--wait", defaultValue = "PT30S", description = "how long to wait for the capture to confirm the ERP's WAL position (default ${DEFAULT-VALUE})")
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT30S", converter = Arguments.Span.class,
+            description = "how long to wait for the capture to confirm the ERP's WAL position (default ${DEFAULT-VALUE})")
     Duration waitFor;
-    @Option(names = "--largest", defaultValue = "10", description = "largest mismatches listed per metric (default ${DEFAULT-VALUE})")
+    @Option(names = "--largest", paramLabel = "N", defaultValue = "10", description = "largest mismatches listed per metric (default ${DEFAULT-VALUE})")
     int largest;
 
-    private PrintWriter out;
+    @Spec
+    CommandSpec spec;
+    @ParentCommand
+    WhyflowCli whyflow;
 
-    public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
-    }
+    private ReconcileCli() {}
 
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        ReconcileCli cli = new ReconcileCli();
-        cli.out = out;
-        CommandLine cmd = new CommandLine(cli).setOut(out).setErr(err)
-                .setExecutionExceptionHandler((e, c, p) -> {
-                    err.println("reconcile: " + e.getMessage());
-                    return e instanceof SQLException ? 3 : 1;
-                })
-                .setParameterExceptionHandler((e, a) -> {
-                    err.println("reconcile: " + e.getMessage());
-                    e.getCommandLine().usage(err);
-                    return 2;
-                });
-        return cmd.execute(args);
+    /** {@code whyflow reconcile ARGS…} with these streams. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return WhyflowCli.execute("reconcile", args, out, err, System.getenv());
     }
 
     @Override
     public Integer call() throws Exception {
-        if (to.isBefore(from)) throw new CommandLine.ParameterException(new CommandLine(this), "--to is before --from");
+        if (to.isBefore(from)) throw Arguments.usage(spec, "--to is before --from");
         StoreConnection env = StoreConnection.fromEnvironment();
         StoreConnection store = database == null ? env : new StoreConnection(database, env.user(), env.password());
         StoreConnection erp = erpDatabase == null ? store.withDatabase(ErpDatabase.DEFAULT_DATABASE)
                 : new StoreConnection(erpDatabase, env.user(), env.password());
-        Reconciliation.Report r = new Reconciliation(store, erp, slot, settle, waitFor, largest).run(from, to);
-        out.println(json ? json(r) : text(r));
-        out.flush();
+        Reconciliation.Report r;
+        try {
+            r = new Reconciliation(store, erp, slot, settle, waitFor, largest).run(from, to);
+        } catch (SQLException e) {
+            throw new CommandFailure(3, e.getMessage(), e);
+        }
+        whyflow.out().println(json ? json(r) : text(r));
         return r.ok() ? 0 : 1;
     }
 

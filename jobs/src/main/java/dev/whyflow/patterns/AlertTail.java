@@ -1,86 +1,84 @@
 package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whyflow.cli.Arguments;
+import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.contract.EventJson;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./whyflow alerts}: the alerts on the {@code whyflow.alerts.*} topics as they arrive, one
+ * {@code whyflow alerts}: the alerts on the {@code whyflow.alerts.*} topics as they arrive, one
  * line each, read the way a consuming service reads them: {@code read_committed}, so each alert
  * PatternJob committed shows once and none of an aborted transaction ever does. It joins no
  * consumer group's offsets (a group of its own, nothing committed), so it never moves a real
  * consumer's position. A record that is no alert is reported as such and the tail goes on.
- *
- * <p>Options: {@code --from-beginning} (else only alerts that arrive from now on),
- * {@code --per-second N} (print at most N alerts a second and say how many more came; the demo
- * uses it to show a sample), {@code --max N} (stop after N alerts), {@code --seconds N} (stop
- * after N seconds), {@code --topic-prefix P} (PatternJob's {@code topic.alerts.prefix}, default
- * {@code whyflow.alerts.}). The broker is {@code WHYFLOW_KAFKA_BOOTSTRAP}.
+ * {@code --per-second} prints a sample (the demo shows two a second) and says how many more came.
  */
-public final class AlertTail {
+@Command(name = "alerts", sortOptions = false, sortSynopsis = false,
+        description = {"The alerts as PatternJob publishes them, a line each",
+                "Prints the alerts on the whyflow.alerts.* topics as they arrive, a line each, read_committed "
+                + "(a consumer group of its own, no offsets committed). The broker is WHYFLOW_KAFKA_BOOTSTRAP."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped (--max, --seconds)", "1:failed", "2:usage error"})
+public final class AlertTail implements Callable<Integer> {
+
+    /**
+     * PatternJob's default {@code topic.alerts.prefix}; not read from {@link PatternOptions}, which needs
+     * Flink on the classpath, and the jar's commands run without it (AlertTailTest keeps the two equal).
+     */
+    static final String DEFAULT_TOPIC_PREFIX = "whyflow.alerts.";
+
+    @Option(names = "--from-beginning", description = "from the topics' beginning (default: only alerts that arrive from now on)")
+    boolean fromBeginning;
+    @Option(names = "--per-second", paramLabel = "N", description = "print at most N alerts a second and say how many more came")
+    Integer perSecond;
+    @Option(names = "--max", paramLabel = "N", description = "stop after N alerts")
+    Long max;
+    @Option(names = "--seconds", paramLabel = "N", description = "stop after N seconds")
+    Long seconds;
+    @Option(names = "--topic-prefix", paramLabel = "P", description = "PatternJob's topic.alerts.prefix (default: ${DEFAULT-VALUE})")
+    String topicPrefix = DEFAULT_TOPIC_PREFIX;
+
+    @Spec
+    CommandSpec spec;
+    @ParentCommand
+    WhyflowCli whyflow;
 
     private AlertTail() {}
 
     /** What to read and when to stop. */
     record Options(String topicPrefix, boolean fromBeginning, int perSecond, long max, Duration limit) {}
 
-    public static void main(String[] args) {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: ./whyflow alerts [--from-beginning] [--per-second N] [--max N] [--seconds N]"
-                    + " [--topic-prefix P]");
-            System.exit(2);
-            return;
-        }
-        String bootstrap = System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092");
-        tail(bootstrap, o, System.out);
+    @Override
+    public Integer call() {
+        tail(whyflow.kafkaBootstrap(), options(), whyflow.out());
+        return 0;
     }
 
-    static Options parse(String[] args) {
-        String prefix = PatternOptions.defaults().alertTopicPrefix();
-        boolean fromBeginning = false;
-        int perSecond = Integer.MAX_VALUE;
-        long max = Long.MAX_VALUE;
-        Duration limit = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--from-beginning" -> fromBeginning = true;
-                case "--per-second" -> perSecond = positive(args, ++i);
-                case "--max" -> max = positive(args, ++i);
-                case "--seconds" -> limit = Duration.ofSeconds(positive(args, ++i));
-                case "--topic-prefix" -> {
-                    if (++i >= args.length || args[i].isBlank()) throw new IllegalArgumentException("--topic-prefix needs a prefix");
-                    prefix = args[i];
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        return new Options(prefix, fromBeginning, perSecond, max, limit);
-    }
-
-    private static int positive(String[] args, int i) {
-        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a number");
-        try {
-            int n = Integer.parseInt(args[i]);
-            if (n > 0) return n;
-        } catch (NumberFormatException ignored) {
-            // said below
-        }
-        throw new IllegalArgumentException(args[i - 1] + " needs a positive number, not " + args[i]);
+    /** The options, checked. */
+    Options options() {
+        if (topicPrefix.isBlank()) throw Arguments.usage(spec, "--topic-prefix needs a prefix");
+        return new Options(topicPrefix, fromBeginning,
+                perSecond == null ? Integer.MAX_VALUE : (int) Arguments.positive(spec, "--per-second", perSecond),
+                max == null ? Long.MAX_VALUE : Arguments.positive(spec, "--max", max),
+                seconds == null ? null : Duration.ofSeconds(Arguments.positive(spec, "--seconds", seconds)));
     }
 
     /** Prints alerts until {@code o}'s limits; returns how many alerts were read. */

@@ -1,5 +1,8 @@
 package dev.whyflow.query;
 
+import dev.whyflow.cli.Arguments;
+import dev.whyflow.cli.CommandFailure;
+import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.query.synthesis.Synthesizers;
 import dev.whyflow.sql.StoreConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,6 +16,10 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,152 +28,125 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 /**
- * {@code ./whyflow ask [--json] [--local] [--now ISO] [--zone ZONE] [--timeout 30s] "question"}
- * (and {@code --bootstrap}, {@code --questions-topic}, {@code --answers-topic} for another broker):
- * asks through the running QueryJob (a question on {@code whyflow.questions}, then the answer with
- * its id from {@code whyflow.answers}), or in process against the store with {@code --local}.
- * Prints the answer, its evidence and confidence, or the answer document with {@code --json}.
- * Exit status: 0 answered, 1 not answerable or failed, 2 usage, 3 no answer in time.
+ * {@code whyflow ask}: asks through the running QueryJob (a question on {@code whyflow.questions},
+ * then the answer with its id from {@code whyflow.answers}), or in process against the store with
+ * {@code --local}. Prints the answer, its evidence and confidence, or the answer document with
+ * {@code --json}.
  */
-public final class AskCli {
+@Command(name = "ask", sortOptions = false, sortSynopsis = false,
+        description = {"Answers a question through QueryJob, or in process",
+                "Answers a question through the running QueryJob (a Kafka round trip), or in process against the store with --local. "
+                + "Prints the answer, its evidence and confidence, or the answer document with --json."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:answered", "1:not answerable, or failed", "2:usage error",
+                "3:no answer in time, or Kafka not reachable"})
+public final class AskCli implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "QUESTION", description = "the question, in one argument or several words")
+    List<String> words;
+    @Option(names = "--json", description = "print the answer document (answer.v1.json)")
+    boolean json;
+    @Option(names = "--local", description = "answer in process against the store (WHYFLOW_PG_*), without QueryJob")
+    boolean local;
+    @Option(names = "--now", paramLabel = "ISO", converter = Arguments.Moment.class,
+            description = "what \"now\" is for the question, e.g. 2026-11-03T18:00:00Z (default: the clock)")
+    Instant now;
+    @Option(names = "--zone", paramLabel = "ZONE", converter = Arguments.Zone.class,
+            description = "the time zone of \"today\" and \"yesterday\" (default: WHYFLOW_ZONE, else UTC)")
+    ZoneId zone;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Arguments.Span.class,
+            description = "how long to wait for QueryJob's answer (default ${DEFAULT-VALUE})")
+    Duration timeout;
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "the broker (default: WHYFLOW_KAFKA_BOOTSTRAP, else the local stack's)")
+    String bootstrap;
+    @Option(names = "--questions-topic", paramLabel = "TOPIC", defaultValue = "whyflow.questions", description = "default ${DEFAULT-VALUE}")
+    String questions;
+    @Option(names = "--answers-topic", paramLabel = "TOPIC", defaultValue = "whyflow.answers", description = "default ${DEFAULT-VALUE}")
+    String answers;
+
+    @ParentCommand
+    WhyflowCli whyflow;
 
     private AskCli() {
     }
 
-    record Args(String question, boolean json, boolean local, Instant now, ZoneId zone, Duration timeout,
-                String bootstrap, String questions, String answers) {
+    /** {@code whyflow ask ARGS…} with these streams. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return WhyflowCli.execute("ask", args, out, err, System.getenv());
     }
 
-    public static void main(String[] argv) {
-        System.exit(run(argv, System.out, System.err));
-    }
-
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a;
-        try {
-            a = parse(argv);
-        } catch (IllegalArgumentException e) {
-            err.println("ask: " + e.getMessage());
-            err.println("usage: ./whyflow ask [--json] [--local] [--now 2026-11-03T18:00:00Z] [--zone Europe/Berlin] [--timeout 30s] \"question\"");
-            return 2;
-        }
-        Answer answer;
-        if (a.local()) {
-            try (QueryEngine engine = QueryEngine.connect(StoreConnection.fromEnvironment(),
-                    a.now() == null ? Clock.systemUTC() : Clock.fixed(a.now(), ZoneOffset.UTC), a.zone(),
-                    Synthesizers.fromConfig(Map.of(), System.getenv()),
-                    QueryEngine.Settings.defaults().withPoolSize(1))) {
-                answer = engine.ask(a.question());
-            } catch (Exception e) {
-                err.println("ask: " + e.getMessage());
-                return 1;
-            }
-        } else {
-            try {
-                answer = throughJob(a);
-            } catch (KafkaException e) {
-                err.println("ask: Kafka at " + a.bootstrap() + " is not reachable (" + e.getMessage() + "); start it with ./whyflow up,"
-                        + " or ask in process with --local");
-                return 3;
-            }
-            if (answer == null) {
-                err.println("ask: no answer within " + a.timeout().toSeconds() + " s on " + a.answers() + ": is QueryJob running?"
-                        + " (./whyflow query start submits it; ./whyflow status lists jobs) Or ask in process with --local.");
-                return 3;
-            }
-        }
-        out.println(a.json() ? AnswerJson.toJson(answer) : human(answer));
+    @Override
+    public Integer call() throws CommandFailure {
+        String question = String.join(" ", words);
+        Answer answer = local ? inProcess(question) : throughJob(question);
+        whyflow.out().println(json ? AnswerJson.toJson(answer) : human(answer));
         return answer.answered() ? 0 : 1;
     }
 
-    static Args parse(String[] argv) {
-        boolean json = false;
-        boolean local = false;
-        Instant now = null;
-        ZoneId zone = ZoneId.of(System.getenv().getOrDefault("WHYFLOW_ZONE", "UTC"));
-        Duration timeout = Duration.ofSeconds(30);
-        Map<String, String> env = System.getenv();
-        String bootstrap = env.getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", "127.0.0.1:59092");
-        String questions = "whyflow.questions";
-        String answers = "whyflow.answers";
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < argv.length; i++) {
-            String s = argv[i];
-            switch (s) {
-                case "--json" -> json = true;
-                case "--local" -> local = true;
-                case "--now" -> {
-                    try {
-                        now = Instant.parse(value(argv, ++i, s));
-                    } catch (DateTimeParseException e) {
-                        throw new IllegalArgumentException("--now must be an ISO-8601 instant such as 2026-11-03T18:00:00Z");
-                    }
-                }
-                case "--zone" -> {
-                    try {
-                        zone = ZoneId.of(value(argv, ++i, s));
-                    } catch (java.time.DateTimeException e) {
-                        throw new IllegalArgumentException("--zone: unknown time zone " + argv[i]);
-                    }
-                }
-                case "--timeout" -> {
-                    try {
-                        timeout = org.apache.flink.util.TimeUtils.parseDuration(value(argv, ++i, s));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--timeout must be a duration such as 30s");
-                    }
-                }
-                case "--bootstrap" -> bootstrap = value(argv, ++i, s);
-                case "--questions-topic" -> questions = value(argv, ++i, s);
-                case "--answers-topic" -> answers = value(argv, ++i, s);
-                default -> {
-                    if (s.startsWith("--")) throw new IllegalArgumentException("unknown option " + s);
-                    words.add(s);
-                }
-            }
-        }
-        if (words.isEmpty()) throw new IllegalArgumentException("no question given");
-        return new Args(String.join(" ", words), json, local, now, zone, timeout, bootstrap, questions, answers);
+    private ZoneId zone() {
+        return zone != null ? zone : ZoneId.of(whyflow.env().getOrDefault("WHYFLOW_ZONE", "UTC"));
     }
 
-    private static String value(String[] argv, int i, String option) {
-        if (i >= argv.length) throw new IllegalArgumentException(option + " needs a value");
-        return argv[i];
+    private Answer inProcess(String question) throws CommandFailure {
+        try (QueryEngine engine = QueryEngine.connect(StoreConnection.fromEnvironment(),
+                now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC), zone(),
+                Synthesizers.fromConfig(Map.of(), whyflow.env()),
+                QueryEngine.Settings.defaults().withPoolSize(1))) {
+            return engine.ask(question);
+        } catch (Exception e) {
+            throw new CommandFailure(1, e.getMessage(), e);
+        }
+    }
+
+    private Answer throughJob(String question) throws CommandFailure {
+        String broker = bootstrap != null ? bootstrap : whyflow.kafkaBootstrap();
+        Answer answer;
+        try {
+            answer = throughJob(broker, question);
+        } catch (KafkaException e) {
+            throw new CommandFailure(3, "Kafka at " + broker + " is not reachable (" + e.getMessage() + "); start it with ./whyflow up,"
+                    + " or ask in process with --local", e);
+        }
+        if (answer == null) {
+            throw new CommandFailure(3, "no answer within " + timeout.toSeconds() + " s on " + answers + ": is QueryJob running?"
+                    + " (./whyflow query start submits it; ./whyflow status lists jobs) Or ask in process with --local.");
+        }
+        return answer;
     }
 
     /** Produces the question and waits for the answer with its id; null when none came in time. */
-    static Answer throughJob(Args a) {
+    private Answer throughJob(String broker, String question) {
         String id = "ask-" + UUID.randomUUID();
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, a.bootstrap());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.bootstrap());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            List<PartitionInfo> infos = consumer.partitionsFor(a.answers(), Duration.ofSeconds(10));
-            if (infos == null || infos.isEmpty()) throw new KafkaException("topic " + a.answers() + " does not exist");
+            List<PartitionInfo> infos = consumer.partitionsFor(answers, Duration.ofSeconds(10));
+            if (infos == null || infos.isEmpty()) throw new KafkaException("topic " + answers + " does not exist");
             for (PartitionInfo pi : infos) partitions.add(new TopicPartition(pi.topic(), pi.partition()));
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);   // fix the end before the question goes out
-            Question q = new Question(id, a.question(), Instant.now().toString(), a.now() == null ? null : a.now().toString(), null);
-            producer.send(new ProducerRecord<>(a.questions(), id.getBytes(StandardCharsets.UTF_8), q.toJson())).get();
-            long deadline = System.nanoTime() + a.timeout().toNanos();
+            Question q = new Question(id, question, Instant.now().toString(), now == null ? null : now.toString(), null);
+            producer.send(new ProducerRecord<>(questions, id.getBytes(StandardCharsets.UTF_8), q.toJson())).get();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && id.equals(new String(r.key(), StandardCharsets.UTF_8))) return AnswerJson.fromBytes(r.value());

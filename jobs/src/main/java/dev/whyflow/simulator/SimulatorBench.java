@@ -4,7 +4,13 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whyflow.cli.Arguments;
+import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.contract.EventJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +19,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * Measures the simulator's throughput: {@code events_per_s_jsonl} (one thread generating,
@@ -20,16 +27,27 @@ import java.util.Locale;
  * {@code events_per_s_kafka} (to a broker, until every record is acknowledged; topic
  * {@value #TOPIC}, created with 4 partitions if missing).
  *
- * <pre>
- * SimulatorBench [--out PATH] [--bootstrap HOST:PORT] [--skip-kafka] [--visitors-per-day V]
- * </pre>
- * Writes the figures as JSON to {@code --out} (default {@code target/bench/simulator.json}) and
- * prints them. The simulated volume is fixed (seed 1, 2026-11-02, one day, 10,000 visitors by
+ * Writes the figures as JSON to {@code --out} and prints them. The simulated volume is fixed (seed 1, 2026-11-02, one day, 10,000 visitors by
  * default, every incident kind on), so runs are comparable.
  */
-public final class SimulatorBench {
+@Command(name = "simulator-bench", description = "Measures the simulator's throughput into a file and into Kafka.")
+public final class SimulatorBench implements Callable<Integer> {
 
     static final String TOPIC = "whyflow.bench.simulator";
+
+    @Option(names = "--out", paramLabel = "PATH", defaultValue = "target/bench/simulator.json", description = "where the figures go (default ${DEFAULT-VALUE})")
+    Path out;
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "the broker (default: WHYFLOW_KAFKA_BOOTSTRAP, else the local stack's)")
+    String bootstrap;
+    @Option(names = "--skip-kafka", description = "measure the file only")
+    boolean skipKafka;
+    @Option(names = "--visitors-per-day", paramLabel = "V", defaultValue = "10000", description = "the simulated volume (default ${DEFAULT-VALUE})")
+    int visitors;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
 
     private SimulatorBench() {}
 
@@ -65,23 +83,14 @@ public final class SimulatorBench {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Path out = Path.of("target", "bench", "simulator.json");
-        String bootstrap = System.getenv().getOrDefault("WHYFLOW_KAFKA_BOOTSTRAP", SimulatorCli.DEFAULT_BOOTSTRAP);
-        boolean skipKafka = false;
-        int visitors = 10_000;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--bootstrap" -> bootstrap = args[++i];
-                case "--skip-kafka" -> skipKafka = true;
-                case "--visitors-per-day" -> visitors = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("Usage: SimulatorBench [--out PATH] [--bootstrap HOST:PORT] [--skip-kafka] [--visitors-per-day V]");
-                    System.exit(2);
-                }
-            }
-        }
+    public static void main(String[] args) {
+        System.exit(WhyflowCli.commandLine(new SimulatorBench(), System.out, System.err).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        String bootstrap = this.bootstrap != null ? this.bootstrap : WhyflowCli.kafkaBootstrap(System.getenv());
+        Arguments.positive(spec, "--visitors-per-day", visitors);
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode result = f.objectNode();
         result.put("benchmark", "simulator");
@@ -164,6 +173,7 @@ public final class SimulatorBench {
             o.write('\n');
         }
         System.out.println("wrote " + out);
+        return 0;
     }
 
     private static double round(double v) {

@@ -4,7 +4,6 @@ import dev.whyflow.sql.StoreConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -13,10 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./whyflow check}: whether the store agrees with itself ({@link StoreInvariant}). Measuring
- * ({@link #run}) answers typed results; {@link StoreCheckReport} words them. Exits 0 when every
- * invariant holds, 1 when one does not, 2 on a usage error, 3 when the store cannot be reached.
+ * Whether the store agrees with itself ({@link StoreInvariant}): {@link #run} measures and answers
+ * typed results; {@link StoreCheckReport} words them; {@link StoreCheckCli} is {@code whyflow check}.
  *
  * <p>The invariants hold on a store at rest: against a running CaptureJob, rows of the last seconds
  * may be between its sinks (an event written, its rollup row not yet), so a period ending a minute
@@ -71,58 +66,6 @@ public final class StoreCheck {
             super(message, cause);
         }
     }
-
-    public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /** The command: parses {@code args}, checks, prints; answers the exit code. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Instant from = null;
-        Instant to = null;
-        StoreConnection store = StoreConnection.fromEnvironment();
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--from" -> from = instant(value(args, ++i, a));
-                    case "--to" -> to = instant(value(args, ++i, a));
-                    case "--database" -> store = new StoreConnection(value(args, ++i, a), store.user(), store.password());
-                    case "-h", "--help" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
-                }
-            }
-            if (from != null && to != null && !from.isBefore(to)) {
-                throw new IllegalArgumentException("--from " + from + " is not before --to " + to);
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("check: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
-        try {
-            Result result = run(store, new Period(from, to));
-            StoreCheckReport.render(result, out);
-            return result.holds() ? 0 : 1;
-        } catch (Unreachable e) {
-            err.println("check: " + e.getMessage());
-            return 3;
-        } catch (SQLException e) {
-            err.println("check: the store answered an error: " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("does not exist")
-                    ? " (are its migrations applied? ./whyflow migrate)" : ""));
-            return 3;
-        }
-    }
-
-    static final String USAGE = "usage: ./whyflow check [--from ISO] [--to ISO] [--database JDBC_URL]\n"
-            + "  checks that the store agrees with itself (rollups vs events, sessions vs events, alerts vs sessions,\n"
-            + "  unique events) for the period [--from, --to) (default: from the oldest events chunk on);\n"
-            + "  ISO is an instant (2026-11-02T10:00:00Z) or a UTC date (2026-11-02).\n"
-            + "  exit 0: all holds; 1: violations (printed); 2: usage error; 3: store unreachable";
 
     /** Checks every invariant over the period. */
     public static Result run(StoreConnection store, Period period) throws Unreachable, SQLException {
@@ -195,27 +138,6 @@ public final class StoreCheck {
             return b.toString().strip();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + invariant.resource(), e);
-        }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
-    }
-
-    static Instant instant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException notAnInstant) {
-            try {
-                return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException notAnOffsetTime) {
-                try {
-                    return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-                } catch (DateTimeParseException e) {
-                    throw new IllegalArgumentException("'" + text + "' is not an ISO instant or date");
-                }
-            }
         }
     }
 }

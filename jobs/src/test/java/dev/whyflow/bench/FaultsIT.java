@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.sqlrecipes.FlinkSqlScripts;
-import dev.whyflow.store.StoreCheck;
+import dev.whyflow.store.StoreCheckCli;
 import dev.whyflow.testing.PrivateStack;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +50,7 @@ class FaultsIT {
 
             // ./whyflow check on the run's database
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int exit = StoreCheck.run(new String[]{"--database", stack.admin().withDatabase("whyflow_faults").url()},
+            int exit = StoreCheckCli.run(new String[]{"--database", stack.admin().withDatabase("whyflow_faults").url()},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThat(exit).as("./whyflow check: %s", out.toString(StandardCharsets.UTF_8)).isZero();
         }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -386,14 +386,15 @@ class ErpCaptureIT {
     record Reconciled(int exit, String output, JsonNode json) {}
 
     static Reconciled reconcile(String wait) throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = ReconcileCli.run(new String[]{"--from", DAY.toString(), "--to", DAY.toString(), "--json",
                 "--database", stack.store.url(), "--erp-database", stack.erp.url(), "--slot", stack.slot,
-                "--settle", "PT0S", "--wait", wait}, new PrintWriter(out, true), new PrintWriter(err, true));
-        String text = out + err.toString();
+                "--settle", "PT0S", "--wait", wait}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         System.out.println("ErpCaptureIT: reconcile exit " + exit + "\n" + text);
-        JsonNode json = exit <= 1 ? new ObjectMapper().readTree(out.toString()) : null;
+        JsonNode json = exit <= 1 ? new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)) : null;
         return new Reconciled(exit, text, json);
     }
 

@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code ./whyflow alerts} on a real broker: it reads every alert topic under the prefix as a
@@ -107,15 +106,6 @@ class AlertTailIT {
                 l -> Long.parseLong(l.substring(4, l.indexOf(' ', 4)))).sum();
         assertThat(shown + more).isEqualTo(50);
         assertThat(shown).isLessThan(50);
-    }
-
-    @Test
-    void aBadOptionIsRefusedWithItsReason() {
-        assertThatThrownBy(() -> AlertTail.parse(new String[]{"--per-second", "0"}))
-                .hasMessage("--per-second needs a positive number, not 0");
-        assertThatThrownBy(() -> AlertTail.parse(new String[]{"--follow"})).hasMessage("unknown option --follow");
-        assertThat(AlertTail.parse(new String[]{"--from-beginning", "--max", "3"}))
-                .isEqualTo(new AlertTail.Options("whyflow.alerts.", true, Integer.MAX_VALUE, 3, null));
     }
 
     private static byte[] bytes(String s) {

@@ -1,10 +1,12 @@
 package dev.whyflow.simulator;
 
+import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.simulator.SimulatorFixtures.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,18 +43,18 @@ class SimulatorCliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--start 2026-11-02 --days 1 --out x.jsonl | --seed is required",
-            "--seed 1 --days 1 --out x.jsonl | --start is required",
-            "--seed 1 --start 2026-11-02 --out x.jsonl | --days is required",
+            "--start 2026-11-02 --days 1 --out x.jsonl | Missing required option: '--seed=N'",
+            "--seed 1 --days 1 --out x.jsonl | Missing required option: '--start=YYYY-MM-DD'",
+            "--seed 1 --start 2026-11-02 --out x.jsonl | Missing required option: '--days=D'",
             "--seed 1 --start 2026-11-02 --days 1 | give exactly one of --out",
             "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --to-kafka | give exactly one of --out",
-            "--seed one --start 2026-11-02 --days 1 --out x.jsonl | --seed 'one' is not an integer",
+            "--seed one --start 2026-11-02 --days 1 --out x.jsonl | Invalid value for option '--seed': 'one' is not a long",
             "--seed 1 --start 02.11.2026 --days 1 --out x.jsonl | is not a date",
             "--seed 1 --start 2026-11-02 --days 0 --out x.jsonl | --days must be between",
             "--seed 1 --start 2026-11-02 --days 1 --out x.txt | .jsonl",
             "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --bad-fraction 0.7 | --bad-fraction",
             "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --rate 5 | only apply with --to-kafka",
-            "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --frobnicate | unknown argument '--frobnicate'",
+            "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --frobnicate | Unknown option: '--frobnicate'",
             "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --incident meteor:start=2026-11-02T10:00 | unknown kind 'meteor'",
             "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --incident slow-checkout:platform=symbian,start=2026-11-02T10:00 | platform must be",
             "--seed 1 --start 2026-11-02 --days 1 --out x.jsonl --incident payment-failure:method=paypal,rate=2,start=2026-11-02T10:00 | rate must be between",
@@ -67,7 +69,7 @@ class SimulatorCliTest {
         for (int i = 0; i < argv.length; i++) if (argv[i].endsWith(".jsonl") || argv[i].endsWith(".txt")) argv[i] = dir.resolve(argv[i]).toString();
         CliResult r = SimulatorFixtures.cli(argv);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains(message.trim()).contains("Usage: SimulatorCli").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err()).contains(message.trim()).contains("Usage: whyflow simulate").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
     }
 
@@ -75,21 +77,21 @@ class SimulatorCliTest {
     void noArgumentsPrintsUsageAndExitsTwoAndHelpExitsZero() {
         CliResult none = SimulatorFixtures.cli();
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("Usage: SimulatorCli").contains("slow-checkout:").contains("--to-kafka");
+        assertThat(none.err()).contains("Usage: whyflow simulate").contains("slow-checkout:").contains("--to-kafka");
         CliResult help = SimulatorFixtures.cli("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("Usage: SimulatorCli");
+        assertThat(help.out()).contains("Usage: whyflow simulate");
     }
 
     @Test
     void kafkaDefaultsComeFromTheEnvironment() {
-        SimulatorCli.Command c = SimulatorCli.parse(new String[] {"--seed", "3", "--start", "2026-11-02", "--days", "2", "--to-kafka"},
-                Map.of("WHYFLOW_KAFKA_BOOTSTRAP", "broker:9092"));
+        SimulatorCli.Plan c = plan(Map.of("WHYFLOW_KAFKA_BOOTSTRAP", "broker:9092"), "--seed", "3", "--start", "2026-11-02", "--days", "2",
+                "--to-kafka");
         assertThat(c.bootstrap()).isEqualTo("broker:9092");
         assertThat(c.topic()).isEqualTo("whyflow.events.raw");
         assertThat(c.truth()).isEqualTo(Path.of("target", "simulator", "truth-3-2026-11-02-2d.json"));
-        SimulatorCli.Command d = SimulatorCli.parse(new String[] {"--seed", "3", "--start", "2026-11-02", "--days", "2", "--to-kafka",
-                "--topic", "t", "--rate", "500"}, Map.of());
+        SimulatorCli.Plan d = plan(Map.of(), "--seed", "3", "--start", "2026-11-02", "--days", "2", "--to-kafka",
+                "--topic", "t", "--rate", "500");
         assertThat(d.bootstrap()).isEqualTo("127.0.0.1:59092");
         assertThat(d.rate()).isEqualTo(500);
         assertThat(d.options().duplicateFraction()).isZero();
@@ -103,5 +105,14 @@ class SimulatorCliTest {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach Kafka at 127.0.0.1:1").doesNotContain("\tat ");
+    }
+
+    /** What {@code whyflow simulate ARGS} would do, in the environment {@code env}. */
+    private static SimulatorCli.Plan plan(Map<String, String> env, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "simulate";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CommandLine whyflow = WhyflowCli.commandLine(System.out, System.err, env);
+        return ((SimulatorCli) whyflow.parseArgs(all).subcommand().commandSpec().userObject()).plan();
     }
 }

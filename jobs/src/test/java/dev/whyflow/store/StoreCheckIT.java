@@ -260,7 +260,7 @@ class StoreCheckIT {
     void aUsageErrorExitsTwoAndAnUnreachableStoreThree() {
         Run usage = check("--since", "yesterday");
         assertThat(usage.exit).isEqualTo(2);
-        assertThat(usage.output).contains("unknown argument '--since'", "usage: ./whyflow check");
+        assertThat(usage.output).contains("whyflow check: Unknown options: '--since', 'yesterday'", "Usage: whyflow check");
         assertThat(check("--from", "tomorrow").exit).isEqualTo(2);
 
         Run away = run("--database", "jdbc:postgresql://127.0.0.1:1/whyflow");
@@ -298,7 +298,7 @@ class StoreCheckIT {
     private static Run run(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int exit = StoreCheck.run(args, out, out);
+        int exit = StoreCheckCli.run(args, out, out);
         return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
     }
 
