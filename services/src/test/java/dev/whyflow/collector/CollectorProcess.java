@@ -47,6 +47,8 @@ final class CollectorProcess implements AutoCloseable {
         pb.environment().put("WHYFLOW_PG_USER", store.user());
         pb.environment().put("WHYFLOW_PG_PASSWORD", store.password());
         process = pb.start();
+        // a bench stopped by a signal leaves no collector behind
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "collector-process-stop"));
         base = "http://127.0.0.1:" + port;
     }
 
