@@ -254,12 +254,16 @@ public final class Collector implements AutoCloseable {
     private byte[] body(Context ctx) throws EventBatch.BadRequest, IOException {
         int max = config.maxBodyBytes();
         String length = ctx.header("Content-Length");
+        int declared = -1;
         if (length != null) {
+            long n;
             try {
-                if (Long.parseLong(length.trim()) > max) throw tooLarge();
+                n = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw new EventBatch.BadRequest(400, "bad Content-Length");
             }
+            if (n > max) throw tooLarge();
+            if (n >= 0) declared = (int) n;
         }
         String encoding = ctx.header("Content-Encoding");
         boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
@@ -267,7 +271,7 @@ public final class Collector implements AutoCloseable {
             throw new EventBatch.BadRequest(415, "Content-Encoding must be gzip or none, not '" + encoding + "'");
         }
         try (InputStream raw = ctx.bodyInputStream()) {
-            byte[] wire = readAtMost(raw, max);
+            byte[] wire = declared >= 0 ? readExactly(raw, declared) : readAtMost(raw, max);
             if (!gzip) return wire;
             try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(wire))) {
                 return readAtMost(in, max);
@@ -279,6 +283,16 @@ public final class Collector implements AutoCloseable {
 
     private EventBatch.BadRequest tooLarge() {
         return new EventBatch.BadRequest(413, "the request is larger than " + config.maxBodyBytes() + " bytes");
+    }
+
+    /**
+     * A body of a known length into an array of that length: no growing buffer and no copy of it (the
+     * body of a batch of 100 events is ~50 KiB, and every byte allocated brings the next pause closer).
+     */
+    private static byte[] readExactly(InputStream in, int length) throws IOException, EventBatch.BadRequest {
+        byte[] body = in.readNBytes(length);
+        if (body.length < length) throw new EventBatch.BadRequest(400, "the body is shorter than its Content-Length");
+        return body;
     }
 
     private byte[] readAtMost(InputStream in, int max) throws IOException, EventBatch.BadRequest {

@@ -53,6 +53,15 @@ final class PrivateKafka implements AutoCloseable {
         return "127.0.0.1:" + env.get("WHYFLOW_KAFKA_PORT");
     }
 
+    /** The broker's process id while it runs (kafka.sh's pid file), else 0. */
+    long pid() {
+        try {
+            return Long.parseLong(Files.readString(home.resolve("run/kafka.pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     void up() throws Exception {
         script("up");
     }
