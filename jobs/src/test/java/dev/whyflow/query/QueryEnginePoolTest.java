@@ -3,6 +3,7 @@ package dev.whyflow.query;
 import dev.whyflow.sql.StoreConnection;
 import dev.whyflow.sql.testing.ForeignPostgresDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import javax.sql.DataSource;
 import java.net.ServerSocket;
@@ -16,6 +17,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * PostgreSQL driver ({@link ForeignPostgresDriver}): they still go out through this classloader's
  * driver (to a closed port here, so they are refused), never "No suitable driver".
  */
+// alone, not beside other unit test classes: it registers a driver in the JVM-wide DriverManager
+@Isolated
 class QueryEnginePoolTest {
 
     @Test

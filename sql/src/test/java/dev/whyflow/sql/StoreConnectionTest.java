@@ -2,6 +2,7 @@ package dev.whyflow.sql;
 
 import dev.whyflow.sql.testing.ForeignPostgresDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.net.ServerSocket;
 import java.sql.DriverManager;
@@ -14,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The TaskManager case behind "No suitable driver" ({@link ForeignPostgresDriver}):
  * {@link StoreConnection#open} must still reach the server through its own driver.
  */
+// alone, not beside other unit test classes: it registers a driver in the JVM-wide DriverManager
+@Isolated
 class StoreConnectionTest {
 
     @Test
