@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The functions as a SQL user sees them: registered by udfs/sql/01-register-functions.sql in a
  * TableEnvironment running on a local MiniCluster, checked against the embedding library.
  */
-class EmbeddingFunctionsSqlTest {
+class EmbeddingFunctionsSqlIT {
 
   private static final Path SQL_DIR = Path.of("sql");
 
