@@ -2,8 +2,8 @@ package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.Timestamps;
 import dev.whyflow.simulator.SimulationOptions;

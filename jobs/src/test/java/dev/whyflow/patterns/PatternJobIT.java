@@ -1,7 +1,7 @@
 package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.store.PostgresUpsertSink;
 import dev.whyflow.testing.FlinkTestCluster;

@@ -1,6 +1,6 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.sqlrecipes.FlinkSqlScripts;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
