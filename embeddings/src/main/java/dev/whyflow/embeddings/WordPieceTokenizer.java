@@ -1,5 +1,8 @@
 package dev.whyflow.embeddings;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -138,11 +141,16 @@ public final class WordPieceTokenizer {
   }
 
   /** Builds a tokenizer from the text of a {@code tokenizer.json}. */
-  @SuppressWarnings("unchecked")
   public static WordPieceTokenizer fromJson(String tokenizerJson) {
-    Object root = TokenizerJson.parse(tokenizerJson);
-    return new WordPieceTokenizer(object(root, "root"));
+    try {
+      return new WordPieceTokenizer(new ObjectMapper().readValue(tokenizerJson, TOKENIZER_JSON));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("tokenizer.json: " + e.getOriginalMessage(), e);
+    }
   }
+
+  /** A {@code tokenizer.json} as maps, lists, strings, numbers and booleans, in file order. */
+  private static final TypeReference<Map<String, Object>> TOKENIZER_JSON = new TypeReference<>() {};
 
   /** Reads a {@code tokenizer.json} file. */
   public static WordPieceTokenizer load(Path tokenizerJson) throws IOException {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * What a Flink session cluster does when a job is submitted twice: each submission gets its own
  * user-code classloader over the job's jars, in the same TaskManager JVM. Here: isolated
  * classloaders (parent = platform loader, so nothing leaks in from the test classpath) over this
- * module's classes, the ONNX Runtime jar and the model jar, each loading the library and embedding,
+ * module's classes, the ONNX Runtime, Jackson and model jars, each loading the library and embedding,
  * the first still open while the second loads.
  */
 class SessionClusterClassLoaderTest {
@@ -30,7 +30,12 @@ class SessionClusterClassLoaderTest {
       expected = here.embed(TEXT);
     }
     URL[] jars = {
-      location(OnnxEmbedder.class), location(OrtEnvironment.class), jarOf("/" + EmbeddingConfig.BUNDLED_MODEL)
+      location(OnnxEmbedder.class),
+      location(OrtEnvironment.class),
+      location(com.fasterxml.jackson.databind.ObjectMapper.class),
+      location(com.fasterxml.jackson.core.JsonParser.class),
+      location(com.fasterxml.jackson.annotation.JsonInclude.class),
+      jarOf("/" + EmbeddingConfig.BUNDLED_MODEL)
     };
     try (URLClassLoader first = new URLClassLoader("job-1", jars, ClassLoader.getPlatformClassLoader());
         URLClassLoader second = new URLClassLoader("job-2", jars, ClassLoader.getPlatformClassLoader())) {

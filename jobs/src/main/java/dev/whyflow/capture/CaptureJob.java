@@ -1,5 +1,7 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.SessionSummary;
 import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import dev.whyflow.contract.Event;
@@ -118,7 +120,7 @@ public final class CaptureJob {
     public static KafkaSink<SessionSummary> sessionsTopic(CaptureOptions o) {
         return KafkaSink.<SessionSummary>builder()
                 .setBootstrapServers(o.bootstrapServers())
-                .setRecordSerializer(new SessionSummaryJson.Records(o.sessionsTopic()))
+                .setRecordSerializer(new TopicFormats.SessionRecords(o.sessionsTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(o.groupId() + "-sessions")
                 .setProperty("transaction.timeout.ms", "900000")

@@ -1,7 +1,9 @@
 package dev.whyflow.capture;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.whyflow.contract.TopicJson;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,43 +13,37 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * The dead-letter record (schema {@code whyflow/schemas/dlq/failed_event.v1.json}): the reason,
- * the validator's message, where the record came from, and the original bytes, as text when they
- * are valid UTF-8 and base64 otherwise.
+ * The dead-letter record (schema {@code whyflow/schemas/dlq/failed_event.v1.json}), bound by
+ * {@link TopicJson}: the reason, the validator's message, where the record came from, and the
+ * original bytes, as text when they are valid UTF-8 and base64 otherwise.
  */
 public final class DeadLetterJson {
 
     public static final int SCHEMA_VERSION = 1;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Written with its nulls, as the schema has them, but for the event's identity, which is left out when unknown. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"schema_version", "failure_id", "reason", "message", "source", "event_id", "event_type",
+            "failed_at", "raw_size", "raw_truncated", "raw_encoding", "raw"})
+    record DeadLetter(int schemaVersion, String failureId, String reason, String message, Source source,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String eventId,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String eventType,
+                      Instant failedAt, int rawSize, boolean rawTruncated, String rawEncoding, String raw) {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Source(String topic, int partition, long offset) {}
 
     private DeadLetterJson() {}
 
     public static byte[] toJson(FailedEvent f) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("schema_version", SCHEMA_VERSION);
-        n.put("failure_id", f.failureId);
-        n.put("reason", f.reason);
-        n.put("message", f.message);
-        ObjectNode source = n.putObject("source");
-        source.put("topic", f.sourceTopic);
-        source.put("partition", f.sourcePartition);
-        source.put("offset", f.sourceOffset);
-        if (f.eventId != null) n.put("event_id", f.eventId);
-        if (f.eventType != null) n.put("event_type", f.eventType);
-        n.put("failed_at", Instant.ofEpochMilli(f.failedAtMillis).toString());
-        n.put("raw_size", f.rawSize);
-        n.put("raw_truncated", f.raw.length < f.rawSize);
         String text = utf8(f.raw);
-        if (text != null) {
-            n.put("raw_encoding", "utf8");
-            n.put("raw", text);
-        } else {
-            n.put("raw_encoding", "base64");
-            n.put("raw", Base64.getEncoder().encodeToString(f.raw));
-        }
+        DeadLetter d = new DeadLetter(SCHEMA_VERSION, f.failureId, f.reason, f.message,
+                new Source(f.sourceTopic, f.sourcePartition, f.sourceOffset), f.eventId, f.eventType,
+                Instant.ofEpochMilli(f.failedAtMillis), f.rawSize, f.raw.length < f.rawSize,
+                text != null ? "utf8" : "base64", text != null ? text : Base64.getEncoder().encodeToString(f.raw));
         try {
-            return MAPPER.writeValueAsBytes(n);
-        } catch (Exception e) {
+            return TopicJson.mapper().writeValueAsBytes(d);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise dead letter " + f.failureId, e);
         }
     }

@@ -1,17 +1,19 @@
 package dev.whyflow.capture;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.whyflow.contract.RejectReason;
 
 /**
  * Reads {@code event_id} and {@code event_type} from a refused record when it is JSON, so a
- * failure can be found by the event it was meant to be. Best effort: never throws.
+ * failure can be found by the event it was meant to be. Best effort: never throws, and lenient
+ * where the contract is strict (a duplicate key keeps its last value), since the record was
+ * refused already.
  */
 final class IdentityPeek {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectReader LENIENT = JsonMapper.builder().build().reader();
 
     private IdentityPeek() {}
 
@@ -20,16 +22,11 @@ final class IdentityPeek {
                 || reason == RejectReason.PARSE_ERROR) {
             return;
         }
-        try (JsonParser p = JSON.createParser(raw)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) return;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == JsonToken.VALUE_STRING && "event_id".equals(name)) f.eventId = p.getText();
-                else if (value == JsonToken.VALUE_STRING && "event_type".equals(name)) f.eventType = p.getText();
-                else p.skipChildren();
-                if (f.eventId != null && f.eventType != null) return;
-            }
+        try {
+            JsonNode record = LENIENT.readTree(raw);
+            if (record == null || !record.isObject()) return;
+            if (record.path("event_id").isTextual()) f.eventId = record.get("event_id").asText();
+            if (record.path("event_type").isTextual()) f.eventType = record.get("event_type").asText();
         } catch (Exception ignored) {
             // the reason already says what is wrong with the record
         }

@@ -1,5 +1,7 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.SessionSummary;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.EventType;
@@ -547,7 +549,7 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         m.country = s.country;
         m.events = s.events;
         m.pagesViewed = s.pagesViewed;
-        m.productsViewed = s.productsViewed;
+        m.productsViewed = s.productsViewed.isEmpty() ? List.of() : List.of(s.productsViewed.split(","));
         m.furthestStep = s.furthestStep == null ? "session" : s.furthestStep;
         m.outcome = outcome(s);
         m.revenueMinor = s.revenueMinor;

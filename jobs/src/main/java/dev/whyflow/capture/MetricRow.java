@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
+
 /**
  * What one enriched event contributes to its metrics_1m row: the row's dimensions and the
  * event's measures, and nothing else. The rollup is keyed by dimensions, so every event crosses

@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;

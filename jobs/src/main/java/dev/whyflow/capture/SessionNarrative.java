@@ -1,5 +1,7 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.SessionSummary;
+
 /**
  * A deterministic, plain-language account of a closed session, for people and for embedding:
  * who (segment, platform, channel), what (pages, products, furthest step), what went wrong

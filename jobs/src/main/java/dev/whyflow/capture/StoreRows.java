@@ -1,12 +1,13 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.SessionSummary;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.store.CopyRow;
 import dev.whyflow.store.RowWriter;
 import dev.whyflow.store.UpsertTable;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** How CaptureJob's outputs map onto the store's tables (sql/migrations). */
@@ -82,8 +83,7 @@ public final class StoreRows {
                     .text(s.customerSegment).timestamp(s.startedAt).timestamp(s.endedAt).number(s.durationSeconds())
                     .text(s.device).text(s.os).text(s.browser).text(s.appVersion).text(s.channel).text(s.country)
                     .number(s.events).number(s.pagesViewed)
-                    .textArray(s.productsViewed == null || s.productsViewed.isEmpty() ? List.of()
-                            : Arrays.asList(s.productsViewed.split(",")))
+                    .textArray(s.productsViewed)
                     .text(s.furthestStep).text(s.outcome).number(s.revenueMinor).text(s.currency).text(s.orderId)
                     .number(s.maxPageLoadMs).number(s.checkoutPageLoadMs).number(s.errors).number(s.paymentFailures)
                     .text(s.abandonmentCauseEventId).text(s.abandonmentCause).text(s.narrative);

@@ -2,6 +2,10 @@ package dev.whyflow.capture;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import dev.whyflow.contract.CaptureStamp;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
+import dev.whyflow.contract.SessionSummary;
+import dev.whyflow.contract.SessionSummaryJson;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -47,6 +51,21 @@ final class TopicFormats {
             return e.watermarkMarker
                     ? new ProducerRecord<>(topic, stamp.partitionIndex(), null, null, null, headers)
                     : new ProducerRecord<>(topic, stamp.partitionIndex(), null, key, EnrichedEventJson.toBytes(e), headers);
+        }
+    }
+
+    /** Closed sessions, keyed by session id. */
+    static final class SessionRecords implements KafkaRecordSerializationSchema<SessionSummary> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        SessionRecords(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(SessionSummary s, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, null, null, s.sessionId.getBytes(StandardCharsets.UTF_8), SessionSummaryJson.toBytes(s));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;

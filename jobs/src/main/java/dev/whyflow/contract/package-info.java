@@ -1,5 +1,6 @@
 /**
- * The event contract, version 1: what every producer sends and every job reads.
+ * The event contract, version 1: what every producer sends and every job reads, and the topic
+ * formats CaptureJob writes for the other jobs.
  *
  * <ul>
  *   <li>{@link dev.whyflow.contract.Event} and its parts ({@link dev.whyflow.contract.Actor},
@@ -14,6 +15,13 @@
  *       {@link dev.whyflow.contract.Rejection} with a {@link dev.whyflow.contract.RejectReason}.</li>
  *   <li>JSON Schemas (draft 2020-12) on the classpath: {@code whyflow/schemas/events/envelope.v1.json}
  *       and {@code whyflow/schemas/events/<event_type>.v1.json}, see {@link dev.whyflow.contract.EventSchemas}.</li>
+ *   <li>The topic formats built on the event: {@link dev.whyflow.contract.EnrichedEvent} on
+ *       {@code whyflow.events.enriched} ({@link dev.whyflow.contract.EnrichedEventJson},
+ *       {@code whyflow/schemas/enriched/enriched_event.v1.json}) and
+ *       {@link dev.whyflow.contract.SessionSummary} on {@code whyflow.sessions}
+ *       ({@link dev.whyflow.contract.SessionSummaryJson},
+ *       {@code whyflow/schemas/sessions/session_summary.v2.json}), bound by Jackson through
+ *       {@link dev.whyflow.contract.TopicJson}, the mapper the alert and dead-letter formats share.</li>
  * </ul>
  *
  * <p>Evolving the contract: add a type (an enum constant and its schema) or a new schema version

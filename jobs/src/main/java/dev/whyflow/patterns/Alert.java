@@ -1,5 +1,8 @@
 package dev.whyflow.patterns;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.whyflow.contract.TopicJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,8 +36,12 @@ public class Alert {
     /** The evidence chain: the matched events' ids in event-time order. */
     public String[] matchedEventIds;
     /** Event time at which the pattern was complete (a timeout's deadline, a session's end). */
+    @JsonSerialize(using = TopicJson.TimestampWriter.class)
+    @JsonDeserialize(using = TopicJson.TimestampReader.class)
     public long detectedAt;
     /** Wall-clock time the alert was created. */
+    @JsonSerialize(using = TopicJson.TimestampWriter.class)
+    @JsonDeserialize(using = TopicJson.TimestampReader.class)
     public long emittedAt;
     public String device;
     public String os;
@@ -44,7 +51,8 @@ public class Alert {
     public String country;
     public Long cartValueMinor;
     public String currency;
-    public AlertDetails details;
+    /** Never absent on the topic: an alert with no details has {@code {}}. */
+    public AlertDetails details = new AlertDetails();
 
     public Alert() {}
 

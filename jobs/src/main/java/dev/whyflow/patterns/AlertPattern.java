@@ -1,5 +1,7 @@
 package dev.whyflow.patterns;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * The alert families PatternJob publishes: one Kafka topic ({@code whyflow.alerts.<wire name>}) and
  * one JSON Schema ({@code whyflow/schemas/alerts/<wire name>.v<version>.json}) each. The wire names
@@ -22,6 +24,7 @@ public enum AlertPattern {
         this.wireName = wireName;
     }
 
+    @JsonValue
     public String wireName() {
         return wireName;
     }

@@ -3,7 +3,7 @@ package dev.whyflow.patterns;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.EventFormatException;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.Timestamps;
@@ -15,8 +15,15 @@ import java.io.IOException;
  * into a {@link JourneyEvent}: only the fields the patterns use are read, everything else is
  * skipped unparsed, and no event object is built on the way. This is the patterns' hottest path
  * (every enriched event passes it, most of them engagement heartbeats no pattern looks at), and
- * the full reader costs several times more: it builds the whole contract event and checks every
- * object for duplicate keys, which CaptureJob, the topic's only writer, has already done.
+ * the full reader costs more: it builds the whole contract event and checks every object for
+ * duplicate keys, which CaptureJob, the topic's only writer, has already done.
+ *
+ * <p>Measured ({@code EnrichedReadBench}, a simulated day of 75,416 enriched records, heartbeats
+ * included, one thread, median of 9 and of 15 rounds, December 2026 on a shared 2-core Intel Xeon
+ * at a load average of about 20, so the absolute figures are inflated and the ratio is what
+ * counts): this reader 7.9 and 7.2 µs a record, the data-bound {@link EnrichedEventJson#fromBytes}
+ * 13.4 and 15.8 µs, before turning its result into a {@link JourneyEvent}. It stays hand-written
+ * for that factor of about two on PatternJob's busiest operator.
  */
 public final class JourneyEventJson {
 

@@ -1,5 +1,7 @@
 package dev.whyflow.patterns;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** How urgently an alert asks for attention; the wire names are part of the alert schemas. */
 public enum Severity {
     /** A fact for analysis, no action (funnel progression). */
@@ -14,6 +16,7 @@ public enum Severity {
         this.wireName = wireName;
     }
 
+    @JsonValue
     public String wireName() {
         return wireName;
     }

@@ -2,10 +2,10 @@ package dev.whyflow.vectors;
 
 import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
-import dev.whyflow.capture.SessionSummary;
-import dev.whyflow.capture.SessionSummaryJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
+import dev.whyflow.contract.SessionSummary;
+import dev.whyflow.contract.SessionSummaryJson;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;

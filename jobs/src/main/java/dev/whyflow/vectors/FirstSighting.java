@@ -1,6 +1,6 @@
 package dev.whyflow.vectors;
 
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;

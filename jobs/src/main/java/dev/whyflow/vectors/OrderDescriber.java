@@ -1,6 +1,6 @@
 package dev.whyflow.vectors;
 
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.capture.SemanticText;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.Payload;

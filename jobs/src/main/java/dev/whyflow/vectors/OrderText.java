@@ -1,7 +1,7 @@
 package dev.whyflow.vectors;
 
 import dev.whyflow.capture.Buckets;
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.LineItem;

@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.CaptureStamp;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;

@@ -1,5 +1,7 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.SessionSummary;
 import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;

@@ -1,5 +1,6 @@
 package dev.whyflow.capture;
 
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import org.apache.flink.api.common.typeinfo.Types;

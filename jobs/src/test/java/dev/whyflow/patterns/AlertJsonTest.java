@@ -3,6 +3,7 @@ package dev.whyflow.patterns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.contract.EventJson;
+import dev.whyflow.contract.Goldens;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -10,6 +11,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The published format: what is written reads back the same, and the table's details are the topic's. */
 class AlertJsonTest {
 
-    private static List<Alert> someAlerts() throws Exception {
+    /** An alert of four families, in a fixed order, each emitted 1.234 s after its detection. */
+    static List<Alert> someAlerts() throws Exception {
         List<Alert> out = new ArrayList<>();
         ShopJourney checkout = ShopJourney.session("s1").segment("vip").checkout(0, 30_000)
                 .page(1, "checkout_shipping", 6_500).step(4, "shipping", 200_000).fail(5, "paypal", "timeout", 30_000);
@@ -38,6 +41,7 @@ class AlertJsonTest {
             out.addAll(h.feed(guest.journey()).watermark(at(60)).alerts());
         }
         out.add(paymentMethodFailures(guest));
+        out.forEach(a -> a.emittedAt = a.detectedAt + 1_234);
         assertThat(out).extracting(a -> a.pattern).containsExactlyInAnyOrder(AlertPattern.CHECKOUT_ABANDONMENT,
                 AlertPattern.CHECKOUT_HESITATION, AlertPattern.PAYMENT_FAILURE_STREAK, AlertPattern.PAYMENT_METHOD_FAILURES);
         return out;
@@ -63,6 +67,18 @@ class AlertJsonTest {
     void whatIsWrittenReadsBackTheSame() throws Exception {
         for (Alert a : someAlerts()) {
             assertThat(AlertJson.fromBytes(AlertJson.toBytes(a))).isEqualTo(a);
+        }
+    }
+
+    /** Field for field what the hand-written codec wrote for the same alerts (alerts.v1.jsonl). */
+    @Test
+    void theFormatIsTheOneTheHandWrittenCodecWrote() throws Exception {
+        List<Alert> alerts = someAlerts();
+        List<String> golden = Goldens.lines("alerts.v1.jsonl");
+        assertThat(alerts).hasSameSizeAs(golden);
+        for (int i = 0; i < alerts.size(); i++) {
+            assertThat(Goldens.tree(AlertJson.toBytes(alerts.get(i)))).isEqualTo(Goldens.tree(golden.get(i)));
+            assertThat(AlertJson.fromBytes(golden.get(i).getBytes(StandardCharsets.UTF_8))).isEqualTo(alerts.get(i));
         }
     }
 

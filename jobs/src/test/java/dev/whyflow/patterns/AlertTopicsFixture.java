@@ -1,8 +1,8 @@
 package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.testing.KafkaTestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;

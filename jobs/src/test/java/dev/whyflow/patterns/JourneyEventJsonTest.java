@@ -1,7 +1,7 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventFormatException;

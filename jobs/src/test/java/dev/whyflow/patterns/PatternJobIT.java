@@ -2,7 +2,7 @@ package dev.whyflow.patterns;
 
 import dev.whyflow.JobOptions;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.store.PostgresUpsertSink;
 import dev.whyflow.testing.FlinkTestCluster;

@@ -1,7 +1,7 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.JobOptions;
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.sqlrecipes.FlinkSqlScripts;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;

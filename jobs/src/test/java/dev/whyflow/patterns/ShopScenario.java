@@ -1,6 +1,6 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,8 +1,8 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.capture.DeviceNormalizer;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventFormatException;
 import dev.whyflow.contract.EventJson;

@@ -7,10 +7,12 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
+import dev.whyflow.contract.Goldens;
 import dev.whyflow.query.synthesis.Synthesis;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,16 @@ class AnswerJsonTest {
         assertThat(back.figure("conversion_rate").value()).isEqualByComparingTo("0.0312");
         assertThat(back.hypotheses()).isEqualTo(a.hypotheses());
         assertThat(back.dataFreshness()).isEqualTo(a.dataFreshness());
+    }
+
+    /** Field for field what the hand-written instant and decimal serializers wrote for the same answer (answer.v1.jsonl). */
+    @Test
+    void theFormatIsTheOneTheHandWrittenSerializersWrote() throws Exception {
+        String golden = Goldens.lines("answer.v1.jsonl").get(0);
+        assertThat(Goldens.tree(AnswerJson.toBytes(sample()))).isEqualTo(Goldens.tree(golden));
+        Answer back = AnswerJson.fromBytes(golden.getBytes(StandardCharsets.UTF_8));
+        assertThat(Goldens.tree(AnswerJson.toBytes(back))).isEqualTo(Goldens.tree(golden));
+        assertThat(back.answeredAt()).isEqualTo(sample().answeredAt());
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.whyflow.sqlrecipes;
 
 import dev.whyflow.capture.DeadLetterJson;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.capture.FailedEvent;
 import dev.whyflow.contract.Actor;
 import dev.whyflow.contract.Entity;

@@ -1,8 +1,8 @@
 package dev.whyflow.vectors;
 
 import dev.whyflow.bench.FlinkRest;
-import dev.whyflow.capture.EnrichedEvent;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.capture.SemanticText;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.simulator.SimulatedData;

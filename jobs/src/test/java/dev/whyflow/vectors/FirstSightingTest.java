@@ -1,6 +1,6 @@
 package dev.whyflow.vectors;
 
-import dev.whyflow.capture.EnrichedEvent;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.EventType;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.capture.CaptureJob;
 import dev.whyflow.capture.CaptureOptions;
 import dev.whyflow.capture.Captured;
-import dev.whyflow.capture.EnrichedEventJson;
+import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.capture.RawEventDeserializer;
 import dev.whyflow.embeddings.CachingEmbedder;
 import dev.whyflow.embeddings.Embedder;

@@ -32,9 +32,12 @@ class UdfJarIT {
               "ai/onnxruntime/native/linux-x64/libonnxruntime.so",
               "ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so",
               "all-minilm-l6-v2-q.onnx",
-              "all-minilm-l6-v2-q-tokenizer.json");
+              "all-minilm-l6-v2-q-tokenizer.json",
+              "dev/whyflow/udfs/shaded/com/fasterxml/jackson/databind/ObjectMapper.class");
       assertThat(names)
           .noneMatch(n -> n.startsWith("org/apache/flink/"))
+          .as("Jackson relocated")
+          .noneMatch(n -> n.startsWith("com/fasterxml/"))
           .noneMatch(n -> n.startsWith("dev/langchain4j/") || n.startsWith("ai/djl/"))
           .noneMatch(n -> n.startsWith("ai/onnxruntime/native/") && !n.startsWith("ai/onnxruntime/native/linux-x64/")
               && !n.equals("ai/onnxruntime/native/"));

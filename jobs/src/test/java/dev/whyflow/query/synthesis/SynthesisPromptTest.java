@@ -47,7 +47,7 @@ class SynthesisPromptTest {
     SynthesisRequest r = new SynthesisRequest(attack, "count", "t", List.of(),
         List.of(new Evidence(attack, "t", Map.of("segment", attack), List.of(Map.of("note", attack)))));
     SynthesisPrompt p = SynthesisPrompt.of(r, "0123456789abcdef");
-    JsonNode data = InjectionCorpusTest.dataBlock(p.user());
+    JsonNode data = InjectionCorpusIT.dataBlock(p.user());
     assertThat(data.get("question").asText()).isEqualTo(SynthesisPrompt.neutralize(attack));
     assertThat(p.user().lines()).noneMatch(l -> l.startsWith("SYSTEM:"));
     assertThat(p.user()).endsWith("\nWHYFLOW-DATA 0123456789abcdef>>>");
@@ -63,7 +63,7 @@ class SynthesisPromptTest {
     for (int i = 0; i < 25; i++) {
       evidence.add(new Evidence("c" + i, "t", Map.of(), rows));
     }
-    JsonNode data = InjectionCorpusTest.dataBlock(
+    JsonNode data = InjectionCorpusIT.dataBlock(
         SynthesisPrompt.of(new SynthesisRequest("q", "i", "t", List.of(), evidence)).user());
     assertThat(data.get("evidence")).hasSize(SynthesisPrompt.MAX_EVIDENCE);
     assertThat(data.get("evidence_omitted").asInt()).isEqualTo(5);

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * but not yet embedded never exceed the operator's capacity, so slow inference holds the source back
  * instead of piling texts up.
  */
-class BatchedInferenceTest {
+class BatchedInferenceIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.extension();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The functions as a SQL user sees them: registered by udfs/sql/01-register-functions.sql in a
  * TableEnvironment running on a local MiniCluster, checked against the embedding library.
  */
-class EmbeddingFunctionsSqlTest {
+class EmbeddingFunctionsSqlIT {
 
   private static final Path SQL_DIR = Path.of("sql");
 
@@ -110,12 +110,17 @@ class EmbeddingFunctionsSqlTest {
     }
   }
 
+  /** Fails on an empty or missing sql/ folder and on a file with no statement: nothing run is no pass. */
   @Test
   void everySqlFileRuns() throws IOException {
+    List<Path> scripts;
     try (Stream<Path> files = Files.list(SQL_DIR)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".sql")).sorted().toList()) {
-        runScript(file);
-      }
+      scripts = files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
+    }
+    assertThat(scripts).as("SQL files in %s", SQL_DIR.toAbsolutePath()).isNotEmpty();
+    for (Path file : scripts) {
+      assertThat(SqlScripts.statements(Files.readString(file))).as("statements of %s", file).isNotEmpty();
+      runScript(file);
     }
   }
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its slots are used only when the catalogue accepts them, never against the parser's metric, and
  * a failing or slow model changes nothing.
  */
-class LlmUnderstandingTest {
+class LlmUnderstandingIT {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-11T13:30:00Z"), ZoneOffset.UTC);
     private static final Vocabulary VOCABULARY = new Vocabulary(Set.of("shoes", "bags"), Set.of("DE", "FR"));

@@ -1,11 +1,17 @@
-package dev.whyflow.capture;
+package dev.whyflow.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One closed session: its journey, how far it got, how it ended and a narrative of it. Written
- * to the sessions table (upsert on session_id). A Flink POJO.
+ * to the sessions table (upsert on session_id) and to {@code whyflow.sessions}
+ * ({@link SessionSummaryJson}), which EmbeddingJob reads. A Flink POJO; its JSON has every field,
+ * null or not.
  */
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public class SessionSummary {
 
     public String sessionId;
@@ -23,8 +29,8 @@ public class SessionSummary {
     public String country;
     public int events;
     public int pagesViewed;
-    /** Comma-separated product ids, in viewing order. */
-    public String productsViewed;
+    /** Product ids in viewing order, each once. */
+    public List<String> productsViewed = List.of();
     public String furthestStep;
     /** converted | checkout_abandoned | cart_abandoned | browsed | bounced. */
     public String outcome;

@@ -1,16 +1,23 @@
-package dev.whyflow.capture;
+package dev.whyflow.contract;
 
-import dev.whyflow.contract.Event;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.util.Objects;
 
 /**
- * An accepted event and what CaptureJob added to it. The producer's event is never changed:
- * the additions sit beside it (a producer's {@code caused_by} is kept; an inferred one is
- * flagged). A Flink POJO.
+ * An accepted event and what CaptureJob added to it: the record of {@code whyflow.events.enriched}
+ * ({@link EnrichedEventJson}), which PatternJob and EmbeddingJob read. The producer's event is
+ * never changed: the additions sit beside it (a producer's {@code caused_by} is kept; an inferred
+ * one is flagged). A Flink POJO; its JSON names are the fields' in snake_case, in this order.
  */
+@JsonPropertyOrder({"sessionId", "sessionInferred", "customerSegment", "firstTouchChannel", "device", "os", "browser",
+        "productId", "category", "unitPriceMinor", "paymentMethod", "causedBy", "causedByInferred", "late",
+        "semanticText", "semanticKey"})
 public class EnrichedEvent {
 
+    /** Written beside the enrichment, not inside it. */
+    @JsonIgnore
     public Event event;
     /** The producer's session id, or the one the sessionizer assigned. */
     public String sessionId;
@@ -37,15 +44,19 @@ public class EnrichedEvent {
     public long semanticKey;
 
     /**
-     * Set by {@link WatermarkStamps} on the way to the enriched topic only, where the record's
-     * {@link dev.whyflow.contract.CaptureStamp} header carries them, not its JSON.
-     * {@code captureWriter} is -1 when not stamped. (Not transient: a chained operator may get a
-     * copy, made by the serializer, when object reuse is off.)
+     * Set by CaptureJob's {@code WatermarkStamps} on the way to the enriched topic only, where the
+     * record's {@link CaptureStamp} header carries them, not its JSON. {@code captureWriter} is -1
+     * when not stamped. (Not transient: a chained operator may get a copy, made by the serializer,
+     * when object reuse is off.)
      */
+    @JsonIgnore
     public int captureWriter = -1;
+    @JsonIgnore
     public int captureWriters;
+    @JsonIgnore
     public long captureWatermark = Long.MIN_VALUE;
     /** A watermark marker for the enriched topic: no event, only the stamp (written with a null value). */
+    @JsonIgnore
     public boolean watermarkMarker;
 
     public EnrichedEvent() {}

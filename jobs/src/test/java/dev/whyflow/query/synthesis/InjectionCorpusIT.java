@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The injection corpus: SQL injection (for the query engine's tests) and prompt injection, placed
  * in the question or in event payload text that reaches the model, against a model that obeys it.
  */
-class InjectionCorpusTest {
+class InjectionCorpusIT {
 
   static final String CORPUS = "/whyflow/query/injection-corpus.jsonl";
 
@@ -46,7 +46,7 @@ class InjectionCorpusTest {
   static List<Case> corpus() {
     ObjectMapper json = new ObjectMapper();
     List<Case> out = new ArrayList<>();
-    try (InputStream in = InjectionCorpusTest.class.getResourceAsStream(CORPUS);
+    try (InputStream in = InjectionCorpusIT.class.getResourceAsStream(CORPUS);
          BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
@@ -147,10 +147,10 @@ class InjectionCorpusTest {
     server = FakeModelServer.start(protocol).replyWith(r -> {
       boolean reached = reachedTheData(r, c, where);
       obeyed.add(reached);
-      return reached ? c.obeyed() : LlmSynthesizerTest.GROUNDED;
+      return reached ? c.obeyed() : LlmSynthesizerIT.GROUNDED;
     });
     SynthesisRequest request = injected(c, where);
-    Synthesis s = LlmSynthesizerTest.synthesizer(protocol, server, "30s").synthesize(request);
+    Synthesis s = LlmSynthesizerIT.synthesizer(protocol, server, "30s").synthesize(request);
 
     assertThat(obeyed).as("the injection reached the model, which obeyed it").containsExactly(true);
     assertThat(s.mode()).isEqualTo(Synthesis.TEMPLATE);
@@ -167,9 +167,9 @@ class InjectionCorpusTest {
   @ParameterizedTest(name = "{0} in the {1}")
   @MethodSource("placements")
   void anInjectionInTheDataAloneDoesNotStopAGroundedAnswer(Case c, String where, Protocol protocol) {
-    server = FakeModelServer.start(protocol).replyWith(LlmSynthesizerTest.GROUNDED);
-    Synthesis s = LlmSynthesizerTest.synthesizer(protocol, server, "30s").synthesize(injected(c, where));
+    server = FakeModelServer.start(protocol).replyWith(LlmSynthesizerIT.GROUNDED);
+    Synthesis s = LlmSynthesizerIT.synthesizer(protocol, server, "30s").synthesize(injected(c, where));
     assertThat(s.mode()).as("violations %s", s.violations()).isEqualTo(Synthesis.LLM);
-    assertThat(s.text()).isEqualTo(LlmSynthesizerTest.GROUNDED);
+    assertThat(s.text()).isEqualTo(LlmSynthesizerIT.GROUNDED);
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The real langchain4j clients of both providers against a loopback server speaking their protocol. */
-class LlmSynthesizerTest {
+class LlmSynthesizerIT {
 
   static final String SECRET = "sk-test-0123456789-do-not-leak";
   static final String GROUNDED = "Checkout conversion on iOS fell to 1.21% yesterday from 3.12%. Android sessions on "
