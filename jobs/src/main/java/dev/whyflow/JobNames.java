@@ -16,13 +16,15 @@ public final class JobNames {
 
     public static final String RESOURCE = "/whyflow/jobs.properties";
 
-    private JobNames() {
-    }
+    private JobNames() {}
 
-    /** The name the job with this main class runs under; fails for a class the file does not list. */
+    /**
+     * The name the job with this main class runs under; fails for a class the file does not list.
+     */
     public static String of(Class<?> mainClass) {
         String name = all().get(mainClass.getName());
-        if (name == null) throw new IllegalStateException(RESOURCE + " has no name for " + mainClass.getName());
+        if (name == null)
+            throw new IllegalStateException(RESOURCE + " has no name for " + mainClass.getName());
         return name;
     }
 

@@ -1,8 +1,8 @@
 package dev.whyflow.capture;
 
 /**
- * Coarse, fixed buckets for numbers in generated text, so that equal situations yield equal
- * text (and one embedding): "page load 5-8 s", not "page load 6,412 ms".
+ * Coarse, fixed buckets for numbers in generated text, so that equal situations yield equal text
+ * (and one embedding): "page load 5-8 s", not "page load 6,412 ms".
  */
 public final class Buckets {
 

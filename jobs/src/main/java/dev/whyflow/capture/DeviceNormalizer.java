@@ -2,13 +2,12 @@ package dev.whyflow.capture;
 
 import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.EventContext;
-
 import java.util.Locale;
 
 /**
  * Normalises the device, operating system and browser a producer reports to a small fixed
- * vocabulary, falling back to the user agent where a field is missing, so that segments group
- * the same platform under one name ("Android", "android 14", "AndroidOS" → android).
+ * vocabulary, falling back to the user agent where a field is missing, so that segments group the
+ * same platform under one name ("Android", "android 14", "AndroidOS" → android).
  */
 public final class DeviceNormalizer {
 
@@ -38,7 +37,10 @@ public final class DeviceNormalizer {
         if (v.isEmpty()) return null;
         if (v.contains("tablet") || v.contains("ipad")) return "tablet";
         if (v.contains("mobile") || v.contains("phone") || v.contains("android")) return "mobile";
-        if (v.contains("desktop") || v.contains("windows") || v.contains("macintosh") || v.contains("x11")) return "desktop";
+        if (v.contains("desktop")
+                || v.contains("windows")
+                || v.contains("macintosh")
+                || v.contains("x11")) return "desktop";
         return "other";
     }
 

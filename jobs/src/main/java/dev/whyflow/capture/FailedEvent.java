@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A record CaptureJob refused: the original bytes, a typed reason and where it came from. It
- * goes to the dead-letter topic and the failed_events table; nothing else in the stream is lost.
- * A Flink POJO.
+ * A record CaptureJob refused: the original bytes, a typed reason and where it came from. It goes
+ * to the dead-letter topic and the failed_events table; nothing else in the stream is lost. A Flink
+ * POJO.
  */
 public class FailedEvent {
 
@@ -15,24 +15,36 @@ public class FailedEvent {
 
     /** {@code topic/partition/offset}: stable across replays, so sinks upsert on it. */
     public String failureId;
+
     /** A {@code RejectReason} wire name. */
     public String reason;
+
     public String message;
     public String sourceTopic;
     public int sourcePartition;
     public long sourceOffset;
+
     /** Where the record was parseable enough to say; else null. */
     public String eventId;
+
     public String eventType;
+
     /** The original bytes, or their first {@link #MAX_KEPT_BYTES}. */
     public byte[] raw;
+
     public int rawSize;
     public long failedAtMillis;
 
     public FailedEvent() {}
 
-    public static FailedEvent of(String reason, String message, String topic, int partition, long offset,
-                                 byte[] original, long failedAtMillis) {
+    public static FailedEvent of(
+            String reason,
+            String message,
+            String topic,
+            int partition,
+            long offset,
+            byte[] original,
+            long failedAtMillis) {
         FailedEvent f = new FailedEvent();
         f.failureId = topic + "/" + partition + "/" + offset;
         f.reason = reason;
@@ -49,7 +61,9 @@ public class FailedEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FailedEvent f && Objects.equals(failureId, f.failureId) && Objects.equals(reason, f.reason);
+        return o instanceof FailedEvent f
+                && Objects.equals(failureId, f.failureId)
+                && Objects.equals(reason, f.reason);
     }
 
     @Override

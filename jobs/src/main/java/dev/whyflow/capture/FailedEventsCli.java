@@ -5,15 +5,6 @@ import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.Validation;
 import dev.whyflow.sql.StoreConnection;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,31 +16,50 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code whyflow failed}: what CaptureJob refused, by reason, with recent examples; and
- * {@code whyflow failed --replay FILE}: sends corrected events (JSONL, one event per line) back to
- * the raw topic. Each line is validated first (an invalid line is reported and not sent); an event
- * whose event_id is already stored is skipped, so replaying twice creates no duplicate; the
- * failed_events rows of the replayed event ids are marked {@code replayed_at}.
+ * {@code whyflow failed}: what CaptureJob refused, by reason, with recent examples; and {@code
+ * whyflow failed --replay FILE}: sends corrected events (JSONL, one event per line) back to the raw
+ * topic. Each line is validated first (an invalid line is reported and not sent); an event whose
+ * event_id is already stored is skipped, so replaying twice creates no duplicate; the failed_events
+ * rows of the replayed event ids are marked {@code replayed_at}.
  */
-@Command(name = "failed", sortOptions = false, sortSynopsis = false,
-        description = {"What CaptureJob refused, by reason; --replay sends corrected events back",
-                "Lists what CaptureJob refused, by reason, with the latest example of each; --replay sends corrected "
-                + "events back to the raw topic (WHYFLOW_TOPIC_RAW on WHYFLOW_KAFKA_BOOTSTRAP), skipping those already stored."},
+@Command(
+        name = "failed",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "What CaptureJob refused, by reason; --replay sends corrected events back",
+            "Lists what CaptureJob refused, by reason, with the latest example of each; --replay sends corrected "
+                    + "events back to the raw topic (WHYFLOW_TOPIC_RAW on WHYFLOW_KAFKA_BOOTSTRAP), skipping those already stored."
+        },
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:listed, or every line replayed", "1:a line invalid or not acknowledged, or failed", "2:usage error"})
+        exitCodeList = {
+            "0:listed, or every line replayed",
+            "1:a line invalid or not acknowledged, or failed",
+            "2:usage error"
+        })
 public final class FailedEventsCli implements Callable<Integer> {
 
-    @Option(names = "--replay", paramLabel = "FILE.jsonl", description = "send the corrected events in FILE (JSONL, one event a line)")
+    @Option(
+            names = "--replay",
+            paramLabel = "FILE.jsonl",
+            description = "send the corrected events in FILE (JSONL, one event a line)")
     Path replay;
 
-    @ParentCommand
-    WhyflowCli whyflow;
+    @ParentCommand WhyflowCli whyflow;
 
     private FailedEventsCli() {}
 
@@ -67,14 +77,18 @@ public final class FailedEventsCli implements Callable<Integer> {
     static void list(StoreConnection store, PrintStream out) throws SQLException {
         try (Connection c = store.open()) {
             out.printf("%-18s %8s  %-20s %-20s%n", "reason", "count", "first", "last");
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT reason, count(*), min(failed_at), max(failed_at), count(replayed_at) FROM failed_events"
-                            + " GROUP BY reason ORDER BY count(*) DESC");
-                 ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "SELECT reason, count(*), min(failed_at), max(failed_at), count(replayed_at) FROM failed_events"
+                                            + " GROUP BY reason ORDER BY count(*) DESC");
+                    ResultSet rs = s.executeQuery()) {
                 boolean any = false;
                 while (rs.next()) {
                     any = true;
-                    out.printf("%-18s %8d  %-20s %-20s%s%n", rs.getString(1), rs.getLong(2),
+                    out.printf(
+                            "%-18s %8d  %-20s %-20s%s%n",
+                            rs.getString(1),
+                            rs.getLong(2),
                             rs.getTimestamp(3).toInstant().toString().substring(0, 19),
                             rs.getTimestamp(4).toInstant().toString().substring(0, 19),
                             rs.getLong(5) > 0 ? "  (" + rs.getLong(5) + " replayed)" : "");
@@ -83,19 +97,22 @@ public final class FailedEventsCli implements Callable<Integer> {
             }
             out.println();
             out.println("latest, per reason:");
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT DISTINCT ON (reason) reason, failure_id, coalesce(event_id, '-'), left(message, 120)"
-                            + " FROM failed_events ORDER BY reason, failed_at DESC");
-                 ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s =
+                            c.prepareStatement(
+                                    "SELECT DISTINCT ON (reason) reason, failure_id, coalesce(event_id, '-'), left(message, 120)"
+                                            + " FROM failed_events ORDER BY reason, failed_at DESC");
+                    ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.printf("  %-18s %-28s event %-38s %s%n", rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4));
+                    out.printf(
+                            "  %-18s %-28s event %-38s %s%n",
+                            rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
                 }
             }
         }
     }
 
-    static boolean replay(StoreConnection store, Path file, String bootstrap, String topic, PrintStream out)
+    static boolean replay(
+            StoreConnection store, Path file, String bootstrap, String topic, PrintStream out)
             throws IOException, SQLException {
         EventValidator validator = new EventValidator();
         List<Event> events = new ArrayList<>();
@@ -109,7 +126,9 @@ public final class FailedEventsCli implements Callable<Integer> {
             Validation v = validator.validate(bytes, System.currentTimeMillis());
             if (!v.isValid()) {
                 invalid++;
-                out.printf("line %d not sent: %s: %s%n", lineNo, v.rejection().reason().wireName(), v.rejection().message());
+                out.printf(
+                        "line %d not sent: %s: %s%n",
+                        lineNo, v.rejection().reason().wireName(), v.rejection().message());
                 continue;
             }
             events.add(v.event());
@@ -128,10 +147,14 @@ public final class FailedEventsCli implements Callable<Integer> {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         try (Connection c = store.open();
-             PreparedStatement stored = c.prepareStatement("SELECT 1 FROM events WHERE event_id = ? LIMIT 1");
-             PreparedStatement mark = c.prepareStatement(
-                     "UPDATE failed_events SET replayed_at = now() WHERE event_id = ? AND replayed_at IS NULL");
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                PreparedStatement stored =
+                        c.prepareStatement("SELECT 1 FROM events WHERE event_id = ? LIMIT 1");
+                PreparedStatement mark =
+                        c.prepareStatement(
+                                "UPDATE failed_events SET replayed_at = now() WHERE event_id = ? AND replayed_at IS NULL");
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(
+                                p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < events.size(); i++) {
                 Event e = events.get(i);
                 stored.setString(1, e.eventId);
@@ -142,7 +165,12 @@ public final class FailedEventsCli implements Callable<Integer> {
                     }
                 }
                 String key = e.partitionKey();
-                acks.add(producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), raw.get(i))));
+                acks.add(
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic,
+                                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                                        raw.get(i))));
                 sentIds.add(e.eventId);
             }
             producer.flush();
@@ -154,13 +182,21 @@ public final class FailedEventsCli implements Callable<Integer> {
                     mark.executeUpdate();
                 } catch (ExecutionException | InterruptedException ex) {
                     unsent++;
-                    out.printf("event %s not sent: %s%n", sentIds.get(i), ex.getCause() == null ? ex : ex.getCause().getMessage());
+                    out.printf(
+                            "event %s not sent: %s%n",
+                            sentIds.get(i),
+                            ex.getCause() == null ? ex : ex.getCause().getMessage());
                 }
             }
         }
         int sent = acks.size() - unsent;
-        out.printf("replayed %d events to %s; %d already stored (skipped); %d invalid lines (not sent)%s%n",
-                sent, topic, skipped, invalid, unsent > 0 ? "; " + unsent + " not acknowledged by the broker" : "");
+        out.printf(
+                "replayed %d events to %s; %d already stored (skipped); %d invalid lines (not sent)%s%n",
+                sent,
+                topic,
+                skipped,
+                invalid,
+                unsent > 0 ? "; " + unsent + " not acknowledged by the broker" : "");
         return invalid == 0 && unsent == 0;
     }
 }

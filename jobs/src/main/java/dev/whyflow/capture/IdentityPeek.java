@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.whyflow.contract.RejectReason;
 
 /**
- * Reads {@code event_id} and {@code event_type} from a refused record when it is JSON, so a
- * failure can be found by the event it was meant to be. Best effort: never throws, and lenient
- * where the contract is strict (a duplicate key keeps its last value), since the record was
- * refused already.
+ * Reads {@code event_id} and {@code event_type} from a refused record when it is JSON, so a failure
+ * can be found by the event it was meant to be. Best effort: never throws, and lenient where the
+ * contract is strict (a duplicate key keeps its last value), since the record was refused already.
  */
 final class IdentityPeek {
 
@@ -18,7 +17,9 @@ final class IdentityPeek {
     private IdentityPeek() {}
 
     static void fill(FailedEvent f, byte[] raw, RejectReason reason) {
-        if (raw == null || reason == RejectReason.TOO_LARGE || reason == RejectReason.INVALID_ENCODING
+        if (raw == null
+                || reason == RejectReason.TOO_LARGE
+                || reason == RejectReason.INVALID_ENCODING
                 || reason == RejectReason.PARSE_ERROR) {
             return;
         }
@@ -26,7 +27,8 @@ final class IdentityPeek {
             JsonNode record = LENIENT.readTree(raw);
             if (record == null || !record.isObject()) return;
             if (record.path("event_id").isTextual()) f.eventId = record.get("event_id").asText();
-            if (record.path("event_type").isTextual()) f.eventType = record.get("event_type").asText();
+            if (record.path("event_type").isTextual())
+                f.eventType = record.get("event_type").asText();
         } catch (Exception ignored) {
             // the reason already says what is wrong with the record
         }

@@ -1,11 +1,15 @@
 package dev.whyflow.capture;
 
 import dev.whyflow.contract.EnrichedEvent;
-import dev.whyflow.contract.SessionSummary;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.Payload;
+import dev.whyflow.contract.SessionSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -19,23 +23,18 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
- * CaptureJob's one keyed stage, keyed by visitor ({@link #enrichmentKey}): deduplicates,
- * fills product dimensions, sessionizes, attributes, links causes and closes sessions. Everything
- * a visitor sends reaches it in the order of the Kafka partition it was written to, because no
- * shuffle lies between the source and this stage; the session of an event therefore does not
- * depend on how partitions interleave, and a replay after a failure cuts the same sessions.
+ * CaptureJob's one keyed stage, keyed by visitor ({@link #enrichmentKey}): deduplicates, fills
+ * product dimensions, sessionizes, attributes, links causes and closes sessions. Everything a
+ * visitor sends reaches it in the order of the Kafka partition it was written to, because no
+ * shuffle lies between the source and this stage; the session of an event therefore does not depend
+ * on how partitions interleave, and a replay after a failure cuts the same sessions.
  *
  * <ul>
  *   <li>Deduplication by {@code event_id}: the visitor's state remembers each id it passed as 128
@@ -43,44 +42,47 @@ import java.util.Map;
  *       event's time, or the watermark when later); a repeat is dropped. Past the horizon the
  *       store's upsert on the event's key still holds. A duplicate is the same record sent again,
  *       so it carries the same visitor and reaches the same key. One event-time timer per visitor
- *       sweeps its expired ids and closed sessions ({@link #sweep}).</li>
- *   <li>Late events: those at or behind the watermark minus the allowed lateness are kept (they
- *       are facts), flagged {@link EnrichedEvent#late} and counted. {@link MinuteRollup} counts
- *       exactly the events not flagged; the store's queries add the flagged ones from the events
- *       table. After a restore the rule judges by at least the watermark of the checkpoint
- *       ({@link #initializeState}): Flink does not checkpoint watermarks, and a replay that judged
- *       by a watermark starting again from nothing would let an event into a minute whose window
- *       had already fired and been purged, and a new window holding only the replayed events would
- *       overwrite the minute's complete row.</li>
- *   <li>Product dimensions from the catalog's broadcast state ({@link ProductDimensions}).</li>
+ *       sweeps its expired ids and closed sessions ({@link #sweep}).
+ *   <li>Late events: those at or behind the watermark minus the allowed lateness are kept (they are
+ *       facts), flagged {@link EnrichedEvent#late} and counted. {@link MinuteRollup} counts exactly
+ *       the events not flagged; the store's queries add the flagged ones from the events table.
+ *       After a restore the rule judges by at least the watermark of the checkpoint ({@link
+ *       #initializeState}): Flink does not checkpoint watermarks, and a replay that judged by a
+ *       watermark starting again from nothing would let an event into a minute whose window had
+ *       already fired and been purged, and a new window holding only the replayed events would
+ *       overwrite the minute's complete row.
+ *   <li>Product dimensions from the catalog's broadcast state ({@link ProductDimensions}).
  *   <li>Sessions: each session is state of its own, so sessions of one visitor that overlap in
- *       arrival order (two producer sessions written to different partitions) never cut each
- *       other. A producer's {@code session_id} is kept; events without one (the native apps send
- *       none) join the visitor's open inferred session unless {@code gap} of inactivity has passed,
- *       else open a new one whose id is derived from its first event ({@code s-<event_id>}).
- *       An event-time timer at a session's last activity + gap closes it and emits its
- *       {@link SessionSummary} to {@link #SESSIONS}. An event of a session that already closed (a
+ *       arrival order (two producer sessions written to different partitions) never cut each other.
+ *       A producer's {@code session_id} is kept; events without one (the native apps send none)
+ *       join the visitor's open inferred session unless {@code gap} of inactivity has passed, else
+ *       open a new one whose id is derived from its first event ({@code s-<event_id>}). An
+ *       event-time timer at a session's last activity + gap closes it and emits its {@link
+ *       SessionSummary} to {@link #SESSIONS}. An event of a session that already closed (a
  *       straggler: the watermark passed first) keeps that session's id and updates it: the
  *       session's summary is emitted again with the event counted, so the session row agrees with
- *       its events whatever the timing. A closed session is kept for {@link #STRAGGLER_MEMORY} of event time.</li>
- *   <li>Attribution: every event of a session carries the channel of its first event.</li>
+ *       its events whatever the timing. A closed session is kept for {@link #STRAGGLER_MEMORY} of
+ *       event time.
+ *   <li>Attribution: every event of a session carries the channel of its first event.
  *   <li>Segment: the producer's {@code customer_segment} where sent, else from the visitor's
  *       history kept here: vip from {@value VisitorHistory#VIP_ORDERS} orders or the spend
- *       threshold, returning after an earlier session, else new.</li>
+ *       threshold, returning after an earlier session, else new.
  *   <li>Causal links, only where the producer set none (and flagged as inferred): a cart add is
  *       caused by the session's last view of that product; a cart removal by the add of that
  *       product; checkout by the last cart change; a checkout step by the previous step or the
- *       checkout start; a discount by the checkout start; a payment submission by the last
- *       checkout step; an order or a failed payment by the last payment submission. An abandoned
- *       session names the slow page (≥ {@value SemanticText#SLOW_PAGE_MS} ms) or error in its
- *       last {@value #FRICTION_WINDOW_MINUTES} minutes as its abandonment cause.</li>
+ *       checkout start; a discount by the checkout start; a payment submission by the last checkout
+ *       step; an order or a failed payment by the last payment submission. An abandoned session
+ *       names the slow page (≥ {@value SemanticText#SLOW_PAGE_MS} ms) or error in its last {@value
+ *       #FRICTION_WINDOW_MINUTES} minutes as its abandonment cause.
  * </ul>
+ *
  * Events are enriched as they arrive; only closing waits for the watermark, so an event's own
  * enrichment adds no latency. Events with no actor (operations, ERP) are keyed by their own
- * partition key and get only deduplication, normalised context and their semantic text
- * ({@link OperationalEnricher}).
+ * partition key and get only deduplication, normalised context and their semantic text ({@link
+ * OperationalEnricher}).
  */
-public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String, Event, Event, EnrichedEvent>
+public final class JourneyEnricher
+        extends KeyedBroadcastProcessFunction<String, Event, Event, EnrichedEvent>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -99,36 +101,66 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     private final Duration historyTtl;
     private final long dedupeHorizonMillis;
     private final long allowedLatenessMillis;
-    /** Remembered event ids: first 64 bits of the id's SHA-256 → {the next 64, event time it was seen}. */
+
+    /**
+     * Remembered event ids: first 64 bits of the id's SHA-256 → {the next 64, event time it was
+     * seen}.
+     */
     private transient MapState<Long, long[]> seen;
+
     /** Open sessions by slot: the producer's session id, or {@link #INFERRED}. */
     private transient MapState<String, SessionState> open;
+
     /** The last closed session of each slot, for its stragglers. */
     private transient MapState<String, SessionState> closed;
-    /** When the visitor's remembered ids and closed sessions are next swept (an event-time timer). */
+
+    /**
+     * When the visitor's remembered ids and closed sessions are next swept (an event-time timer).
+     */
     private transient ValueState<Long> sweepAt;
+
     private transient ValueState<VisitorHistory> history;
-    /** slot + product id → id of the session's last view of it; slot + "+" + product id → its last cart add. */
+
+    /**
+     * slot + product id → id of the session's last view of it; slot + "+" + product id → its last
+     * cart add.
+     */
     private transient MapState<String, String> productTrail;
-    /** Each subtask's watermark at the last checkpoint (union state: every subtask gets all on restore). */
+
+    /**
+     * Each subtask's watermark at the last checkpoint (union state: every subtask gets all on
+     * restore).
+     */
     private transient ListState<Long> watermarksAtCheckpoint;
-    /** The least watermark of the restored checkpoint's subtasks: the late rule's floor after a restore. */
+
+    /**
+     * The least watermark of the restored checkpoint's subtasks: the late rule's floor after a
+     * restore.
+     */
     private transient long restoredWatermark;
-    /** The operator's timer service, kept from the first element: its watermark is read at snapshots. */
+
+    /**
+     * The operator's timer service, kept from the first element: its watermark is read at
+     * snapshots.
+     */
     private transient TimerService timers;
+
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter sessionsClosed;
     private transient Counter causesInferred;
 
-    public JourneyEnricher(Duration gap, Duration historyTtl, Duration dedupeHorizon, Duration allowedLateness) {
+    public JourneyEnricher(
+            Duration gap, Duration historyTtl, Duration dedupeHorizon, Duration allowedLateness) {
         this.gapMillis = gap.toMillis();
         this.historyTtl = historyTtl;
         this.dedupeHorizonMillis = dedupeHorizon.toMillis();
         this.allowedLatenessMillis = allowedLateness.toMillis();
     }
 
-    /** The key a visitor's events are grouped by; null for events with no actor (operations, ERP). */
+    /**
+     * The key a visitor's events are grouped by; null for events with no actor (operations, ERP).
+     */
     public static String visitorKey(Event e) {
         if (e.actor == null) return null;
         if (e.actor.anonymousId != null) return e.actor.anonymousId;
@@ -151,17 +183,37 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     public void open(OpenContext openContext) {
         // No state TTL on the maps: the heap backend's incremental TTL cleanup copies a visitor's
         // whole map, entry by entry, at every access; an event-time sweep per visitor is cheaper.
-        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        open = getRuntimeContext().getMapState(new MapStateDescriptor<>("open", String.class, SessionState.class));
-        closed = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed", String.class, SessionState.class));
+        seen =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "seen",
+                                        Types.LONG,
+                                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        open =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("open", String.class, SessionState.class));
+        closed =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "closed", String.class, SessionState.class));
         sweepAt = getRuntimeContext().getState(new ValueStateDescriptor<>("sweepAt", Long.class));
-        ValueStateDescriptor<VisitorHistory> h = new ValueStateDescriptor<>("history", VisitorHistory.class);
-        h.enableTimeToLive(StateTtlConfig.newBuilder(historyTtl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .cleanupFullSnapshot().cleanupIncrementally(10, false).build());
+        ValueStateDescriptor<VisitorHistory> h =
+                new ValueStateDescriptor<>("history", VisitorHistory.class);
+        h.enableTimeToLive(
+                StateTtlConfig.newBuilder(historyTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .cleanupFullSnapshot()
+                        .cleanupIncrementally(10, false)
+                        .build());
         history = getRuntimeContext().getState(h);
-        productTrail = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("productTrail", String.class, String.class));
+        productTrail =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "productTrail", String.class, String.class));
         duplicates = getRuntimeContext().getMetricGroup().counter("eventsDuplicate");
         late = getRuntimeContext().getMetricGroup().counter("eventsLate");
         sessionsClosed = getRuntimeContext().getMetricGroup().counter("sessionsClosed");
@@ -178,8 +230,10 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
      */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        watermarksAtCheckpoint = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("watermark-at-checkpoint", Types.LONG));
+        watermarksAtCheckpoint =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("watermark-at-checkpoint", Types.LONG));
         restoredWatermark = Long.MIN_VALUE;
         if (!context.isRestored()) return;
         long least = Long.MAX_VALUE;
@@ -189,23 +243,31 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        long current = Math.max(restoredWatermark, timers == null ? Long.MIN_VALUE : timers.currentWatermark());
+        long current =
+                Math.max(
+                        restoredWatermark,
+                        timers == null ? Long.MIN_VALUE : timers.currentWatermark());
         watermarksAtCheckpoint.update(current == Long.MIN_VALUE ? List.of() : List.of(current));
     }
 
-    /** The watermark that the late rule judges by: the operator's, or the restored checkpoint's when that is later. */
+    /**
+     * The watermark that the late rule judges by: the operator's, or the restored checkpoint's when
+     * that is later.
+     */
     private long lateWatermark(TimerService timerService) {
         timers = timerService;
         return Math.max(timerService.currentWatermark(), restoredWatermark);
     }
 
     @Override
-    public void processBroadcastElement(Event catalogEvent, Context ctx, Collector<EnrichedEvent> out) throws Exception {
+    public void processBroadcastElement(
+            Event catalogEvent, Context ctx, Collector<EnrichedEvent> out) throws Exception {
         ProductDimensions.learn(catalogEvent, ctx.getBroadcastState(ProductDimensions.PRODUCTS));
     }
 
     @Override
-    public void processElement(Event ev, ReadOnlyContext ctx, Collector<EnrichedEvent> out) throws Exception {
+    public void processElement(Event ev, ReadOnlyContext ctx, Collector<EnrichedEvent> out)
+            throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         if (!firstSighting(ev, watermark, ctx.timerService())) {
             duplicates.inc();
@@ -232,7 +294,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         }
         if (s == null) {
             SessionState done = closed.get(slot);
-            if (done != null && (producerSession != null || ev.occurredAt - done.lastEventAt <= gapMillis)) {
+            if (done != null
+                    && (producerSession != null || ev.occurredAt - done.lastEventAt <= gapMillis)) {
                 // an event of a session already closed and written: the watermark passed first
                 out.collect(finish(straggler(e, done, slot, ctx)));
                 return;
@@ -258,7 +321,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedEvent> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedEvent> out)
+            throws Exception {
         List<Map.Entry<String, SessionState>> due = new ArrayList<>(1);
         for (Map.Entry<String, SessionState> o : open.entries()) {
             if (timestamp >= o.getValue().lastEventAt + gapMillis) due.add(o);
@@ -269,8 +333,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     }
 
     /**
-     * Whether this is the first time the visitor's state sees the id (within the horizon). The id is
-     * remembered with the event time it was seen at: its own, or the watermark if that is later.
+     * Whether this is the first time the visitor's state sees the id (within the horizon). The id
+     * is remembered with the event time it was seen at: its own, or the watermark if that is later.
      */
     private boolean firstSighting(Event ev, long watermark, TimerService timers) throws Exception {
         long[] id = EventIds.of(ev.eventId);
@@ -296,10 +360,10 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     }
 
     /**
-     * Forgets the ids seen more than the dedupe horizon and the sessions closed more than
-     * {@link #STRAGGLER_MEMORY} before {@code now} (event time), and schedules the next sweep for
-     * what is left. So a visitor's state lasts as long as its recent activity, and none is left
-     * of a visitor gone quiet but its history.
+     * Forgets the ids seen more than the dedupe horizon and the sessions closed more than {@link
+     * #STRAGGLER_MEMORY} before {@code now} (event time), and schedules the next sweep for what is
+     * left. So a visitor's state lasts as long as its recent activity, and none is left of a
+     * visitor gone quiet but its history.
      */
     private void sweep(long now, TimerService timers) throws Exception {
         long next = Long.MAX_VALUE;
@@ -331,7 +395,10 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         return false;
     }
 
-    /** Moves the session's closing timer to its last activity + gap; a timer another session shares stays. */
+    /**
+     * Moves the session's closing timer to its last activity + gap; a timer another session shares
+     * stays.
+     */
     private void rescheduleClose(SessionState s, TimerService timers) throws Exception {
         long due = s.lastEventAt + gapMillis;
         if (due == s.timerAt) return;
@@ -345,7 +412,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         Long sweep = sweepAt.value();
         if (sweep != null && sweep == s.timerAt) return;
         for (SessionState other : open.values()) {
-            if (other != s && other.timerAt == s.timerAt && !other.sessionId.equals(s.sessionId)) return;
+            if (other != s && other.timerAt == s.timerAt && !other.sessionId.equals(s.sessionId))
+                return;
         }
         timers.deleteEventTimeTimer(s.timerAt);
     }
@@ -374,7 +442,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     }
 
     private static String segment(Event ev, VisitorHistory h) {
-        if (ev.context != null && ev.context.customerSegment != null) return ev.context.customerSegment;
+        if (ev.context != null && ev.context.customerSegment != null)
+            return ev.context.customerSegment;
         return h == null ? "new" : h.segment();
     }
 
@@ -382,8 +451,10 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         Payload p = ev.payload;
         String product = p == null ? null : p.productId;
         return switch (ev.eventType) {
-            case CART_ITEM_ADDED -> product == null ? null : productTrail.get(trailKey(slot, product));
-            case CART_ITEM_REMOVED -> product == null ? null : productTrail.get(trailKey(slot, "+" + product));
+            case CART_ITEM_ADDED ->
+                    product == null ? null : productTrail.get(trailKey(slot, product));
+            case CART_ITEM_REMOVED ->
+                    product == null ? null : productTrail.get(trailKey(slot, "+" + product));
             case CHECKOUT_STARTED -> s.lastCartChangeId;
             case CHECKOUT_STEP_COMPLETED, PAYMENT_SUBMITTED ->
                     s.lastCheckoutStepId != null ? s.lastCheckoutStepId : s.lastCheckoutId;
@@ -393,7 +464,10 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         };
     }
 
-    /** The product trail's key: the session's slot, a separator no id contains, and the product entry. */
+    /**
+     * The product trail's key: the session's slot, a separator no id contains, and the product
+     * entry.
+     */
     private static String trailKey(String slot, String entry) {
         return slot + '\u0000' + entry;
     }
@@ -419,7 +493,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
             int load = c.pageLoadMs;
             s.maxPageLoadMs = s.maxPageLoadMs == null ? load : Math.max(s.maxPageLoadMs, load);
             if (SemanticText.isCheckoutPage(c.page)) {
-                s.checkoutPageLoadMs = s.checkoutPageLoadMs == null ? load : Math.max(s.checkoutPageLoadMs, load);
+                s.checkoutPageLoadMs =
+                        s.checkoutPageLoadMs == null ? load : Math.max(s.checkoutPageLoadMs, load);
             }
             if (load >= SemanticText.SLOW_PAGE_MS) {
                 String page = c.page == null ? "" : SemanticText.pageName(c.page) + " ";
@@ -438,7 +513,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
             }
             case CART_ITEM_ADDED -> {
                 s.lastCartChangeId = ev.eventId;
-                if (trail && p != null && p.productId != null) productTrail.put(trailKey(slot, "+" + p.productId), ev.eventId);
+                if (trail && p != null && p.productId != null)
+                    productTrail.put(trailKey(slot, "+" + p.productId), ev.eventId);
                 if (p != null && p.cartValueMinor != null) s.cartValueMinor = p.cartValueMinor;
             }
             case CART_ITEM_REMOVED -> {
@@ -461,8 +537,14 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
             case PAYMENT_FAILED -> s.paymentFailures++;
             case PAGE_ERROR -> {
                 s.errors++;
-                friction(s, ev, "error " + (p != null && p.errorCode != null ? p.errorCode : "")
-                        + (c != null && c.page != null ? " on " + SemanticText.pageName(c.page) : ""));
+                friction(
+                        s,
+                        ev,
+                        "error "
+                                + (p != null && p.errorCode != null ? p.errorCode : "")
+                                + (c != null && c.page != null
+                                        ? " on " + SemanticText.pageName(c.page)
+                                        : ""));
             }
             case ORDER_COMPLETED -> {
                 s.orderId = p == null ? null : p.orderId;
@@ -471,7 +553,7 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
                     s.currency = p.currency;
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -486,7 +568,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
      * sessions table upserts it); the visitor's history takes the difference. Its causes are not
      * inferred: the product trail went with the open session.
      */
-    private EnrichedEvent straggler(EnrichedEvent e, SessionState done, String slot, ReadOnlyContext ctx) throws Exception {
+    private EnrichedEvent straggler(
+            EnrichedEvent e, SessionState done, String slot, ReadOnlyContext ctx) throws Exception {
         e.sessionId = done.sessionId;
         e.sessionInferred = done.inferred;
         e.firstTouchChannel = done.channel;
@@ -549,7 +632,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         m.country = s.country;
         m.events = s.events;
         m.pagesViewed = s.pagesViewed;
-        m.productsViewed = s.productsViewed.isEmpty() ? List.of() : List.of(s.productsViewed.split(","));
+        m.productsViewed =
+                s.productsViewed.isEmpty() ? List.of() : List.of(s.productsViewed.split(","));
         m.furthestStep = s.furthestStep == null ? "session" : s.furthestStep;
         m.outcome = outcome(s);
         m.revenueMinor = s.revenueMinor;
@@ -559,7 +643,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
         m.checkoutPageLoadMs = s.checkoutPageLoadMs;
         m.errors = s.errors;
         m.paymentFailures = s.paymentFailures;
-        if (m.outcome.endsWith("_abandoned") && s.lastFrictionEventId != null
+        if (m.outcome.endsWith("_abandoned")
+                && s.lastFrictionEventId != null
                 && s.lastEventAt - s.lastFrictionAt <= FRICTION_WINDOW_MS) {
             m.abandonmentCauseEventId = s.lastFrictionEventId;
             m.abandonmentCause = s.lastFriction;
@@ -569,7 +654,8 @@ public final class JourneyEnricher extends KeyedBroadcastProcessFunction<String,
     }
 
     static String outcome(SessionState s) {
-        if (s.orderId != null || s.furthestRank >= EventType.ORDER_COMPLETED.funnelRank()) return "converted";
+        if (s.orderId != null || s.furthestRank >= EventType.ORDER_COMPLETED.funnelRank())
+            return "converted";
         if (s.furthestRank >= EventType.CHECKOUT_STARTED.funnelRank()) return "checkout_abandoned";
         if (s.furthestRank >= EventType.CART_ITEM_ADDED.funnelRank()) return "cart_abandoned";
         if (s.pagesViewed <= 1) return "bounced";

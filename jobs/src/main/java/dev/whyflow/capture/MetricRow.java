@@ -4,12 +4,33 @@ import dev.whyflow.contract.EnrichedEvent;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** One metrics_1m row: a minute, a combination of dimensions, and what happened in it. A Flink POJO. */
+/**
+ * One metrics_1m row: a minute, a combination of dimensions, and what happened in it. A Flink POJO.
+ */
 public class MetricRow {
 
-    /** Upper bounds (ms) of the page-load histogram; the same as the SQL function page_load_buckets_ms(). */
-    public static final int[] PAGE_LOAD_BUCKETS_MS =
-            {100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 7500, 10000, 15000, 30000, Integer.MAX_VALUE};
+    /**
+     * Upper bounds (ms) of the page-load histogram; the same as the SQL function
+     * page_load_buckets_ms().
+     */
+    public static final int[] PAGE_LOAD_BUCKETS_MS = {
+        100,
+        200,
+        300,
+        500,
+        750,
+        1000,
+        1500,
+        2000,
+        3000,
+        4000,
+        5000,
+        7500,
+        10000,
+        15000,
+        30000,
+        Integer.MAX_VALUE
+    };
 
     public long bucket;
     public String eventType;
@@ -60,15 +81,31 @@ public class MetricRow {
     }
 
     public String key() {
-        return bucket + "|" + String.join("|", eventType, device, os, appVersion, channel, country, category,
-                paymentMethod, currency);
+        return bucket
+                + "|"
+                + String.join(
+                        "|",
+                        eventType,
+                        device,
+                        os,
+                        appVersion,
+                        channel,
+                        country,
+                        category,
+                        paymentMethod,
+                        currency);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MetricRow m && key().equals(m.key()) && events == m.events && sessions == m.sessions
-                && amountMinor == m.amountMinor && pageLoadCount == m.pageLoadCount
-                && pageLoadSumMs == m.pageLoadSumMs && Objects.equals(pageLoadMaxMs, m.pageLoadMaxMs)
+        return o instanceof MetricRow m
+                && key().equals(m.key())
+                && events == m.events
+                && sessions == m.sessions
+                && amountMinor == m.amountMinor
+                && pageLoadCount == m.pageLoadCount
+                && pageLoadSumMs == m.pageLoadSumMs
+                && Objects.equals(pageLoadMaxMs, m.pageLoadMaxMs)
                 && Arrays.equals(pageLoadHist, m.pageLoadHist);
     }
 
@@ -79,6 +116,14 @@ public class MetricRow {
 
     @Override
     public String toString() {
-        return "MetricRow[" + key() + " events=" + events + " sessions=" + sessions + " amount=" + amountMinor + "]";
+        return "MetricRow["
+                + key()
+                + " events="
+                + events
+                + " sessions="
+                + sessions
+                + " amount="
+                + amountMinor
+                + "]";
     }
 }

@@ -3,10 +3,9 @@ package dev.whyflow.capture;
 import dev.whyflow.contract.EnrichedEvent;
 
 /**
- * What one enriched event contributes to its metrics_1m row: the row's dimensions and the
- * event's measures, and nothing else. The rollup is keyed by dimensions, so every event crosses
- * the network once more on its way to its window; this is what crosses, not the whole event.
- * A Flink POJO.
+ * What one enriched event contributes to its metrics_1m row: the row's dimensions and the event's
+ * measures, and nothing else. The rollup is keyed by dimensions, so every event crosses the network
+ * once more on its way to its window; this is what crosses, not the whole event. A Flink POJO.
  */
 public class MetricSample {
 
@@ -37,13 +36,26 @@ public class MetricSample {
         s.paymentMethod = MetricRow.nz(e.paymentMethod);
         s.currency = MetricRow.nz(MetricRow.currency(e));
         s.sessionId = e.sessionId;
-        s.amountMinor = e.event.payload == null || e.event.payload.amountMinor == null ? 0 : e.event.payload.amountMinor;
+        s.amountMinor =
+                e.event.payload == null || e.event.payload.amountMinor == null
+                        ? 0
+                        : e.event.payload.amountMinor;
         s.pageLoadMs = e.event.context == null ? null : e.event.context.pageLoadMs;
         return s;
     }
 
     /** The row's dimensions as one key (without the minute). */
     public String dimensionKey() {
-        return String.join("|", eventType, device, os, appVersion, channel, country, category, paymentMethod, currency);
+        return String.join(
+                "|",
+                eventType,
+                device,
+                os,
+                appVersion,
+                channel,
+                country,
+                category,
+                paymentMethod,
+                currency);
     }
 }

@@ -1,31 +1,30 @@
 package dev.whyflow.capture;
 
 import dev.whyflow.contract.EnrichedEvent;
+import java.time.Duration;
+import java.util.HashSet;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
-import java.util.HashSet;
-
 /**
- * Per-minute rollups of enriched events by event type and dimensions (event-time tumbling
- * windows keyed by {@link MetricSample#dimensionKey}). Each event is reduced to its
- * {@link MetricSample} where it is (a chained map) before the shuffle to its window. With allowed lateness a late event re-fires
- * its window and the complete, corrected row replaces the old one in metrics_1m.
+ * Per-minute rollups of enriched events by event type and dimensions (event-time tumbling windows
+ * keyed by {@link MetricSample#dimensionKey}). Each event is reduced to its {@link MetricSample}
+ * where it is (a chained map) before the shuffle to its window. With allowed lateness a late event
+ * re-fires its window and the complete, corrected row replaces the old one in metrics_1m.
  *
  * <p>Events flagged {@link EnrichedEvent#late} upstream are left out (a chained filter), so that
  * every event is counted exactly once: in metrics_1m if not flagged, else as a {@code late} row of
- * the events table, which the query templates add to the rollups. A window silently drops an
- * event once {@code maxTimestamp + L <= W_window}; which events that hits depends on how far the
+ * the events table, which the query templates add to the rollups. A window silently drops an event
+ * once {@code maxTimestamp + L <= W_window}; which events that hits depends on how far the
  * watermark has jumped (idle partitions, uneven reads in a backfill), so it differs between runs.
- * The upstream flag is {@code occurredAt + L <= W_upstream}. An event not flagged satisfies
- * {@code occurredAt + L > W_upstream >= W_window}: watermarks only advance along a channel, and an
+ * The upstream flag is {@code occurredAt + L <= W_upstream}. An event not flagged satisfies {@code
+ * occurredAt + L > W_upstream >= W_window}: watermarks only advance along a channel, and an
  * operator's watermark is the minimum over its inputs, so when the event reaches its window that
  * window's watermark is no further than the one it was judged by; and {@code occurredAt <=
  * maxTimestamp}, so the window is not late and keeps it. Filtering the flagged ones here makes the
@@ -36,17 +35,24 @@ public final class MinuteRollup {
     private MinuteRollup() {}
 
     /** The rollup over an enriched stream: one row per minute and dimension combination. */
-    public static SingleOutputStreamOperator<MetricRow> of(DataStream<EnrichedEvent> enriched, Duration allowedLateness) {
-        return enriched
-                .filter(new NotLate()).name("not late").uid("rollup-not-late")
-                .map(MetricSample::of).name("metric samples").uid("metric-samples")
+    public static SingleOutputStreamOperator<MetricRow> of(
+            DataStream<EnrichedEvent> enriched, Duration allowedLateness) {
+        return enriched.filter(new NotLate())
+                .name("not late")
+                .uid("rollup-not-late")
+                .map(MetricSample::of)
+                .name("metric samples")
+                .uid("metric-samples")
                 .keyBy(MetricSample::dimensionKey)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .allowedLateness(allowedLateness)
                 .aggregate(new Aggregate(), new ToRow());
     }
 
-    /** Keeps the events counted by the rollup: those not flagged late upstream (stored, and queried, as late rows). */
+    /**
+     * Keeps the events counted by the rollup: those not flagged late upstream (stored, and queried,
+     * as late rows).
+     */
     public static final class NotLate implements FilterFunction<EnrichedEvent> {
         private static final long serialVersionUID = 1L;
 
@@ -108,7 +114,11 @@ public final class MinuteRollup {
             a.amountMinor += b.amountMinor;
             a.pageLoadCount += b.pageLoadCount;
             a.pageLoadSumMs += b.pageLoadSumMs;
-            if (b.pageLoadMaxMs != null) a.pageLoadMaxMs = a.pageLoadMaxMs == null ? b.pageLoadMaxMs : Math.max(a.pageLoadMaxMs, b.pageLoadMaxMs);
+            if (b.pageLoadMaxMs != null)
+                a.pageLoadMaxMs =
+                        a.pageLoadMaxMs == null
+                                ? b.pageLoadMaxMs
+                                : Math.max(a.pageLoadMaxMs, b.pageLoadMaxMs);
             if (b.hist != null) {
                 if (a.hist == null) a.hist = new long[b.hist.length];
                 for (int i = 0; i < b.hist.length; i++) a.hist[i] += b.hist[i];
@@ -118,11 +128,13 @@ public final class MinuteRollup {
     }
 
     /** Names the window's minute and copies the dimensions from its first event. */
-    public static final class ToRow extends ProcessWindowFunction<Totals, MetricRow, String, TimeWindow> {
+    public static final class ToRow
+            extends ProcessWindowFunction<Totals, MetricRow, String, TimeWindow> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void process(String key, Context ctx, Iterable<Totals> totals, Collector<MetricRow> out) {
+        public void process(
+                String key, Context ctx, Iterable<Totals> totals, Collector<MetricRow> out) {
             Totals t = totals.iterator().next();
             MetricSample e = t.first;
             MetricRow r = new MetricRow();

@@ -3,9 +3,9 @@ package dev.whyflow.capture;
 import dev.whyflow.contract.EnrichedEvent;
 
 /**
- * Events with no visitor (releases, stock and price changes, shipments) skip the sessionizer:
- * they get normalised context and their semantic text only. {@link JourneyEnricher} applies it
- * to the events it receives without a visitor key.
+ * Events with no visitor (releases, stock and price changes, shipments) skip the sessionizer: they
+ * get normalised context and their semantic text only. {@link JourneyEnricher} applies it to the
+ * events it receives without a visitor key.
  */
 public final class OperationalEnricher {
 

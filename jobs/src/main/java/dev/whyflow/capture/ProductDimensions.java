@@ -10,12 +10,12 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 /**
  * Product dimensions (category, current price) kept in broadcast state, learnt from the
  * catalog-bearing events every parallel instance sees (price changes, stock changes and product
- * views, whose pages show category and price), and filled into events that name a product
- * without them (cart changes, for instance). A producer's own values always win.
+ * views, whose pages show category and price), and filled into events that name a product without
+ * them (cart changes, for instance). A producer's own values always win.
  *
  * <p>The broadcast state lives in CaptureJob's keyed stage ({@link JourneyEnricher}), which calls
- * {@link #learn} and {@link #fill}: a stage of its own would cost every event one more trip
- * through the network.
+ * {@link #learn} and {@link #fill}: a stage of its own would cost every event one more trip through
+ * the network.
  */
 public final class ProductDimensions {
 
@@ -27,22 +27,28 @@ public final class ProductDimensions {
     /** Whether an event teaches the catalog something: these are broadcast to every instance. */
     public static boolean isCatalogEvent(Event e) {
         return switch (e.eventType) {
-            case PRICE_CHANGED, STOCK_CHANGED, PRODUCT_VIEWED -> e.payload != null && e.payload.productId != null;
+            case PRICE_CHANGED, STOCK_CHANGED, PRODUCT_VIEWED ->
+                    e.payload != null && e.payload.productId != null;
             default -> false;
         };
     }
 
     /** Fills category and unit price of the event's product, where the producer left them out. */
-    public static void fill(EnrichedEvent e, ReadOnlyBroadcastState<String, ProductInfo> products) throws Exception {
+    public static void fill(EnrichedEvent e, ReadOnlyBroadcastState<String, ProductInfo> products)
+            throws Exception {
         if (e.productId == null) return;
         Payload p = e.event.payload;
         ProductInfo info = products.get(e.productId);
         if (info != null && e.category == null) e.category = info.category;
-        e.unitPriceMinor = p != null && p.priceMinor != null ? p.priceMinor : info == null ? null : info.priceMinor;
+        e.unitPriceMinor =
+                p != null && p.priceMinor != null
+                        ? p.priceMinor
+                        : info == null ? null : info.priceMinor;
     }
 
     /** Learns what a catalog event says of its product. */
-    public static void learn(Event e, BroadcastState<String, ProductInfo> products) throws Exception {
+    public static void learn(Event e, BroadcastState<String, ProductInfo> products)
+            throws Exception {
         Payload p = e.payload;
         ProductInfo info = products.get(p.productId);
         ProductInfo next = info == null ? new ProductInfo() : info.copy();

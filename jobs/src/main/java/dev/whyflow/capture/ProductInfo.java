@@ -21,8 +21,10 @@ public class ProductInfo {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProductInfo p && Objects.equals(category, p.category)
-                && Objects.equals(priceMinor, p.priceMinor) && Objects.equals(stockLevel, p.stockLevel);
+        return o instanceof ProductInfo p
+                && Objects.equals(category, p.category)
+                && Objects.equals(priceMinor, p.priceMinor)
+                && Objects.equals(stockLevel, p.stockLevel);
     }
 
     @Override

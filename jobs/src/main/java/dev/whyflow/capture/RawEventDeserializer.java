@@ -5,6 +5,8 @@ import dev.whyflow.contract.RejectReason;
 import dev.whyflow.contract.Rejection;
 import dev.whyflow.contract.UpstreamRefusal;
 import dev.whyflow.contract.Validation;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -13,14 +15,12 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-import java.util.EnumMap;
-import java.util.Map;
-
 /**
- * Validates every raw record as the source reads it: a valid event, or a {@link FailedEvent}
- * with a typed reason and its source topic/partition/offset. Never throws on bad input, so no
- * record can fail or restart the job. A record that a front (the HTTP collector) already refused
- * carries its reason in {@link UpstreamRefusal}'s headers and is recorded under that reason. Counts accepted and refused records (by reason).
+ * Validates every raw record as the source reads it: a valid event, or a {@link FailedEvent} with a
+ * typed reason and its source topic/partition/offset. Never throws on bad input, so no record can
+ * fail or restart the job. A record that a front (the HTTP collector) already refused carries its
+ * reason in {@link UpstreamRefusal}'s headers and is recorded under that reason. Counts accepted
+ * and refused records (by reason).
  */
 public final class RawEventDeserializer implements KafkaRecordDeserializationSchema<Captured> {
 
@@ -43,7 +43,11 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
         accepted = context.getMetricGroup().counter("eventsAccepted");
         refused = new EnumMap<>(RejectReason.class);
         for (RejectReason r : RejectReason.values()) {
-            refused.put(r, context.getMetricGroup().addGroup("reason", r.wireName()).counter("eventsFailed"));
+            refused.put(
+                    r,
+                    context.getMetricGroup()
+                            .addGroup("reason", r.wireName())
+                            .counter("eventsFailed"));
         }
     }
 
@@ -51,17 +55,29 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Captured> out) {
         long now = System.currentTimeMillis();
         byte[] value = record.value();
-        Rejection upstream = UpstreamRefusal.of(lastHeader(record, UpstreamRefusal.REASON_HEADER),
-                lastHeader(record, UpstreamRefusal.MESSAGE_HEADER));
-        Validation v = upstream != null ? upstream : validator.validate(value == null ? new byte[0] : value, now);
+        Rejection upstream =
+                UpstreamRefusal.of(
+                        lastHeader(record, UpstreamRefusal.REASON_HEADER),
+                        lastHeader(record, UpstreamRefusal.MESSAGE_HEADER));
+        Validation v =
+                upstream != null
+                        ? upstream
+                        : validator.validate(value == null ? new byte[0] : value, now);
         if (v.isValid()) {
             accepted.inc();
             out.collect(Captured.valid(v.event()));
         } else {
             RejectReason reason = v.rejection().reason();
             refused.get(reason).inc();
-            FailedEvent f = FailedEvent.of(reason.wireName(), v.rejection().message(), record.topic(),
-                    record.partition(), record.offset(), value, now);
+            FailedEvent f =
+                    FailedEvent.of(
+                            reason.wireName(),
+                            v.rejection().message(),
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            value,
+                            now);
             IdentityPeek.fill(f, value, reason);
             out.collect(Captured.refused(f));
         }

@@ -4,7 +4,6 @@ import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.Payload;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,9 +11,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The deterministic text that describes an event's situation for embedding: type, platform,
- * channel, segment, product category, and bucketed numbers. Equal situations give equal text,
- * so the store keeps one vector per distinct situation ({@code semantic_vectors}), and events
- * refer to it by {@link #key}.
+ * channel, segment, product category, and bucketed numbers. Equal situations give equal text, so
+ * the store keeps one vector per distinct situation ({@code semantic_vectors}), and events refer to
+ * it by {@link #key}.
  */
 public final class SemanticText {
 
@@ -31,7 +30,8 @@ public final class SemanticText {
         if (e.device != null) b.append("; ").append(e.device).append(' ').append(e.os);
         if (c != null && c.appVersion != null) b.append(" app ").append(c.appVersion);
         else if (e.browser != null) b.append(' ').append(e.browser);
-        if (e.firstTouchChannel != null) b.append("; from ").append(e.firstTouchChannel.replace('_', ' '));
+        if (e.firstTouchChannel != null)
+            b.append("; from ").append(e.firstTouchChannel.replace('_', ' '));
         if (c != null && c.country != null) b.append(" in ").append(c.country);
         if (e.customerSegment != null) b.append("; ").append(e.customerSegment).append(" customer");
         if (e.category != null) b.append("; category ").append(e.category);
@@ -45,12 +45,17 @@ public final class SemanticText {
         if (p != null) {
             if (p.step != null) b.append("; step ").append(p.step);
             if (p.dwellMs != null) b.append(" after ").append(Buckets.duration(p.dwellMs));
-            if (e.paymentMethod != null) b.append("; payment ").append(e.paymentMethod.replace('_', ' '));
+            if (e.paymentMethod != null)
+                b.append("; payment ").append(e.paymentMethod.replace('_', ' '));
             if (p.failureCode != null) b.append(" failed ").append(p.failureCode.replace('_', ' '));
-            if (p.amountMinor != null) b.append("; amount ").append(Buckets.money(p.amountMinor, p.currency));
-            else if (p.cartValueMinor != null) b.append("; cart ").append(Buckets.money(p.cartValueMinor, p.currency));
-            else if (e.unitPriceMinor != null) b.append("; price ").append(Buckets.money(e.unitPriceMinor, p.currency));
-            if (p.discountCode != null && p.reason != null) b.append("; discount ").append(p.reason.replace('_', ' '));
+            if (p.amountMinor != null)
+                b.append("; amount ").append(Buckets.money(p.amountMinor, p.currency));
+            else if (p.cartValueMinor != null)
+                b.append("; cart ").append(Buckets.money(p.cartValueMinor, p.currency));
+            else if (e.unitPriceMinor != null)
+                b.append("; price ").append(Buckets.money(e.unitPriceMinor, p.currency));
+            if (p.discountCode != null && p.reason != null)
+                b.append("; discount ").append(p.reason.replace('_', ' '));
             if (p.errorCode != null) b.append("; error ").append(p.errorCode.replace('_', ' '));
             if (p.httpStatus != null) b.append(" http ").append(p.httpStatus);
             if (p.stockStatus != null) b.append("; stock ").append(p.stockStatus.replace('_', ' '));
@@ -86,7 +91,9 @@ public final class SemanticText {
     /** The first 8 bytes of the text's SHA-256, as the semantic_vectors key. */
     public static long key(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(digest, 0, 8).getLong();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);

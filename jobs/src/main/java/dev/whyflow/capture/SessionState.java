@@ -1,8 +1,8 @@
 package dev.whyflow.capture;
 
 /**
- * The open session of one visitor, as the sessionizer builds it (keyed value state). Only
- * scalar fields, so Flink's PojoSerializer applies. Cleared when the session closes.
+ * The open session of one visitor, as the sessionizer builds it (keyed value state). Only scalar
+ * fields, so Flink's PojoSerializer applies. Cleared when the session closes.
  */
 public class SessionState {
 
@@ -21,8 +21,10 @@ public class SessionState {
     public String country;
     public int events;
     public int pagesViewed;
+
     /** Distinct product ids in viewing order, comma-separated, at most {@link #MAX_PRODUCTS}. */
     public String productsViewed = "";
+
     public int productCount;
     public int furthestRank;
     public String furthestStep;

@@ -1,21 +1,20 @@
 package dev.whyflow.capture;
 
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import dev.whyflow.contract.CaptureStamp;
 import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.SessionSummary;
 import dev.whyflow.contract.SessionSummaryJson;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The records CaptureJob writes to its output topics. The Kafka timestamp is left to the producer
- * (the time of writing), not the event time: replaying last month's events must not hand the
- * broker records that time-based retention deletes at once (measured: a replayed day vanished
- * from the enriched topic within minutes). Event time is in the record's payload.
+ * (the time of writing), not the event time: replaying last month's events must not hand the broker
+ * records that time-based retention deletes at once (measured: a replayed day vanished from the
+ * enriched topic within minutes). Event time is in the record's payload.
  */
 final class TopicFormats {
 
@@ -23,8 +22,8 @@ final class TopicFormats {
 
     /**
      * Enriched records, keyed by session. A record stamped by {@link WatermarkStamps} goes to its
-     * writer's own partition ({@link CaptureStamp#partitionIndex}) with the stamp in a header, and a
-     * watermark marker is written there with no key and no value; one session's events come from
+     * writer's own partition ({@link CaptureStamp#partitionIndex}) with the stamp in a header, and
+     * a watermark marker is written there with no key and no value; one session's events come from
      * one writer, so they stay in order on one partition. An unstamped record goes where its key
      * hashes to.
      */
@@ -37,20 +36,34 @@ final class TopicFormats {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(EnrichedEvent e, KafkaSinkContext context, Long timestamp) {
+        public ProducerRecord<byte[], byte[]> serialize(
+                EnrichedEvent e, KafkaSinkContext context, Long timestamp) {
             byte[] key = e.sessionId == null ? null : e.sessionId.getBytes(StandardCharsets.UTF_8);
             if (e.captureWriter < 0) {
                 // a marker whose stamp did not survive (chaining switched off): nothing to write
-                return e.event == null ? null : new ProducerRecord<>(topic, null, null, key, EnrichedEventJson.toBytes(e));
+                return e.event == null
+                        ? null
+                        : new ProducerRecord<>(
+                                topic, null, null, key, EnrichedEventJson.toBytes(e));
             }
             // partition ids are 0 … n-1
-            CaptureStamp stamp = new CaptureStamp(e.captureWriter, e.captureWriters,
-                    context.getPartitionsForTopic(topic).length, e.captureWatermark);
+            CaptureStamp stamp =
+                    new CaptureStamp(
+                            e.captureWriter,
+                            e.captureWriters,
+                            context.getPartitionsForTopic(topic).length,
+                            e.captureWatermark);
             RecordHeaders headers = new RecordHeaders();
             headers.add(CaptureStamp.HEADER, stamp.toBytes());
             return e.watermarkMarker
                     ? new ProducerRecord<>(topic, stamp.partitionIndex(), null, null, null, headers)
-                    : new ProducerRecord<>(topic, stamp.partitionIndex(), null, key, EnrichedEventJson.toBytes(e), headers);
+                    : new ProducerRecord<>(
+                            topic,
+                            stamp.partitionIndex(),
+                            null,
+                            key,
+                            EnrichedEventJson.toBytes(e),
+                            headers);
         }
     }
 
@@ -64,8 +77,14 @@ final class TopicFormats {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(SessionSummary s, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, null, s.sessionId.getBytes(StandardCharsets.UTF_8), SessionSummaryJson.toBytes(s));
+        public ProducerRecord<byte[], byte[]> serialize(
+                SessionSummary s, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(
+                    topic,
+                    null,
+                    null,
+                    s.sessionId.getBytes(StandardCharsets.UTF_8),
+                    SessionSummaryJson.toBytes(s));
         }
     }
 
@@ -79,7 +98,8 @@ final class TopicFormats {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(FailedEvent f, KafkaSinkContext context, Long timestamp) {
+        public ProducerRecord<byte[], byte[]> serialize(
+                FailedEvent f, KafkaSinkContext context, Long timestamp) {
             return new ProducerRecord<>(topic, null, null, null, DeadLetterJson.toJson(f));
         }
     }

@@ -1,13 +1,14 @@
 package dev.whyflow.capture;
 
 /**
- * What CaptureJob remembers of a visitor across sessions (keyed state, with a long TTL): enough
- * to tell new, returning and VIP customers apart. A Flink POJO.
+ * What CaptureJob remembers of a visitor across sessions (keyed state, with a long TTL): enough to
+ * tell new, returning and VIP customers apart. A Flink POJO.
  */
 public class VisitorHistory {
 
     /** Lifetime orders from which a customer counts as VIP. */
     public static final int VIP_ORDERS = 5;
+
     /** Lifetime spend (minor units) from which a customer counts as VIP. */
     public static final long VIP_SPEND_MINOR = 100_000;
 

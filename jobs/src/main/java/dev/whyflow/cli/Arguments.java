@@ -1,10 +1,5 @@
 package dev.whyflow.cli;
 
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.TypeConversionException;
-
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +10,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The argument types the commands share, each with a message that says what was expected (picocli
@@ -36,7 +35,10 @@ public final class Arguments {
         }
     }
 
-    /** A moment: an ISO instant ({@code 2026-11-02T10:00:00Z}), with an offset, or a date (its start, UTC). */
+    /**
+     * A moment: an ISO instant ({@code 2026-11-02T10:00:00Z}), with an offset, or a date (its
+     * start, UTC).
+     */
     public static final class Moment implements ITypeConverter<Instant> {
         @Override
         public Instant convert(String text) {
@@ -46,13 +48,19 @@ public final class Arguments {
                 try {
                     return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
                 } catch (DateTimeParseException e) {
-                    throw new TypeConversionException("'" + text + "' is not an ISO instant (2026-11-02T10:00:00Z) or date (2026-11-02)");
+                    throw new TypeConversionException(
+                            "'"
+                                    + text
+                                    + "' is not an ISO instant (2026-11-02T10:00:00Z) or date (2026-11-02)");
                 }
             }
         }
     }
 
-    /** A duration: {@code 500ms}, {@code 30s}, {@code 2min}, {@code 1h}, {@code 1d}, or ISO-8601 ({@code PT30S}). */
+    /**
+     * A duration: {@code 500ms}, {@code 30s}, {@code 2min}, {@code 1h}, {@code 1d}, or ISO-8601
+     * ({@code PT30S}).
+     */
     public static final class Span implements ITypeConverter<Duration> {
         private static final Pattern AMOUNT = Pattern.compile("(\\d+)\\s*(ms|s|min|m|h|d)");
 
@@ -75,7 +83,8 @@ public final class Arguments {
             } catch (DateTimeParseException e) {
                 // said below
             }
-            throw new TypeConversionException("'" + text + "' is not a duration such as 30s, 2min or PT30S");
+            throw new TypeConversionException(
+                    "'" + text + "' is not a duration such as 30s, 2min or PT30S");
         }
     }
 
@@ -104,13 +113,18 @@ public final class Arguments {
 
     /** {@code value} of {@code option}, if it lies in [min, max]; else a usage error. */
     public static long between(CommandSpec spec, String option, long value, long min, long max) {
-        if (value < min || value > max) throw usage(spec, option + " must be between " + min + " and " + max + ", not " + value);
+        if (value < min || value > max)
+            throw usage(
+                    spec, option + " must be between " + min + " and " + max + ", not " + value);
         return value;
     }
 
     /** {@code value} of {@code option}, if it lies in [min, max]; else a usage error. */
-    public static double between(CommandSpec spec, String option, double value, double min, double max) {
-        if (!(value >= min && value <= max)) throw usage(spec, option + " must be between " + min + " and " + max + ", not " + value);
+    public static double between(
+            CommandSpec spec, String option, double value, double min, double max) {
+        if (!(value >= min && value <= max))
+            throw usage(
+                    spec, option + " must be between " + min + " and " + max + ", not " + value);
         return value;
     }
 }

@@ -13,7 +13,8 @@ public final class CommandFailure extends Exception {
 
     public CommandFailure(int exitCode, String message) {
         super(message);
-        if (exitCode < 1 || exitCode == 2) throw new IllegalArgumentException("a failure exits 1 or 3+, not " + exitCode);
+        if (exitCode < 1 || exitCode == 2)
+            throw new IllegalArgumentException("a failure exits 1 or 3+, not " + exitCode);
         this.exitCode = exitCode;
     }
 

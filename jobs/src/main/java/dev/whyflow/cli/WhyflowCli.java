@@ -7,6 +7,11 @@ import dev.whyflow.patterns.AlertTail;
 import dev.whyflow.query.AskCli;
 import dev.whyflow.simulator.SimulatorCli;
 import dev.whyflow.store.StoreCheckCli;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,12 +21,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /**
  * {@code java -jar whyflow-jobs.jar COMMAND …}: the command-line tools of the jobs jar, the ones
  * {@code ./whyflow} runs under the same names. Every command reports the same way: a usage error
@@ -30,13 +29,27 @@ import java.util.concurrent.Callable;
  * ({@link CommandFailure}), else 1. The Flink jobs are not commands here: Flink submits them by
  * their own main class ({@code flink run -c dev.whyflow.capture.CaptureJob …}).
  */
-@Command(name = "whyflow", synopsisSubcommandLabel = "COMMAND",
+@Command(
+        name = "whyflow",
+        synopsisSubcommandLabel = "COMMAND",
         description = "Whyflow's command-line tools; `whyflow COMMAND --help` describes each.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {SimulatorCli.class, FailedEventsCli.class, StoreCheckCli.class, AlertTail.class,
-                ReconcileCli.class, ErpDatabaseCli.class, AskCli.class},
+        subcommands = {
+            SimulatorCli.class,
+            FailedEventsCli.class,
+            StoreCheckCli.class,
+            AlertTail.class,
+            ReconcileCli.class,
+            ErpDatabaseCli.class,
+            AskCli.class
+        },
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:done", "1:failed", "2:usage error", "3:a service (store, broker, job) did not answer"})
+        exitCodeList = {
+            "0:done",
+            "1:failed",
+            "2:usage error",
+            "3:a service (store, broker, job) did not answer"
+        })
 public final class WhyflowCli implements Callable<Integer> {
 
     /** Columns of the help: wide enough for an incident's spec on one line. */
@@ -45,11 +58,14 @@ public final class WhyflowCli implements Callable<Integer> {
     /** The local stack's broker, when {@code WHYFLOW_KAFKA_BOOTSTRAP} names none. */
     public static final String DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:59092";
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "print this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            scope = ScopeType.INHERIT,
+            description = "print this help and exit")
     boolean help;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     private final PrintStream out;
     private final Map<String, String> env;
@@ -65,13 +81,15 @@ public final class WhyflowCli implements Callable<Integer> {
     }
 
     /**
-     * Under {@code java -jar} the jar holds slf4j-api but no binding (a Flink cluster brings its own),
-     * and slf4j would say so in three lines on stderr when a Kafka or pool client first logs. The tools
-     * log nothing of their own, so bind to slf4j's no-operation logger without those lines. With a
-     * binding on the classpath ({@code ./whyflow} runs the module's) nothing is hidden.
+     * Under {@code java -jar} the jar holds slf4j-api but no binding (a Flink cluster brings its
+     * own), and slf4j would say so in three lines on stderr when a Kafka or pool client first logs.
+     * The tools log nothing of their own, so bind to slf4j's no-operation logger without those
+     * lines. With a binding on the classpath ({@code ./whyflow} runs the module's) nothing is
+     * hidden.
      */
     private static void quietWithoutLoggingBinding() {
-        if (WhyflowCli.class.getClassLoader().getResource("org/slf4j/impl/StaticLoggerBinder.class") != null) return;
+        if (WhyflowCli.class.getClassLoader().getResource("org/slf4j/impl/StaticLoggerBinder.class")
+                != null) return;
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
@@ -81,17 +99,24 @@ public final class WhyflowCli implements Callable<Integer> {
         }
     }
 
-    /** Runs {@code whyflow ARGS…} with these streams and this environment; answers the exit status. */
-    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    /**
+     * Runs {@code whyflow ARGS…} with these streams and this environment; answers the exit status.
+     */
+    public static int execute(
+            String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         return commandLine(out, err, env).execute(args);
     }
 
     /** The {@code whyflow} command line with these streams and this environment. */
-    public static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
+    public static CommandLine commandLine(
+            PrintStream out, PrintStream err, Map<String, String> env) {
         return commandLine(new WhyflowCli(out, env), out, err);
     }
 
-    /** {@code command} (annotated with {@link Command}) with Whyflow's help, usage errors and failures. */
+    /**
+     * {@code command} (annotated with {@link Command}) with Whyflow's help, usage errors and
+     * failures.
+     */
     public static CommandLine commandLine(Object command, PrintStream out, PrintStream err) {
         return new CommandLine(command)
                 .setUsageHelpWidth(USAGE_WIDTH)
@@ -102,7 +127,12 @@ public final class WhyflowCli implements Callable<Integer> {
     }
 
     /** Runs one command: {@code whyflow COMMAND ARGS…}. */
-    public static int execute(String command, String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    public static int execute(
+            String command,
+            String[] args,
+            PrintStream out,
+            PrintStream err,
+            Map<String, String> env) {
         String[] all = new String[args.length + 1];
         all[0] = command;
         System.arraycopy(args, 0, all, 1, args.length);

@@ -24,7 +24,8 @@ public class Actor {
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof Actor a)) return false;
-        return Objects.equals(customerId, a.customerId) && Objects.equals(anonymousId, a.anonymousId)
+        return Objects.equals(customerId, a.customerId)
+                && Objects.equals(anonymousId, a.anonymousId)
                 && Objects.equals(sessionId, a.sessionId);
     }
 
@@ -35,6 +36,12 @@ public class Actor {
 
     @Override
     public String toString() {
-        return "Actor{customerId=" + customerId + ", anonymousId=" + anonymousId + ", sessionId=" + sessionId + "}";
+        return "Actor{customerId="
+                + customerId
+                + ", anonymousId="
+                + anonymousId
+                + ", sessionId="
+                + sessionId
+                + "}";
     }
 }

@@ -2,7 +2,6 @@ package dev.whyflow.contract;
 
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,26 +12,26 @@ import java.util.regex.Pattern;
  * <p>Why it exists: with the JDK engine, {@code java.util.regex.Matcher.find} was 5% of all
  * CaptureJob TaskManager CPU (half of the time spent in schema validation, measured with
  * async-profiler), although every shipped pattern is a short anchored sequence of ASCII character
- * classes such as {@code ^[a-z][a-z0-9_-]{0,63}$}. Such a pattern is compiled here into an
- * {@link AnchoredAsciiPattern}: one {@code boolean[128]} per atom, matched greedily without
- * backtracking. Every other pattern goes to the JDK engine, as networknt's default factory does.
- * {@code EventValidator.validate} over simulated records went from ~15.1–17.6 µs to ~11.0–11.4 µs
- * a record with it ({@code ValidationBench}, 2 busy cores).
+ * classes such as {@code ^[a-z][a-z0-9_-]{0,63}$}. Such a pattern is compiled here into an {@link
+ * AnchoredAsciiPattern}: one {@code boolean[128]} per atom, matched greedily without backtracking.
+ * Every other pattern goes to the JDK engine, as networknt's default factory does. {@code
+ * EventValidator.validate} over simulated records went from ~15.1–17.6 µs to ~11.0–11.4 µs a record
+ * with it ({@code ValidationBench}, 2 busy cores).
  *
  * <p>Semantics are exactly the JDK's {@code Pattern.compile(p).matcher(s).find()} (a JSON Schema
  * pattern is an unanchored search), including for non-ASCII input and the JDK's {@code $}, which
  * also matches before one final line terminator. A pattern the JDK rejects is rejected with the
  * JDK's {@link java.util.regex.PatternSyntaxException}.
  *
- * <p>The fast path accepts {@code ^} followed by atoms and at most one optional group
- * {@code (atoms)?}, then an optional final {@code $}. An atom is a printable ASCII literal, a
- * backslash before a printable non-alphanumeric character, or a non-negated class {@code [...]} of
- * such characters and ranges ({@code -} literal only first or last), with an optional greedy
- * {@code ?}, {@code *}, {@code +}, {@code {m}}, {@code {m,}} or {@code {m,n}}. It compiles one
- * sequence without the group and one with it, and takes a pattern only if greedy matching is exact
- * for both: an atom of variable count shares no character with any atom that could start what
- * follows it (so a greedy atom never eats a character a later atom needs; and since no atom
- * matches a line terminator, never the end {@code $} needs either).
+ * <p>The fast path accepts {@code ^} followed by atoms and at most one optional group {@code
+ * (atoms)?}, then an optional final {@code $}. An atom is a printable ASCII literal, a backslash
+ * before a printable non-alphanumeric character, or a non-negated class {@code [...]} of such
+ * characters and ranges ({@code -} literal only first or last), with an optional greedy {@code ?},
+ * {@code *}, {@code +}, {@code {m}}, {@code {m,}} or {@code {m,n}}. It compiles one sequence
+ * without the group and one with it, and takes a pattern only if greedy matching is exact for both:
+ * an atom of variable count shares no character with any atom that could start what follows it (so
+ * a greedy atom never eats a character a later atom needs; and since no atom matches a line
+ * terminator, never the end {@code $} needs either).
  */
 public final class CompiledPatterns implements RegularExpressionFactory {
 
@@ -40,12 +39,15 @@ public final class CompiledPatterns implements RegularExpressionFactory {
 
     @Override
     public RegularExpression getRegularExpression(String regex) {
-        Pattern jdk = Pattern.compile(regex); // a malformed pattern fails exactly as with the JDK factory
+        Pattern jdk =
+                Pattern.compile(regex); // a malformed pattern fails exactly as with the JDK factory
         AnchoredAsciiPattern fast = AnchoredAsciiPattern.compile(regex);
         return fast != null ? fast : new JdkSearch(jdk);
     }
 
-    /** Whether {@code expression} is answered by the hand-rolled matcher rather than the JDK engine. */
+    /**
+     * Whether {@code expression} is answered by the hand-rolled matcher rather than the JDK engine.
+     */
     public static boolean isHandRolled(RegularExpression expression) {
         return expression instanceof AnchoredAsciiPattern;
     }
@@ -68,7 +70,10 @@ public final class CompiledPatterns implements RegularExpressionFactory {
         }
     }
 
-    /** {@code ^} then one of {@code branches} (without, with the optional group), then {@code $} if {@code anchoredAtEnd}. */
+    /**
+     * {@code ^} then one of {@code branches} (without, with the optional group), then {@code $} if
+     * {@code anchoredAtEnd}.
+     */
     static final class AnchoredAsciiPattern implements RegularExpression {
 
         private final String regex;
@@ -89,9 +94,10 @@ public final class CompiledPatterns implements RegularExpressionFactory {
                 Parser p = new Parser(regex);
                 p.parse();
                 anchoredAtEnd = p.anchoredAtEnd;
-                branches = p.group == null
-                        ? new Atom[][] {p.withoutGroup()}
-                        : new Atom[][] {p.withoutGroup(), p.withGroup()};
+                branches =
+                        p.group == null
+                                ? new Atom[][] {p.withoutGroup()}
+                                : new Atom[][] {p.withoutGroup(), p.withGroup()};
             } catch (Unsupported e) {
                 return null;
             }
@@ -101,7 +107,9 @@ public final class CompiledPatterns implements RegularExpressionFactory {
             return new AnchoredAsciiPattern(regex, branches, anchoredAtEnd);
         }
 
-        /** No atom of variable count shares a character with an atom that could come right after it. */
+        /**
+         * No atom of variable count shares a character with an atom that could come right after it.
+         */
         static boolean greedyIsExact(Atom[] atoms) {
             for (int i = 0; i < atoms.length; i++) {
                 if (atoms[i].min() == atoms[i].max()) continue;
@@ -142,7 +150,9 @@ public final class CompiledPatterns implements RegularExpressionFactory {
             return !anchoredAtEnd || endMatchesAt(s, p);
         }
 
-        /** The JDK's {@code $} without MULTILINE: at the end, or before one final line terminator. */
+        /**
+         * The JDK's {@code $} without MULTILINE: at the end, or before one final line terminator.
+         */
         private static boolean endMatchesAt(String s, int p) {
             int left = s.length() - p;
             if (left == 0) return true;
@@ -233,7 +243,10 @@ public final class CompiledPatterns implements RegularExpressionFactory {
             return quantified(chars);
         }
 
-        /** A class: literals, escaped characters and ranges of unescaped literals; {@code -} literal only first or last. */
+        /**
+         * A class: literals, escaped characters and ranges of unescaped literals; {@code -} literal
+         * only first or last.
+         */
         private void characterClass(boolean[] chars) throws Unsupported {
             if (peek() == '^' || peek() == ']') throw new Unsupported();
             if (peek() == '-') {
@@ -265,7 +278,9 @@ public final class CompiledPatterns implements RegularExpressionFactory {
             return c;
         }
 
-        /** The character after a backslash: only a printable non-alphanumeric one stands for itself. */
+        /**
+         * The character after a backslash: only a printable non-alphanumeric one stands for itself.
+         */
         private char escaped() throws Unsupported {
             char c = next();
             if (!isPrintable(c) || Character.isLetterOrDigit(c)) throw new Unsupported();
@@ -276,9 +291,19 @@ public final class CompiledPatterns implements RegularExpressionFactory {
             int min = 1;
             int max = 1;
             switch (peek()) {
-                case '?' -> { i++; min = 0; }
-                case '*' -> { i++; min = 0; max = Integer.MAX_VALUE; }
-                case '+' -> { i++; max = Integer.MAX_VALUE; }
+                case '?' -> {
+                    i++;
+                    min = 0;
+                }
+                case '*' -> {
+                    i++;
+                    min = 0;
+                    max = Integer.MAX_VALUE;
+                }
+                case '+' -> {
+                    i++;
+                    max = Integer.MAX_VALUE;
+                }
                 case '{' -> {
                     i++;
                     min = max = number();
@@ -289,7 +314,9 @@ public final class CompiledPatterns implements RegularExpressionFactory {
                     expect('}');
                     if (max < min) throw new Unsupported();
                 }
-                default -> { return new Atom(chars, min, max); }
+                default -> {
+                    return new Atom(chars, min, max);
+                }
             }
             noLazyOrPossessive();
             return new Atom(chars, min, max);

@@ -3,15 +3,15 @@ package dev.whyflow.contract;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-
 import java.io.IOException;
 
 /**
- * The record on {@code whyflow.events.enriched} (schema
- * {@code whyflow/schemas/enriched/enriched_event.v1.json}): the producer's event unchanged under
- * {@code event}, and what CaptureJob added under {@code enrichment}, bound by {@link TopicJson}.
+ * The record on {@code whyflow.events.enriched} (schema {@code
+ * whyflow/schemas/enriched/enriched_event.v1.json}): the producer's event unchanged under {@code
+ * event}, and what CaptureJob added under {@code enrichment}, bound by {@link TopicJson}.
  *
- * <pre>{"schema_version":1,"event":{…contract v1…},"enrichment":{"session_id":…,"session_inferred":…,
+ * <pre>
+ * {"schema_version":1,"event":{…contract v1…},"enrichment":{"session_id":…,"session_inferred":…,
  *  "customer_segment":…,"first_touch_channel":…,"device":…,"os":…,"browser":…,"product_id":…,
  *  "category":…,"unit_price_minor":…,"payment_method":…,"caused_by":…,"caused_by_inferred":…,
  *  "late":…,"semantic_text":…,"semantic_key":…}}</pre>
@@ -38,7 +38,9 @@ public final class EnrichedEventJson {
         }
     }
 
-    /** @throws EventFormatException if the record is not an enriched event */
+    /**
+     * @throws EventFormatException if the record is not an enriched event
+     */
     public static EnrichedEvent fromBytes(byte[] json) {
         Record r;
         try {
@@ -46,7 +48,8 @@ public final class EnrichedEventJson {
         } catch (IOException | RuntimeException ex) {
             throw new EventFormatException("not an enriched event: " + ex.getMessage(), ex);
         }
-        if (r == null || r.event() == null) throw new EventFormatException("enriched event without an event");
+        if (r == null || r.event() == null)
+            throw new EventFormatException("enriched event without an event");
         EnrichedEvent e = r.enrichment() == null ? new EnrichedEvent() : r.enrichment();
         e.event = r.event();
         return e;

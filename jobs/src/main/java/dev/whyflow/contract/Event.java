@@ -1,12 +1,12 @@
 package dev.whyflow.contract;
 
-import org.apache.flink.api.common.typeinfo.TypeInfo;
-
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One event of contract v1, as the Flink jobs carry it: public fields and a no-arg constructor,
- * serialized by Flink with {@link EventSerializer} (never Kryo, never the reflective PojoSerializer).
+ * serialized by Flink with {@link EventSerializer} (never Kryo, never the reflective
+ * PojoSerializer).
  *
  * <p>{@link #occurredAt} is epoch milliseconds here and ISO-8601 UTC on the wire; everything else
  * maps one to one onto the JSON of {@link EventJson} (camelCase here, snake_case there). Events are
@@ -16,18 +16,24 @@ import java.util.Objects;
 public class Event {
     /** UUID; the idempotency key end to end. */
     public String eventId;
+
     public EventType eventType;
     public int schemaVersion;
+
     /** Event time, epoch milliseconds UTC. */
     public long occurredAt;
+
     /** storefront-web | storefront-ios | storefront-android | payments | erp | ops */
     public String source;
+
     public Actor actor;
     public EventContext context;
     public Entity entity;
     public Payload payload;
+
     /** event_id of the event that caused this one, where the producer knows it. */
     public String causedBy;
+
     /** The journey (a session's checkout, an order's fulfilment, …) the event belongs to. */
     public String correlationId;
 
@@ -62,23 +68,57 @@ public class Event {
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof Event e)) return false;
-        return schemaVersion == e.schemaVersion && occurredAt == e.occurredAt && Objects.equals(eventId, e.eventId)
-                && eventType == e.eventType && Objects.equals(source, e.source) && Objects.equals(actor, e.actor)
-                && Objects.equals(context, e.context) && Objects.equals(entity, e.entity)
-                && Objects.equals(payload, e.payload) && Objects.equals(causedBy, e.causedBy)
+        return schemaVersion == e.schemaVersion
+                && occurredAt == e.occurredAt
+                && Objects.equals(eventId, e.eventId)
+                && eventType == e.eventType
+                && Objects.equals(source, e.source)
+                && Objects.equals(actor, e.actor)
+                && Objects.equals(context, e.context)
+                && Objects.equals(entity, e.entity)
+                && Objects.equals(payload, e.payload)
+                && Objects.equals(causedBy, e.causedBy)
                 && Objects.equals(correlationId, e.correlationId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(eventId, eventType, schemaVersion, occurredAt, source, actor, context, entity, payload,
-                causedBy, correlationId);
+        return Objects.hash(
+                eventId,
+                eventType,
+                schemaVersion,
+                occurredAt,
+                source,
+                actor,
+                context,
+                entity,
+                payload,
+                causedBy,
+                correlationId);
     }
 
     @Override
     public String toString() {
-        return "Event{" + eventType + " " + eventId + " at " + Timestamps.format(occurredAt) + " from " + source
-                + ", actor=" + actor + ", context=" + context + ", entity=" + entity + ", payload=" + payload
-                + ", causedBy=" + causedBy + ", correlationId=" + correlationId + "}";
+        return "Event{"
+                + eventType
+                + " "
+                + eventId
+                + " at "
+                + Timestamps.format(occurredAt)
+                + " from "
+                + source
+                + ", actor="
+                + actor
+                + ", context="
+                + context
+                + ", entity="
+                + entity
+                + ", payload="
+                + payload
+                + ", causedBy="
+                + causedBy
+                + ", correlationId="
+                + correlationId
+                + "}";
     }
 }

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,22 +29,23 @@ import java.util.Map;
  * fields, {@code occurred_at} as ISO-8601 UTC with milliseconds, fields in a fixed order.
  *
  * <p>Written and read with Jackson's streaming API field by field (no data binding, no trees on the
- * write path), because the simulator writes and the capture job reads every event through here.
- * All Jackson use in the contract shares {@link #mapper()}: strict duplicate-key detection, no
- * trailing tokens.
+ * write path), because the simulator writes and the capture job reads every event through here. All
+ * Jackson use in the contract shares {@link #mapper()}: strict duplicate-key detection, no trailing
+ * tokens.
  *
  * <p>Reading is structural: it rejects what cannot be an event of this contract (not an object,
  * wrong JSON types, unknown fields, unknown event types) with {@link EventFormatException}, but
- * does not check required fields or value ranges. Untrusted bytes go through
- * {@link EventValidator}, which applies the JSON Schemas first.
+ * does not check required fields or value ranges. Untrusted bytes go through {@link
+ * EventValidator}, which applies the JSON Schemas first.
  */
 public final class EventJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .serializationInclusion(JsonInclude.Include.NON_NULL)
+                    .build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private static final SerializedString F_EVENT_ID = new SerializedString("event_id");
@@ -73,7 +73,8 @@ public final class EventJson {
     private static final SerializedString C_CAMPAIGN = new SerializedString("campaign");
     private static final SerializedString C_COUNTRY = new SerializedString("country");
     private static final SerializedString C_LOCALE = new SerializedString("locale");
-    private static final SerializedString C_CUSTOMER_SEGMENT = new SerializedString("customer_segment");
+    private static final SerializedString C_CUSTOMER_SEGMENT =
+            new SerializedString("customer_segment");
     private static final SerializedString C_PAGE = new SerializedString("page");
     private static final SerializedString C_PAGE_LOAD_MS = new SerializedString("page_load_ms");
     private static final SerializedString C_REFERRER = new SerializedString("referrer");
@@ -84,7 +85,8 @@ public final class EventJson {
 
     private static final SerializedString L_PRODUCT_ID = new SerializedString("product_id");
     private static final SerializedString L_QUANTITY = new SerializedString("quantity");
-    private static final SerializedString L_UNIT_PRICE_MINOR = new SerializedString("unit_price_minor");
+    private static final SerializedString L_UNIT_PRICE_MINOR =
+            new SerializedString("unit_price_minor");
 
     private static final SerializedString P_ORDER_ID = new SerializedString("order_id");
     private static final SerializedString P_PRODUCT_ID = new SerializedString("product_id");
@@ -96,16 +98,20 @@ public final class EventJson {
     private static final SerializedString P_QUERY = new SerializedString("query");
     private static final SerializedString P_RESULTS_COUNT = new SerializedString("results_count");
     private static final SerializedString P_DWELL_MS = new SerializedString("dwell_ms");
-    private static final SerializedString P_SCROLL_DEPTH_PCT = new SerializedString("scroll_depth_pct");
+    private static final SerializedString P_SCROLL_DEPTH_PCT =
+            new SerializedString("scroll_depth_pct");
     private static final SerializedString P_HEARTBEAT_SEQ = new SerializedString("heartbeat_seq");
     private static final SerializedString P_STEP = new SerializedString("step");
-    private static final SerializedString P_SHIPPING_METHOD = new SerializedString("shipping_method");
+    private static final SerializedString P_SHIPPING_METHOD =
+            new SerializedString("shipping_method");
     private static final SerializedString P_STOCK_STATUS = new SerializedString("stock_status");
     private static final SerializedString P_QUANTITY = new SerializedString("quantity");
     private static final SerializedString P_PRICE_MINOR = new SerializedString("price_minor");
-    private static final SerializedString P_PREVIOUS_PRICE_MINOR = new SerializedString("previous_price_minor");
+    private static final SerializedString P_PREVIOUS_PRICE_MINOR =
+            new SerializedString("previous_price_minor");
     private static final SerializedString P_CART_ITEMS = new SerializedString("cart_items");
-    private static final SerializedString P_CART_VALUE_MINOR = new SerializedString("cart_value_minor");
+    private static final SerializedString P_CART_VALUE_MINOR =
+            new SerializedString("cart_value_minor");
     private static final SerializedString P_ITEM_COUNT = new SerializedString("item_count");
     private static final SerializedString P_ITEMS = new SerializedString("items");
     private static final SerializedString P_AMOUNT_MINOR = new SerializedString("amount_minor");
@@ -120,7 +126,8 @@ public final class EventJson {
     private static final SerializedString P_REASON = new SerializedString("reason");
     private static final SerializedString P_PLATFORM = new SerializedString("platform");
     private static final SerializedString P_APP_VERSION = new SerializedString("app_version");
-    private static final SerializedString P_PREVIOUS_VERSION = new SerializedString("previous_version");
+    private static final SerializedString P_PREVIOUS_VERSION =
+            new SerializedString("previous_version");
     private static final SerializedString P_NOTES = new SerializedString("notes");
     private static final SerializedString P_ERROR_CODE = new SerializedString("error_code");
     private static final SerializedString P_HTTP_STATUS = new SerializedString("http_status");
@@ -177,10 +184,10 @@ public final class EventJson {
         }
 
         /**
-         * @param reuseSharedParts cache the JSON of {@link Actor} and {@link EventContext} objects by
-         *                         identity, for producers that share one such object between many
-         *                         events (a session's actor, a page's context) and never change it
-         *                         after its first event was written. Output is identical either way.
+         * @param reuseSharedParts cache the JSON of {@link Actor} and {@link EventContext} objects
+         *     by identity, for producers that share one such object between many events (a
+         *     session's actor, a page's context) and never change it after its first event was
+         *     written. Output is identical either way.
          */
         public Writer(boolean reuseSharedParts) {
             try {
@@ -202,7 +209,10 @@ public final class EventJson {
             generator.setRootValueSeparator(null);
         }
 
-        /** Serializes {@code e}; the bytes are then {@link #buffer()}{@code [0 .. length)}. Returns length. */
+        /**
+         * Serializes {@code e}; the bytes are then {@link #buffer()}{@code [0 .. length)}. Returns
+         * length.
+         */
         public int write(Event e) {
             buffer.reset();
             try {
@@ -338,10 +348,15 @@ public final class EventJson {
         writeEvent(e, g, new char[Timestamps.LENGTH], null);
     }
 
-    private static void writeEvent(Event e, JsonGenerator g, char[] ts, Writer shared) throws IOException {
-        if (e.eventType == null) throw new IllegalArgumentException("event without event_type: " + e.eventId);
+    private static void writeEvent(Event e, JsonGenerator g, char[] ts, Writer shared)
+            throws IOException {
+        if (e.eventType == null)
+            throw new IllegalArgumentException("event without event_type: " + e.eventId);
         g.writeStartObject();
-        if (e.eventId != null) { g.writeFieldName(F_EVENT_ID); g.writeString(e.eventId); }
+        if (e.eventId != null) {
+            g.writeFieldName(F_EVENT_ID);
+            g.writeString(e.eventId);
+        }
         g.writeFieldName(F_EVENT_TYPE);
         g.writeString(e.eventType.wireName());
         g.writeFieldName(F_SCHEMA_VERSION);
@@ -349,9 +364,18 @@ public final class EventJson {
         g.writeFieldName(F_OCCURRED_AT);
         Timestamps.format(e.occurredAt, ts, 0);
         g.writeString(ts, 0, Timestamps.LENGTH);
-        if (e.source != null) { g.writeFieldName(F_SOURCE); g.writeString(e.source); }
-        if (e.correlationId != null) { g.writeFieldName(F_CORRELATION_ID); g.writeString(e.correlationId); }
-        if (e.causedBy != null) { g.writeFieldName(F_CAUSED_BY); g.writeString(e.causedBy); }
+        if (e.source != null) {
+            g.writeFieldName(F_SOURCE);
+            g.writeString(e.source);
+        }
+        if (e.correlationId != null) {
+            g.writeFieldName(F_CORRELATION_ID);
+            g.writeString(e.correlationId);
+        }
+        if (e.causedBy != null) {
+            g.writeFieldName(F_CAUSED_BY);
+            g.writeString(e.causedBy);
+        }
         if (e.actor != null) {
             g.writeFieldName(F_ACTOR);
             if (shared != null) g.writeRawValue(shared.part(e.actor));
@@ -366,8 +390,14 @@ public final class EventJson {
         if (en != null) {
             g.writeFieldName(F_ENTITY);
             g.writeStartObject();
-            if (en.type != null) { g.writeFieldName(E_TYPE); g.writeString(en.type); }
-            if (en.id != null) { g.writeFieldName(E_ID); g.writeString(en.id); }
+            if (en.type != null) {
+                g.writeFieldName(E_TYPE);
+                g.writeString(en.type);
+            }
+            if (en.id != null) {
+                g.writeFieldName(E_ID);
+                g.writeString(en.id);
+            }
             g.writeEndObject();
         }
         g.writeFieldName(F_PAYLOAD);
@@ -377,9 +407,18 @@ public final class EventJson {
 
     private static void writeActor(Actor a, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        if (a.customerId != null) { g.writeFieldName(A_CUSTOMER_ID); g.writeString(a.customerId); }
-        if (a.anonymousId != null) { g.writeFieldName(A_ANONYMOUS_ID); g.writeString(a.anonymousId); }
-        if (a.sessionId != null) { g.writeFieldName(A_SESSION_ID); g.writeString(a.sessionId); }
+        if (a.customerId != null) {
+            g.writeFieldName(A_CUSTOMER_ID);
+            g.writeString(a.customerId);
+        }
+        if (a.anonymousId != null) {
+            g.writeFieldName(A_ANONYMOUS_ID);
+            g.writeString(a.anonymousId);
+        }
+        if (a.sessionId != null) {
+            g.writeFieldName(A_SESSION_ID);
+            g.writeString(a.sessionId);
+        }
         g.writeEndObject();
     }
 
@@ -409,70 +448,247 @@ public final class EventJson {
 
     private static void writeContext(EventContext c, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        if (c.device != null) { g.writeFieldName(C_DEVICE); g.writeString(c.device); }
-        if (c.os != null) { g.writeFieldName(C_OS); g.writeString(c.os); }
-        if (c.osVersion != null) { g.writeFieldName(C_OS_VERSION); g.writeString(c.osVersion); }
-        if (c.browser != null) { g.writeFieldName(C_BROWSER); g.writeString(c.browser); }
-        if (c.appVersion != null) { g.writeFieldName(C_APP_VERSION); g.writeString(c.appVersion); }
-        if (c.channel != null) { g.writeFieldName(C_CHANNEL); g.writeString(c.channel); }
-        if (c.campaign != null) { g.writeFieldName(C_CAMPAIGN); g.writeString(c.campaign); }
-        if (c.country != null) { g.writeFieldName(C_COUNTRY); g.writeString(c.country); }
-        if (c.locale != null) { g.writeFieldName(C_LOCALE); g.writeString(c.locale); }
-        if (c.customerSegment != null) { g.writeFieldName(C_CUSTOMER_SEGMENT); g.writeString(c.customerSegment); }
-        if (c.page != null) { g.writeFieldName(C_PAGE); g.writeString(c.page); }
-        if (c.pageLoadMs != null) { g.writeFieldName(C_PAGE_LOAD_MS); g.writeNumber(c.pageLoadMs.intValue()); }
-        if (c.referrer != null) { g.writeFieldName(C_REFERRER); g.writeString(c.referrer); }
-        if (c.userAgent != null) { g.writeFieldName(C_USER_AGENT); g.writeString(c.userAgent); }
+        if (c.device != null) {
+            g.writeFieldName(C_DEVICE);
+            g.writeString(c.device);
+        }
+        if (c.os != null) {
+            g.writeFieldName(C_OS);
+            g.writeString(c.os);
+        }
+        if (c.osVersion != null) {
+            g.writeFieldName(C_OS_VERSION);
+            g.writeString(c.osVersion);
+        }
+        if (c.browser != null) {
+            g.writeFieldName(C_BROWSER);
+            g.writeString(c.browser);
+        }
+        if (c.appVersion != null) {
+            g.writeFieldName(C_APP_VERSION);
+            g.writeString(c.appVersion);
+        }
+        if (c.channel != null) {
+            g.writeFieldName(C_CHANNEL);
+            g.writeString(c.channel);
+        }
+        if (c.campaign != null) {
+            g.writeFieldName(C_CAMPAIGN);
+            g.writeString(c.campaign);
+        }
+        if (c.country != null) {
+            g.writeFieldName(C_COUNTRY);
+            g.writeString(c.country);
+        }
+        if (c.locale != null) {
+            g.writeFieldName(C_LOCALE);
+            g.writeString(c.locale);
+        }
+        if (c.customerSegment != null) {
+            g.writeFieldName(C_CUSTOMER_SEGMENT);
+            g.writeString(c.customerSegment);
+        }
+        if (c.page != null) {
+            g.writeFieldName(C_PAGE);
+            g.writeString(c.page);
+        }
+        if (c.pageLoadMs != null) {
+            g.writeFieldName(C_PAGE_LOAD_MS);
+            g.writeNumber(c.pageLoadMs.intValue());
+        }
+        if (c.referrer != null) {
+            g.writeFieldName(C_REFERRER);
+            g.writeString(c.referrer);
+        }
+        if (c.userAgent != null) {
+            g.writeFieldName(C_USER_AGENT);
+            g.writeString(c.userAgent);
+        }
         g.writeEndObject();
     }
 
     private static void writePayload(Payload p, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        if (p.orderId != null) { g.writeFieldName(P_ORDER_ID); g.writeString(p.orderId); }
-        if (p.productId != null) { g.writeFieldName(P_PRODUCT_ID); g.writeString(p.productId); }
-        if (p.productName != null) { g.writeFieldName(P_PRODUCT_NAME); g.writeString(p.productName); }
-        if (p.category != null) { g.writeFieldName(P_CATEGORY); g.writeString(p.category); }
-        if (p.landingPage != null) { g.writeFieldName(P_LANDING_PAGE); g.writeString(p.landingPage); }
-        if (p.visitNumber != null) { g.writeFieldName(P_VISIT_NUMBER); g.writeNumber(p.visitNumber.intValue()); }
-        if (p.pageType != null) { g.writeFieldName(P_PAGE_TYPE); g.writeString(p.pageType); }
-        if (p.query != null) { g.writeFieldName(P_QUERY); g.writeString(p.query); }
-        if (p.resultsCount != null) { g.writeFieldName(P_RESULTS_COUNT); g.writeNumber(p.resultsCount.intValue()); }
-        if (p.dwellMs != null) { g.writeFieldName(P_DWELL_MS); g.writeNumber(p.dwellMs.longValue()); }
-        if (p.scrollDepthPct != null) { g.writeFieldName(P_SCROLL_DEPTH_PCT); g.writeNumber(p.scrollDepthPct.intValue()); }
-        if (p.heartbeatSeq != null) { g.writeFieldName(P_HEARTBEAT_SEQ); g.writeNumber(p.heartbeatSeq.intValue()); }
-        if (p.step != null) { g.writeFieldName(P_STEP); g.writeString(p.step); }
-        if (p.shippingMethod != null) { g.writeFieldName(P_SHIPPING_METHOD); g.writeString(p.shippingMethod); }
-        if (p.stockStatus != null) { g.writeFieldName(P_STOCK_STATUS); g.writeString(p.stockStatus); }
-        if (p.quantity != null) { g.writeFieldName(P_QUANTITY); g.writeNumber(p.quantity.intValue()); }
-        if (p.priceMinor != null) { g.writeFieldName(P_PRICE_MINOR); g.writeNumber(p.priceMinor.longValue()); }
-        if (p.previousPriceMinor != null) { g.writeFieldName(P_PREVIOUS_PRICE_MINOR); g.writeNumber(p.previousPriceMinor.longValue()); }
-        if (p.cartItems != null) { g.writeFieldName(P_CART_ITEMS); g.writeNumber(p.cartItems.intValue()); }
-        if (p.cartValueMinor != null) { g.writeFieldName(P_CART_VALUE_MINOR); g.writeNumber(p.cartValueMinor.longValue()); }
-        if (p.itemCount != null) { g.writeFieldName(P_ITEM_COUNT); g.writeNumber(p.itemCount.intValue()); }
-        if (p.items != null) { g.writeFieldName(P_ITEMS); writeItems(g, p.items); }
-        if (p.amountMinor != null) { g.writeFieldName(P_AMOUNT_MINOR); g.writeNumber(p.amountMinor.longValue()); }
-        if (p.shippingMinor != null) { g.writeFieldName(P_SHIPPING_MINOR); g.writeNumber(p.shippingMinor.longValue()); }
-        if (p.discountCode != null) { g.writeFieldName(P_DISCOUNT_CODE); g.writeString(p.discountCode); }
-        if (p.discountMinor != null) { g.writeFieldName(P_DISCOUNT_MINOR); g.writeNumber(p.discountMinor.longValue()); }
-        if (p.currency != null) { g.writeFieldName(P_CURRENCY); g.writeString(p.currency); }
-        if (p.method != null) { g.writeFieldName(P_METHOD); g.writeString(p.method); }
-        if (p.paymentMethod != null) { g.writeFieldName(P_PAYMENT_METHOD); g.writeString(p.paymentMethod); }
-        if (p.attempt != null) { g.writeFieldName(P_ATTEMPT); g.writeNumber(p.attempt.intValue()); }
-        if (p.failureCode != null) { g.writeFieldName(P_FAILURE_CODE); g.writeString(p.failureCode); }
-        if (p.reason != null) { g.writeFieldName(P_REASON); g.writeString(p.reason); }
-        if (p.platform != null) { g.writeFieldName(P_PLATFORM); g.writeString(p.platform); }
-        if (p.appVersion != null) { g.writeFieldName(P_APP_VERSION); g.writeString(p.appVersion); }
-        if (p.previousVersion != null) { g.writeFieldName(P_PREVIOUS_VERSION); g.writeString(p.previousVersion); }
-        if (p.notes != null) { g.writeFieldName(P_NOTES); g.writeString(p.notes); }
-        if (p.errorCode != null) { g.writeFieldName(P_ERROR_CODE); g.writeString(p.errorCode); }
-        if (p.httpStatus != null) { g.writeFieldName(P_HTTP_STATUS); g.writeNumber(p.httpStatus.intValue()); }
-        if (p.message != null) { g.writeFieldName(P_MESSAGE); g.writeString(p.message); }
-        if (p.stockLevel != null) { g.writeFieldName(P_STOCK_LEVEL); g.writeNumber(p.stockLevel.intValue()); }
-        if (p.previousLevel != null) { g.writeFieldName(P_PREVIOUS_LEVEL); g.writeNumber(p.previousLevel.intValue()); }
-        if (p.carrier != null) { g.writeFieldName(P_CARRIER); g.writeString(p.carrier); }
-        if (p.trackingId != null) { g.writeFieldName(P_TRACKING_ID); g.writeString(p.trackingId); }
-        if (p.warehouse != null) { g.writeFieldName(P_WAREHOUSE); g.writeString(p.warehouse); }
-        if (p.sourceColumns != null) { g.writeFieldName(P_SOURCE_COLUMNS); g.writeRawValue(p.sourceColumns); }
+        if (p.orderId != null) {
+            g.writeFieldName(P_ORDER_ID);
+            g.writeString(p.orderId);
+        }
+        if (p.productId != null) {
+            g.writeFieldName(P_PRODUCT_ID);
+            g.writeString(p.productId);
+        }
+        if (p.productName != null) {
+            g.writeFieldName(P_PRODUCT_NAME);
+            g.writeString(p.productName);
+        }
+        if (p.category != null) {
+            g.writeFieldName(P_CATEGORY);
+            g.writeString(p.category);
+        }
+        if (p.landingPage != null) {
+            g.writeFieldName(P_LANDING_PAGE);
+            g.writeString(p.landingPage);
+        }
+        if (p.visitNumber != null) {
+            g.writeFieldName(P_VISIT_NUMBER);
+            g.writeNumber(p.visitNumber.intValue());
+        }
+        if (p.pageType != null) {
+            g.writeFieldName(P_PAGE_TYPE);
+            g.writeString(p.pageType);
+        }
+        if (p.query != null) {
+            g.writeFieldName(P_QUERY);
+            g.writeString(p.query);
+        }
+        if (p.resultsCount != null) {
+            g.writeFieldName(P_RESULTS_COUNT);
+            g.writeNumber(p.resultsCount.intValue());
+        }
+        if (p.dwellMs != null) {
+            g.writeFieldName(P_DWELL_MS);
+            g.writeNumber(p.dwellMs.longValue());
+        }
+        if (p.scrollDepthPct != null) {
+            g.writeFieldName(P_SCROLL_DEPTH_PCT);
+            g.writeNumber(p.scrollDepthPct.intValue());
+        }
+        if (p.heartbeatSeq != null) {
+            g.writeFieldName(P_HEARTBEAT_SEQ);
+            g.writeNumber(p.heartbeatSeq.intValue());
+        }
+        if (p.step != null) {
+            g.writeFieldName(P_STEP);
+            g.writeString(p.step);
+        }
+        if (p.shippingMethod != null) {
+            g.writeFieldName(P_SHIPPING_METHOD);
+            g.writeString(p.shippingMethod);
+        }
+        if (p.stockStatus != null) {
+            g.writeFieldName(P_STOCK_STATUS);
+            g.writeString(p.stockStatus);
+        }
+        if (p.quantity != null) {
+            g.writeFieldName(P_QUANTITY);
+            g.writeNumber(p.quantity.intValue());
+        }
+        if (p.priceMinor != null) {
+            g.writeFieldName(P_PRICE_MINOR);
+            g.writeNumber(p.priceMinor.longValue());
+        }
+        if (p.previousPriceMinor != null) {
+            g.writeFieldName(P_PREVIOUS_PRICE_MINOR);
+            g.writeNumber(p.previousPriceMinor.longValue());
+        }
+        if (p.cartItems != null) {
+            g.writeFieldName(P_CART_ITEMS);
+            g.writeNumber(p.cartItems.intValue());
+        }
+        if (p.cartValueMinor != null) {
+            g.writeFieldName(P_CART_VALUE_MINOR);
+            g.writeNumber(p.cartValueMinor.longValue());
+        }
+        if (p.itemCount != null) {
+            g.writeFieldName(P_ITEM_COUNT);
+            g.writeNumber(p.itemCount.intValue());
+        }
+        if (p.items != null) {
+            g.writeFieldName(P_ITEMS);
+            writeItems(g, p.items);
+        }
+        if (p.amountMinor != null) {
+            g.writeFieldName(P_AMOUNT_MINOR);
+            g.writeNumber(p.amountMinor.longValue());
+        }
+        if (p.shippingMinor != null) {
+            g.writeFieldName(P_SHIPPING_MINOR);
+            g.writeNumber(p.shippingMinor.longValue());
+        }
+        if (p.discountCode != null) {
+            g.writeFieldName(P_DISCOUNT_CODE);
+            g.writeString(p.discountCode);
+        }
+        if (p.discountMinor != null) {
+            g.writeFieldName(P_DISCOUNT_MINOR);
+            g.writeNumber(p.discountMinor.longValue());
+        }
+        if (p.currency != null) {
+            g.writeFieldName(P_CURRENCY);
+            g.writeString(p.currency);
+        }
+        if (p.method != null) {
+            g.writeFieldName(P_METHOD);
+            g.writeString(p.method);
+        }
+        if (p.paymentMethod != null) {
+            g.writeFieldName(P_PAYMENT_METHOD);
+            g.writeString(p.paymentMethod);
+        }
+        if (p.attempt != null) {
+            g.writeFieldName(P_ATTEMPT);
+            g.writeNumber(p.attempt.intValue());
+        }
+        if (p.failureCode != null) {
+            g.writeFieldName(P_FAILURE_CODE);
+            g.writeString(p.failureCode);
+        }
+        if (p.reason != null) {
+            g.writeFieldName(P_REASON);
+            g.writeString(p.reason);
+        }
+        if (p.platform != null) {
+            g.writeFieldName(P_PLATFORM);
+            g.writeString(p.platform);
+        }
+        if (p.appVersion != null) {
+            g.writeFieldName(P_APP_VERSION);
+            g.writeString(p.appVersion);
+        }
+        if (p.previousVersion != null) {
+            g.writeFieldName(P_PREVIOUS_VERSION);
+            g.writeString(p.previousVersion);
+        }
+        if (p.notes != null) {
+            g.writeFieldName(P_NOTES);
+            g.writeString(p.notes);
+        }
+        if (p.errorCode != null) {
+            g.writeFieldName(P_ERROR_CODE);
+            g.writeString(p.errorCode);
+        }
+        if (p.httpStatus != null) {
+            g.writeFieldName(P_HTTP_STATUS);
+            g.writeNumber(p.httpStatus.intValue());
+        }
+        if (p.message != null) {
+            g.writeFieldName(P_MESSAGE);
+            g.writeString(p.message);
+        }
+        if (p.stockLevel != null) {
+            g.writeFieldName(P_STOCK_LEVEL);
+            g.writeNumber(p.stockLevel.intValue());
+        }
+        if (p.previousLevel != null) {
+            g.writeFieldName(P_PREVIOUS_LEVEL);
+            g.writeNumber(p.previousLevel.intValue());
+        }
+        if (p.carrier != null) {
+            g.writeFieldName(P_CARRIER);
+            g.writeString(p.carrier);
+        }
+        if (p.trackingId != null) {
+            g.writeFieldName(P_TRACKING_ID);
+            g.writeString(p.trackingId);
+        }
+        if (p.warehouse != null) {
+            g.writeFieldName(P_WAREHOUSE);
+            g.writeString(p.warehouse);
+        }
+        if (p.sourceColumns != null) {
+            g.writeFieldName(P_SOURCE_COLUMNS);
+            g.writeRawValue(p.sourceColumns);
+        }
         g.writeEndObject();
     }
 
@@ -480,9 +696,18 @@ public final class EventJson {
         g.writeStartArray();
         for (LineItem i : items) {
             g.writeStartObject();
-            if (i.productId != null) { g.writeFieldName(L_PRODUCT_ID); g.writeString(i.productId); }
-            if (i.quantity != null) { g.writeFieldName(L_QUANTITY); g.writeNumber(i.quantity.intValue()); }
-            if (i.unitPriceMinor != null) { g.writeFieldName(L_UNIT_PRICE_MINOR); g.writeNumber(i.unitPriceMinor.longValue()); }
+            if (i.productId != null) {
+                g.writeFieldName(L_PRODUCT_ID);
+                g.writeString(i.productId);
+            }
+            if (i.quantity != null) {
+                g.writeFieldName(L_QUANTITY);
+                g.writeNumber(i.quantity.intValue());
+            }
+            if (i.unitPriceMinor != null) {
+                g.writeFieldName(L_UNIT_PRICE_MINOR);
+                g.writeNumber(i.unitPriceMinor.longValue());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -498,7 +723,8 @@ public final class EventJson {
     public static Event fromBytes(byte[] json, int offset, int length) {
         try (JsonParser r = MAPPER.createParser(json, offset, length)) {
             Event e = read(r);
-            if (r.nextToken() != null) throw new EventFormatException("trailing content after the event object");
+            if (r.nextToken() != null)
+                throw new EventFormatException("trailing content after the event object");
             return e;
         } catch (IOException ex) {
             throw new EventFormatException("not an event: " + ex.getMessage(), ex);
@@ -520,8 +746,10 @@ public final class EventJson {
 
     /** Reads one event object; the parser is before or at its START_OBJECT. */
     public static Event read(JsonParser r) throws IOException {
-        JsonToken t = r.currentToken() == JsonToken.START_OBJECT ? JsonToken.START_OBJECT : r.nextToken();
-        if (t != JsonToken.START_OBJECT) throw new EventFormatException("an event must be a JSON object, got " + t);
+        JsonToken t =
+                r.currentToken() == JsonToken.START_OBJECT ? JsonToken.START_OBJECT : r.nextToken();
+        if (t != JsonToken.START_OBJECT)
+            throw new EventFormatException("an event must be a JSON object, got " + t);
         Event e = new Event();
         String name;
         while ((name = r.nextFieldName()) != null) {
@@ -532,7 +760,8 @@ public final class EventJson {
                 case "event_type" -> {
                     String wire = text(r, name);
                     e.eventType = EventType.fromWireName(wire);
-                    if (e.eventType == null) throw new EventFormatException("unknown event_type: " + wire);
+                    if (e.eventType == null)
+                        throw new EventFormatException("unknown event_type: " + wire);
                 }
                 case "schema_version" -> e.schemaVersion = intValue(r, name);
                 case "occurred_at" -> {
@@ -639,7 +868,8 @@ public final class EventJson {
                 case "stock_status" -> p.stockStatus = text(r, "stock_status");
                 case "quantity" -> p.quantity = intValue(r, "quantity");
                 case "price_minor" -> p.priceMinor = longValue(r, "price_minor");
-                case "previous_price_minor" -> p.previousPriceMinor = longValue(r, "previous_price_minor");
+                case "previous_price_minor" ->
+                        p.previousPriceMinor = longValue(r, "previous_price_minor");
                 case "cart_items" -> p.cartItems = intValue(r, "cart_items");
                 case "cart_value_minor" -> p.cartValueMinor = longValue(r, "cart_value_minor");
                 case "item_count" -> p.itemCount = intValue(r, "item_count");
@@ -668,7 +898,6 @@ public final class EventJson {
                 case "warehouse" -> p.warehouse = text(r, "warehouse");
                 case "source_columns" -> p.sourceColumns = sourceColumns(r);
 
-
                 default -> throw new EventFormatException("unknown field: payload." + name);
             }
         }
@@ -679,7 +908,8 @@ public final class EventJson {
 
     /** payload.source_columns: an object, kept as its compact JSON text. */
     private static String sourceColumns(JsonParser r) throws IOException {
-        if (r.currentToken() != JsonToken.START_OBJECT) throw new EventFormatException("payload.source_columns must be an object");
+        if (r.currentToken() != JsonToken.START_OBJECT)
+            throw new EventFormatException("payload.source_columns must be an object");
         java.io.StringWriter w = new java.io.StringWriter();
         try (JsonGenerator g = COLUMNS_FACTORY.createGenerator(w)) {
             g.copyCurrentStructure(r);
@@ -688,10 +918,12 @@ public final class EventJson {
     }
 
     private static LineItem[] readItems(JsonParser r) throws IOException {
-        if (r.currentToken() != JsonToken.START_ARRAY) throw new EventFormatException("payload.items must be an array");
+        if (r.currentToken() != JsonToken.START_ARRAY)
+            throw new EventFormatException("payload.items must be an array");
         List<LineItem> items = new ArrayList<>();
         while (r.nextToken() != JsonToken.END_ARRAY) {
-            if (r.currentToken() != JsonToken.START_OBJECT) throw new EventFormatException("payload.items[] must be objects");
+            if (r.currentToken() != JsonToken.START_OBJECT)
+                throw new EventFormatException("payload.items[] must be objects");
             LineItem i = new LineItem();
             String name;
             while ((name = r.nextFieldName()) != null) {
@@ -700,7 +932,9 @@ public final class EventJson {
                     case "product_id" -> i.productId = text(r, name);
                     case "quantity" -> i.quantity = intValue(r, name);
                     case "unit_price_minor" -> i.unitPriceMinor = longValue(r, name);
-                    default -> throw new EventFormatException("unknown field: payload.items[]." + name);
+                    default ->
+                            throw new EventFormatException(
+                                    "unknown field: payload.items[]." + name);
                 }
             }
             items.add(i);
@@ -709,18 +943,21 @@ public final class EventJson {
     }
 
     private static void expectObject(JsonParser r, String what) {
-        if (r.currentToken() != JsonToken.START_OBJECT) throw new EventFormatException(what + " must be an object");
+        if (r.currentToken() != JsonToken.START_OBJECT)
+            throw new EventFormatException(what + " must be an object");
     }
 
     private static String text(JsonParser r, String name) throws IOException {
-        if (r.currentToken() != JsonToken.VALUE_STRING) throw new EventFormatException(name + " must be a string");
+        if (r.currentToken() != JsonToken.VALUE_STRING)
+            throw new EventFormatException(name + " must be a string");
         return r.getText();
     }
 
     private static long longValue(JsonParser r, String name) throws IOException {
         JsonToken t = r.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (r.getNumberType() == JsonParser.NumberType.BIG_INTEGER) throw new EventFormatException(name + " is out of range");
+            if (r.getNumberType() == JsonParser.NumberType.BIG_INTEGER)
+                throw new EventFormatException(name + " is out of range");
             return r.getLongValue();
         }
         if (t == JsonToken.VALUE_NUMBER_FLOAT) {
@@ -732,7 +969,8 @@ public final class EventJson {
 
     private static int intValue(JsonParser r, String name) throws IOException {
         long v = longValue(r, name);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw new EventFormatException(name + " is out of range");
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)
+            throw new EventFormatException(name + " is out of range");
         return (int) v;
     }
 }

@@ -6,18 +6,19 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.regex.RegularExpressionFactory;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The JSON Schemas (draft 2020-12) of the contract, loaded from the classpath and compiled once
- * per instance, per (type, version). Resource layout:
+ * The JSON Schemas (draft 2020-12) of the contract, loaded from the classpath and compiled once per
+ * instance, per (type, version). Resource layout:
+ *
  * <ul>
  *   <li>{@code whyflow/schemas/events/envelope.v1.json}: the fields every event has, shared by
- *       {@code $ref} (its {@code $id} is {@value #BASE_URI}envelope.v1.json);</li>
- *   <li>{@code whyflow/schemas/events/<event_type>.v<version>.json}: one per type and version.</li>
+ *       {@code $ref} (its {@code $id} is {@value #BASE_URI}envelope.v1.json);
+ *   <li>{@code whyflow/schemas/events/<event_type>.v<version>.json}: one per type and version.
  * </ul>
+ *
  * The schemas' {@code $id}s live under {@value #BASE_URI}, which is mapped onto the classpath, so
  * nothing is fetched from the network. Their {@code pattern}s run on {@link CompiledPatterns}.
  * Thread-safe.
@@ -38,14 +39,22 @@ public final class EventSchemas {
 
     /** With another engine for the schemas' {@code pattern}s (to compare engines). */
     EventSchemas(RegularExpressionFactory patterns) {
-        factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                b -> b.jsonMapper(EventJson.mapper())
-                        .schemaMappers(m -> m.mapPrefix(BASE_URI, "classpath:" + RESOURCE_DIR)));
-        config = SchemaValidatorsConfig.builder()
-                .formatAssertionsEnabled(true)
-                .failFast(false)
-                .regularExpressionFactory(patterns)
-                .build();
+        factory =
+                JsonSchemaFactory.getInstance(
+                        SpecVersion.VersionFlag.V202012,
+                        b ->
+                                b.jsonMapper(EventJson.mapper())
+                                        .schemaMappers(
+                                                m ->
+                                                        m.mapPrefix(
+                                                                BASE_URI,
+                                                                "classpath:" + RESOURCE_DIR)));
+        config =
+                SchemaValidatorsConfig.builder()
+                        .formatAssertionsEnabled(true)
+                        .failFast(false)
+                        .regularExpressionFactory(patterns)
+                        .build();
     }
 
     /** Classpath resource of the schema of {@code type} at {@code version}. */

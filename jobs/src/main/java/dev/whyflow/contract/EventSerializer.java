@@ -1,5 +1,8 @@
 package dev.whyflow.contract;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -7,10 +10,6 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Flink's serializer for {@link Event}, chosen by {@link EventTypeInfo}. CaptureJob sends every
@@ -20,14 +19,14 @@ import java.nio.charset.StandardCharsets;
  * set). This one writes each object as a bit set of its present fields followed by those fields
  * only, in declaration order.
  *
- * <p>Layout: event flags (short), schema version (int), occurredAt (long), then the present
- * fields; nested objects likewise (a byte, short or long of flags by their field count); strings
- * as their UTF-8 length (a varint) and bytes (the JDK encodes and decodes ASCII in bulk; Flink's StringValue
- * goes char by char); {@code items} as a count and its line items (flag 0x80: a null item).
- * {@link EventType} travels as its ordinal: Events are never kept in state, so the layout only has
- * to agree between the TaskManagers of one job. Should an Event ever go into state, a layout
- * change needs a new {@link Snapshot} version. A test sets every public field of every contract
- * class in turn and round-trips it, so a new field cannot be silently dropped.
+ * <p>Layout: event flags (short), schema version (int), occurredAt (long), then the present fields;
+ * nested objects likewise (a byte, short or long of flags by their field count); strings as their
+ * UTF-8 length (a varint) and bytes (the JDK encodes and decodes ASCII in bulk; Flink's StringValue
+ * goes char by char); {@code items} as a count and its line items (flag 0x80: a null item). {@link
+ * EventType} travels as its ordinal: Events are never kept in state, so the layout only has to
+ * agree between the TaskManagers of one job. Should an Event ever go into state, a layout change
+ * needs a new {@link Snapshot} version. A test sets every public field of every contract class in
+ * turn and round-trips it, so a new field cannot be silently dropped.
  */
 public final class EventSerializer extends TypeSerializerSingleton<Event> {
 

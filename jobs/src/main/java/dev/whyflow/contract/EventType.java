@@ -15,14 +15,17 @@ import java.util.Map;
 public enum EventType {
     SESSION_STARTED("session_started", EventCategory.STOREFRONT, "session", FunnelStep.SESSION),
     PAGE_VIEWED("page_viewed", EventCategory.STOREFRONT, "page", null),
-    /** Engagement heartbeat while a page is visible and in use: dwell time and scroll depth so far. */
+    /**
+     * Engagement heartbeat while a page is visible and in use: dwell time and scroll depth so far.
+     */
     PAGE_ENGAGED("page_engaged", EventCategory.STOREFRONT, "page", null),
     PRODUCT_VIEWED("product_viewed", EventCategory.STOREFRONT, "product", FunnelStep.PRODUCT),
     SEARCH_PERFORMED("search_performed", EventCategory.STOREFRONT, "search", null),
     CART_ITEM_ADDED("cart_item_added", EventCategory.STOREFRONT, "cart", FunnelStep.CART),
     CART_ITEM_REMOVED("cart_item_removed", EventCategory.STOREFRONT, "cart", null),
     CHECKOUT_STARTED("checkout_started", EventCategory.STOREFRONT, "checkout", FunnelStep.CHECKOUT),
-    CHECKOUT_STEP_COMPLETED("checkout_step_completed", EventCategory.STOREFRONT, "checkout", FunnelStep.CHECKOUT),
+    CHECKOUT_STEP_COMPLETED(
+            "checkout_step_completed", EventCategory.STOREFRONT, "checkout", FunnelStep.CHECKOUT),
     DISCOUNT_APPLIED("discount_applied", EventCategory.STOREFRONT, "checkout", null),
     DISCOUNT_REJECTED("discount_rejected", EventCategory.STOREFRONT, "checkout", null),
     PAYMENT_SUBMITTED("payment_submitted", EventCategory.STOREFRONT, "payment", FunnelStep.PAYMENT),

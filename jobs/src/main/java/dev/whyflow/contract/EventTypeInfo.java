@@ -1,12 +1,11 @@
 package dev.whyflow.contract;
 
+import java.lang.reflect.Type;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /**
  * Flink's type information for {@link Event} (named by the {@code @TypeInfo} on the class): an
@@ -22,7 +21,8 @@ public final class EventTypeInfo extends TypeInformation<Event> {
     /** What {@code @TypeInfo} on {@link Event} names. */
     public static final class Factory extends TypeInfoFactory<Event> {
         @Override
-        public TypeInformation<Event> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<Event> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return INSTANCE;
         }
     }

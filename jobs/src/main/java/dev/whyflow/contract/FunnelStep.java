@@ -1,8 +1,8 @@
 package dev.whyflow.contract;
 
 /**
- * The purchase funnel, in order. The wire names are the values of {@code sessions.furthest_step}
- * in the store.
+ * The purchase funnel, in order. The wire names are the values of {@code sessions.furthest_step} in
+ * the store.
  */
 public enum FunnelStep {
     SESSION("session"),

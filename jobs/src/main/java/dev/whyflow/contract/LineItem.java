@@ -20,7 +20,8 @@ public class LineItem {
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof LineItem l)) return false;
-        return Objects.equals(productId, l.productId) && Objects.equals(quantity, l.quantity)
+        return Objects.equals(productId, l.productId)
+                && Objects.equals(quantity, l.quantity)
                 && Objects.equals(unitPriceMinor, l.unitPriceMinor);
     }
 

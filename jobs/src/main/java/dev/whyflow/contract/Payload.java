@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * The union of every event type's payload fields, all nullable. {@link EventJson} writes only the
  * non-null ones, under their snake_case wire names; which fields a type requires and allows is in
- * its JSON Schema ({@code whyflow/schemas/events/<event_type>.v1.json}). Money is always an
- * {@code *Minor} amount in the minor units of {@link #currency}.
+ * its JSON Schema ({@code whyflow/schemas/events/<event_type>.v1.json}). Money is always an {@code
+ * *Minor} amount in the minor units of {@link #currency}.
  *
  * <p>A flat class of public fields with a no-arg constructor; {@link EventSerializer} writes only
  * the fields that are set. A new field must be added there too (a test fails until it is).
@@ -57,6 +57,7 @@ public class Payload {
     public String carrier;
     public String trackingId;
     public String warehouse;
+
     /**
      * Columns of a source system's row that the contract does not name (an ERP's customizations),
      * as a compact JSON object whose values are the columns' values as that system's capture wrote
@@ -119,13 +120,52 @@ public class Payload {
 
     @Override
     public int hashCode() {
-        return Objects.hash(orderId, productId, productName, category, landingPage, visitNumber, pageType, 
-                query, resultsCount, dwellMs, scrollDepthPct, heartbeatSeq, step, shippingMethod, 
-                stockStatus, quantity, priceMinor, previousPriceMinor, cartItems, cartValueMinor, 
-                itemCount, Arrays.hashCode(items), amountMinor, shippingMinor, discountCode, 
-                discountMinor, currency, method, paymentMethod, attempt, failureCode, reason, 
-                platform, appVersion, previousVersion, notes, errorCode, httpStatus, message, 
-                stockLevel, previousLevel, carrier, trackingId, warehouse, sourceColumns);
+        return Objects.hash(
+                orderId,
+                productId,
+                productName,
+                category,
+                landingPage,
+                visitNumber,
+                pageType,
+                query,
+                resultsCount,
+                dwellMs,
+                scrollDepthPct,
+                heartbeatSeq,
+                step,
+                shippingMethod,
+                stockStatus,
+                quantity,
+                priceMinor,
+                previousPriceMinor,
+                cartItems,
+                cartValueMinor,
+                itemCount,
+                Arrays.hashCode(items),
+                amountMinor,
+                shippingMinor,
+                discountCode,
+                discountMinor,
+                currency,
+                method,
+                paymentMethod,
+                attempt,
+                failureCode,
+                reason,
+                platform,
+                appVersion,
+                previousVersion,
+                notes,
+                errorCode,
+                httpStatus,
+                message,
+                stockLevel,
+                previousLevel,
+                carrier,
+                trackingId,
+                warehouse,
+                sourceColumns);
     }
 
     @Override
@@ -141,16 +181,20 @@ public class Payload {
         if (query != null) b.append("query=").append(query).append(", ");
         if (resultsCount != null) b.append("results_count=").append(resultsCount).append(", ");
         if (dwellMs != null) b.append("dwell_ms=").append(dwellMs).append(", ");
-        if (scrollDepthPct != null) b.append("scroll_depth_pct=").append(scrollDepthPct).append(", ");
+        if (scrollDepthPct != null)
+            b.append("scroll_depth_pct=").append(scrollDepthPct).append(", ");
         if (heartbeatSeq != null) b.append("heartbeat_seq=").append(heartbeatSeq).append(", ");
         if (step != null) b.append("step=").append(step).append(", ");
-        if (shippingMethod != null) b.append("shipping_method=").append(shippingMethod).append(", ");
+        if (shippingMethod != null)
+            b.append("shipping_method=").append(shippingMethod).append(", ");
         if (stockStatus != null) b.append("stock_status=").append(stockStatus).append(", ");
         if (quantity != null) b.append("quantity=").append(quantity).append(", ");
         if (priceMinor != null) b.append("price_minor=").append(priceMinor).append(", ");
-        if (previousPriceMinor != null) b.append("previous_price_minor=").append(previousPriceMinor).append(", ");
+        if (previousPriceMinor != null)
+            b.append("previous_price_minor=").append(previousPriceMinor).append(", ");
         if (cartItems != null) b.append("cart_items=").append(cartItems).append(", ");
-        if (cartValueMinor != null) b.append("cart_value_minor=").append(cartValueMinor).append(", ");
+        if (cartValueMinor != null)
+            b.append("cart_value_minor=").append(cartValueMinor).append(", ");
         if (itemCount != null) b.append("item_count=").append(itemCount).append(", ");
         if (items != null) b.append("items=").append(Arrays.toString(items)).append(", ");
         if (amountMinor != null) b.append("amount_minor=").append(amountMinor).append(", ");
@@ -165,7 +209,8 @@ public class Payload {
         if (reason != null) b.append("reason=").append(reason).append(", ");
         if (platform != null) b.append("platform=").append(platform).append(", ");
         if (appVersion != null) b.append("app_version=").append(appVersion).append(", ");
-        if (previousVersion != null) b.append("previous_version=").append(previousVersion).append(", ");
+        if (previousVersion != null)
+            b.append("previous_version=").append(previousVersion).append(", ");
         if (notes != null) b.append("notes=").append(notes).append(", ");
         if (errorCode != null) b.append("error_code=").append(errorCode).append(", ");
         if (httpStatus != null) b.append("http_status=").append(httpStatus).append(", ");

@@ -9,13 +9,19 @@ public enum RejectReason {
     TOO_LARGE,
     /** The bytes are not valid UTF-8. */
     INVALID_ENCODING,
-    /** Not JSON, or JSON but not one object (an array, a string, trailing content, duplicate keys). */
+    /**
+     * Not JSON, or JSON but not one object (an array, a string, trailing content, duplicate keys).
+     */
     PARSE_ERROR,
-    /** {@code event_type} is not in the registry, or the type has no such {@code schema_version}. */
+    /**
+     * {@code event_type} is not in the registry, or the type has no such {@code schema_version}.
+     */
     UNKNOWN_TYPE,
     /** The event's JSON Schema refused it (missing fields, wrong types, values out of range, …). */
     SCHEMA_VIOLATION,
-    /** {@code occurred_at} is further ahead of the validator's "now" than the allowed clock skew. */
+    /**
+     * {@code occurred_at} is further ahead of the validator's "now" than the allowed clock skew.
+     */
     FUTURE_TIMESTAMP;
 
     /** The stable wire name (equal to {@link #name()}). */

@@ -3,13 +3,13 @@ package dev.whyflow.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 
 /**
- * The record on {@code whyflow.sessions} (schema {@code whyflow/schemas/sessions/session_summary.v2.json}):
- * one closed session as CaptureJob wrote it to the {@code sessions} table, bound by
- * {@link TopicJson}. Every field of {@link SessionSummary} is written, null or not.
+ * The record on {@code whyflow.sessions} (schema {@code
+ * whyflow/schemas/sessions/session_summary.v2.json}): one closed session as CaptureJob wrote it to
+ * the {@code sessions} table, bound by {@link TopicJson}. Every field of {@link SessionSummary} is
+ * written, null or not.
  *
  * <pre>{"schema_version":2,"session_id":…,"session_inferred":…,"customer_id":…,"anonymous_id":…,
  *  "customer_segment":…,"started_at":epoch ms,"ended_at":epoch ms,"device":…,"os":…,"browser":…,
@@ -17,9 +17,10 @@ import java.io.IOException;
  *  "furthest_step":…,"outcome":…,"revenue_minor":…,"currency":…,"order_id":…,"max_page_load_ms":…,
  *  "checkout_page_load_ms":…,"errors":…,"payment_failures":…,"abandonment_cause_event_id":…,
  *  "abandonment_cause":…,"narrative":…}</pre>
+ *
  * Version 1 differs in {@code products_viewed} only, one comma-joined string ({@code "p-1,p-2"}):
- * it is still read, so that a reader upgraded before the writer, or replaying the topic, understands
- * both. Readers ignore fields they do not know; a new field is added, never renamed.
+ * it is still read, so that a reader upgraded before the writer, or replaying the topic,
+ * understands both. Readers ignore fields they do not know; a new field is added, never renamed.
  */
 public final class SessionSummaryJson {
 
@@ -28,7 +29,8 @@ public final class SessionSummaryJson {
     private SessionSummaryJson() {}
 
     public static byte[] toBytes(SessionSummary s) {
-        ObjectNode tree = TopicJson.mapper().createObjectNode().put("schema_version", SCHEMA_VERSION);
+        ObjectNode tree =
+                TopicJson.mapper().createObjectNode().put("schema_version", SCHEMA_VERSION);
         tree.setAll((ObjectNode) TopicJson.mapper().valueToTree(s));
         try {
             return TopicJson.mapper().writeValueAsBytes(tree);
@@ -37,15 +39,19 @@ public final class SessionSummaryJson {
         }
     }
 
-    /** @throws EventFormatException if the record is not a closed session */
+    /**
+     * @throws EventFormatException if the record is not a closed session
+     */
     public static SessionSummary fromBytes(byte[] json) {
         try {
             JsonNode tree = TopicJson.mapper().readTree(json);
-            if (tree == null || !tree.isObject()) throw new EventFormatException("a session record is a JSON object");
+            if (tree == null || !tree.isObject())
+                throw new EventFormatException("a session record is a JSON object");
             ObjectNode record = (ObjectNode) tree;
             record.remove("schema_version");
             JsonNode products = record.get("products_viewed");
-            if (products != null && products.isTextual()) record.set("products_viewed", productsOfVersion1(products.asText()));
+            if (products != null && products.isTextual())
+                record.set("products_viewed", productsOfVersion1(products.asText()));
             SessionSummary s = TopicJson.mapper().treeToValue(record, SessionSummary.class);
             if (s.sessionId == null || s.narrative == null) {
                 throw new EventFormatException("a session record needs session_id and narrative");

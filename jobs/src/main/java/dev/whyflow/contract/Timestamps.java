@@ -14,8 +14,10 @@ public final class Timestamps {
     public static final int LENGTH = 24;
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
+
     /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years the canonical form can hold. */
     private static final long MIN_MILLIS = -62_167_219_200_000L;
+
     private static final long MAX_MILLIS = 253_402_300_799_999L;
 
     private Timestamps() {}
@@ -88,7 +90,8 @@ public final class Timestamps {
         }
         String text = s.toString();
         if (!text.endsWith("Z")) {
-            throw new IllegalArgumentException("not an ISO-8601 UTC timestamp ending in Z: " + text);
+            throw new IllegalArgumentException(
+                    "not an ISO-8601 UTC timestamp ending in Z: " + text);
         }
         try {
             return Instant.parse(text).toEpochMilli();
@@ -99,7 +102,10 @@ public final class Timestamps {
 
     /** The canonical form, or Long.MIN_VALUE if {@code s} is not a valid one. */
     private static long parseCanonical(CharSequence s) {
-        if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        if (s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {
             return Long.MIN_VALUE;
         }
@@ -111,7 +117,12 @@ public final class Timestamps {
         int second = digits(s, 17, 2);
         int milli = digits(s, 20, 3);
         if ((year | month | day | hour | minute | second | milli) < 0) return Long.MIN_VALUE;
-        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59
+        if (month < 1
+                || month > 12
+                || day < 1
+                || day > daysInMonth(year, month)
+                || hour > 23
+                || minute > 59
                 || second > 59) {
             return Long.MIN_VALUE;
         }
@@ -123,7 +134,11 @@ public final class Timestamps {
         int doy = (153 * mp + 2) / 5 + day - 1;
         int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         long days = (long) era * 146_097 + doe - 719_468;
-        return days * MILLIS_PER_DAY + hour * 3_600_000L + minute * 60_000L + second * 1000L + milli;
+        return days * MILLIS_PER_DAY
+                + hour * 3_600_000L
+                + minute * 60_000L
+                + second * 1000L
+                + milli;
     }
 
     private static int digits(CharSequence s, int from, int count) {

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.io.IOException;
 
 /**
@@ -23,24 +22,26 @@ import java.io.IOException;
  * sessions, alerts, dead letters): snake_case names, only non-null fields unless a class says
  * otherwise, {@code java.time} values as ISO-8601 text (jackson-datatype-jsr310), unknown fields
  * ignored and unknown enum values read as null (a field or value is added, never renamed),
- * duplicate keys refused. A contract {@link Event}
- * inside a record goes through {@link EventJson}, the measured codec of the raw topic, so that an
- * event reads and writes the same wherever it stands.
+ * duplicate keys refused. A contract {@link Event} inside a record goes through {@link EventJson},
+ * the measured codec of the raw topic, so that an event reads and writes the same wherever it
+ * stands.
  */
 public final class TopicJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("whyflow-event")
-                    .addSerializer(Event.class, new EventWriter())
-                    .addDeserializer(Event.class, new EventReader()))
-            .build();
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .serializationInclusion(JsonInclude.Include.NON_NULL)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .addModule(new JavaTimeModule())
+                    .addModule(
+                            new SimpleModule("whyflow-event")
+                                    .addSerializer(Event.class, new EventWriter())
+                                    .addDeserializer(Event.class, new EventReader()))
+                    .build();
 
     private TopicJson() {}
 
@@ -55,7 +56,8 @@ public final class TopicJson {
         }
 
         @Override
-        public void serialize(Event e, JsonGenerator g, SerializerProvider provider) throws IOException {
+        public void serialize(Event e, JsonGenerator g, SerializerProvider provider)
+                throws IOException {
             EventJson.write(e, g);
         }
     }
@@ -82,7 +84,8 @@ public final class TopicJson {
         }
 
         @Override
-        public void serialize(Long millis, JsonGenerator g, SerializerProvider provider) throws IOException {
+        public void serialize(Long millis, JsonGenerator g, SerializerProvider provider)
+                throws IOException {
             g.writeString(Timestamps.format(millis));
         }
     }

@@ -4,6 +4,7 @@ import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -18,8 +19,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Reads the ERP's change topic (Debezium's PostgreSQL connector on Kafka Connect) and writes the
  * contract events the row changes stand for to the raw topic, where CaptureJob validates,
@@ -27,9 +26,10 @@ import java.nio.charset.StandardCharsets;
  * each change becomes).
  *
  * <p>Delivery is at least once, on purpose: every event id derives from the ERP row's key, so a
- * record written twice (a restart between checkpoints, a change Debezium sends again after a connector
- * restart) is the same event, which CaptureJob keeps once; and records are visible at once, not at the
- * next checkpoint, which is what the freshness of an ERP change as an event row needs.
+ * record written twice (a restart between checkpoints, a change Debezium sends again after a
+ * connector restart) is the same event, which CaptureJob keeps once; and records are visible at
+ * once, not at the next checkpoint, which is what the freshness of an ERP change as an event row
+ * needs.
  */
 public final class ErpCaptureJob {
 
@@ -69,18 +69,26 @@ public final class ErpCaptureJob {
     }
 
     /** The topology apart from I/O: tests run it with their own topics. */
-    public static void defineWorkflow(StreamExecutionEnvironment env, ErpCaptureOptions o,
-                                      Source<ErpChange, ?, ?> source, Sink<Event> raw) {
-        DataStream<ErpChange> changes = env.fromSource(source, WatermarkStrategy.noWatermarks(), "erp changes")
-                .uid("erp-changes-source").setParallelism(1);
-        DataStream<Event> events = changes
-                .keyBy(c -> ErpEventAssembler.KEY)
-                .process(new ErpEventAssembler(o.flushAfter(), o.orderTtl()))
-                .name("erp row changes to events").uid("erp-event-assembler");
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            ErpCaptureOptions o,
+            Source<ErpChange, ?, ?> source,
+            Sink<Event> raw) {
+        DataStream<ErpChange> changes =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "erp changes")
+                        .uid("erp-changes-source")
+                        .setParallelism(1);
+        DataStream<Event> events =
+                changes.keyBy(c -> ErpEventAssembler.KEY)
+                        .process(new ErpEventAssembler(o.flushAfter(), o.orderTtl()))
+                        .name("erp row changes to events")
+                        .uid("erp-event-assembler");
         events.sinkTo(raw).name("raw topic").uid("erp-raw-topic");
     }
 
-    /** Events as producers write them to the raw topic, keyed as {@link Event#partitionKey()} says. */
+    /**
+     * Events as producers write them to the raw topic, keyed as {@link Event#partitionKey()} says.
+     */
     static final class RawRecords implements KafkaRecordSerializationSchema<Event> {
         private static final long serialVersionUID = 1L;
         private final String topic;
@@ -90,9 +98,13 @@ public final class ErpCaptureJob {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(Event e, KafkaSinkContext context, Long timestamp) {
+        public ProducerRecord<byte[], byte[]> serialize(
+                Event e, KafkaSinkContext context, Long timestamp) {
             String key = e.partitionKey();
-            return new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), EventJson.toBytes(e));
+            return new ProducerRecord<>(
+                    topic,
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                    EventJson.toBytes(e));
         }
     }
 }

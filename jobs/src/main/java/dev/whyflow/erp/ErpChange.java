@@ -10,20 +10,30 @@ package dev.whyflow.erp;
 public class ErpChange {
     /** A row change ({@code c}, {@code u}, {@code d}, {@code r} for a snapshot read). */
     public static final String ROW = "row";
+
     /** The end of a source transaction (Debezium's transaction metadata). */
     public static final String TX_END = "tx_end";
 
     public String kind;
+
     /** Table name without schema, for row changes. */
     public String table;
+
     /** Debezium's op: c, u, d, r (snapshot). */
     public String op;
-    /** Source transaction id (row changes: source.txId; markers: the transaction's id, its txId part). */
+
+    /**
+     * Source transaction id (row changes: source.txId; markers: the transaction's id, its txId
+     * part).
+     */
     public String txId;
+
     /** Position of the change in the WAL (source.lsn), 0 for markers. */
     public long lsn;
+
     /** source.snapshot: "false", "true", "first", "last", "first_in_data_collection", … */
     public String snapshot;
+
     /** The record's value as written by Debezium. */
     public String json;
 

@@ -2,12 +2,11 @@ package dev.whyflow.erp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Debezium's JSON records (JsonConverter, {@code schemas.enable=false}) into {@link ErpChange}s.
@@ -30,7 +29,9 @@ public final class ErpChangeDeserializer implements KafkaRecordDeserializationSc
         return mapper;
     }
 
-    /** The change in {@code value}, or null when it is neither a row change nor a transaction end. */
+    /**
+     * The change in {@code value}, or null when it is neither a row change nor a transaction end.
+     */
     public static ErpChange parse(byte[] value, ObjectMapper mapper) {
         JsonNode n;
         try {
@@ -46,7 +47,10 @@ public final class ErpChangeDeserializer implements KafkaRecordDeserializationSc
             c.kind = ErpChange.ROW;
             c.op = n.path("op").asText();
             c.table = source.path("table").asText(null);
-            c.txId = source.path("txId").isMissingNode() || source.path("txId").isNull() ? null : source.path("txId").asText();
+            c.txId =
+                    source.path("txId").isMissingNode() || source.path("txId").isNull()
+                            ? null
+                            : source.path("txId").asText();
             c.lsn = source.path("lsn").asLong(0);
             c.snapshot = source.path("snapshot").asText("false");
             return c.table == null ? null : c;

@@ -9,6 +9,14 @@ import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.LineItem;
 import dev.whyflow.contract.Payload;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -20,15 +28,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Turns the ERP's row changes into contract events (source {@code erp}).
@@ -54,20 +53,20 @@ import java.util.TreeMap;
  *       <td>none (lines are kept for their order)</td></tr>
  * </table>
  *
- * <p>Ids come from the rows' keys ({@link ErpEventIds}), so a change delivered twice or read again by
- * a snapshot becomes the same event, which CaptureJob keeps once. {@code caused_by} is set from the
- * ERP's foreign keys where they lead to an event this job made: a shipment, refund or stock movement of
- * an ERP order names that order's {@code order_completed}. Columns the mapping does not know (a
- * customization) go to {@code payload.source_columns}; a change missing a column the mapping needs (a
- * dropped or renamed column) is skipped, logged and counted ({@code changesUnmapped}), and the job goes
- * on.
+ * <p>Ids come from the rows' keys ({@link ErpEventIds}), so a change delivered twice or read again
+ * by a snapshot becomes the same event, which CaptureJob keeps once. {@code caused_by} is set from
+ * the ERP's foreign keys where they lead to an event this job made: a shipment, refund or stock
+ * movement of an ERP order names that order's {@code order_completed}. Columns the mapping does not
+ * know (a customization) go to {@code payload.source_columns}; a change missing a column the
+ * mapping needs (a dropped or renamed column) is skipped, logged and counted ({@code
+ * changesUnmapped}), and the job goes on.
  *
  * <p>Why one key: an order's lines are rows of another table, written in the same transaction as
  * (or before) the status change that completes it. The whole change stream comes from one partition
- * in commit order, and this function sees it in that order under one key; an order that reaches paid
- * is completed when its transaction ends (Debezium's END marker), when a change of a later transaction
- * arrives, when a snapshot ends, or at the latest {@code flushAfter} later, with the lines it has then.
- * An ERP's change rate (hundreds a second) fits one subtask many times over.
+ * in commit order, and this function sees it in that order under one key; an order that reaches
+ * paid is completed when its transaction ends (Debezium's END marker), when a change of a later
+ * transaction arrives, when a snapshot ends, or at the latest {@code flushAfter} later, with the
+ * lines it has then. An ERP's change rate (hundreds a second) fits one subtask many times over.
  */
 public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpChange, Event> {
     private static final long serialVersionUID = 1L;
@@ -75,35 +74,88 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
 
     /** The key every change is grouped under. */
     public static final String KEY = "erp";
+
     public static final String SOURCE = "erp";
 
     static final Set<String> PAID = Set.of("paid", "shipped", "refunded");
-    static final Set<String> STOCK_REASONS = Set.of("order", "restock", "return", "correction", "quality_hold");
-    static final Set<String> REFUND_REASONS = Set.of("damaged", "wrong_size", "not_as_described", "changed_mind", "late_delivery", "other");
+    static final Set<String> STOCK_REASONS =
+            Set.of("order", "restock", "return", "correction", "quality_hold");
+    static final Set<String> REFUND_REASONS =
+            Set.of(
+                    "damaged",
+                    "wrong_size",
+                    "not_as_described",
+                    "changed_mind",
+                    "late_delivery",
+                    "other");
 
-    static final Set<String> ORDER_COLUMNS = Set.of("order_id", "web_order_no", "customer_id", "channel", "status", "currency",
-            "total_minor", "payment_method", "created_at", "paid_at", "updated_at");
-    static final Set<String> STOCK_COLUMNS = Set.of("product_id", "warehouse", "quantity", "last_reason", "last_order_id",
-            "row_version", "updated_at");
-    static final Set<String> PRICE_COLUMNS = Set.of("product_id", "price_minor", "currency", "row_version", "updated_at");
-    static final Set<String> SHIPMENT_COLUMNS = Set.of("shipment_id", "order_id", "customer_id", "carrier", "tracking_no",
-            "warehouse", "shipped_at");
-    static final Set<String> REFUND_COLUMNS = Set.of("refund_id", "order_id", "customer_id", "amount_minor", "currency",
-            "reason", "refunded_at");
+    static final Set<String> ORDER_COLUMNS =
+            Set.of(
+                    "order_id",
+                    "web_order_no",
+                    "customer_id",
+                    "channel",
+                    "status",
+                    "currency",
+                    "total_minor",
+                    "payment_method",
+                    "created_at",
+                    "paid_at",
+                    "updated_at");
+    static final Set<String> STOCK_COLUMNS =
+            Set.of(
+                    "product_id",
+                    "warehouse",
+                    "quantity",
+                    "last_reason",
+                    "last_order_id",
+                    "row_version",
+                    "updated_at");
+    static final Set<String> PRICE_COLUMNS =
+            Set.of("product_id", "price_minor", "currency", "row_version", "updated_at");
+    static final Set<String> SHIPMENT_COLUMNS =
+            Set.of(
+                    "shipment_id",
+                    "order_id",
+                    "customer_id",
+                    "carrier",
+                    "tracking_no",
+                    "warehouse",
+                    "shipped_at");
+    static final Set<String> REFUND_COLUMNS =
+            Set.of(
+                    "refund_id",
+                    "order_id",
+                    "customer_id",
+                    "amount_minor",
+                    "currency",
+                    "reason",
+                    "refunded_at");
 
     private final long flushAfterMillis;
     private final Duration orderTtl;
 
     private transient ObjectMapper mapper;
+
     /** Orders not completed yet: header and lines, as JSON ({@link OrderDraft}). */
     private transient MapState<String, String> drafts;
+
     /** Orders that reached paid in a transaction not yet ended: order id → transaction id. */
     private transient MapState<String, String> pending;
-    /** ERP orders (no storefront number) whose order_completed this job made: the target of caused_by. */
+
+    /**
+     * ERP orders (no storefront number) whose order_completed this job made: the target of
+     * caused_by.
+     */
     private transient MapState<String, Boolean> erpOrders;
+
     private transient ValueState<String> currentTx;
     private transient ValueState<Long> timerAt;
-    /** Set when a draft was marked done: the next flush drops such drafts (no scan of all drafts per change). */
+
+    /**
+     * Set when a draft was marked done: the next flush drops such drafts (no scan of all drafts per
+     * change).
+     */
     private transient ValueState<Boolean> sweepDue;
 
     private transient Counter changesRead;
@@ -137,21 +189,32 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
     @Override
     public void open(OpenContext ctx) {
         mapper = new ObjectMapper();
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(orderTtl).setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .cleanupFullSnapshot().build();
-        MapStateDescriptor<String, String> d = new MapStateDescriptor<>("drafts", String.class, String.class);
+        StateTtlConfig ttl =
+                StateTtlConfig.newBuilder(orderTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .cleanupFullSnapshot()
+                        .build();
+        MapStateDescriptor<String, String> d =
+                new MapStateDescriptor<>("drafts", String.class, String.class);
         d.enableTimeToLive(ttl);
         drafts = getRuntimeContext().getMapState(d);
-        MapStateDescriptor<String, String> p = new MapStateDescriptor<>("pending", String.class, String.class);
+        MapStateDescriptor<String, String> p =
+                new MapStateDescriptor<>("pending", String.class, String.class);
         p.enableTimeToLive(ttl);
         pending = getRuntimeContext().getMapState(p);
-        MapStateDescriptor<String, Boolean> e = new MapStateDescriptor<>("erpOrders", String.class, Boolean.class);
-        e.enableTimeToLive(StateTtlConfig.newBuilder(orderTtl.multipliedBy(4)).setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .cleanupFullSnapshot().build());
+        MapStateDescriptor<String, Boolean> e =
+                new MapStateDescriptor<>("erpOrders", String.class, Boolean.class);
+        e.enableTimeToLive(
+                StateTtlConfig.newBuilder(orderTtl.multipliedBy(4))
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .cleanupFullSnapshot()
+                        .build());
         erpOrders = getRuntimeContext().getMapState(e);
-        currentTx = getRuntimeContext().getState(new ValueStateDescriptor<>("currentTx", String.class));
+        currentTx =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("currentTx", String.class));
         timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timerAt", Long.class));
-        sweepDue = getRuntimeContext().getState(new ValueStateDescriptor<>("sweepDue", Boolean.class));
+        sweepDue =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("sweepDue", Boolean.class));
         changesRead = getRuntimeContext().getMetricGroup().counter("changesRead");
         changesUnmapped = getRuntimeContext().getMetricGroup().counter("changesUnmapped");
         changesIgnored = getRuntimeContext().getMetricGroup().counter("changesIgnored");
@@ -187,7 +250,12 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
             }
         } catch (Unmappable u) {
             changesUnmapped.inc();
-            LOG.warn("ERP change not mapped ({}): {} {} at lsn {}", u.getMessage(), c.table, c.op, c.lsn);
+            LOG.warn(
+                    "ERP change not mapped ({}): {} {} at lsn {}",
+                    u.getMessage(),
+                    c.table,
+                    c.op,
+                    c.lsn);
         }
         if (c.isLastOfSnapshot()) flushOtherThan(null, out);
     }
@@ -200,7 +268,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
 
     // ------------------------------------------------------------------ orders
 
-    private void order(ErpChange c, JsonNode before, JsonNode after, String tx, Context ctx) throws Exception {
+    private void order(ErpChange c, JsonNode before, JsonNode after, String tx, Context ctx)
+            throws Exception {
         if ("d".equals(c.op)) {
             String id = text(before, "order_id", false);
             if (id != null) {
@@ -218,7 +287,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         d.customerId = text(after, "customer_id", false);
         d.status = text(after, "status", true);
         d.currency = trim(text(after, "currency", true));
-        d.totalMinor = after.path("total_minor").isNumber() ? after.path("total_minor").asLong() : null;
+        d.totalMinor =
+                after.path("total_minor").isNumber() ? after.path("total_minor").asLong() : null;
         d.paymentMethod = text(after, "payment_method", false);
         d.paidAt = text(after, "paid_at", false);
         d.updatedAt = text(after, "updated_at", false);
@@ -232,7 +302,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
                 ordersLinked.inc();
                 d.done = true;
             } else {
-                if (d.totalMinor == null) throw new Unmappable("order " + id + " has no total_minor");
+                if (d.totalMinor == null)
+                    throw new Unmappable("order " + id + " has no total_minor");
                 pending.put(id, tx);
                 long at = ctx.timerService().currentProcessingTime() + flushAfterMillis;
                 if (timerAt.value() == null) {
@@ -259,8 +330,12 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
             if (!after.path("quantity").isNumber() || !after.path("unit_price_minor").isNumber()) {
                 throw new Unmappable("order line without quantity or unit_price_minor");
             }
-            d.lines.put(no, new LineItem(text(after, "product_id", true), after.path("quantity").asInt(),
-                    after.path("unit_price_minor").asLong()));
+            d.lines.put(
+                    no,
+                    new LineItem(
+                            text(after, "product_id", true),
+                            after.path("quantity").asInt(),
+                            after.path("unit_price_minor").asLong()));
         }
         save(d);
     }
@@ -268,7 +343,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
     /** Completes the pending orders of transaction {@code tx}. */
     private void flush(String tx, Collector<Event> out) throws Exception {
         List<String> done = new ArrayList<>();
-        for (Map.Entry<String, String> e : pending.entries()) if (e.getValue().equals(tx)) done.add(e.getKey());
+        for (Map.Entry<String, String> e : pending.entries())
+            if (e.getValue().equals(tx)) done.add(e.getKey());
         for (String id : done) complete(id, out);
         sweepDone();
     }
@@ -280,7 +356,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
             return;
         }
         List<String> done = new ArrayList<>();
-        for (Map.Entry<String, String> e : pending.entries()) if (tx == null || !e.getValue().equals(tx)) done.add(e.getKey());
+        for (Map.Entry<String, String> e : pending.entries())
+            if (tx == null || !e.getValue().equals(tx)) done.add(e.getKey());
         for (String id : done) complete(id, out);
         sweepDone();
     }
@@ -294,9 +371,15 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
             LOG.warn("ERP order {} reached paid without lines: no order_completed", id);
             return;
         }
-        Event e = event(EventType.ORDER_COMPLETED, ErpEventIds.orderCompleted(id), time(d.paidAt != null ? d.paidAt : d.updatedAt),
-                "order", id);
-        e.actor = d.customerId == null ? null : new Actor(d.customerId, "erp:" + d.customerId, null);
+        Event e =
+                event(
+                        EventType.ORDER_COMPLETED,
+                        ErpEventIds.orderCompleted(id),
+                        time(d.paidAt != null ? d.paidAt : d.updatedAt),
+                        "order",
+                        id);
+        e.actor =
+                d.customerId == null ? null : new Actor(d.customerId, "erp:" + d.customerId, null);
         e.correlationId = id;
         Payload p = e.payload;
         p.orderId = id;
@@ -335,9 +418,11 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         drafts.put(d.orderId, mapper.writeValueAsString(d));
     }
 
-    // ------------------------------------------------------------------ stock, prices, shipments, refunds
+    // ------------------------------------------------------------------ stock, prices, shipments,
+    // refunds
 
-    private void stock(ErpChange c, JsonNode before, JsonNode after, Collector<Event> out) throws Exception {
+    private void stock(ErpChange c, JsonNode before, JsonNode after, Collector<Event> out)
+            throws Exception {
         if ("d".equals(c.op)) {
             changesIgnored.inc();
             return;
@@ -352,7 +437,8 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
             was = 0;
         } else {
             if (!before.isObject() || !before.path("quantity").isNumber()) {
-                throw new Unmappable("stock update without the old row (REPLICA IDENTITY FULL) or its quantity");
+                throw new Unmappable(
+                        "stock update without the old row (REPLICA IDENTITY FULL) or its quantity");
             }
             was = before.path("quantity").asInt();
         }
@@ -362,10 +448,18 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         }
         String product = text(after, "product_id", true);
         String warehouse = text(after, "warehouse", true);
-        String id = after.path("row_version").isNumber()
-                ? ErpEventIds.stockChanged(product, warehouse, after.path("row_version").asLong())
-                : ErpEventIds.stockChanged(product, warehouse, -c.lsn);
-        Event e = event(EventType.STOCK_CHANGED, id, time(text(after, "updated_at", true)), "product", product);
+        String id =
+                after.path("row_version").isNumber()
+                        ? ErpEventIds.stockChanged(
+                                product, warehouse, after.path("row_version").asLong())
+                        : ErpEventIds.stockChanged(product, warehouse, -c.lsn);
+        Event e =
+                event(
+                        EventType.STOCK_CHANGED,
+                        id,
+                        time(text(after, "updated_at", true)),
+                        "product",
+                        product);
         Payload p = e.payload;
         p.productId = product;
         p.stockLevel = now;
@@ -383,12 +477,15 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         emit(e, out);
     }
 
-    private void price(ErpChange c, JsonNode before, JsonNode after, Collector<Event> out) throws Exception {
+    private void price(ErpChange c, JsonNode before, JsonNode after, Collector<Event> out)
+            throws Exception {
         if (!"u".equals(c.op)) {
             changesIgnored.inc();
             return;
         }
-        if (!before.isObject() || !before.path("price_minor").isNumber() || !after.path("price_minor").isNumber()) {
+        if (!before.isObject()
+                || !before.path("price_minor").isNumber()
+                || !after.path("price_minor").isNumber()) {
             throw new Unmappable("price update without old and new price_minor");
         }
         long was = before.path("price_minor").asLong();
@@ -398,10 +495,17 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
             return;
         }
         String product = text(after, "product_id", true);
-        String id = after.path("row_version").isNumber()
-                ? ErpEventIds.priceChanged(product, after.path("row_version").asLong())
-                : ErpEventIds.priceChanged(product, -c.lsn);
-        Event e = event(EventType.PRICE_CHANGED, id, time(text(after, "updated_at", true)), "product", product);
+        String id =
+                after.path("row_version").isNumber()
+                        ? ErpEventIds.priceChanged(product, after.path("row_version").asLong())
+                        : ErpEventIds.priceChanged(product, -c.lsn);
+        Event e =
+                event(
+                        EventType.PRICE_CHANGED,
+                        id,
+                        time(text(after, "updated_at", true)),
+                        "product",
+                        product);
         e.payload.productId = product;
         e.payload.priceMinor = now;
         e.payload.previousPriceMinor = was;
@@ -417,8 +521,13 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         }
         String id = text(after, "shipment_id", true);
         String orderId = text(after, "order_id", true);
-        Event e = event(EventType.SHIPMENT_DISPATCHED, ErpEventIds.shipmentDispatched(id), time(text(after, "shipped_at", true)),
-                "shipment", id);
+        Event e =
+                event(
+                        EventType.SHIPMENT_DISPATCHED,
+                        ErpEventIds.shipmentDispatched(id),
+                        time(text(after, "shipped_at", true)),
+                        "shipment",
+                        id);
         e.actor = actor(text(after, "customer_id", false), orderId);
         e.correlationId = orderId;
         e.causedBy = causeOf(orderId);
@@ -437,8 +546,15 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         }
         String id = text(after, "refund_id", true);
         String orderId = text(after, "order_id", true);
-        if (!after.path("amount_minor").isNumber()) throw new Unmappable("refund without amount_minor");
-        Event e = event(EventType.REFUND_ISSUED, ErpEventIds.refundIssued(id), time(text(after, "refunded_at", true)), "refund", id);
+        if (!after.path("amount_minor").isNumber())
+            throw new Unmappable("refund without amount_minor");
+        Event e =
+                event(
+                        EventType.REFUND_ISSUED,
+                        ErpEventIds.refundIssued(id),
+                        time(text(after, "refunded_at", true)),
+                        "refund",
+                        id);
         e.actor = actor(text(after, "customer_id", false), orderId);
         e.correlationId = orderId;
         e.causedBy = causeOf(orderId);
@@ -453,17 +569,23 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
 
     // ------------------------------------------------------------------ helpers
 
-    /** The order_completed this job made for an ERP order, or null (a storefront order's event id is the storefront's). */
+    /**
+     * The order_completed this job made for an ERP order, or null (a storefront order's event id is
+     * the storefront's).
+     */
     private String causeOf(String orderId) throws Exception {
-        if (Boolean.TRUE.equals(erpOrders.get(orderId)) || pending.contains(orderId)) return ErpEventIds.orderCompleted(orderId);
+        if (Boolean.TRUE.equals(erpOrders.get(orderId)) || pending.contains(orderId))
+            return ErpEventIds.orderCompleted(orderId);
         return null;
     }
 
     private static Actor actor(String customerId, String orderId) {
-        return new Actor(customerId, customerId != null ? "erp:" + customerId : "erp:" + orderId, null);
+        return new Actor(
+                customerId, customerId != null ? "erp:" + customerId : "erp:" + orderId, null);
     }
 
-    private static Event event(EventType type, String id, long at, String entityType, String entityId) {
+    private static Event event(
+            EventType type, String id, long at, String entityType, String entityId) {
         Event e = Event.of(type, id, at, SOURCE);
         e.entity = new Entity(entityType, entityId);
         if (e.payload == null) e.payload = new Payload();
@@ -475,7 +597,9 @@ public final class ErpEventAssembler extends KeyedProcessFunction<String, ErpCha
         out.collect(e);
     }
 
-    /** The row's columns outside {@code known}, as a compact JSON object; null when there are none. */
+    /**
+     * The row's columns outside {@code known}, as a compact JSON object; null when there are none.
+     */
     private String extraColumns(JsonNode row, Set<String> known) throws Exception {
         ObjectNode extra = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * The event id of each contract event an ERP row change becomes, derived from the row's key (and its
- * change counter where a row changes more than once), never from the capture: a change delivered
- * twice (Debezium is at-least-once across a connector restart), or read again by a snapshot, gets
- * the same id, and CaptureJob's deduplication and the store's upsert keep it once. The simulator's
- * ERP manifest uses the same ids, so a test can name the events it expects.
+ * The event id of each contract event an ERP row change becomes, derived from the row's key (and
+ * its change counter where a row changes more than once), never from the capture: a change
+ * delivered twice (Debezium is at-least-once across a connector restart), or read again by a
+ * snapshot, gets the same id, and CaptureJob's deduplication and the store's upsert keep it once.
+ * The simulator's ERP manifest uses the same ids, so a test can name the events it expects.
  */
 public final class ErpEventIds {
 
@@ -37,6 +37,8 @@ public final class ErpEventIds {
     }
 
     private static String id(String type, String key) {
-        return UUID.nameUUIDFromBytes(("whyflow-erp:" + type + ":" + key).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(
+                        ("whyflow-erp:" + type + ":" + key).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 }

@@ -8,56 +8,103 @@ import dev.whyflow.cli.Arguments;
 import dev.whyflow.cli.CommandFailure;
 import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.sql.StoreConnection;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code whyflow reconcile --from DATE --to DATE [--json]}: Whyflow's figures against the ERP's, per
- * metric, day and key ({@link Reconciliation}); the exit status says whether every metric is within
- * its tolerance (exact: the definitions are equal).
+ * {@code whyflow reconcile --from DATE --to DATE [--json]}: Whyflow's figures against the ERP's,
+ * per metric, day and key ({@link Reconciliation}); the exit status says whether every metric is
+ * within its tolerance (exact: the definitions are equal).
  */
-@Command(name = "reconcile", sortOptions = false, sortSynopsis = false,
-        description = {"Whyflow's figures against the ERP's, per metric, day and key",
-                "Over closed days only: an open day is listed, not compared."},
+@Command(
+        name = "reconcile",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "Whyflow's figures against the ERP's, per metric, day and key",
+            "Over closed days only: an open day is listed, not compared."
+        },
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every metric within tolerance", "1:a mismatch, or failed", "2:usage error", "3:a database unreachable"})
+        exitCodeList = {
+            "0:every metric within tolerance",
+            "1:a mismatch, or failed",
+            "2:usage error",
+            "3:a database unreachable"
+        })
 public final class ReconcileCli implements Callable<Integer> {
 
-    @Option(names = "--from", required = true, paramLabel = "DATE", converter = Arguments.Day.class, description = "first day (UTC), e.g. 2026-11-02")
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "DATE",
+            converter = Arguments.Day.class,
+            description = "first day (UTC), e.g. 2026-11-02")
     LocalDate from;
-    @Option(names = "--to", required = true, paramLabel = "DATE", converter = Arguments.Day.class, description = "last day (UTC), included")
+
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "DATE",
+            converter = Arguments.Day.class,
+            description = "last day (UTC), included")
     LocalDate to;
+
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
-    @Option(names = "--database", paramLabel = "JDBC_URL", description = "the store (default: WHYFLOW_PG_URL, else the local stack's)")
+
+    @Option(
+            names = "--database",
+            paramLabel = "JDBC_URL",
+            description = "the store (default: WHYFLOW_PG_URL, else the local stack's)")
     String database;
-    @Option(names = "--erp-database", paramLabel = "JDBC_URL", description = "the ERP (default: the store's server, database erp)")
+
+    @Option(
+            names = "--erp-database",
+            paramLabel = "JDBC_URL",
+            description = "the ERP (default: the store's server, database erp)")
     String erpDatabase;
-    @Option(names = "--slot", defaultValue = "whyflow_erp", description = "the capture's replication slot (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--slot",
+            defaultValue = "whyflow_erp",
+            description = "the capture's replication slot (default: ${DEFAULT-VALUE})")
     String slot;
-    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "PT2M", converter = Arguments.Span.class,
+
+    @Option(
+            names = "--settle",
+            paramLabel = "DURATION",
+            defaultValue = "PT2M",
+            converter = Arguments.Span.class,
             description = "Whyflow's cut-off is now minus this (default ${DEFAULT-VALUE})")
     Duration settle;
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT30S", converter = Arguments.Span.class,
-            description = "how long to wait for the capture to confirm the ERP's WAL position (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--wait",
+            paramLabel = "DURATION",
+            defaultValue = "PT30S",
+            converter = Arguments.Span.class,
+            description =
+                    "how long to wait for the capture to confirm the ERP's WAL position (default ${DEFAULT-VALUE})")
     Duration waitFor;
-    @Option(names = "--largest", paramLabel = "N", defaultValue = "10", description = "largest mismatches listed per metric (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--largest",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "largest mismatches listed per metric (default ${DEFAULT-VALUE})")
     int largest;
 
-    @Spec
-    CommandSpec spec;
-    @ParentCommand
-    WhyflowCli whyflow;
+    @Spec CommandSpec spec;
+    @ParentCommand WhyflowCli whyflow;
 
     private ReconcileCli() {}
 
@@ -70,9 +117,12 @@ public final class ReconcileCli implements Callable<Integer> {
     public Integer call() throws Exception {
         if (to.isBefore(from)) throw Arguments.usage(spec, "--to is before --from");
         StoreConnection env = StoreConnection.fromEnvironment();
-        StoreConnection store = database == null ? env : new StoreConnection(database, env.user(), env.password());
-        StoreConnection erp = erpDatabase == null ? store.withDatabase(ErpDatabase.DEFAULT_DATABASE)
-                : new StoreConnection(erpDatabase, env.user(), env.password());
+        StoreConnection store =
+                database == null ? env : new StoreConnection(database, env.user(), env.password());
+        StoreConnection erp =
+                erpDatabase == null
+                        ? store.withDatabase(ErpDatabase.DEFAULT_DATABASE)
+                        : new StoreConnection(erpDatabase, env.user(), env.password());
         Reconciliation.Report r;
         try {
             r = new Reconciliation(store, erp, slot, settle, waitFor, largest).run(from, to);
@@ -85,19 +135,48 @@ public final class ReconcileCli implements Callable<Integer> {
 
     static String text(Reconciliation.Report r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "reconcile %s .. %s: ERP cut-off %s (WAL %s), Whyflow cut-off %s; capture %s (slot confirmed %s)%n",
-                r.from(), r.to(), r.erpCutoff(), r.erpCutoffLsn(), r.whyflowCutoff(),
-                r.captureCaughtUp() ? "caught up" : "NOT caught up", r.slotConfirmedLsn()));
-        b.append("closed days compared: ").append(r.closedDays().isEmpty() ? "none" : r.closedDays().toString());
+        b.append(
+                String.format(
+                        Locale.ROOT,
+                        "reconcile %s .. %s: ERP cut-off %s (WAL %s), Whyflow cut-off %s; capture %s (slot confirmed %s)%n",
+                        r.from(),
+                        r.to(),
+                        r.erpCutoff(),
+                        r.erpCutoffLsn(),
+                        r.whyflowCutoff(),
+                        r.captureCaughtUp() ? "caught up" : "NOT caught up",
+                        r.slotConfirmedLsn()));
+        b.append("closed days compared: ")
+                .append(r.closedDays().isEmpty() ? "none" : r.closedDays().toString());
         if (!r.openDays().isEmpty()) b.append("; open (not compared): ").append(r.openDays());
         b.append('\n');
         for (Reconciliation.MetricResult m : r.metrics()) {
-            b.append(String.format(Locale.ROOT, "%-26s %s  keys %d (%d within, ERP only %d, Whyflow only %d)  ERP %d  Whyflow %d %s  tolerance %d  by (%s)%n",
-                    m.metric().wire, m.ok() ? "OK      " : "MISMATCH", m.keysCompared(), m.keysWithin(), m.keysErpOnly(),
-                    m.keysWhyflowOnly(), m.erpTotal(), m.whyflowTotal(), m.metric().unit, m.tolerance(), m.metric().key));
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%-26s %s  keys %d (%d within, ERP only %d, Whyflow only %d)  ERP %d  Whyflow %d %s  tolerance %d  by (%s)%n",
+                            m.metric().wire,
+                            m.ok() ? "OK      " : "MISMATCH",
+                            m.keysCompared(),
+                            m.keysWithin(),
+                            m.keysErpOnly(),
+                            m.keysWhyflowOnly(),
+                            m.erpTotal(),
+                            m.whyflowTotal(),
+                            m.metric().unit,
+                            m.tolerance(),
+                            m.metric().key));
             for (Reconciliation.Difference d : m.mismatches()) {
-                b.append(String.format(Locale.ROOT, "    %-40s ERP %s  Whyflow %s  diff %+d  %s  %s%n", d.key(), d.erp(), d.whyflow(),
-                        d.difference(), d.mismatchClass().wire, String.join(", ", d.items())));
+                b.append(
+                        String.format(
+                                Locale.ROOT,
+                                "    %-40s ERP %s  Whyflow %s  diff %+d  %s  %s%n",
+                                d.key(),
+                                d.erp(),
+                                d.whyflow(),
+                                d.difference(),
+                                d.mismatchClass().wire,
+                                String.join(", ", d.items())));
             }
         }
         b.append(r.ok() ? "every metric matches exactly" : "mismatches found");
@@ -141,8 +220,10 @@ public final class ReconcileCli implements Callable<Integer> {
             for (Reconciliation.Difference d : mr.mismatches()) {
                 ObjectNode x = mm.addObject();
                 x.put("key", d.key());
-                if (d.erp() == null) x.putNull("erp"); else x.put("erp", d.erp());
-                if (d.whyflow() == null) x.putNull("whyflow"); else x.put("whyflow", d.whyflow());
+                if (d.erp() == null) x.putNull("erp");
+                else x.put("erp", d.erp());
+                if (d.whyflow() == null) x.putNull("whyflow");
+                else x.put("whyflow", d.whyflow());
                 x.put("difference", d.difference());
                 x.put("class", d.mismatchClass().wire);
                 ArrayNode items = x.putArray("items");

@@ -33,16 +33,20 @@ public class Alert {
     public String customerId;
     public String anonymousId;
     public String customerSegment;
+
     /** The evidence chain: the matched events' ids in event-time order. */
     public String[] matchedEventIds;
+
     /** Event time at which the pattern was complete (a timeout's deadline, a session's end). */
     @JsonSerialize(using = TopicJson.TimestampWriter.class)
     @JsonDeserialize(using = TopicJson.TimestampReader.class)
     public long detectedAt;
+
     /** Wall-clock time the alert was created. */
     @JsonSerialize(using = TopicJson.TimestampWriter.class)
     @JsonDeserialize(using = TopicJson.TimestampReader.class)
     public long emittedAt;
+
     public String device;
     public String os;
     public String browser;
@@ -51,6 +55,7 @@ public class Alert {
     public String country;
     public Long cartValueMinor;
     public String currency;
+
     /** Never absent on the topic: an alert with no details has {@code {}}. */
     public AlertDetails details = new AlertDetails();
 
@@ -60,13 +65,21 @@ public class Alert {
      * A new alert of {@code pattern}: identity, context (session, customer, platform, channel) from
      * {@code context}, evidence from the non-session-end events of {@code evidence} in order.
      */
-    static Alert of(AlertPattern pattern, Severity severity, JourneyEvent context, List<JourneyEvent> evidence,
-                    long detectedAt) {
+    static Alert of(
+            AlertPattern pattern,
+            Severity severity,
+            JourneyEvent context,
+            List<JourneyEvent> evidence,
+            long detectedAt) {
         Alert a = new Alert();
         a.schemaVersion = pattern.schemaVersion();
         a.pattern = pattern;
         a.severity = severity;
-        a.matchedEventIds = evidence.stream().filter(e -> !e.sessionEnd).map(e -> e.eventId).toArray(String[]::new);
+        a.matchedEventIds =
+                evidence.stream()
+                        .filter(e -> !e.sessionEnd)
+                        .map(e -> e.eventId)
+                        .toArray(String[]::new);
         a.alertId = id(pattern, a.matchedEventIds);
         a.detectedAt = detectedAt;
         a.emittedAt = System.currentTimeMillis();
@@ -84,7 +97,10 @@ public class Alert {
         return a;
     }
 
-    /** The alert id of {@code pattern} over these events (or other identifying parts): 32 hex digits of SHA-256. */
+    /**
+     * The alert id of {@code pattern} over these events (or other identifying parts): 32 hex digits
+     * of SHA-256.
+     */
     public static String id(AlertPattern pattern, String... matchedEventIds) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -108,15 +124,26 @@ public class Alert {
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Alert a)) return false;
-        return schemaVersion == a.schemaVersion && detectedAt == a.detectedAt && emittedAt == a.emittedAt
-                && Objects.equals(alertId, a.alertId) && pattern == a.pattern && severity == a.severity
-                && Objects.equals(sessionId, a.sessionId) && Objects.equals(customerId, a.customerId)
-                && Objects.equals(anonymousId, a.anonymousId) && Objects.equals(customerSegment, a.customerSegment)
-                && Arrays.equals(matchedEventIds, a.matchedEventIds) && Objects.equals(device, a.device)
-                && Objects.equals(os, a.os) && Objects.equals(browser, a.browser)
-                && Objects.equals(appVersion, a.appVersion) && Objects.equals(channel, a.channel)
-                && Objects.equals(country, a.country) && Objects.equals(cartValueMinor, a.cartValueMinor)
-                && Objects.equals(currency, a.currency) && Objects.equals(details, a.details);
+        return schemaVersion == a.schemaVersion
+                && detectedAt == a.detectedAt
+                && emittedAt == a.emittedAt
+                && Objects.equals(alertId, a.alertId)
+                && pattern == a.pattern
+                && severity == a.severity
+                && Objects.equals(sessionId, a.sessionId)
+                && Objects.equals(customerId, a.customerId)
+                && Objects.equals(anonymousId, a.anonymousId)
+                && Objects.equals(customerSegment, a.customerSegment)
+                && Arrays.equals(matchedEventIds, a.matchedEventIds)
+                && Objects.equals(device, a.device)
+                && Objects.equals(os, a.os)
+                && Objects.equals(browser, a.browser)
+                && Objects.equals(appVersion, a.appVersion)
+                && Objects.equals(channel, a.channel)
+                && Objects.equals(country, a.country)
+                && Objects.equals(cartValueMinor, a.cartValueMinor)
+                && Objects.equals(currency, a.currency)
+                && Objects.equals(details, a.details);
     }
 
     @Override
@@ -126,7 +153,18 @@ public class Alert {
 
     @Override
     public String toString() {
-        return "Alert[" + pattern + " " + severity + " " + alertId + " session=" + sessionId + " at " + detectedAt
-                + " evidence=" + Arrays.toString(matchedEventIds) + "]";
+        return "Alert["
+                + pattern
+                + " "
+                + severity
+                + " "
+                + alertId
+                + " session="
+                + sessionId
+                + " at "
+                + detectedAt
+                + " evidence="
+                + Arrays.toString(matchedEventIds)
+                + "]";
     }
 }

@@ -2,16 +2,14 @@ package dev.whyflow.patterns;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.whyflow.contract.TopicJson;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The wire format of alerts on {@code whyflow.alerts.<pattern>}: {@link Alert} bound by
- * {@link TopicJson} (snake_case names, only non-null fields, timestamps ISO-8601 UTC with
- * milliseconds). Each family's schema is {@code whyflow/schemas/alerts/<pattern>.v1.json}
- * ({@link AlertSchemas}).
+ * The wire format of alerts on {@code whyflow.alerts.<pattern>}: {@link Alert} bound by {@link
+ * TopicJson} (snake_case names, only non-null fields, timestamps ISO-8601 UTC with milliseconds).
+ * Each family's schema is {@code whyflow/schemas/alerts/<pattern>.v1.json} ({@link AlertSchemas}).
  *
  * <pre>{"schema_version":1,"alert_id":…,"pattern":…,"severity":…,"session_id":…,"customer_id":…,
  *  "anonymous_id":…,"customer_segment":…,"matched_event_ids":[…],"detected_at":…,"emitted_at":…,
@@ -40,7 +38,8 @@ public final class AlertJson {
     /** The alert's {@code details} object alone, as JSON text (the table's jsonb column). */
     public static String detailsJson(Alert a) {
         try {
-            return TopicJson.mapper().writeValueAsString(a.details == null ? new AlertDetails() : a.details);
+            return TopicJson.mapper()
+                    .writeValueAsString(a.details == null ? new AlertDetails() : a.details);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot serialise the details of alert " + a.alertId, e);
         }

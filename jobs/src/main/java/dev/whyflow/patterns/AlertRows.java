@@ -3,7 +3,6 @@ package dev.whyflow.patterns;
 import dev.whyflow.store.CopyRow;
 import dev.whyflow.store.RowWriter;
 import dev.whyflow.store.UpsertTable;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,11 +15,29 @@ public final class AlertRows implements RowWriter<Alert> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final UpsertTable TABLE = new UpsertTable("alerts",
-            List.of("alert_id", "pattern", "schema_version", "severity", "session_id", "customer_id",
-                    "customer_segment", "detected_at", "emitted_at", "matched_event_ids", "device", "os",
-                    "app_version", "channel", "cart_value_minor", "currency", "details"),
-            List.of("alert_id"), UpsertTable.OnConflict.DO_NOTHING);
+    public static final UpsertTable TABLE =
+            new UpsertTable(
+                    "alerts",
+                    List.of(
+                            "alert_id",
+                            "pattern",
+                            "schema_version",
+                            "severity",
+                            "session_id",
+                            "customer_id",
+                            "customer_segment",
+                            "detected_at",
+                            "emitted_at",
+                            "matched_event_ids",
+                            "device",
+                            "os",
+                            "app_version",
+                            "channel",
+                            "cart_value_minor",
+                            "currency",
+                            "details"),
+                    List.of("alert_id"),
+                    UpsertTable.OnConflict.DO_NOTHING);
 
     @Override
     public void write(Alert a, CopyRow row) {

@@ -1,9 +1,8 @@
 package dev.whyflow.patterns;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Puts each alert on its family's topic ({@code prefix} + pattern wire name), keyed by session
@@ -21,10 +20,15 @@ public final class AlertTopics implements KafkaRecordSerializationSchema<Alert> 
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(Alert a, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            Alert a, KafkaSinkContext context, Long timestamp) {
         String key = key(a);
-        return new ProducerRecord<>(a.pattern.topic(prefix), null, null,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), AlertJson.toBytes(a));
+        return new ProducerRecord<>(
+                a.pattern.topic(prefix),
+                null,
+                null,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                AlertJson.toBytes(a));
     }
 
     /** The record key of an alert: its session, else its customer, else its payment method. */

@@ -1,14 +1,13 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.contract.EventType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Cart abandonment: a visitor put something in the cart and then left it. The cart counts as
@@ -18,11 +17,12 @@ import java.util.Map;
  * last change, carries the cart's value and size then, and says which of the two ended the wait.
  *
  * <p>CEP: {@code last_cart_change} (not followed by any other cart change or a checkout start)
- * followed by {@code session_end}, {@code within(window)}. Every cart change starts a partial
- * match and ends the previous one, so at most one waits per session; a timed-out partial match is
- * the "window elapsed" alert. The SQL twin is {@code sql/flink/02_cart_abandonment.sql}.
+ * followed by {@code session_end}, {@code within(window)}. Every cart change starts a partial match
+ * and ends the previous one, so at most one waits per session; a timed-out partial match is the
+ * "window elapsed" alert. The SQL twin is {@code sql/flink/02_cart_abandonment.sql}.
  */
-public final class CartAbandonmentPattern extends CepAlertPattern implements TimedOutPartialMatchHandler<JourneyEvent> {
+public final class CartAbandonmentPattern extends CepAlertPattern
+        implements TimedOutPartialMatchHandler<JourneyEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,7 +30,7 @@ public final class CartAbandonmentPattern extends CepAlertPattern implements Tim
     private final long highValueMinor;
 
     /**
-     * @param window         how long a cart may sit after its last change
+     * @param window how long a cart may sit after its last change
      * @param highValueMinor carts worth at least this (minor units) raise a medium-severity alert
      */
     public CartAbandonmentPattern(Duration window, long highValueMinor) {
@@ -45,7 +45,9 @@ public final class CartAbandonmentPattern extends CepAlertPattern implements Tim
 
     @Override
     public boolean follows(JourneyEvent e) {
-        return e.sessionEnd || e.is(EventType.CART_ITEM_ADDED) || e.is(EventType.CART_ITEM_REMOVED)
+        return e.sessionEnd
+                || e.is(EventType.CART_ITEM_ADDED)
+                || e.is(EventType.CART_ITEM_REMOVED)
                 || e.is(EventType.CHECKOUT_STARTED);
     }
 
@@ -57,14 +59,18 @@ public final class CartAbandonmentPattern extends CepAlertPattern implements Tim
 
     @Override
     public Pattern<JourneyEvent, ?> pattern() {
-        return Pattern.<JourneyEvent>begin("last_cart_change").where(SimpleCondition.of(CartAbandonmentPattern::leavesItemsInCart))
-                .notFollowedBy("cart_activity").where(SimpleCondition.of(e -> !e.sessionEnd))
-                .followedBy("session_end").where(SimpleCondition.of(e -> e.sessionEnd))
+        return Pattern.<JourneyEvent>begin("last_cart_change")
+                .where(SimpleCondition.of(CartAbandonmentPattern::leavesItemsInCart))
+                .notFollowedBy("cart_activity")
+                .where(SimpleCondition.of(e -> !e.sessionEnd))
+                .followedBy("session_end")
+                .where(SimpleCondition.of(e -> e.sessionEnd))
                 .within(window);
     }
 
     @Override
-    public void processMatch(Map<String, List<JourneyEvent>> match, Context ctx, Collector<Alert> out) {
+    public void processMatch(
+            Map<String, List<JourneyEvent>> match, Context ctx, Collector<Alert> out) {
         out.collect(alert(match, SESSION_ENDED, last(match, "session_end").occurredAt));
     }
 
@@ -76,8 +82,14 @@ public final class CartAbandonmentPattern extends CepAlertPattern implements Tim
     private Alert alert(Map<String, List<JourneyEvent>> match, String endedBy, long detectedAt) {
         JourneyEvent change = first(match, "last_cart_change");
         boolean valuable = change.cartValueMinor != null && change.cartValueMinor >= highValueMinor;
-        Alert a = Alert.of(family(), valuable ? Severity.MEDIUM : Severity.LOW, change, List.of(change), detectedAt)
-                .withCart(change.cartValueMinor, change.currency);
+        Alert a =
+                Alert.of(
+                                family(),
+                                valuable ? Severity.MEDIUM : Severity.LOW,
+                                change,
+                                List.of(change),
+                                detectedAt)
+                        .withCart(change.cartValueMinor, change.currency);
         a.details.endedBy = endedBy;
         a.details.windowS = window.toSeconds();
         a.details.cartItems = change.cartItems;

@@ -1,17 +1,16 @@
 package dev.whyflow.patterns;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
- * A business pattern found with Flink CEP: which journey events it looks at ({@link #follows}),
- * the CEP pattern over them ({@link #pattern}), how its input is keyed, and how a match (and, for
+ * A business pattern found with Flink CEP: which journey events it looks at ({@link #follows}), the
+ * CEP pattern over them ({@link #pattern}), how its input is keyed, and how a match (and, for
  * patterns that end in "and then nothing", a timed-out partial match) becomes an {@link Alert}.
  *
  * <p>PatternJob feeds each pattern only the events it {@link #follows}, in event-time order per
@@ -31,7 +30,10 @@ public abstract class CepAlertPattern extends PatternProcessFunction<JourneyEven
     /** The alert family this pattern publishes. */
     public abstract AlertPattern family();
 
-    /** Whether this pattern's CEP operator sees the event; everything else is filtered out before it. */
+    /**
+     * Whether this pattern's CEP operator sees the event; everything else is filtered out before
+     * it.
+     */
     public abstract boolean follows(JourneyEvent e);
 
     /** The CEP pattern over the followed events, keyed by {@link #key()}. */
@@ -47,7 +49,9 @@ public abstract class CepAlertPattern extends PatternProcessFunction<JourneyEven
         return key() instanceof JourneyEvent.BySession;
     }
 
-    /** The events matched to these pattern names, in the order given (each name's in event order). */
+    /**
+     * The events matched to these pattern names, in the order given (each name's in event order).
+     */
     static List<JourneyEvent> evidence(Map<String, List<JourneyEvent>> match, String... names) {
         List<JourneyEvent> out = new ArrayList<>();
         for (String name : names) {

@@ -1,34 +1,34 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.contract.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Checkout abandonment: a visitor started a checkout and no order followed within {@code window}
  * (15 minutes by default), or the session ended first. A new checkout start in the meantime
- * replaces the old one. The alert carries the checkout's value, the furthest step reached
- * (started, shipping, payment, review: a step's page viewed or the step completed), every
- * checkout page load with the slowest one, and the failed payments: what a product team needs to
- * tell "slow page" from "payment trouble" from "changed their mind".
+ * replaces the old one. The alert carries the checkout's value, the furthest step reached (started,
+ * shipping, payment, review: a step's page viewed or the step completed), every checkout page load
+ * with the slowest one, and the failed payments: what a product team needs to tell "slow page" from
+ * "payment trouble" from "changed their mind".
  *
  * <p>CEP, over this pattern's own input (checkout starts, checkout page views, steps, payments,
  * orders, session ends): {@code checkout_started}, then strictly the checkout's progress events
  * ({@code oneOrMore().consecutive().optional()}), then strictly {@code checkout_closed} (an order,
- * a new checkout or the session's end), {@code within(window)}. Strict contiguity keeps exactly
- * one partial match per checkout (relaxed contiguity would keep one per prefix of its progress,
- * and time each out). A timed-out partial match is the "window elapsed" alert; a match closed by
- * the session's end is the "session ended" one; one closed by an order or a new checkout is no
- * alert. The SQL twin is {@code sql/flink/03_checkout_abandonment.sql}.
+ * a new checkout or the session's end), {@code within(window)}. Strict contiguity keeps exactly one
+ * partial match per checkout (relaxed contiguity would keep one per prefix of its progress, and
+ * time each out). A timed-out partial match is the "window elapsed" alert; a match closed by the
+ * session's end is the "session ended" one; one closed by an order or a new checkout is no alert.
+ * The SQL twin is {@code sql/flink/03_checkout_abandonment.sql}.
  */
-public final class CheckoutAbandonmentPattern extends CepAlertPattern implements TimedOutPartialMatchHandler<JourneyEvent> {
+public final class CheckoutAbandonmentPattern extends CepAlertPattern
+        implements TimedOutPartialMatchHandler<JourneyEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,7 +36,7 @@ public final class CheckoutAbandonmentPattern extends CepAlertPattern implements
     private final long highValueMinor;
 
     /**
-     * @param window         how long after its start a checkout may go without an order
+     * @param window how long after its start a checkout may go without an order
      * @param highValueMinor checkouts worth at least this (minor units) raise a high-severity alert
      */
     public CheckoutAbandonmentPattern(Duration window, long highValueMinor) {
@@ -50,7 +50,9 @@ public final class CheckoutAbandonmentPattern extends CepAlertPattern implements
     }
 
     static boolean isProgress(JourneyEvent e) {
-        return e.isCheckoutPageView() || e.is(EventType.CHECKOUT_STEP_COMPLETED) || e.is(EventType.PAYMENT_SUBMITTED)
+        return e.isCheckoutPageView()
+                || e.is(EventType.CHECKOUT_STEP_COMPLETED)
+                || e.is(EventType.PAYMENT_SUBMITTED)
                 || e.is(EventType.PAYMENT_FAILED);
     }
 
@@ -65,15 +67,21 @@ public final class CheckoutAbandonmentPattern extends CepAlertPattern implements
 
     @Override
     public Pattern<JourneyEvent, ?> pattern() {
-        return Pattern.<JourneyEvent>begin("checkout_started").where(SimpleCondition.of(e -> e.is(EventType.CHECKOUT_STARTED)))
-                .next("checkout_progress").where(SimpleCondition.of(CheckoutAbandonmentPattern::isProgress))
-                .oneOrMore().consecutive().optional()
-                .next("checkout_closed").where(SimpleCondition.of(CheckoutAbandonmentPattern::closesCheckout))
+        return Pattern.<JourneyEvent>begin("checkout_started")
+                .where(SimpleCondition.of(e -> e.is(EventType.CHECKOUT_STARTED)))
+                .next("checkout_progress")
+                .where(SimpleCondition.of(CheckoutAbandonmentPattern::isProgress))
+                .oneOrMore()
+                .consecutive()
+                .optional()
+                .next("checkout_closed")
+                .where(SimpleCondition.of(CheckoutAbandonmentPattern::closesCheckout))
                 .within(window);
     }
 
     @Override
-    public void processMatch(Map<String, List<JourneyEvent>> match, Context ctx, Collector<Alert> out) {
+    public void processMatch(
+            Map<String, List<JourneyEvent>> match, Context ctx, Collector<Alert> out) {
         JourneyEvent closed = first(match, "checkout_closed");
         if (closed.sessionEnd) out.collect(alert(match, SESSION_ENDED, closed.occurredAt));
         // closed by an order (converted) or a new checkout (which the pattern follows from here)
@@ -88,8 +96,14 @@ public final class CheckoutAbandonmentPattern extends CepAlertPattern implements
         JourneyEvent start = first(match, "checkout_started");
         List<JourneyEvent> evidence = evidence(match, "checkout_started", "checkout_progress");
         boolean valuable = start.amountMinor != null && start.amountMinor >= highValueMinor;
-        Alert a = Alert.of(family(), valuable ? Severity.HIGH : Severity.MEDIUM, start, evidence, detectedAt)
-                .withCart(start.amountMinor, start.currency);
+        Alert a =
+                Alert.of(
+                                family(),
+                                valuable ? Severity.HIGH : Severity.MEDIUM,
+                                start,
+                                evidence,
+                                detectedAt)
+                        .withCart(start.amountMinor, start.currency);
         int furthest = 0;
         int failures = 0;
         Integer slowest = null;

@@ -1,9 +1,8 @@
 package dev.whyflow.patterns;
 
+import java.util.Set;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.Set;
 
 /**
  * High value at risk: a returning or VIP customer (the segments are configurable) abandoned a
@@ -11,9 +10,9 @@ import java.util.Set;
  * lose, worth a personal follow-up while the intent is fresh.
  *
  * <p>Derived from {@link CheckoutAbandonmentPattern}'s alerts rather than matched again: the same
- * abandonment definition, no second NFA over the same events. The alert's evidence is the
- * checkout abandonment's (its id differs, being of another family) and it names that alert in
- * {@code details.checkout_alert_id}.
+ * abandonment definition, no second NFA over the same events. The alert's evidence is the checkout
+ * abandonment's (its id differs, being of another family) and it names that alert in {@code
+ * details.checkout_alert_id}.
  */
 public final class HighValueAtRiskRule implements FlatMapFunction<Alert, Alert> {
 
@@ -30,8 +29,10 @@ public final class HighValueAtRiskRule implements FlatMapFunction<Alert, Alert> 
     @Override
     public void flatMap(Alert abandoned, Collector<Alert> out) {
         if (abandoned.pattern != AlertPattern.CHECKOUT_ABANDONMENT) return;
-        if (abandoned.customerSegment == null || !segments.contains(abandoned.customerSegment)) return;
-        if (abandoned.cartValueMinor == null || abandoned.cartValueMinor < minCartValueMinor) return;
+        if (abandoned.customerSegment == null || !segments.contains(abandoned.customerSegment))
+            return;
+        if (abandoned.cartValueMinor == null || abandoned.cartValueMinor < minCartValueMinor)
+            return;
         Alert a = new Alert();
         a.schemaVersion = AlertPattern.HIGH_VALUE_AT_RISK.schemaVersion();
         a.pattern = AlertPattern.HIGH_VALUE_AT_RISK;

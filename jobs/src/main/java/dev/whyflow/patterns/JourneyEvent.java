@@ -7,32 +7,40 @@ import org.apache.flink.api.java.functions.KeySelector;
 /**
  * One step of a visitor's journey as the patterns see it: an enriched event cut down to the fields
  * the patterns and their alerts use ({@link JourneyEventJson} reads them from the enriched topic),
- * or the end of a session ({@link #sessionEnd}), which
- * {@link SessionTracker} adds to the stream so that "and then the session ended" can be matched
- * like an event. The cut happens once, at the source, so every operator after it copies, buffers
- * and checkpoints a small record instead of a full event. A Flink POJO.
+ * or the end of a session ({@link #sessionEnd}), which {@link SessionTracker} adds to the stream so
+ * that "and then the session ended" can be matched like an event. The cut happens once, at the
+ * source, so every operator after it copies, buffers and checkpoints a small record instead of a
+ * full event. A Flink POJO.
  *
  * <p>Journey events are what visitors did: everything the storefronts sent, and the payment
- * service's failures (its answer to a visitor's payment). Operations and ERP events never reach
- * the patterns ({@link JourneyEventJson#read} leaves them out).
+ * service's failures (its answer to a visitor's payment). Operations and ERP events never reach the
+ * patterns ({@link JourneyEventJson#read} leaves them out).
  */
 public class JourneyEvent {
 
     /** Null on a session end, which is no event of the contract. */
     public String eventId;
+
     /** Null on a session end. */
     public EventType eventType;
+
     public boolean sessionEnd;
-    /** Event time, epoch milliseconds; on a session end the instant it ended (last activity + gap). */
+
+    /**
+     * Event time, epoch milliseconds; on a session end the instant it ended (last activity + gap).
+     */
     public long occurredAt;
 
     public String sessionId;
     public String customerId;
     public String anonymousId;
+
     /** new | returning | vip, the session's (enrichment). */
     public String customerSegment;
+
     /** The session's first-touch channel (enrichment). */
     public String channel;
+
     public String device;
     public String os;
     public String browser;
@@ -53,9 +61,13 @@ public class JourneyEvent {
     public String failureCode;
     public String orderId;
 
-    /** Stamped by {@link SessionTracker}: the session's cart value as of this event (or its end). */
+    /**
+     * Stamped by {@link SessionTracker}: the session's cart value as of this event (or its end).
+     */
     public Long sessionCartValueMinor;
+
     public String sessionCurrency;
+
     /** Stamped by {@link SessionTracker}: whether the session has completed an order so far. */
     public boolean sessionConverted;
 
@@ -64,6 +76,7 @@ public class JourneyEvent {
      * source; null when the record had none. Transient: it never leaves the source's task.
      */
     public transient CaptureStamp capture;
+
     /**
      * A watermark marker of the enriched topic: no journey event (no id), only {@link #capture};
      * dropped right after the source, by its missing id.
@@ -80,7 +93,10 @@ public class JourneyEvent {
         return j;
     }
 
-    /** The end of a session at {@code endedAt}, with the context of its latest event {@code last} (if any). */
+    /**
+     * The end of a session at {@code endedAt}, with the context of its latest event {@code last}
+     * (if any).
+     */
     static JourneyEvent sessionEnd(JourneyEvent last, String sessionId, long endedAt) {
         JourneyEvent j = new JourneyEvent();
         j.sessionEnd = true;
@@ -110,7 +126,9 @@ public class JourneyEvent {
 
     /** A page view of one of the checkout steps' pages. */
     public boolean isCheckoutPageView() {
-        return eventType == EventType.PAGE_VIEWED && pageType != null && pageType.startsWith("checkout_");
+        return eventType == EventType.PAGE_VIEWED
+                && pageType != null
+                && pageType.startsWith("checkout_");
     }
 
     /**
@@ -134,10 +152,15 @@ public class JourneyEvent {
                 default -> 0;
             };
         }
-        return eventType == EventType.PAYMENT_SUBMITTED || eventType == EventType.PAYMENT_FAILED ? 2 : 0;
+        return eventType == EventType.PAYMENT_SUBMITTED || eventType == EventType.PAYMENT_FAILED
+                ? 2
+                : 0;
     }
 
-    /** The wire name of a {@link #checkoutStepRank}: started (none reached), shipping, payment, review. */
+    /**
+     * The wire name of a {@link #checkoutStepRank}: started (none reached), shipping, payment,
+     * review.
+     */
     public static String checkoutStepName(int rank) {
         return switch (rank) {
             case 1 -> "shipping";
@@ -148,23 +171,33 @@ public class JourneyEvent {
     }
 
     /**
-     * The load time of a funnel page (a product, the cart or a checkout step) this event reports, or
-     * null: home, search, category and account pages are not part of the purchase funnel.
+     * The load time of a funnel page (a product, the cart or a checkout step) this event reports,
+     * or null: home, search, category and account pages are not part of the purchase funnel.
      */
     public Integer funnelPageLoadMs() {
         if (pageLoadMs == null) return null;
         if (eventType == EventType.PRODUCT_VIEWED) return pageLoadMs;
         if (eventType != EventType.PAGE_VIEWED || pageType == null) return null;
         return switch (pageType) {
-            case "product", "cart", "checkout_shipping", "checkout_payment", "checkout_review" -> pageLoadMs;
+            case "product", "cart", "checkout_shipping", "checkout_payment", "checkout_review" ->
+                    pageLoadMs;
             default -> null;
         };
     }
 
     @Override
     public String toString() {
-        return sessionEnd ? "JourneyEvent[session_end " + sessionId + " at " + occurredAt + "]"
-                : "JourneyEvent[" + eventType + " " + eventId + " session=" + sessionId + " at " + occurredAt + "]";
+        return sessionEnd
+                ? "JourneyEvent[session_end " + sessionId + " at " + occurredAt + "]"
+                : "JourneyEvent["
+                        + eventType
+                        + " "
+                        + eventId
+                        + " session="
+                        + sessionId
+                        + " at "
+                        + occurredAt
+                        + "]";
     }
 
     /** Keys a journey by its session. */

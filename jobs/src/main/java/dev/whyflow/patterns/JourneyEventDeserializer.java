@@ -1,7 +1,7 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.contract.EventFormatException;
 import dev.whyflow.contract.CaptureStamp;
+import dev.whyflow.contract.EventFormatException;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -12,15 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code whyflow.events.enriched} records into {@link JourneyEvent}s at the source
- * ({@link JourneyEventJson}), so only the fields the patterns use travel further. Records that are not journey events (operations,
- * ERP) are skipped; records that are not enriched events at all (CaptureJob writes none) are
- * skipped, logged and counted in {@code unreadableRecords} rather than failing the job. Each record's
- * {@link CaptureStamp} rides along for {@link CaptureWatermarks}; a record that carries one but no
- * journey event (a watermark marker, an operations event) becomes a
+ * Reads {@code whyflow.events.enriched} records into {@link JourneyEvent}s at the source ({@link
+ * JourneyEventJson}), so only the fields the patterns use travel further. Records that are not
+ * journey events (operations, ERP) are skipped; records that are not enriched events at all
+ * (CaptureJob writes none) are skipped, logged and counted in {@code unreadableRecords} rather than
+ * failing the job. Each record's {@link CaptureStamp} rides along for {@link CaptureWatermarks}; a
+ * record that carries one but no journey event (a watermark marker, an operations event) becomes a
  * {@link JourneyEvent#watermarkMarker}, which the job drops right after the source.
  */
-public final class JourneyEventDeserializer implements KafkaRecordDeserializationSchema<JourneyEvent> {
+public final class JourneyEventDeserializer
+        implements KafkaRecordDeserializationSchema<JourneyEvent> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JourneyEventDeserializer.class);
@@ -41,7 +42,11 @@ public final class JourneyEventDeserializer implements KafkaRecordDeserializatio
                 e = JourneyEventJson.read(record.value());
             } catch (EventFormatException ex) {
                 if (unreadable != null) unreadable.inc();
-                LOG.warn("skipping unreadable record {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
+                LOG.warn(
+                        "skipping unreadable record {}/{}/{}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
                         ex.getMessage());
             }
         }

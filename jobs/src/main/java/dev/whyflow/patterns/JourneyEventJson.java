@@ -7,16 +7,15 @@ import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.contract.EventFormatException;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.Timestamps;
-
 import java.io.IOException;
 
 /**
  * Reads a record of {@code whyflow.events.enriched} ({@link EnrichedEventJson}'s format) straight
  * into a {@link JourneyEvent}: only the fields the patterns use are read, everything else is
  * skipped unparsed, and no event object is built on the way. This is the patterns' hottest path
- * (every enriched event passes it, most of them engagement heartbeats no pattern looks at), and
- * the full reader costs more: it builds the whole contract event and checks every object for
- * duplicate keys, which CaptureJob, the topic's only writer, has already done.
+ * (every enriched event passes it, most of them engagement heartbeats no pattern looks at), and the
+ * full reader costs more: it builds the whole contract event and checks every object for duplicate
+ * keys, which CaptureJob, the topic's only writer, has already done.
  *
  * <p>Measured ({@code EnrichedReadBench}, a simulated day of 75,416 enriched records, heartbeats
  * included, one thread, median of 9 and of 15 rounds, December 2026 on a shared 2-core Intel Xeon
@@ -33,8 +32,8 @@ public final class JourneyEventJson {
     private JourneyEventJson() {}
 
     /**
-     * The journey event of an enriched record, or null when it is none: an operations or ERP
-     * event, a refund, or an event without a session (see {@link JourneyEvent}).
+     * The journey event of an enriched record, or null when it is none: an operations or ERP event,
+     * a refund, or an event without a session (see {@link JourneyEvent}).
      *
      * @throws EventFormatException if the record is not an enriched event
      */
@@ -74,7 +73,9 @@ public final class JourneyEventJson {
                 } else if ("enrichment".equals(name) && t == JsonToken.START_OBJECT) {
                     readEnrichment(p, j);
                     // a heartbeat needs nothing after its session id (the enrichment's first field)
-                    if (j.eventType == EventType.PAGE_ENGAGED && j.sessionId != null && j.eventId != null) break;
+                    if (j.eventType == EventType.PAGE_ENGAGED
+                            && j.sessionId != null
+                            && j.eventId != null) break;
                 } else {
                     p.skipChildren();
                 }
@@ -82,9 +83,11 @@ public final class JourneyEventJson {
         } catch (IOException | IllegalArgumentException e) {
             throw new EventFormatException("not an enriched event: " + e.getMessage(), e);
         }
-        if (j.eventId == null || j.eventType == null) throw new EventFormatException("enriched record without an event");
+        if (j.eventId == null || j.eventType == null)
+            throw new EventFormatException("enriched record without an event");
         boolean visitor = source != null && source.startsWith("storefront-");
-        if (j.sessionId == null || (!visitor && j.eventType != EventType.PAYMENT_FAILED)) return null;
+        if (j.sessionId == null || (!visitor && j.eventType != EventType.PAYMENT_FAILED))
+            return null;
         if (j.eventType == EventType.PAGE_ENGAGED) return activity(j);
         if (j.customerSegment == null) j.customerSegment = contextSegment;
         if (j.channel == null) j.channel = contextChannel;
@@ -119,7 +122,10 @@ public final class JourneyEventJson {
         }
     }
 
-    /** Reads the context's fields into {@code j}; returns its customer segment and channel (fallbacks). */
+    /**
+     * Reads the context's fields into {@code j}; returns its customer segment and channel
+     * (fallbacks).
+     */
     private static String[] readContext(JsonParser p, JourneyEvent j) throws IOException {
         String[] out = new String[2];
         if (p.currentToken() != JsonToken.START_OBJECT) return out;
@@ -130,7 +136,8 @@ public final class JourneyEventJson {
                 case "app_version" -> j.appVersion = text(p, v);
                 case "country" -> j.country = text(p, v);
                 case "page" -> j.page = text(p, v);
-                case "page_load_ms" -> j.pageLoadMs = v == JsonToken.VALUE_NULL ? null : p.getIntValue();
+                case "page_load_ms" ->
+                        j.pageLoadMs = v == JsonToken.VALUE_NULL ? null : p.getIntValue();
                 case "customer_segment" -> out[0] = text(p, v);
                 case "channel" -> out[1] = text(p, v);
                 default -> p.skipChildren();
@@ -187,6 +194,7 @@ public final class JourneyEventJson {
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {
-        if (actual != expected) throw new EventFormatException("expected " + expected + ", got " + actual);
+        if (actual != expected)
+            throw new EventFormatException("expected " + expected + ", got " + actual);
     }
 }

@@ -14,7 +14,10 @@ public class PageLoad {
     static PageLoad of(JourneyEvent e) {
         PageLoad p = new PageLoad();
         p.eventId = e.eventId;
-        p.pageType = e.pageType != null ? e.pageType : e.eventType == null ? null : e.eventType.wireName();
+        p.pageType =
+                e.pageType != null
+                        ? e.pageType
+                        : e.eventType == null ? null : e.eventType.wireName();
         p.page = e.page;
         p.loadMs = e.pageLoadMs;
         return p;
@@ -22,8 +25,11 @@ public class PageLoad {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PageLoad p && Objects.equals(eventId, p.eventId) && Objects.equals(pageType, p.pageType)
-                && Objects.equals(page, p.page) && Objects.equals(loadMs, p.loadMs);
+        return o instanceof PageLoad p
+                && Objects.equals(eventId, p.eventId)
+                && Objects.equals(pageType, p.pageType)
+                && Objects.equals(page, p.page)
+                && Objects.equals(loadMs, p.loadMs);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.whyflow.patterns;
 import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
 import dev.whyflow.store.PostgresUpsertSink;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,20 +26,19 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * PatternJob: finds funnels and abandonment in the enriched event stream with Flink CEP, and
  * payment methods whose payments mostly fail in windowed counts ({@link PaymentMethodFailures}),
  * and publishes them as alerts:
+ *
  * <ul>
  *   <li>{@code whyflow.alerts.<pattern>}, one topic per {@link AlertPattern}, JSON with a versioned
- *       schema per family, in Kafka transactions committed with each checkpoint, so
- *       {@code read_committed} consumers see each alert once;</li>
+ *       schema per family, in Kafka transactions committed with each checkpoint, so {@code
+ *       read_committed} consumers see each alert once;
  *   <li>the {@code alerts} table, idempotent upserts on the alert id, which is derived from the
- *       matched events (a replay changes nothing).</li>
+ *       matched events (a replay changes nothing).
  * </ul>
+ *
  * Event time throughout: the source's watermark (bounded out-of-orderness) drives every timeout,
  * and each pattern's state is bounded by its {@code within()} window, the session's end or its
  * counting window. See {@code jobs/README-alerts.md} for the topics and schemas.
@@ -49,7 +50,9 @@ public final class PatternJob {
 
     private PatternJob() {}
 
-    /** Where the alerts go; {@link #sinks} builds the production ones. Either may be null (none). */
+    /**
+     * Where the alerts go; {@link #sinks} builds the production ones. Either may be null (none).
+     */
     public record Sinks(Sink<Alert> alertTopics, Sink<Alert> alertsTable) {}
 
     public static void main(String[] args) throws Exception {
@@ -62,19 +65,25 @@ public final class PatternJob {
 
     public static void configure(StreamExecutionEnvironment env, PatternOptions o) {
         Recovery.restartWithBackoff(env);
-        // Chained operators hand records on without copying them (the session tracker feeds every pattern).
+        // Chained operators hand records on without copying them (the session tracker feeds every
+        // pattern).
         // Safe here: no operator changes a record after emitting or buffering it, and network
         // inputs always deserialize into new objects.
         env.getConfig().enableObjectReuse();
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1_000, o.checkpointInterval().toMillis() / 2));
+        env.getCheckpointConfig()
+                .setMinPauseBetweenCheckpoints(
+                        Math.min(1_000, o.checkpointInterval().toMillis() / 2));
     }
 
     public static KafkaSource<JourneyEvent> source(PatternOptions o) {
         return sourceBuilder(o).build();
     }
 
-    /** The enriched-topic source as {@link #source} builds it, for variants (bounded in tests and the benchmark). */
+    /**
+     * The enriched-topic source as {@link #source} builds it, for variants (bounded in tests and
+     * the benchmark).
+     */
     public static KafkaSourceBuilder<JourneyEvent> sourceBuilder(PatternOptions o) {
         return KafkaSource.<JourneyEvent>builder()
                 .setBootstrapServers(o.bootstrapServers())
@@ -88,8 +97,14 @@ public final class PatternJob {
     }
 
     public static Sinks sinks(PatternOptions o) {
-        return new Sinks(alertTopics(o),
-                new PostgresUpsertSink<>(o.store(), AlertRows.TABLE, new AlertRows(), o.batchSize(), o.flushInterval()));
+        return new Sinks(
+                alertTopics(o),
+                new PostgresUpsertSink<>(
+                        o.store(),
+                        AlertRows.TABLE,
+                        new AlertRows(),
+                        o.batchSize(),
+                        o.flushInterval()));
     }
 
     /** The alert topics: one Kafka transaction per checkpoint across all of them. */
@@ -99,7 +114,8 @@ public final class PatternJob {
                 .setRecordSerializer(new AlertTopics(o.alertTopicPrefix()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(o.transactionalIdPrefix())
-                .setProperty("transaction.timeout.ms", String.valueOf(o.transactionTimeout().toMillis()))
+                .setProperty(
+                        "transaction.timeout.ms", String.valueOf(o.transactionTimeout().toMillis()))
                 .setProperty("compression.type", "lz4")
                 .build();
     }
@@ -117,16 +133,22 @@ public final class PatternJob {
 
     /** The payment-method failure counter, configured. */
     public static PaymentMethodFailures paymentMethodFailures(PatternOptions o) {
-        return new PaymentMethodFailures(o.paymentMethodWindow(), o.paymentMethodMinFailures(),
-                o.paymentMethodFailureShare(), o.stateTtl());
+        return new PaymentMethodFailures(
+                o.paymentMethodWindow(),
+                o.paymentMethodMinFailures(),
+                o.paymentMethodFailureShare(),
+                o.stateTtl());
     }
 
     /**
      * The topology, apart from I/O: journey events in, every pattern's alerts to {@code sinks} and
      * returned (tests collect them).
      */
-    public static DataStream<Alert> defineWorkflow(StreamExecutionEnvironment env, Source<JourneyEvent, ?, ?> source,
-                                                   PatternOptions o, Sinks sinks) {
+    public static DataStream<Alert> defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<JourneyEvent, ?, ?> source,
+            PatternOptions o,
+            Sinks sinks) {
         return defineWorkflow(env, source, watermarks(o), o, sinks);
     }
 
@@ -139,18 +161,29 @@ public final class PatternJob {
         return CaptureWatermarks.strategy(o.outOfOrderness(), o.idleness());
     }
 
-    /** {@link #defineWorkflow(StreamExecutionEnvironment, Source, PatternOptions, Sinks)} with other watermarks (the benchmark observes them). */
-    public static DataStream<Alert> defineWorkflow(StreamExecutionEnvironment env, Source<JourneyEvent, ?, ?> source,
-                                                   WatermarkStrategy<JourneyEvent> watermarks, PatternOptions o, Sinks sinks) {
-        DataStream<JourneyEvent> events = env.fromSource(source, watermarks, "enriched events")
-                .uid("enriched-events-source")
-                .filter(new NoMarkers()).name("journey events only").uid("journey-events-only");
+    /**
+     * {@link #defineWorkflow(StreamExecutionEnvironment, Source, PatternOptions, Sinks)} with other
+     * watermarks (the benchmark observes them).
+     */
+    public static DataStream<Alert> defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<JourneyEvent, ?, ?> source,
+            WatermarkStrategy<JourneyEvent> watermarks,
+            PatternOptions o,
+            Sinks sinks) {
+        DataStream<JourneyEvent> events =
+                env.fromSource(source, watermarks, "enriched events")
+                        .uid("enriched-events-source")
+                        .filter(new NoMarkers())
+                        .name("journey events only")
+                        .uid("journey-events-only");
 
         // One shuffle by session; every session-keyed pattern after it runs in the same task.
-        DataStream<JourneyEvent> journeys = events
-                .keyBy(new JourneyEvent.BySession())
-                .process(new SessionTracker(o.sessionGap(), o.stateTtl()))
-                .name("session tracker").uid("session-tracker");
+        DataStream<JourneyEvent> journeys =
+                events.keyBy(new JourneyEvent.BySession())
+                        .process(new SessionTracker(o.sessionGap(), o.stateTtl()))
+                        .name("session tracker")
+                        .uid("session-tracker");
 
         List<DataStream<Alert>> alerts = new ArrayList<>();
         DataStream<Alert> checkoutAbandonments = null;
@@ -159,39 +192,57 @@ public final class PatternJob {
             if (p.family() == AlertPattern.CHECKOUT_ABANDONMENT) checkoutAbandonments = found;
             alerts.add(found);
         }
-        alerts.add(checkoutAbandonments
-                .flatMap(new HighValueAtRiskRule(o.highValueCartMinor(), o.highValueSegments()))
-                .name("high value at risk").uid("high-value-at-risk"));
-        alerts.add(journeys.filter(new PaymentMethodFailures.Outcomes())
-                .name("payment method failures input").uid("payment-method-failures-input")
-                .keyBy(new PaymentMethodFailures.ByMethod())
-                .process(paymentMethodFailures(o))
-                .name("payment method failures").uid("payment-method-failures"));
-        DataStream<JourneyEvent> funnelSteps = journeys.filter(new FunnelProgression.Steps())
-                .name("funnel progression input").uid("funnel-progression-input");
-        alerts.add(DataStreamUtils.reinterpretAsKeyedStream(funnelSteps, new JourneyEvent.BySession(), Types.STRING)
-                .process(new FunnelProgression(o.stateTtl()))
-                .name("funnel progression").uid("funnel-progression"));
+        alerts.add(
+                checkoutAbandonments
+                        .flatMap(
+                                new HighValueAtRiskRule(
+                                        o.highValueCartMinor(), o.highValueSegments()))
+                        .name("high value at risk")
+                        .uid("high-value-at-risk"));
+        alerts.add(
+                journeys.filter(new PaymentMethodFailures.Outcomes())
+                        .name("payment method failures input")
+                        .uid("payment-method-failures-input")
+                        .keyBy(new PaymentMethodFailures.ByMethod())
+                        .process(paymentMethodFailures(o))
+                        .name("payment method failures")
+                        .uid("payment-method-failures"));
+        DataStream<JourneyEvent> funnelSteps =
+                journeys.filter(new FunnelProgression.Steps())
+                        .name("funnel progression input")
+                        .uid("funnel-progression-input");
+        alerts.add(
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                funnelSteps, new JourneyEvent.BySession(), Types.STRING)
+                        .process(new FunnelProgression(o.stateTtl()))
+                        .name("funnel progression")
+                        .uid("funnel-progression"));
 
         DataStream<Alert> all = alerts.get(0);
         for (DataStream<Alert> more : alerts.subList(1, alerts.size())) all = all.union(more);
-        if (sinks.alertTopics() != null) all.sinkTo(sinks.alertTopics()).name("alert topics").uid("alert-topics");
-        if (sinks.alertsTable() != null) all.sinkTo(sinks.alertsTable()).name("alerts table").uid("alerts-table");
+        if (sinks.alertTopics() != null)
+            all.sinkTo(sinks.alertTopics()).name("alert topics").uid("alert-topics");
+        if (sinks.alertsTable() != null)
+            all.sinkTo(sinks.alertsTable()).name("alerts table").uid("alerts-table");
         return all;
     }
 
     /** One CEP pattern over the journey events it follows: its matches and its timeouts. */
     static DataStream<Alert> detect(DataStream<JourneyEvent> journeys, CepAlertPattern p) {
         String name = p.family().wireName();
-        DataStream<JourneyEvent> followed = journeys.filter(new Follows(p)).name(name + " input").uid(name + "-input");
-        KeyedStream<JourneyEvent, String> keyed = p.keyedBySession()
-                // already partitioned by session: no second shuffle
-                ? DataStreamUtils.reinterpretAsKeyedStream(followed, p.key(), Types.STRING)
-                : followed.keyBy(p.key());
-        SingleOutputStreamOperator<Alert> matched = CEP.pattern(keyed, p.pattern())
-                .inEventTime()
-                .process(p, TypeInformation.of(Alert.class))
-                .name(name).uid(name + "-cep");
+        DataStream<JourneyEvent> followed =
+                journeys.filter(new Follows(p)).name(name + " input").uid(name + "-input");
+        KeyedStream<JourneyEvent, String> keyed =
+                p.keyedBySession()
+                        // already partitioned by session: no second shuffle
+                        ? DataStreamUtils.reinterpretAsKeyedStream(followed, p.key(), Types.STRING)
+                        : followed.keyBy(p.key());
+        SingleOutputStreamOperator<Alert> matched =
+                CEP.pattern(keyed, p.pattern())
+                        .inEventTime()
+                        .process(p, TypeInformation.of(Alert.class))
+                        .name(name)
+                        .uid(name + "-cep");
         return p instanceof TimedOutPartialMatchHandler<?>
                 ? matched.union(matched.getSideOutput(CepAlertPattern.TIMED_OUT))
                 : matched;

@@ -2,6 +2,9 @@ package dev.whyflow.patterns;
 
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.Timestamps;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -14,10 +17,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.TreeSet;
-
 /**
  * Payment method failures: most payments of one payment method fail. In a window of event time
  * ({@code window}, 15 minutes by default) at least {@code minFailures} (3) payments with the method
@@ -28,20 +27,21 @@ import java.util.TreeSet;
  * streak}. What an operator watching the payment providers wants to see, one alert per method and
  * window.
  *
- * <p>A payment's outcome is its {@code payment_failed} (a failure) or the {@code order_completed} it
- * paid for (a success), each naming its method; the share is failures / (failures + successes).
- * Windows tumble, aligned to the epoch like Flink's tumbling windows (:00, :15, :30, :45 by default),
- * one per method (the key) and window start in map state. A window is judged when the watermark
- * passes its end, so out-of-order outcomes within the watermark's bound are counted in their own
- * window; its state and its timer are gone after that. Outcomes at or behind the watermark never
- * arrive here ({@link SessionTracker} drops them); should one, it is counted in
+ * <p>A payment's outcome is its {@code payment_failed} (a failure) or the {@code order_completed}
+ * it paid for (a success), each naming its method; the share is failures / (failures + successes).
+ * Windows tumble, aligned to the epoch like Flink's tumbling windows (:00, :15, :30, :45 by
+ * default), one per method (the key) and window start in map state. A window is judged when the
+ * watermark passes its end, so out-of-order outcomes within the watermark's bound are counted in
+ * their own window; its state and its timer are gone after that. Outcomes at or behind the
+ * watermark never arrive here ({@link SessionTracker} drops them); should one, it is counted in
  * {@code lateOutcomesDropped} rather than judged alone, which would raise a second, partial alert
  * with the same id.
  *
  * <p>The alert concerns a method, not a session or a customer: it carries none of their context.
- * Its evidence is the window's failed payments in event-time order, the first {@value #MAX_EVIDENCE}
- * (the counts in its details are complete); its id is derived from the method and the window start,
- * so a replay raises the same alert. Severity high: orders are lost every minute it lasts.
+ * Its evidence is the window's failed payments in event-time order, the first {@value
+ * #MAX_EVIDENCE} (the counts in its details are complete); its id is derived from the method and
+ * the window start, so a replay raises the same alert. Severity high: orders are lost every minute
+ * it lasts.
  */
 public final class PaymentMethodFailures extends KeyedProcessFunction<String, JourneyEvent, Alert> {
 
@@ -58,16 +58,23 @@ public final class PaymentMethodFailures extends KeyedProcessFunction<String, Jo
     private transient Counter lateOutcomesDropped;
 
     /**
-     * @param window       the tumbling window of event time
-     * @param minFailures  failures in a window from which it can alert (at least 1)
-     * @param failureShare share of the window's outcomes that must be failures (more than this; 0 to 1 exclusive)
-     * @param ttl          safety TTL of a window's state should the watermark stop (its timer clears it normally)
+     * @param window the tumbling window of event time
+     * @param minFailures failures in a window from which it can alert (at least 1)
+     * @param failureShare share of the window's outcomes that must be failures (more than this; 0
+     *     to 1 exclusive)
+     * @param ttl safety TTL of a window's state should the watermark stop (its timer clears it
+     *     normally)
      */
-    public PaymentMethodFailures(Duration window, int minFailures, double failureShare, Duration ttl) {
-        if (window.toSeconds() < 1) throw new IllegalArgumentException("the window must be at least 1s, not " + window);
-        if (minFailures < 1) throw new IllegalArgumentException("min-failures must be at least 1, not " + minFailures);
+    public PaymentMethodFailures(
+            Duration window, int minFailures, double failureShare, Duration ttl) {
+        if (window.toSeconds() < 1)
+            throw new IllegalArgumentException("the window must be at least 1s, not " + window);
+        if (minFailures < 1)
+            throw new IllegalArgumentException(
+                    "min-failures must be at least 1, not " + minFailures);
         if (!(failureShare >= 0 && failureShare < 1)) {
-            throw new IllegalArgumentException("failure-share must be at least 0 and below 1, not " + failureShare);
+            throw new IllegalArgumentException(
+                    "failure-share must be at least 0 and below 1, not " + failureShare);
         }
         this.windowMillis = window.toMillis();
         this.minFailures = minFailures;
@@ -75,18 +82,27 @@ public final class PaymentMethodFailures extends KeyedProcessFunction<String, Jo
         this.ttl = ttl;
     }
 
-    /** Whether an event is a payment outcome with its method: a failed payment, or an order paid with the method. */
+    /**
+     * Whether an event is a payment outcome with its method: a failed payment, or an order paid
+     * with the method.
+     */
     public static boolean isOutcome(JourneyEvent e) {
-        return e.paymentMethod != null && (e.is(EventType.PAYMENT_FAILED) || e.is(EventType.ORDER_COMPLETED));
+        return e.paymentMethod != null
+                && (e.is(EventType.PAYMENT_FAILED) || e.is(EventType.ORDER_COMPLETED));
     }
 
     /** One method's outcomes in one window so far. A Flink POJO. */
     public static class MethodWindow {
         public int failures;
         public int successes;
-        /** The earliest failures (at most {@link #MAX_EVIDENCE}), ordered by event time, then id. */
+
+        /**
+         * The earliest failures (at most {@link #MAX_EVIDENCE}), ordered by event time, then id.
+         */
         public long[] evidenceAt = new long[0];
+
         public String[] evidenceIds = new String[0];
+
         /** The failures' codes, distinct, sorted. */
         public String[] failureCodes = new String[0];
 
@@ -95,8 +111,10 @@ public final class PaymentMethodFailures extends KeyedProcessFunction<String, Jo
         void failed(JourneyEvent e) {
             failures++;
             int i = 0;
-            while (i < evidenceAt.length && (evidenceAt[i] < e.occurredAt
-                    || evidenceAt[i] == e.occurredAt && evidenceIds[i].compareTo(e.eventId) < 0)) {
+            while (i < evidenceAt.length
+                    && (evidenceAt[i] < e.occurredAt
+                            || evidenceAt[i] == e.occurredAt
+                                    && evidenceIds[i].compareTo(e.eventId) < 0)) {
                 i++;
             }
             if (i < MAX_EVIDENCE) {
@@ -122,11 +140,15 @@ public final class PaymentMethodFailures extends KeyedProcessFunction<String, Jo
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<Long, MethodWindow> d = new MapStateDescriptor<>("method-windows", Types.LONG,
-                TypeInformation.of(MethodWindow.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .disableCleanupInBackground().cleanupFullSnapshot().build());
+        MapStateDescriptor<Long, MethodWindow> d =
+                new MapStateDescriptor<>(
+                        "method-windows", Types.LONG, TypeInformation.of(MethodWindow.class));
+        d.enableTimeToLive(
+                StateTtlConfig.newBuilder(ttl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .disableCleanupInBackground()
+                        .cleanupFullSnapshot()
+                        .build());
         windows = getRuntimeContext().getMapState(d);
         lateOutcomesDropped = getRuntimeContext().getMetricGroup().counter("lateOutcomesDropped");
     }
@@ -184,7 +206,9 @@ public final class PaymentMethodFailures extends KeyedProcessFunction<String, Jo
 
     /** The id of the alert of {@code method} for the window starting at {@code windowStart}. */
     public static String id(String method, long windowStart) {
-        return Alert.id(AlertPattern.PAYMENT_METHOD_FAILURES, "payment_method=" + method,
+        return Alert.id(
+                AlertPattern.PAYMENT_METHOD_FAILURES,
+                "payment_method=" + method,
                 "window_start=" + Timestamps.format(windowStart));
     }
 

@@ -1,6 +1,7 @@
 package dev.whyflow.patterns;
 
 import dev.whyflow.contract.EventType;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -9,18 +10,16 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
-
 /**
  * Follows each session (keyed by session id) for the patterns: stamps every event with what the
- * session knows at that point (its cart value, whether it has ordered), and adds the session's
- * end to the stream as a {@link JourneyEvent#sessionEnd} record when {@code gap} of event time has
+ * session knows at that point (its cart value, whether it has ordered), and adds the session's end
+ * to the stream as a {@link JourneyEvent#sessionEnd} record when {@code gap} of event time has
  * passed since its last event: the same rule, and the same 30 minutes by default, by which
  * CaptureJob's sessionizer closes sessions. Patterns then match "the session ended" like any event.
  *
  * <p>Events at or behind the watermark are late for every pattern (CEP drops them); they are
- * dropped here, counted in {@code lateEventsDropped}, so that no pattern sees them and none sees
- * a session end twice. State is one small value per open session, cleared by the end timer; a
+ * dropped here, counted in {@code lateEventsDropped}, so that no pattern sees them and none sees a
+ * session end twice. State is one small value per open session, cleared by the end timer; a
  * processing-time TTL ({@code ttl}) removes it should the watermark stop.
  */
 public final class SessionTracker extends KeyedProcessFunction<String, JourneyEvent, JourneyEvent> {
@@ -46,7 +45,11 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
         public boolean converted;
         public Long cartValueMinor;
         public String currency;
-        /** The session's latest event with context (not a heartbeat), whose context its end carries; may be null. */
+
+        /**
+         * The session's latest event with context (not a heartbeat), whose context its end carries;
+         * may be null.
+         */
         public JourneyEvent last;
 
         public OpenSession() {}
@@ -54,18 +57,23 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<OpenSession> d = new ValueStateDescriptor<>("open-session", OpenSession.class);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                // a safety net only: no per-access background cleanup on the hot path
-                .disableCleanupInBackground().cleanupFullSnapshot().build());
+        ValueStateDescriptor<OpenSession> d =
+                new ValueStateDescriptor<>("open-session", OpenSession.class);
+        d.enableTimeToLive(
+                StateTtlConfig.newBuilder(ttl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        // a safety net only: no per-access background cleanup on the hot path
+                        .disableCleanupInBackground()
+                        .cleanupFullSnapshot()
+                        .build());
         session = getRuntimeContext().getState(d);
         lateEventsDropped = getRuntimeContext().getMetricGroup().counter("lateEventsDropped");
         sessionsEnded = getRuntimeContext().getMetricGroup().counter("sessionsEnded");
     }
 
     @Override
-    public void processElement(JourneyEvent e, Context ctx, Collector<JourneyEvent> out) throws Exception {
+    public void processElement(JourneyEvent e, Context ctx, Collector<JourneyEvent> out)
+            throws Exception {
         if (e.occurredAt <= ctx.timerService().currentWatermark()) {
             lateEventsDropped.inc();
             return;
@@ -77,13 +85,15 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
         }
         s.lastEventAt = Math.max(s.lastEventAt, e.occurredAt);
         // the latest event with context (heartbeats carry none) gives the session's end its context
-        if (e.eventType != EventType.PAGE_ENGAGED && (s.last == null || e.occurredAt >= s.last.occurredAt)) s.last = e;
+        if (e.eventType != EventType.PAGE_ENGAGED
+                && (s.last == null || e.occurredAt >= s.last.occurredAt)) s.last = e;
         if (e.eventType == EventType.ORDER_COMPLETED) s.converted = true;
-        Long cartValue = switch (e.eventType) {
-            case CART_ITEM_ADDED, CART_ITEM_REMOVED -> e.cartValueMinor;
-            case CHECKOUT_STARTED -> e.amountMinor;
-            default -> null;
-        };
+        Long cartValue =
+                switch (e.eventType) {
+                    case CART_ITEM_ADDED, CART_ITEM_REMOVED -> e.cartValueMinor;
+                    case CHECKOUT_STARTED -> e.amountMinor;
+                    default -> null;
+                };
         if (cartValue != null) {
             s.cartValueMinor = cartValue;
             s.currency = e.currency;
@@ -106,7 +116,8 @@ public final class SessionTracker extends KeyedProcessFunction<String, JourneyEv
      * every event, which would delete and insert a timer per event.
      */
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
+            throws Exception {
         OpenSession s = session.value();
         if (s == null || timestamp != s.timerAt) return;
         long endsAt = s.lastEventAt + gapMillis;

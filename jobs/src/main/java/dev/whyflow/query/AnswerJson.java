@@ -8,21 +8,20 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * The answer document's JSON form (snake_case, instants as ISO-8601 strings by
  * jackson-datatype-jsr310, exact decimals written plain), as published on {@code whyflow.answers}
- * and printed by {@code ./whyflow ask --json}. Schema: {@code whyflow/schemas/query/answer.v1.json}.
+ * and printed by {@code ./whyflow ask --json}. Schema: {@code
+ * whyflow/schemas/query/answer.v1.json}.
  */
 public final class AnswerJson {
 
     private static final ObjectMapper MAPPER = mapper();
 
-    private AnswerJson() {
-    }
+    private AnswerJson() {}
 
     public static ObjectMapper mapper() {
         return JsonMapper.builder()

@@ -5,8 +5,7 @@ public class AnswerRecord {
     public String questionId;
     public byte[] json;
 
-    public AnswerRecord() {
-    }
+    public AnswerRecord() {}
 
     public AnswerRecord(String questionId, byte[] json) {
         this.questionId = questionId;

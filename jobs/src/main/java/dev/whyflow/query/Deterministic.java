@@ -1,7 +1,6 @@
 package dev.whyflow.query;
 
 import dev.whyflow.vectors.VectorQueries;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.SQLException;
@@ -25,15 +24,31 @@ import java.util.TreeMap;
  */
 final class Deterministic {
 
-    static final Set<String> EVENT_METRICS = Set.of("event_count", "orders", "revenue", "aov", "payment_failure_rate");
-    static final Set<String> SESSION_METRICS = Set.of("sessions", "visitors", "conversion_rate", "cart_abandonment_rate",
-            "checkout_abandonment_rate");
-    static final Set<String> ROLLUP_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "country", "category",
-            "payment_method");
+    static final Set<String> EVENT_METRICS =
+            Set.of("event_count", "orders", "revenue", "aov", "payment_failure_rate");
+    static final Set<String> SESSION_METRICS =
+            Set.of(
+                    "sessions",
+                    "visitors",
+                    "conversion_rate",
+                    "cart_abandonment_rate",
+                    "checkout_abandonment_rate");
+    static final Set<String> ROLLUP_DIMENSIONS =
+            Set.of(
+                    "device",
+                    "os",
+                    "app_version",
+                    "channel",
+                    "country",
+                    "category",
+                    "payment_method");
+
     /** What events and session metrics can be split and filtered by: the catalogue's. */
     static final Set<String> EVENT_DIMENSIONS = Catalogue.EVENT_DIMENSIONS;
+
     static final Set<String> SESSION_DIMENSIONS = Catalogue.SESSION_DIMENSIONS;
-    static final Set<String> ALERT_DIMENSIONS = Set.of("device", "os", "app_version", "channel", "customer_segment");
+    static final Set<String> ALERT_DIMENSIONS =
+            Set.of("device", "os", "app_version", "channel", "customer_segment");
 
     private final Store store;
     private final Parsed parsed;
@@ -56,21 +71,33 @@ final class Deterministic {
     }
 
     Answers.Draft run() throws SQLException {
-        String refusal = switch (parsed.intent()) {
-            case Intent.AGGREGATE, Intent.TREND -> metricQuestion();
-            case Intent.FUNNEL -> funnel();
-            case Intent.TOP_N -> topN();
-            case Intent.ALERTS -> alerts();
-            case Intent.SIMILAR -> similar();
-            default -> "this intent has no deterministic answer";
-        };
+        String refusal =
+                switch (parsed.intent()) {
+                    case Intent.AGGREGATE, Intent.TREND -> metricQuestion();
+                    case Intent.FUNNEL -> funnel();
+                    case Intent.TOP_N -> topN();
+                    case Intent.ALERTS -> alerts();
+                    case Intent.SIMILAR -> similar();
+                    default -> "this intent has no deterministic answer";
+                };
         if (refusal != null) {
-            return Answers.unanswerable(new Parsed(Intent.UNANSWERABLE, slots, parsed.matchedBy(), parsed.similarity(),
-                    parsed.closest(), refusal));
+            return Answers.unanswerable(
+                    new Parsed(
+                            Intent.UNANSWERABLE,
+                            slots,
+                            parsed.matchedBy(),
+                            parsed.similarity(),
+                            parsed.closest(),
+                            refusal));
         }
         text.append(rankingLine());
-        return new Answers.Draft(Answers.sayIgnored(text.toString().strip(), parsed), figures.list(), evidence, List.of(),
-                confidence(), List.of());
+        return new Answers.Draft(
+                Answers.sayIgnored(text.toString().strip(), parsed),
+                figures.list(),
+                evidence,
+                List.of(),
+                confidence(),
+                List.of());
     }
 
     // --- aggregates and trends -------------------------------------------------------------
@@ -82,7 +109,8 @@ final class Deterministic {
         if (Intent.TREND.equals(parsed.intent()) && groups.length > 0) {
             return "a trend is given for one series; ask for the breakdown and the trend separately";
         }
-        Catalogue.Metric measured = Catalogue.metric(metric).filter(Catalogue.Metric::measured).orElse(null);
+        Catalogue.Metric measured =
+                Catalogue.metric(metric).filter(Catalogue.Metric::measured).orElse(null);
         if (measured != null) return measure(measured, groups);
         if (EVENT_METRICS.contains(metric)) return eventMetric(groups);
         if (SESSION_METRICS.contains(metric)) return sessionMetric(groups);
@@ -93,8 +121,8 @@ final class Deterministic {
     }
 
     /**
-     * For a breakdown asked as a ranking ("which countries had the worst conversion"): the group with
-     * the highest or lowest headline figure, named; ties named together. Empty otherwise.
+     * For a breakdown asked as a ranking ("which countries had the worst conversion"): the group
+     * with the highest or lowest headline figure, named; ties named together. Empty otherwise.
      */
     private String rankingLine() {
         if (slots.ranking() == null || slots.groupBy() == null) return "";
@@ -117,19 +145,36 @@ final class Deterministic {
             if (cmp >= 0) groups.add(g);
         }
         if (first == null) return "";
-        String value = "ratio".equals(first.unit()) ? percent(first.value())
-                : first.unit().startsWith("minor_units:") ? money(first.value().longValue(), first.unit().substring("minor_units:".length()))
-                : first.value().toPlainString() + " " + first.unit();
-        return "\n" + (highest ? "Highest" : "Lowest") + ": " + String.join(", ", groups) + " (" + value + ").";
+        String value =
+                "ratio".equals(first.unit())
+                        ? percent(first.value())
+                        : first.unit().startsWith("minor_units:")
+                                ? money(
+                                        first.value().longValue(),
+                                        first.unit().substring("minor_units:".length()))
+                                : first.value().toPlainString() + " " + first.unit();
+        return "\n"
+                + (highest ? "Highest" : "Lowest")
+                + ": "
+                + String.join(", ", groups)
+                + " ("
+                + value
+                + ").";
     }
 
-    /** A metric of the generic planner ({@link Measures}): measured from its catalogue entry's template. */
+    /**
+     * A metric of the generic planner ({@link Measures}): measured from its catalogue entry's
+     * template.
+     */
     private String measure(Catalogue.Metric m, String[] groups) throws SQLException {
         Measures measures = new Measures(store, slots, m, figures, evidence);
         boolean trend = Intent.TREND.equals(parsed.intent());
         String refusal = measures.refusal(groups, trend);
         if (refusal != null) return refusal;
-        text.append(trend ? measures.trend(describe(), slots.granularity()) : measures.period(describe(), groups));
+        text.append(
+                trend
+                        ? measures.trend(describe(), slots.granularity())
+                        : measures.period(describe(), groups));
         sample = measures.sample();
         return null;
     }
@@ -159,12 +204,16 @@ final class Deterministic {
 
     private String eventMetric(String[] groups) throws SQLException {
         if (onOrderLines(groups)) return orderLineMetric(groups);
-        boolean rollup = !rawScan && (slots.segmentDimension() == null || ROLLUP_DIMENSIONS.contains(slots.segmentDimension()));
+        boolean rollup =
+                !rawScan
+                        && (slots.segmentDimension() == null
+                                || ROLLUP_DIMENSIONS.contains(slots.segmentDimension()));
         for (String g : groups) {
             if (!EVENT_DIMENSIONS.contains(g)) return "events cannot be broken down by " + g;
             rollup &= ROLLUP_DIMENSIONS.contains(g);
         }
-        if (slots.segmentDimension() != null && !EVENT_DIMENSIONS.contains(slots.segmentDimension())) {
+        if (slots.segmentDimension() != null
+                && !EVENT_DIMENSIONS.contains(slots.segmentDimension())) {
             return "events cannot be filtered by " + slots.segmentDimension();
         }
         boolean trend = Intent.TREND.equals(parsed.intent());
@@ -183,16 +232,20 @@ final class Deterministic {
             Map<String, EventTotals> byPeriod = new TreeMap<>();
             for (String key : periodKeys()) byPeriod.put(key, new EventTotals());
             for (Map<String, Object> row : r.rows()) {
-                byPeriod.computeIfAbsent(periodKey((Instant) row.get("period_start")), k -> new EventTotals()).add(row);
+                byPeriod.computeIfAbsent(
+                                periodKey((Instant) row.get("period_start")),
+                                k -> new EventTotals())
+                        .add(row);
             }
             EventTotals all = new EventTotals();
             r.rows().forEach(all::add);
             sample = all.events();
             text.append(describe() + ", by " + slots.granularity() + ":");
-            byPeriod.forEach((k, t) -> {
-                text.append("\n  ").append(k).append(": ");
-                text.append(eventFigures(name, "@" + k, t));
-            });
+            byPeriod.forEach(
+                    (k, t) -> {
+                        text.append("\n  ").append(k).append(": ");
+                        text.append(eventFigures(name, "@" + k, t));
+                    });
             text.append("\nIn total: ").append(eventFigures(name, "", all)).append('.');
             evidence.add(r.evidence(describe() + " per " + slots.granularity()));
             return null;
@@ -208,22 +261,50 @@ final class Deterministic {
         if (groups.length > 0) {
             text.append(" By ").append(String.join(" and ", groups).replace('_', ' ')).append(':');
             byGroup.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue().sortKey(slots.metric()), a.getValue().sortKey(slots.metric())))
-                    .forEach(e -> text.append("\n  ").append(e.getKey().isEmpty() ? "(not set)" : e.getKey()).append(": ")
-                            .append(eventFigures(name, "[" + e.getKey() + "]", e.getValue())));
+                    .sorted(
+                            (a, b) ->
+                                    Long.compare(
+                                            b.getValue().sortKey(slots.metric()),
+                                            a.getValue().sortKey(slots.metric())))
+                    .forEach(
+                            e ->
+                                    text.append("\n  ")
+                                            .append(e.getKey().isEmpty() ? "(not set)" : e.getKey())
+                                            .append(": ")
+                                            .append(
+                                                    eventFigures(
+                                                            name,
+                                                            "[" + e.getKey() + "]",
+                                                            e.getValue())));
         }
         evidence.add(r.evidence(describe()));
         if (slots.comparison() != null) {
-            Map<String, Object> prev = params(slots.compareFrom(), slots.compareTo(), new String[0]);
+            Map<String, Object> prev =
+                    params(slots.compareFrom(), slots.compareTo(), new String[0]);
             prev.put("event_types", eventTypes(slots));
-            Store.Result pr = store.run(rollup || groups.length > 0 && !rawScan && ROLLUP_DIMENSIONS.contains(
-                    String.valueOf(slots.segmentDimension())) ? "events_rollup" : template, prev);
+            Store.Result pr =
+                    store.run(
+                            rollup
+                                            || groups.length > 0
+                                                    && !rawScan
+                                                    && ROLLUP_DIMENSIONS.contains(
+                                                            String.valueOf(
+                                                                    slots.segmentDimension()))
+                                    ? "events_rollup"
+                                    : template,
+                            prev);
             EventTotals before = new EventTotals();
             pr.rows().forEach(before::add);
-            text.append("named_period".equals(slots.comparison()) ? "\nCompared with (" : "\nPrevious period (")
-                    .append(slots.compareFrom().atZone(zone).toLocalDate()).append(" to ")
-                    .append(slots.compareTo().atZone(zone).toLocalDate().minusDays(1)).append("): ")
-                    .append(eventFigures(name, ".previous", before)).append('.');
+            text.append(
+                            "named_period".equals(slots.comparison())
+                                    ? "\nCompared with ("
+                                    : "\nPrevious period (")
+                    .append(slots.compareFrom().atZone(zone).toLocalDate())
+                    .append(" to ")
+                    .append(slots.compareTo().atZone(zone).toLocalDate().minusDays(1))
+                    .append("): ")
+                    .append(eventFigures(name, ".previous", before))
+                    .append('.');
             changes(name, all, before);
             evidence.add(pr.evidence(describe() + " in the previous period"));
         }
@@ -232,11 +313,12 @@ final class Deterministic {
 
     /**
      * Whether the question takes revenue or orders by product: an order event names no product of
-     * its own (its lines do), so those come from the orders' lines ({@code order_lines}), never from
-     * the order events' empty product column.
+     * its own (its lines do), so those come from the orders' lines ({@code order_lines}), never
+     * from the order events' empty product column.
      */
     private boolean onOrderLines(String[] groups) {
-        boolean product = "product".equals(slots.segmentDimension()) || List.of(groups).contains("product");
+        boolean product =
+                "product".equals(slots.segmentDimension()) || List.of(groups).contains("product");
         return product && Set.of("revenue", "orders", "aov").contains(slots.metric());
     }
 
@@ -250,10 +332,13 @@ final class Deterministic {
         if ("aov".equals(metric)) {
             return "the average order value is a figure of whole orders, not of products; ask for a product's revenue or orders";
         }
-        if (Intent.TREND.equals(parsed.intent())) return "a trend per product is not supported; ask for one day";
-        if (groups.length > 1) return "revenue and orders by product are broken down by product alone";
+        if (Intent.TREND.equals(parsed.intent()))
+            return "a trend per product is not supported; ask for one day";
+        if (groups.length > 1)
+            return "revenue and orders by product are broken down by product alone";
         String product = "product".equals(slots.segmentDimension()) ? slots.segmentValue() : null;
-        Store.Result r = store.run("order_lines", orderLineParams(slots.from(), slots.to(), product));
+        Store.Result r =
+                store.run("order_lines", orderLineParams(slots.from(), slots.to(), product));
         if (product == null) {
             String refusal = eventMetric(new String[0]); // the whole orders, overall (and compared)
             if (refusal != null) return refusal;
@@ -261,19 +346,32 @@ final class Deterministic {
             LineTotals total = new LineTotals();
             r.rows().forEach(total::add);
             sample = total.orders;
-            text.append(describe()).append(" (its order lines): ").append(lineFigures(metric, "", total)).append('.');
+            text.append(describe())
+                    .append(" (its order lines): ")
+                    .append(lineFigures(metric, "", total))
+                    .append('.');
             if (slots.comparison() != null) {
-                Store.Result pr = store.run("order_lines", orderLineParams(slots.compareFrom(), slots.compareTo(), product));
+                Store.Result pr =
+                        store.run(
+                                "order_lines",
+                                orderLineParams(slots.compareFrom(), slots.compareTo(), product));
                 LineTotals before = new LineTotals();
                 pr.rows().forEach(before::add);
-                text.append(comparedLabel()).append(lineFigures(metric, ".previous", before)).append('.');
+                text.append(comparedLabel())
+                        .append(lineFigures(metric, ".previous", before))
+                        .append('.');
                 List<String> parts = new ArrayList<>();
                 if ("orders".equals(metric)) {
                     figures.add("orders.change", total.orders - before.orders, "count");
                     parts.add(signed(String.valueOf(total.orders - before.orders)));
                 } else {
-                    for (String cur : union(total.amountByCurrency.keySet(), before.amountByCurrency.keySet())) {
-                        long d = total.amountByCurrency.getOrDefault(cur, 0L) - before.amountByCurrency.getOrDefault(cur, 0L);
+                    for (String cur :
+                            union(
+                                    total.amountByCurrency.keySet(),
+                                    before.amountByCurrency.keySet())) {
+                        long d =
+                                total.amountByCurrency.getOrDefault(cur, 0L)
+                                        - before.amountByCurrency.getOrDefault(cur, 0L);
                         figures.add("revenue_minor." + cur + ".change", d, "minor_units:" + cur);
                         parts.add(signed(money(d, cur)));
                     }
@@ -284,14 +382,34 @@ final class Deterministic {
         }
         if (groups.length == 1) {
             Map<String, LineTotals> byProduct = new TreeMap<>();
-            for (Map<String, Object> row : r.rows()) byProduct.computeIfAbsent((String) row.get("product"), k -> new LineTotals()).add(row);
-            text.append(" By product (item revenue: quantity × unit price; orders holding the product):");
+            for (Map<String, Object> row : r.rows())
+                byProduct
+                        .computeIfAbsent((String) row.get("product"), k -> new LineTotals())
+                        .add(row);
+            text.append(
+                    " By product (item revenue: quantity × unit price; orders holding the product):");
             byProduct.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue().sortKey(metric), a.getValue().sortKey(metric)))
-                    .forEach(e -> text.append("\n  ").append(e.getKey()).append(": ")
-                            .append(lineFigures(metric, "[" + e.getKey() + "]", e.getValue())));
+                    .sorted(
+                            (a, b) ->
+                                    Long.compare(
+                                            b.getValue().sortKey(metric),
+                                            a.getValue().sortKey(metric)))
+                    .forEach(
+                            e ->
+                                    text.append("\n  ")
+                                            .append(e.getKey())
+                                            .append(": ")
+                                            .append(
+                                                    lineFigures(
+                                                            metric,
+                                                            "[" + e.getKey() + "]",
+                                                            e.getValue())));
         }
-        evidence.add(r.evidence(describe() + (groups.length == 1 ? " by product" : "") + ", from order lines"));
+        evidence.add(
+                r.evidence(
+                        describe()
+                                + (groups.length == 1 ? " by product" : "")
+                                + ", from order lines"));
         return null;
     }
 
@@ -312,10 +430,11 @@ final class Deterministic {
         }
         if (t.amountByCurrency.isEmpty()) return "no orders";
         List<String> parts = new ArrayList<>();
-        t.amountByCurrency.forEach((cur, amount) -> {
-            figures.add("revenue_minor." + cur + suffix, amount, "minor_units:" + cur);
-            parts.add(money(amount, cur));
-        });
+        t.amountByCurrency.forEach(
+                (cur, amount) -> {
+                    figures.add("revenue_minor." + cur + suffix, amount, "minor_units:" + cur);
+                    parts.add(money(amount, cur));
+                });
         return String.join(", ", parts);
     }
 
@@ -325,7 +444,8 @@ final class Deterministic {
         long orders;
 
         void add(Map<String, Object> row) {
-            amountByCurrency.merge(String.valueOf(row.get("currency")), num(row, "amount_minor"), Long::sum);
+            amountByCurrency.merge(
+                    String.valueOf(row.get("currency")), num(row, "amount_minor"), Long::sum);
             orders += num(row, "orders");
         }
 
@@ -337,15 +457,17 @@ final class Deterministic {
     /**
      * Customers at risk (the Customer node): those who ordered at least twice in the four periods
      * before the asked one, each as long as it, and not at all in it; per customer segment (that of
-     * their last order), as a share of the segment's repeat customers, with the revenue they spent in
-     * the baseline (EUR). Ranked by share, the segments most at risk first.
+     * their last order), as a share of the segment's repeat customers, with the revenue they spent
+     * in the baseline (EUR). Ranked by share, the segments most at risk first.
      */
     private String atRisk(String[] groups) throws SQLException {
-        if (Intent.TREND.equals(parsed.intent())) return "customers at risk are counted over one period; ask without a trend";
+        if (Intent.TREND.equals(parsed.intent()))
+            return "customers at risk are counted over one period; ask without a trend";
         if (groups.length > 1 || groups.length == 1 && !"customer_segment".equals(groups[0])) {
             return "customers at risk are broken down by customer segment only";
         }
-        if (slots.segmentDimension() != null && !"customer_segment".equals(slots.segmentDimension())) {
+        if (slots.segmentDimension() != null
+                && !"customer_segment".equals(slots.segmentDimension())) {
             return "customers at risk are filtered by customer segment only";
         }
         java.time.Duration length = java.time.Duration.between(slots.from(), slots.to());
@@ -364,19 +486,33 @@ final class Deterministic {
             revenue += num(row, "at_risk_revenue_eur");
         }
         sample = repeat;
-        text.append(describe()).append(" (ordered at least twice in the ").append(AT_RISK_BASELINE_PERIODS)
-                .append(" periods as long before it, not at all in it): ").append(atRiskFigures("", atRisk, repeat, revenue)).append('.');
+        text.append(describe())
+                .append(" (ordered at least twice in the ")
+                .append(AT_RISK_BASELINE_PERIODS)
+                .append(" periods as long before it, not at all in it): ")
+                .append(atRiskFigures("", atRisk, repeat, revenue))
+                .append('.');
         if (groups.length == 1) {
             text.append(" By customer segment, most at risk first:");
             r.rows().stream()
                     .sorted((a, b) -> Double.compare(share(b), share(a)))
-                    .forEach(row -> {
-                        String seg = String.valueOf(row.get("customer_segment"));
-                        text.append("\n  ").append(seg.isEmpty() ? "(not set)" : seg).append(": ").append(atRiskFigures("[" + seg + "]",
-                                num(row, "at_risk"), num(row, "repeat_customers"), num(row, "at_risk_revenue_eur")));
-                    });
+                    .forEach(
+                            row -> {
+                                String seg = String.valueOf(row.get("customer_segment"));
+                                text.append("\n  ")
+                                        .append(seg.isEmpty() ? "(not set)" : seg)
+                                        .append(": ")
+                                        .append(
+                                                atRiskFigures(
+                                                        "[" + seg + "]",
+                                                        num(row, "at_risk"),
+                                                        num(row, "repeat_customers"),
+                                                        num(row, "at_risk_revenue_eur")));
+                            });
         }
-        evidence.add(r.evidence("Repeat customers of the baseline who did not order in the period, by customer segment"));
+        evidence.add(
+                r.evidence(
+                        "Repeat customers of the baseline who did not order in the period, by customer segment"));
         return null;
     }
 
@@ -390,7 +526,9 @@ final class Deterministic {
         return null;
     }
 
-    /** How many periods, each as long as the asked one, make the baseline of a customer's ordering. */
+    /**
+     * How many periods, each as long as the asked one, make the baseline of a customer's ordering.
+     */
     static final int AT_RISK_BASELINE_PERIODS = 4;
 
     private static double share(Map<String, Object> row) {
@@ -417,19 +555,23 @@ final class Deterministic {
         switch (slots.metric()) {
             case "revenue" -> {
                 if (t.amountByCurrency.isEmpty()) parts.add("no orders");
-                t.amountByCurrency.forEach((cur, amount) -> {
-                    figures.add("revenue_minor." + cur + suffix, amount, "minor_units:" + cur);
-                    parts.add(money(amount, cur));
-                });
+                t.amountByCurrency.forEach(
+                        (cur, amount) -> {
+                            figures.add(
+                                    "revenue_minor." + cur + suffix, amount, "minor_units:" + cur);
+                            parts.add(money(amount, cur));
+                        });
             }
             case "aov" -> {
                 if (t.ordersByCurrency.isEmpty()) parts.add("no orders");
-                t.ordersByCurrency.forEach((cur, n) -> {
-                    BigDecimal aov = BigDecimal.valueOf(t.amountByCurrency.getOrDefault(cur, 0L))
-                            .divide(BigDecimal.valueOf(n), 0, RoundingMode.HALF_UP);
-                    figures.add("aov_minor." + cur + suffix, aov, "minor_units:" + cur);
-                    parts.add(money(aov.longValue(), cur) + " over " + n + " orders");
-                });
+                t.ordersByCurrency.forEach(
+                        (cur, n) -> {
+                            BigDecimal aov =
+                                    BigDecimal.valueOf(t.amountByCurrency.getOrDefault(cur, 0L))
+                                            .divide(BigDecimal.valueOf(n), 0, RoundingMode.HALF_UP);
+                            figures.add("aov_minor." + cur + suffix, aov, "minor_units:" + cur);
+                            parts.add(money(aov.longValue(), cur) + " over " + n + " orders");
+                        });
             }
             case "payment_failure_rate" -> {
                 long submitted = t.byType.getOrDefault("payment_submitted", 0L);
@@ -439,7 +581,13 @@ final class Deterministic {
                 if (submitted > 0) {
                     BigDecimal rate = ratio(failed, submitted);
                     figures.add("payment_failure_rate" + suffix, rate, "ratio");
-                    parts.add(percent(rate) + " (" + failed + " failed of " + submitted + " payments)");
+                    parts.add(
+                            percent(rate)
+                                    + " ("
+                                    + failed
+                                    + " failed of "
+                                    + submitted
+                                    + " payments)");
                 } else {
                     parts.add("no payments submitted");
                 }
@@ -456,20 +604,28 @@ final class Deterministic {
         List<String> parts = new ArrayList<>();
         switch (slots.metric()) {
             case "revenue" -> {
-                for (String cur : union(now.amountByCurrency.keySet(), before.amountByCurrency.keySet())) {
-                    long d = now.amountByCurrency.getOrDefault(cur, 0L) - before.amountByCurrency.getOrDefault(cur, 0L);
+                for (String cur :
+                        union(now.amountByCurrency.keySet(), before.amountByCurrency.keySet())) {
+                    long d =
+                            now.amountByCurrency.getOrDefault(cur, 0L)
+                                    - before.amountByCurrency.getOrDefault(cur, 0L);
                     figures.add("revenue_minor." + cur + ".change", d, "minor_units:" + cur);
                     parts.add(signed(money(d, cur)));
                 }
             }
             case "aov" -> {
                 for (Figure f : figures.list()) {
-                    if (f.name().startsWith("aov_minor.") && f.name().chars().filter(c -> c == '.').count() == 1) {
+                    if (f.name().startsWith("aov_minor.")
+                            && f.name().chars().filter(c -> c == '.').count() == 1) {
                         Figure prev = find(f.name() + ".previous");
                         if (prev != null) {
                             BigDecimal d = f.value().subtract(prev.value());
                             figures.add(f.name() + ".change", d, f.unit());
-                            parts.add(signed(money(d.longValue(), f.name().substring("aov_minor.".length()))));
+                            parts.add(
+                                    signed(
+                                            money(
+                                                    d.longValue(),
+                                                    f.name().substring("aov_minor.".length()))));
                         }
                     }
                 }
@@ -493,10 +649,16 @@ final class Deterministic {
     }
 
     private String sessionMetric(String[] groups) throws SQLException {
-        for (String g : groups) if (!SESSION_DIMENSIONS.contains(g)) return "sessions cannot be broken down by " + g.replace('_', ' ');
-        if (slots.segmentDimension() != null && !SESSION_DIMENSIONS.contains(slots.segmentDimension())) {
-            return "sessions cannot be filtered by " + slots.segmentDimension().replace('_', ' ')
-                    + " (a session is not of one " + slots.segmentDimension().replace('_', ' ') + ")";
+        for (String g : groups)
+            if (!SESSION_DIMENSIONS.contains(g))
+                return "sessions cannot be broken down by " + g.replace('_', ' ');
+        if (slots.segmentDimension() != null
+                && !SESSION_DIMENSIONS.contains(slots.segmentDimension())) {
+            return "sessions cannot be filtered by "
+                    + slots.segmentDimension().replace('_', ' ')
+                    + " (a session is not of one "
+                    + slots.segmentDimension().replace('_', ' ')
+                    + ")";
         }
         String metric = slots.metric();
         if (Intent.TREND.equals(parsed.intent())) {
@@ -508,39 +670,67 @@ final class Deterministic {
             Store.Result r = store.run("sessions_trend", p);
             Map<String, Map<String, Object>> byPeriod = new TreeMap<>();
             for (String key : periodKeys()) byPeriod.put(key, Map.of());
-            for (Map<String, Object> row : r.rows()) byPeriod.put(periodKey((Instant) row.get("period_start")), row);
+            for (Map<String, Object> row : r.rows())
+                byPeriod.put(periodKey((Instant) row.get("period_start")), row);
             text.append(describe()).append(", by ").append(slots.granularity()).append(':');
-            byPeriod.forEach((k, row) -> text.append("\n  ").append(k).append(": ").append(sessionFigures(metric, "@" + k, row)));
+            byPeriod.forEach(
+                    (k, row) ->
+                            text.append("\n  ")
+                                    .append(k)
+                                    .append(": ")
+                                    .append(sessionFigures(metric, "@" + k, row)));
             for (Map<String, Object> row : r.rows()) sample += num(row, "sessions");
             evidence.add(r.evidence(describe() + " per " + slots.granularity()));
             return null;
         }
         Store.Result r = store.run("sessions_totals", params(slots.from(), slots.to(), groups));
-        Map<String, Object> total = r.rows().stream().filter(row -> Boolean.TRUE.equals(row.get("total"))).findFirst().orElse(Map.of());
+        Map<String, Object> total =
+                r.rows().stream()
+                        .filter(row -> Boolean.TRUE.equals(row.get("total")))
+                        .findFirst()
+                        .orElse(Map.of());
         sample = num(total, "sessions");
         text.append(describe()).append(": ").append(sessionFigures(metric, "", total)).append('.');
         if (groups.length > 0) {
             text.append(" By ").append(String.join(" and ", groups).replace('_', ' ')).append(':');
-            r.rows().stream().filter(row -> !Boolean.TRUE.equals(row.get("total")))
+            r.rows().stream()
+                    .filter(row -> !Boolean.TRUE.equals(row.get("total")))
                     .sorted((a, b) -> Long.compare(num(b, "sessions"), num(a, "sessions")))
-                    .forEach(row -> {
-                        String key = groupKey(row);
-                        text.append("\n  ").append(key.isEmpty() ? "(not set)" : key).append(": ")
-                                .append(sessionFigures(metric, "[" + key + "]", row));
-                    });
+                    .forEach(
+                            row -> {
+                                String key = groupKey(row);
+                                text.append("\n  ")
+                                        .append(key.isEmpty() ? "(not set)" : key)
+                                        .append(": ")
+                                        .append(sessionFigures(metric, "[" + key + "]", row));
+                            });
         }
         evidence.add(r.evidence(describe()));
         if (slots.comparison() != null) {
-            Store.Result pr = store.run("sessions_totals", params(slots.compareFrom(), slots.compareTo(), new String[0]));
-            Map<String, Object> before = pr.rows().stream().filter(row -> Boolean.TRUE.equals(row.get("total"))).findFirst()
-                    .orElse(Map.of());
-            text.append(comparedLabel()).append(sessionFigures(metric, ".previous", before)).append('.');
+            Store.Result pr =
+                    store.run(
+                            "sessions_totals",
+                            params(slots.compareFrom(), slots.compareTo(), new String[0]));
+            Map<String, Object> before =
+                    pr.rows().stream()
+                            .filter(row -> Boolean.TRUE.equals(row.get("total")))
+                            .findFirst()
+                            .orElse(Map.of());
+            text.append(comparedLabel())
+                    .append(sessionFigures(metric, ".previous", before))
+                    .append('.');
             Figure a = find(metric);
             Figure b = find(metric + ".previous");
             if (a != null && b != null) {
                 BigDecimal d = a.value().subtract(b.value());
                 figures.add(metric + ".change", d, a.unit());
-                text.append(" Change: ").append(signed("ratio".equals(a.unit()) ? percentPoints(d) : d.toPlainString())).append('.');
+                text.append(" Change: ")
+                        .append(
+                                signed(
+                                        "ratio".equals(a.unit())
+                                                ? percentPoints(d)
+                                                : d.toPlainString()))
+                        .append('.');
             }
             evidence.add(pr.evidence(describe() + " in the previous period"));
         }
@@ -559,11 +749,27 @@ final class Deterministic {
                 figures.add("visitors" + suffix, v, "count");
                 yield String.valueOf(v);
             }
-            case "conversion_rate" -> rate("conversion_rate" + suffix, num(row, "converted"), sessions, "converted", "sessions");
-            case "cart_abandonment_rate" -> rate("cart_abandonment_rate" + suffix, num(row, "cart_abandoned"),
-                    num(row, "reached_cart"), "abandoned their cart", "sessions with a cart");
-            default -> rate("checkout_abandonment_rate" + suffix, num(row, "checkout_abandoned"), num(row, "reached_checkout"),
-                    "abandoned checkout", "sessions that started checkout");
+            case "conversion_rate" ->
+                    rate(
+                            "conversion_rate" + suffix,
+                            num(row, "converted"),
+                            sessions,
+                            "converted",
+                            "sessions");
+            case "cart_abandonment_rate" ->
+                    rate(
+                            "cart_abandonment_rate" + suffix,
+                            num(row, "cart_abandoned"),
+                            num(row, "reached_cart"),
+                            "abandoned their cart",
+                            "sessions with a cart");
+            default ->
+                    rate(
+                            "checkout_abandonment_rate" + suffix,
+                            num(row, "checkout_abandoned"),
+                            num(row, "reached_checkout"),
+                            "abandoned checkout",
+                            "sessions that started checkout");
         };
     }
 
@@ -575,27 +781,46 @@ final class Deterministic {
     }
 
     private String pageLoad(String[] groups) throws SQLException {
-        for (String g : groups) if (!EVENT_DIMENSIONS.contains(g)) return "page loads cannot be broken down by " + g;
-        if (Intent.TREND.equals(parsed.intent())) return "page-load percentiles are given per period, not as a trend";
+        for (String g : groups)
+            if (!EVENT_DIMENSIONS.contains(g)) return "page loads cannot be broken down by " + g;
+        if (Intent.TREND.equals(parsed.intent()))
+            return "page-load percentiles are given per period, not as a trend";
         Store.Result r = store.run("page_load_p95", params(slots.from(), slots.to(), groups));
-        Map<String, Object> total = r.rows().stream().filter(row -> Boolean.TRUE.equals(row.get("total"))).findFirst().orElse(Map.of());
+        Map<String, Object> total =
+                r.rows().stream()
+                        .filter(row -> Boolean.TRUE.equals(row.get("total")))
+                        .findFirst()
+                        .orElse(Map.of());
         sample = num(total, "page_loads");
         if (sample == 0) {
             text.append(describe()).append(": no page loads were recorded.");
         } else {
             figures.add("page_load_p95_ms", num(total, "p95_ms"), "ms");
-            text.append(describe()).append(": ").append(num(total, "p95_ms")).append(" ms over ").append(sample).append(" page loads.");
+            text.append(describe())
+                    .append(": ")
+                    .append(num(total, "p95_ms"))
+                    .append(" ms over ")
+                    .append(sample)
+                    .append(" page loads.");
         }
         if (groups.length > 0) {
             text.append(" By ").append(String.join(" and ", groups).replace('_', ' ')).append(':');
-            r.rows().stream().filter(row -> !Boolean.TRUE.equals(row.get("total")))
+            r.rows().stream()
+                    .filter(row -> !Boolean.TRUE.equals(row.get("total")))
                     .sorted((a, b) -> Long.compare(num(b, "p95_ms"), num(a, "p95_ms")))
-                    .forEach(row -> {
-                        String key = groupKey(row);
-                        figures.add("page_load_p95_ms[" + key + "]", num(row, "p95_ms"), "ms");
-                        text.append("\n  ").append(key.isEmpty() ? "(not set)" : key).append(": ").append(num(row, "p95_ms"))
-                                .append(" ms (").append(num(row, "page_loads")).append(" loads)");
-                    });
+                    .forEach(
+                            row -> {
+                                String key = groupKey(row);
+                                figures.add(
+                                        "page_load_p95_ms[" + key + "]", num(row, "p95_ms"), "ms");
+                                text.append("\n  ")
+                                        .append(key.isEmpty() ? "(not set)" : key)
+                                        .append(": ")
+                                        .append(num(row, "p95_ms"))
+                                        .append(" ms (")
+                                        .append(num(row, "page_loads"))
+                                        .append(" loads)");
+                            });
         }
         evidence.add(r.evidence(describe()));
         return null;
@@ -605,21 +830,33 @@ final class Deterministic {
 
     private String funnel() throws SQLException {
         String[] groups = groups();
-        for (String g : groups) if (!SESSION_DIMENSIONS.contains(g)) return "the funnel cannot be broken down by " + g;
-        if (slots.segmentDimension() != null && !SESSION_DIMENSIONS.contains(slots.segmentDimension())) {
+        for (String g : groups)
+            if (!SESSION_DIMENSIONS.contains(g)) return "the funnel cannot be broken down by " + g;
+        if (slots.segmentDimension() != null
+                && !SESSION_DIMENSIONS.contains(slots.segmentDimension())) {
             return "the funnel cannot be filtered by " + slots.segmentDimension().replace('_', ' ');
         }
         Store.Result r = store.run("sessions_totals", params(slots.from(), slots.to(), groups));
         for (Map<String, Object> row : r.rows()) {
             boolean total = Boolean.TRUE.equals(row.get("total"));
-            if (!total && groups.length == 0) continue;   // the one group of an ungrouped query is the total again
+            if (!total && groups.length == 0)
+                continue; // the one group of an ungrouped query is the total again
             String key = total ? "" : groupKey(row);
             String suffix = total ? "" : "[" + key + "]";
             long sessions = num(row, "sessions");
             if (total) sample = sessions;
-            text.append(total ? describe() + ": " : "\n  " + (key.isEmpty() ? "(not set)" : key) + ": ");
-            String[][] steps = {{"sessions", "sessions"}, {"product", "reached_product"}, {"cart", "reached_cart"},
-                    {"checkout", "reached_checkout"}, {"payment", "reached_payment"}, {"order", "reached_order"}};
+            text.append(
+                    total
+                            ? describe() + ": "
+                            : "\n  " + (key.isEmpty() ? "(not set)" : key) + ": ");
+            String[][] steps = {
+                {"sessions", "sessions"},
+                {"product", "reached_product"},
+                {"cart", "reached_cart"},
+                {"checkout", "reached_checkout"},
+                {"payment", "reached_payment"},
+                {"order", "reached_order"}
+            };
             List<String> parts = new ArrayList<>();
             for (String[] s : steps) {
                 long n = num(row, s[1]);
@@ -633,7 +870,10 @@ final class Deterministic {
                 text.append(" (conversion ").append(percent(conv)).append(')');
             }
             if (total) text.append('.');
-            if (total && groups.length > 0) text.append(" By ").append(String.join(" and ", groups).replace('_', ' ')).append(':');
+            if (total && groups.length > 0)
+                text.append(" By ")
+                        .append(String.join(" and ", groups).replace('_', ' '))
+                        .append(':');
         }
         evidence.add(r.evidence(describe()));
         return null;
@@ -641,23 +881,32 @@ final class Deterministic {
 
     private String topN() throws SQLException {
         String by = slots.rankBy();
-        if (slots.segmentDimension() != null && !EVENT_DIMENSIONS.contains(slots.segmentDimension())) {
+        if (slots.segmentDimension() != null
+                && !EVENT_DIMENSIONS.contains(slots.segmentDimension())) {
             return "products cannot be filtered by " + slots.segmentDimension();
         }
         Map<String, Object> p = params(slots.from(), slots.to(), new String[0]);
         p.remove("group_by");
         p.remove("group_by2");
         p.put("n", slots.n());
-        String template = switch (by) {
-            case "views" -> "top_products_views";
-            case "abandonment" -> "top_products_abandonment";
-            default -> "top_products_revenue";
-        };
+        String template =
+                switch (by) {
+                    case "views" -> "top_products_views";
+                    case "abandonment" -> "top_products_abandonment";
+                    default -> "top_products_revenue";
+                };
         if ("revenue".equals(by)) p.put("currency", "EUR");
         Store.Result r = store.run(template, p);
         sample = r.rows().size();
-        text.append("Top ").append(slots.n()).append(" products by ").append(by).append(' ').append(periodWords())
-                .append(segmentWords()).append("revenue".equals(by) ? " (item revenue of EUR orders)" : "").append(':');
+        text.append("Top ")
+                .append(slots.n())
+                .append(" products by ")
+                .append(by)
+                .append(' ')
+                .append(periodWords())
+                .append(segmentWords())
+                .append("revenue".equals(by) ? " (item revenue of EUR orders)" : "")
+                .append(':');
         if (r.rows().isEmpty()) text.append(" none in this period.");
         int rank = 0;
         for (Map<String, Object> row : r.rows()) {
@@ -670,13 +919,22 @@ final class Deterministic {
                     text.append(num(row, "product_views")).append(" views");
                 }
                 case "abandonment" -> {
-                    figures.add("abandoned_carts[" + id + "]", num(row, "abandoned_carts"), "count");
+                    figures.add(
+                            "abandoned_carts[" + id + "]", num(row, "abandoned_carts"), "count");
                     figures.add("carts[" + id + "]", num(row, "carts"), "count");
-                    text.append(num(row, "abandoned_carts")).append(" abandoned carts of ").append(num(row, "carts"));
+                    text.append(num(row, "abandoned_carts"))
+                            .append(" abandoned carts of ")
+                            .append(num(row, "carts"));
                 }
                 default -> {
-                    figures.add("revenue_minor.EUR[" + id + "]", num(row, "revenue_minor"), "minor_units:EUR");
-                    text.append(money(num(row, "revenue_minor"), "EUR")).append(" (").append(num(row, "units")).append(" units)");
+                    figures.add(
+                            "revenue_minor.EUR[" + id + "]",
+                            num(row, "revenue_minor"),
+                            "minor_units:EUR");
+                    text.append(money(num(row, "revenue_minor"), "EUR"))
+                            .append(" (")
+                            .append(num(row, "units"))
+                            .append(" units)");
                 }
             }
         }
@@ -685,7 +943,8 @@ final class Deterministic {
     }
 
     private String alerts() throws SQLException {
-        if (slots.segmentDimension() != null && !ALERT_DIMENSIONS.contains(slots.segmentDimension())) {
+        if (slots.segmentDimension() != null
+                && !ALERT_DIMENSIONS.contains(slots.segmentDimension())) {
             return "alerts cannot be filtered by " + slots.segmentDimension().replace('_', ' ');
         }
         Map<String, Object> p = new LinkedHashMap<>();
@@ -699,12 +958,22 @@ final class Deterministic {
         for (Map<String, Object> row : r.rows()) total += num(row, "alerts");
         sample = total;
         figures.add("alerts", total, "count");
-        text.append("Alerts ").append(slots.pattern() == null ? "" : "of pattern " + slots.pattern() + " ").append(periodWords())
-                .append(segmentWords()).append(": ").append(total).append('.');
+        text.append("Alerts ")
+                .append(slots.pattern() == null ? "" : "of pattern " + slots.pattern() + " ")
+                .append(periodWords())
+                .append(segmentWords())
+                .append(": ")
+                .append(total)
+                .append('.');
         for (Map<String, Object> row : r.rows()) {
             figures.add("alerts[" + row.get("pattern") + "]", num(row, "alerts"), "count");
-            text.append("\n  ").append(row.get("pattern")).append(": ").append(num(row, "alerts")).append(" (")
-                    .append(num(row, "sessions")).append(" sessions)");
+            text.append("\n  ")
+                    .append(row.get("pattern"))
+                    .append(": ")
+                    .append(num(row, "alerts"))
+                    .append(" (")
+                    .append(num(row, "sessions"))
+                    .append(" sessions)");
         }
         evidence.add(r.evidence("Alerts by pattern " + periodWords()));
         return null;
@@ -716,37 +985,66 @@ final class Deterministic {
         p.put("subject_id", slots.subjectId());
         Store.Result exists = store.run("subject_exists", p);
         long found = num(exists.first(), orders ? "orders" : "sessions");
-        if (found == 0) return "there is no " + (orders ? "order " : "session ") + slots.subjectId() + " in the store";
+        if (found == 0)
+            return "there is no "
+                    + (orders ? "order " : "session ")
+                    + slots.subjectId()
+                    + " in the store";
         Store.Result r;
         try {
-            r = orders ? store.ordersLikeOrder(slots.subjectId(), slots.n()) : store.sessionsLikeSession(slots.subjectId(), slots.n());
+            r =
+                    orders
+                            ? store.ordersLikeOrder(slots.subjectId(), slots.n())
+                            : store.sessionsLikeSession(slots.subjectId(), slots.n());
         } catch (VectorQueries.NotEmbeddedException e) {
-            return "the " + (orders ? "order " : "session ") + slots.subjectId() + " has no embedding yet (EmbeddingJob)";
+            return "the "
+                    + (orders ? "order " : "session ")
+                    + slots.subjectId()
+                    + " has no embedding yet (EmbeddingJob)";
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) return "order vectors are not in the store yet (EmbeddingJob writes them)";
+            if ("42P01".equals(e.getSQLState()))
+                return "order vectors are not in the store yet (EmbeddingJob writes them)";
             throw e;
         }
         sample = r.rows().size();
-        text.append(orders ? "Orders" : "Sessions").append(" most similar to ").append(slots.subjectId()).append(':');
+        text.append(orders ? "Orders" : "Sessions")
+                .append(" most similar to ")
+                .append(slots.subjectId())
+                .append(':');
         for (Map<String, Object> row : r.rows()) {
             String id = (String) row.get(orders ? "order_id" : "session_id");
             BigDecimal sim = (BigDecimal) row.get("similarity");
             figures.add("similarity[" + id + "]", sim.setScale(4, RoundingMode.HALF_UP), "cosine");
             Object words = row.get(orders ? "text" : "narrative");
-            text.append("\n  ").append(id).append(" (similarity ").append(sim.setScale(4, RoundingMode.HALF_UP).toPlainString())
-                    .append("): ").append(words);
+            text.append("\n  ")
+                    .append(id)
+                    .append(" (similarity ")
+                    .append(sim.setScale(4, RoundingMode.HALF_UP).toPlainString())
+                    .append("): ")
+                    .append(words);
         }
-        evidence.add(r.evidence((orders ? "Orders" : "Sessions") + " nearest to " + slots.subjectId() + " by embedding"));
+        evidence.add(
+                r.evidence(
+                        (orders ? "Orders" : "Sessions")
+                                + " nearest to "
+                                + slots.subjectId()
+                                + " by embedding"));
         return null;
     }
 
     // --- helpers ----------------------------------------------------------------------------
 
-    /** How the text introduces the period compared with: the one before, or the one the question named. */
+    /**
+     * How the text introduces the period compared with: the one before, or the one the question
+     * named.
+     */
     private String comparedLabel() {
         if (!"named_period".equals(slots.comparison())) return "\nPrevious period: ";
-        return "\nCompared with " + slots.compareFrom().atZone(zone).toLocalDate() + " to "
-                + slots.compareTo().atZone(zone).toLocalDate().minusDays(1) + ": ";
+        return "\nCompared with "
+                + slots.compareFrom().atZone(zone).toLocalDate()
+                + " to "
+                + slots.compareTo().atZone(zone).toLocalDate().minusDays(1)
+                + ": ";
     }
 
     private Confidence confidence() {
@@ -754,8 +1052,12 @@ final class Deterministic {
         double c = "rule".equals(parsed.matchedBy()) ? 0.95 : 0.75;
         s.put("intent_match", parsed.matchedBy());
         s.put("closest_example_similarity", Answers.round(parsed.similarity(), 3));
-        boolean covers = freshness != null && slots.from() != null && !freshness.isBefore(slots.from());
-        boolean complete = freshness != null && slots.to() != null && !freshness.isBefore(slots.to().minusSeconds(60));
+        boolean covers =
+                freshness != null && slots.from() != null && !freshness.isBefore(slots.from());
+        boolean complete =
+                freshness != null
+                        && slots.to() != null
+                        && !freshness.isBefore(slots.to().minusSeconds(60));
         s.put("data_covers_period", covers ? (complete ? "complete" : "partial") : "none");
         if (!covers) c *= 0.4;
         else if (!complete) c *= 0.85;
@@ -774,11 +1076,15 @@ final class Deterministic {
     }
 
     String describe() {
-        String what = switch (slots.metric()) {
-            case "event_count" -> slots.eventType().replace('_', ' ') + " events";
-            case "funnel" -> "Funnel";
-            default -> Catalogue.metric(slots.metric()).map(Catalogue.Metric::label).orElse(slots.metric());
-        };
+        String what =
+                switch (slots.metric()) {
+                    case "event_count" -> slots.eventType().replace('_', ' ') + " events";
+                    case "funnel" -> "Funnel";
+                    default ->
+                            Catalogue.metric(slots.metric())
+                                    .map(Catalogue.Metric::label)
+                                    .orElse(slots.metric());
+                };
         what = Character.toUpperCase(what.charAt(0)) + what.substring(1);
         return what + " " + periodWords() + segmentWords();
     }
@@ -786,22 +1092,34 @@ final class Deterministic {
     private String periodWords() {
         LocalDateTime f = LocalDateTime.ofInstant(slots.from(), zone);
         LocalDateTime t = LocalDateTime.ofInstant(slots.to(), zone);
-        boolean days = f.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) && t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        boolean days =
+                f.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
+                        && t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
         String range;
         if (days && ChronoUnit.DAYS.between(f, t) == 1) range = f.toLocalDate().toString();
         else if (days) range = f.toLocalDate() + " to " + t.toLocalDate().minusDays(1);
-        else range = f.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + " to " + t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+        else
+            range =
+                    f.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
+                            + " to "
+                            + t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
         return slots.period() + " (" + range + ", " + zone.getId() + ")";
     }
 
     private String segmentWords() {
-        return slots.segmentDimension() == null ? "" : " for " + slots.segmentDimension().replace('_', ' ') + " " + slots.segmentValue();
+        return slots.segmentDimension() == null
+                ? ""
+                : " for " + slots.segmentDimension().replace('_', ' ') + " " + slots.segmentValue();
     }
 
     private List<String> periodKeys() {
         List<String> keys = new ArrayList<>();
-        LocalDateTime t = LocalDateTime.ofInstant(slots.from(), zone).truncatedTo("hour".equals(slots.granularity())
-                ? ChronoUnit.HOURS : ChronoUnit.DAYS);
+        LocalDateTime t =
+                LocalDateTime.ofInstant(slots.from(), zone)
+                        .truncatedTo(
+                                "hour".equals(slots.granularity())
+                                        ? ChronoUnit.HOURS
+                                        : ChronoUnit.DAYS);
         LocalDateTime end = LocalDateTime.ofInstant(slots.to(), zone);
         while (t.isBefore(end) && keys.size() < 24 * 62) {
             keys.add(periodKey(t.atZone(zone).toInstant()));
@@ -812,7 +1130,9 @@ final class Deterministic {
 
     private String periodKey(Instant start) {
         LocalDateTime t = LocalDateTime.ofInstant(start, zone);
-        return "hour".equals(slots.granularity()) ? t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH")) : t.toLocalDate().toString();
+        return "hour".equals(slots.granularity())
+                ? t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH"))
+                : t.toLocalDate().toString();
     }
 
     private static String groupKey(Map<String, Object> row) {
@@ -839,11 +1159,17 @@ final class Deterministic {
     }
 
     static String percent(BigDecimal ratio) {
-        return ratio.multiply(BigDecimal.valueOf(100)).setScale(2, RoundingMode.HALF_UP).toPlainString() + "%";
+        return ratio.multiply(BigDecimal.valueOf(100))
+                        .setScale(2, RoundingMode.HALF_UP)
+                        .toPlainString()
+                + "%";
     }
 
     static String percentPoints(BigDecimal ratio) {
-        return ratio.multiply(BigDecimal.valueOf(100)).setScale(2, RoundingMode.HALF_UP).toPlainString() + " pp";
+        return ratio.multiply(BigDecimal.valueOf(100))
+                        .setScale(2, RoundingMode.HALF_UP)
+                        .toPlainString()
+                + " pp";
     }
 
     static String money(long minor, String currency) {

@@ -11,6 +11,5 @@ public final class Intent {
     public static final String DIAGNOSE = "diagnose";
     public static final String UNANSWERABLE = "unanswerable";
 
-    private Intent() {
-    }
+    private Intent() {}
 }

@@ -3,7 +3,6 @@ package dev.whyflow.query;
 import dev.whyflow.query.Catalogue.Column;
 import dev.whyflow.query.Catalogue.Metric;
 import dev.whyflow.query.Catalogue.Unit;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.SQLException;
@@ -18,19 +17,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The generic planner: measures a catalogue metric from its own SQL template
- * ({@link Metric#template()}) for a period, a period compared with, a breakdown or a trend, and
- * names its figures from the catalogue's columns. Every template takes {@code :from}, {@code :to},
- * {@code :group_by}, {@code :segment_dimension}, {@code :segment_value} (and
- * {@code :threshold_hours}) and returns rows with {@code grp}, {@code total}, {@code currency} and the
- * metric's columns; the whole period is always measured ungrouped, so figures that do not add up
- * (distinct customers, percentiles) are right overall. A trend measures each day or hour on its own.
- * Measuring only: the words around the figures are {@link Deterministic}'s.
+ * The generic planner: measures a catalogue metric from its own SQL template ({@link
+ * Metric#template()}) for a period, a period compared with, a breakdown or a trend, and names its
+ * figures from the catalogue's columns. Every template takes {@code :from}, {@code :to}, {@code
+ * :group_by}, {@code :segment_dimension}, {@code :segment_value} (and {@code :threshold_hours}) and
+ * returns rows with {@code grp}, {@code total}, {@code currency} and the metric's columns; the
+ * whole period is always measured ungrouped, so figures that do not add up (distinct customers,
+ * percentiles) are right overall. A trend measures each day or hour on its own. Measuring only: the
+ * words around the figures are {@link Deterministic}'s.
  */
 final class Measures {
 
     /** Hours an order may wait for its dispatch when the question names no limit. */
     static final int DEFAULT_DISPATCH_HOURS = 48;
+
     /** Longest trend, in buckets (a trend measures each on its own). */
     private static final int MAX_BUCKETS = 62;
 
@@ -42,7 +42,12 @@ final class Measures {
     private final List<Evidence> evidence;
     private long sample;
 
-    Measures(Store store, Slots slots, Metric metric, Answers.Figures figures, List<Evidence> evidence) {
+    Measures(
+            Store store,
+            Slots slots,
+            Metric metric,
+            Answers.Figures figures,
+            List<Evidence> evidence) {
         this.store = store;
         this.slots = slots;
         this.metric = metric;
@@ -57,19 +62,25 @@ final class Measures {
 
     /** Why it cannot be measured as asked, or null. */
     String refusal(String[] groups, boolean trend) {
-        if (groups.length > 1) return metric.label().toLowerCase() + " is broken down by one dimension at a time";
-        if (trend && groups.length > 0) return "a trend is given for one series; ask for the breakdown and the trend separately";
+        if (groups.length > 1)
+            return metric.label().toLowerCase() + " is broken down by one dimension at a time";
+        if (trend && groups.length > 0)
+            return "a trend is given for one series; ask for the breakdown and the trend separately";
         for (String g : groups) {
             if (!metric.dimensions().contains(g)) return refusalFor(g);
         }
-        if (slots.segmentDimension() != null && !metric.dimensions().contains(slots.segmentDimension())) {
+        if (slots.segmentDimension() != null
+                && !metric.dimensions().contains(slots.segmentDimension())) {
             return refusalFor(slots.segmentDimension());
         }
         return null;
     }
 
     private String refusalFor(String dimension) {
-        return metric.label() + " cannot be split or filtered by " + dimension.replace('_', ' ') + "; it can by "
+        return metric.label()
+                + " cannot be split or filtered by "
+                + dimension.replace('_', ' ')
+                + "; it can by "
                 + String.join(", ", metric.dimensions()).replace('_', ' ');
     }
 
@@ -79,24 +90,39 @@ final class Measures {
         Store.Result all = run(slots.from(), slots.to(), null);
         Totals total = Totals.of(all.rows(), true);
         sample = total.base();
-        StringBuilder text = new StringBuilder(describe).append(": ").append(state(total, "")).append('.');
+        StringBuilder text =
+                new StringBuilder(describe).append(": ").append(state(total, "")).append('.');
         evidence.add(all.evidence(describe));
         if (group != null) {
             Store.Result by = run(slots.from(), slots.to(), group);
             Map<String, Totals> byGroup = Totals.byGroup(by.rows());
-            text.append(" By ").append(group.replace('_', ' ')).append(byGroup.isEmpty() ? ": none." : ":");
+            text.append(" By ")
+                    .append(group.replace('_', ' '))
+                    .append(byGroup.isEmpty() ? ": none." : ":");
             byGroup.entrySet().stream()
-                    .sorted((a, b) -> b.getValue().sortKey(metric).compareTo(a.getValue().sortKey(metric)))
-                    .forEach(e -> text.append("\n  ").append(e.getKey().isEmpty() ? "(not set)" : e.getKey()).append(": ")
-                            .append(state(e.getValue(), "[" + e.getKey() + "]")));
+                    .sorted(
+                            (a, b) ->
+                                    b.getValue()
+                                            .sortKey(metric)
+                                            .compareTo(a.getValue().sortKey(metric)))
+                    .forEach(
+                            e ->
+                                    text.append("\n  ")
+                                            .append(e.getKey().isEmpty() ? "(not set)" : e.getKey())
+                                            .append(": ")
+                                            .append(state(e.getValue(), "[" + e.getKey() + "]")));
             evidence.add(by.evidence(describe + " by " + group.replace('_', ' ')));
         }
         if (slots.comparison() != null) {
             Store.Result prev = run(slots.compareFrom(), slots.compareTo(), null);
             Totals before = Totals.of(prev.rows(), true);
-            text.append("\nCompared with ").append(slots.compareFrom().atZone(zone).toLocalDate()).append(" to ")
-                    .append(slots.compareTo().atZone(zone).toLocalDate().minusDays(1)).append(": ")
-                    .append(state(before, ".previous")).append('.');
+            text.append("\nCompared with ")
+                    .append(slots.compareFrom().atZone(zone).toLocalDate())
+                    .append(" to ")
+                    .append(slots.compareTo().atZone(zone).toLocalDate().minusDays(1))
+                    .append(": ")
+                    .append(state(before, ".previous"))
+                    .append('.');
             String change = change(total, before);
             if (!change.isEmpty()) text.append(" Change: ").append(change).append('.');
             evidence.add(prev.evidence(describe + " in the period compared with"));
@@ -104,12 +130,20 @@ final class Measures {
         return text.toString();
     }
 
-    /** The metric per day or hour of the asked period, each measured on its own, then the whole period. */
+    /**
+     * The metric per day or hour of the asked period, each measured on its own, then the whole
+     * period.
+     */
     String trend(String describe, String granularity) throws SQLException {
         boolean hourly = "hour".equals(granularity);
-        StringBuilder text = new StringBuilder(describe).append(", by ").append(granularity).append(':');
-        LocalDateTime t = LocalDateTime.ofInstant(slots.from(), zone).truncatedTo(hourly
-                ? java.time.temporal.ChronoUnit.HOURS : java.time.temporal.ChronoUnit.DAYS);
+        StringBuilder text =
+                new StringBuilder(describe).append(", by ").append(granularity).append(':');
+        LocalDateTime t =
+                LocalDateTime.ofInstant(slots.from(), zone)
+                        .truncatedTo(
+                                hourly
+                                        ? java.time.temporal.ChronoUnit.HOURS
+                                        : java.time.temporal.ChronoUnit.DAYS);
         LocalDateTime end = LocalDateTime.ofInstant(slots.to(), zone);
         List<Map<String, Object>> rows = new ArrayList<>();
         int buckets = 0;
@@ -117,9 +151,19 @@ final class Measures {
             LocalDateTime next = hourly ? t.plusHours(1) : t.plusDays(1);
             Instant f = t.atZone(zone).toInstant();
             Instant to = next.atZone(zone).toInstant();
-            String key = hourly ? t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH")) : t.toLocalDate().toString();
-            Store.Result r = run(f.isBefore(slots.from()) ? slots.from() : f, to.isAfter(slots.to()) ? slots.to() : to, null);
-            text.append("\n  ").append(key).append(": ").append(state(Totals.of(r.rows(), true), "@" + key));
+            String key =
+                    hourly
+                            ? t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH"))
+                            : t.toLocalDate().toString();
+            Store.Result r =
+                    run(
+                            f.isBefore(slots.from()) ? slots.from() : f,
+                            to.isAfter(slots.to()) ? slots.to() : to,
+                            null);
+            text.append("\n  ")
+                    .append(key)
+                    .append(": ")
+                    .append(state(Totals.of(r.rows(), true), "@" + key));
             for (Map<String, Object> row : r.rows()) {
                 Map<String, Object> keyed = new LinkedHashMap<>(row);
                 keyed.put("period_start", f);
@@ -131,8 +175,12 @@ final class Measures {
         Totals total = Totals.of(all.rows(), true);
         sample = total.base();
         text.append("\nIn total: ").append(state(total, "")).append('.');
-        evidence.add(new Evidence(describe + " per " + granularity, metric.template(), Store.jsonParameters(parameters(
-                slots.from(), slots.to(), null)), rows));
+        evidence.add(
+                new Evidence(
+                        describe + " per " + granularity,
+                        metric.template(),
+                        Store.jsonParameters(parameters(slots.from(), slots.to(), null)),
+                        rows));
         return text.toString();
     }
 
@@ -153,7 +201,8 @@ final class Measures {
         p.put("group_by", group);
         p.put("segment_dimension", slots.segmentDimension());
         p.put("segment_value", slots.segmentValue());
-        if (metric.template().equals("measure_orders_not_dispatched")) p.put("threshold_hours", thresholdHours());
+        if (metric.template().equals("measure_orders_not_dispatched"))
+            p.put("threshold_hours", thresholdHours());
         return p;
     }
 
@@ -165,7 +214,8 @@ final class Measures {
     private String state(Totals t, String suffix) {
         if (t.base() == 0 && t.byCurrency.isEmpty()) {
             for (Column c : metric.columns()) {
-                if (c.unit() != Unit.MONEY && c.unit() != Unit.RATIO && c.unit() != Unit.HOURS) figures.add(c.figure() + suffix, 0, unit(c, null));
+                if (c.unit() != Unit.MONEY && c.unit() != Unit.RATIO && c.unit() != Unit.HOURS)
+                    figures.add(c.figure() + suffix, 0, unit(c, null));
             }
             return "none";
         }
@@ -173,13 +223,18 @@ final class Measures {
         for (Column c : metric.columns()) {
             if (c.unit() == Unit.MONEY) {
                 List<String> amounts = new ArrayList<>();
-                t.byCurrency.forEach((cur, row) -> {
-                    BigDecimal v = decimal(row.get(c.column()));
-                    if (v == null) return;
-                    figures.add(c.figure() + "." + cur + suffix, v, unit(c, cur));
-                    if (c == metric.headline() || v.signum() != 0) amounts.add(Deterministic.money(v.longValue(), cur));
-                });
-                if (!amounts.isEmpty()) parts.add(String.join(", ", amounts) + (c.words().isEmpty() ? "" : " " + c.words()));
+                t.byCurrency.forEach(
+                        (cur, row) -> {
+                            BigDecimal v = decimal(row.get(c.column()));
+                            if (v == null) return;
+                            figures.add(c.figure() + "." + cur + suffix, v, unit(c, cur));
+                            if (c == metric.headline() || v.signum() != 0)
+                                amounts.add(Deterministic.money(v.longValue(), cur));
+                        });
+                if (!amounts.isEmpty())
+                    parts.add(
+                            String.join(", ", amounts)
+                                    + (c.words().isEmpty() ? "" : " " + c.words()));
                 continue;
             }
             BigDecimal v;
@@ -197,7 +252,8 @@ final class Measures {
             figures.add(c.figure() + suffix, v, unit(c, null));
             parts.add(v.stripTrailingZeros().toPlainString() + " " + c.words());
         }
-        if (metric.name().equals("orders_not_dispatched")) parts.set(0, parts.get(0) + " not dispatched within " + thresholdHours() + " hours");
+        if (metric.name().equals("orders_not_dispatched"))
+            parts.set(0, parts.get(0) + " not dispatched within " + thresholdHours() + " hours");
         return String.join(", ", parts);
     }
 
@@ -206,7 +262,9 @@ final class Measures {
         Column c = metric.headline();
         List<String> parts = new ArrayList<>();
         if (c.unit() == Unit.MONEY) {
-            for (String cur : new java.util.TreeSet<>(union(now.byCurrency.keySet(), before.byCurrency.keySet()))) {
+            for (String cur :
+                    new java.util.TreeSet<>(
+                            union(now.byCurrency.keySet(), before.byCurrency.keySet()))) {
                 BigDecimal a = decimalOr0(now.byCurrency.get(cur), c.column());
                 BigDecimal b = decimalOr0(before.byCurrency.get(cur), c.column());
                 figures.add(c.figure() + "." + cur + ".change", a.subtract(b), unit(c, cur));
@@ -266,7 +324,9 @@ final class Measures {
         return v == null ? BigDecimal.ZERO : v;
     }
 
-    /** One measurement's rows: the money rows by currency, the other columns summed over the rows. */
+    /**
+     * One measurement's rows: the money rows by currency, the other columns summed over the rows.
+     */
     private static final class Totals {
         final Map<String, Map<String, Object>> byCurrency = new TreeMap<>();
         final List<Map<String, Object>> rows = new ArrayList<>();
@@ -295,7 +355,9 @@ final class Measures {
             if (!cur.isEmpty()) byCurrency.put(cur, row);
         }
 
-        /** A column summed over the rows (one row but for money, whose rows are one per currency). */
+        /**
+         * A column summed over the rows (one row but for money, whose rows are one per currency).
+         */
         BigDecimal sum(String column) {
             BigDecimal s = null;
             for (Map<String, Object> row : rows) {
@@ -315,7 +377,9 @@ final class Measures {
             if (c.unit() == Unit.MONEY) return decimalOr0(byCurrency.get("EUR"), c.column());
             if (c.unit() == Unit.RATIO) {
                 BigDecimal w = sum(c.per());
-                return w == null || w.signum() == 0 ? BigDecimal.ZERO : sum(c.column()).divide(w, 6, RoundingMode.HALF_UP);
+                return w == null || w.signum() == 0
+                        ? BigDecimal.ZERO
+                        : sum(c.column()).divide(w, 6, RoundingMode.HALF_UP);
             }
             BigDecimal v = sum(c.column());
             return v == null ? BigDecimal.ZERO : v;

@@ -2,6 +2,8 @@ package dev.whyflow.query;
 
 import dev.whyflow.JobNames;
 import dev.whyflow.Recovery;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,22 +24,18 @@ import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Answers the questions of {@code whyflow.questions} on {@code whyflow.answers}, keyed by question
  * id: a Kafka source, {@link AnswerFunction} through {@code AsyncDataStream.unorderedWait} with a
  * bounded capacity (never more questions in flight than that per instance), a Kafka sink.
  *
  * <p>Delivery is at least once and idempotent per question id: after a failure a question may be
- * answered again, under the same key; consumers (and {@code ./whyflow ask}) take the first answer of
- * an id. Answers are not held back until a checkpoint, so a waiting user sees them at once.
+ * answered again, under the same key; consumers (and {@code ./whyflow ask}) take the first answer
+ * of an id. Answers are not held back until a checkpoint, so a waiting user sees them at once.
  */
 public final class QueryJob {
 
-    private QueryJob() {
-    }
+    private QueryJob() {}
 
     public static void main(String[] args) throws Exception {
         QueryOptions o = QueryOptions.fromArgs(ParameterTool.fromArgs(args));
@@ -65,19 +63,32 @@ public final class QueryJob {
                 .build();
     }
 
-    public static DataStream<AnswerRecord> defineWorkflow(StreamExecutionEnvironment env, Source<Question, ?, ?> questions,
-                                                          QueryOptions o, Sink<AnswerRecord> answers) {
-        DataStream<Question> in = env.fromSource(questions, WatermarkStrategy.noWatermarks(), "questions")
-                .uid("query-questions-source");
-        // one conversation's questions to one instance, whose engine holds the conversation's context
-        DataStream<AnswerRecord> out = AsyncDataStream.unorderedWait(in.keyBy(Question::routingKey), new AnswerFunction(o),
-                        o.answerTimeout().toMillis(), TimeUnit.MILLISECONDS, o.capacity())
-                .name("answer questions").uid("query-answer");
+    public static DataStream<AnswerRecord> defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<Question, ?, ?> questions,
+            QueryOptions o,
+            Sink<AnswerRecord> answers) {
+        DataStream<Question> in =
+                env.fromSource(questions, WatermarkStrategy.noWatermarks(), "questions")
+                        .uid("query-questions-source");
+        // one conversation's questions to one instance, whose engine holds the conversation's
+        // context
+        DataStream<AnswerRecord> out =
+                AsyncDataStream.unorderedWait(
+                                in.keyBy(Question::routingKey),
+                                new AnswerFunction(o),
+                                o.answerTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                o.capacity())
+                        .name("answer questions")
+                        .uid("query-answer");
         out.sinkTo(answers).name("answers").uid("query-answers-sink");
         return out;
     }
 
-    /** Kafka record → {@link Question}; never fails: a bad record becomes a question with an error. */
+    /**
+     * Kafka record → {@link Question}; never fails: a bad record becomes a question with an error.
+     */
     static final class QuestionDeserializer implements KafkaRecordDeserializationSchema<Question> {
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Question> out) {
@@ -98,14 +109,18 @@ public final class QueryJob {
         }
 
         @Override
-        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        }
+        public void open(
+                SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {}
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(AnswerRecord a, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, System.currentTimeMillis(),
-                    a.questionId.getBytes(StandardCharsets.UTF_8), a.json);
+        public ProducerRecord<byte[], byte[]> serialize(
+                AnswerRecord a, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(
+                    topic,
+                    null,
+                    System.currentTimeMillis(),
+                    a.questionId.getBytes(StandardCharsets.UTF_8),
+                    a.json);
         }
     }
-
 }

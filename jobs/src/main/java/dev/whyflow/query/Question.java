@@ -2,7 +2,6 @@ package dev.whyflow.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -10,11 +9,11 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /**
- * A question as it arrives on {@code whyflow.questions} (JSON Schema
- * {@code whyflow/schemas/query/question.v1.json}): {@code question_id}, {@code question},
- * {@code asked_at}, and optionally {@code now} (the instant relative periods are resolved against;
- * the demo sets it to the simulated time). A record that is not such a question keeps its key as
- * id and carries the reason in {@link #error}, so that it is answered with a typed error.
+ * A question as it arrives on {@code whyflow.questions} (JSON Schema {@code
+ * whyflow/schemas/query/question.v1.json}): {@code question_id}, {@code question}, {@code
+ * asked_at}, and optionally {@code now} (the instant relative periods are resolved against; the
+ * demo sets it to the simulated time). A record that is not such a question keeps its key as id and
+ * carries the reason in {@link #error}, so that it is answered with a typed error.
  */
 public class Question {
 
@@ -24,12 +23,16 @@ public class Question {
     public String question;
     public String askedAt;
     public String now;
-    /** The conversation it belongs to, or null: a follow-up resolves against that conversation's last question. */
+
+    /**
+     * The conversation it belongs to, or null: a follow-up resolves against that conversation's
+     * last question.
+     */
     public String conversationId;
+
     public String error;
 
-    public Question() {
-    }
+    public Question() {}
 
     public Question(String questionId, String question, String askedAt, String now, String error) {
         this.questionId = questionId;
@@ -44,21 +47,37 @@ public class Question {
         if (value == null) return new Question(orNew(keyId), "", null, null, "empty record");
         try {
             JsonNode n = JSON.readTree(value);
-            if (n == null || !n.isObject()) return new Question(orNew(keyId), "", null, null, "not a JSON object");
+            if (n == null || !n.isObject())
+                return new Question(orNew(keyId), "", null, null, "not a JSON object");
             String id = n.path("question_id").isTextual() ? n.path("question_id").asText() : keyId;
-            if (!n.path("question").isTextual()) return new Question(orNew(id), "", null, null, "question is missing or not a string");
+            if (!n.path("question").isTextual())
+                return new Question(
+                        orNew(id), "", null, null, "question is missing or not a string");
             String now = n.path("now").isTextual() ? n.path("now").asText() : null;
             if (now != null) {
                 try {
                     Instant.parse(now);
                 } catch (DateTimeParseException e) {
-                    return new Question(orNew(id), n.path("question").asText(), null, null, "now is not an ISO-8601 instant");
+                    return new Question(
+                            orNew(id),
+                            n.path("question").asText(),
+                            null,
+                            null,
+                            "now is not an ISO-8601 instant");
                 }
             }
-            Question q = new Question(orNew(id), n.path("question").asText(),
-                    n.path("asked_at").isTextual() ? n.path("asked_at").asText() : null, now, null);
-            q.conversationId = n.path("conversation_id").isTextual() && !n.path("conversation_id").asText().isBlank()
-                    ? n.path("conversation_id").asText() : null;
+            Question q =
+                    new Question(
+                            orNew(id),
+                            n.path("question").asText(),
+                            n.path("asked_at").isTextual() ? n.path("asked_at").asText() : null,
+                            now,
+                            null);
+            q.conversationId =
+                    n.path("conversation_id").isTextual()
+                                    && !n.path("conversation_id").asText().isBlank()
+                            ? n.path("conversation_id").asText()
+                            : null;
             return q;
         } catch (IOException e) {
             return new Question(orNew(keyId), "", null, null, "not JSON");
@@ -75,7 +94,10 @@ public class Question {
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** What QueryJob keys questions by: their conversation, so that its follow-ups meet its context; else the question. */
+    /**
+     * What QueryJob keys questions by: their conversation, so that its follow-ups meet its context;
+     * else the question.
+     */
     public String routingKey() {
         return conversationId != null ? conversationId : questionId;
     }

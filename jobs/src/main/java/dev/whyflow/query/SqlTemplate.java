@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * One parameterized SQL template, loaded from {@code whyflow/query/sql/<id>.sql} on the classpath.
- * Parameters are written {@code :name} and become JDBC {@code ?} placeholders bound by
- * {@link Store}; the text of a template is fixed at build time and nothing from a question is ever
- * spliced into it. Dimensions to filter or group by are chosen inside the SQL by a bound value
- * ({@code CASE :group_by WHEN 'device' THEN device …}), not by editing the SQL.
+ * Parameters are written {@code :name} and become JDBC {@code ?} placeholders bound by {@link
+ * Store}; the text of a template is fixed at build time and nothing from a question is ever spliced
+ * into it. Dimensions to filter or group by are chosen inside the SQL by a bound value ({@code CASE
+ * :group_by WHEN 'device' THEN device …}), not by editing the SQL.
  */
 public record SqlTemplate(String id, String jdbcSql, List<String> parameterNames) {
 
@@ -28,7 +28,8 @@ public record SqlTemplate(String id, String jdbcSql, List<String> parameterNames
 
     /** Every template shipped (for tests that run them all). */
     public static List<String> ids() {
-        try (InputStream in = SqlTemplate.class.getResourceAsStream("/whyflow/query/sql/index.txt")) {
+        try (InputStream in =
+                SqlTemplate.class.getResourceAsStream("/whyflow/query/sql/index.txt")) {
             if (in == null) throw new IllegalStateException("whyflow/query/sql/index.txt missing");
             List<String> out = new ArrayList<>();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

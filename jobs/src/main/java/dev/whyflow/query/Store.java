@@ -2,7 +2,6 @@ package dev.whyflow.query;
 
 import com.pgvector.PGvector;
 import dev.whyflow.vectors.VectorQueries;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Array;
@@ -32,7 +31,8 @@ import java.util.Map;
 final class Store {
 
     /** The result of one template run: what evidence is made of. */
-    record Result(String templateId, Map<String, Object> parameters, List<Map<String, Object>> rows) {
+    record Result(
+            String templateId, Map<String, Object> parameters, List<Map<String, Object>> rows) {
         Evidence evidence(String claim) {
             return new Evidence(claim, templateId, jsonParameters(parameters), rows);
         }
@@ -51,15 +51,17 @@ final class Store {
     /**
      * Narrows a connection for the engine: the reader role, read-only transactions, a statement
      * timeout. Fails when the login may not take the reader role. Plans are always made for the
-     * parameters at hand ({@code force_custom_plan}): a template's best plan depends on them (a
-     * day or a month, which chunks, which dimension its {@code CASE} picks, and so which columns
-     * an index-only scan needs), and planning costs a millisecond or two; a generic plan would
-     * scan for every dimension.
+     * parameters at hand ({@code force_custom_plan}): a template's best plan depends on them (a day
+     * or a month, which chunks, which dimension its {@code CASE} picks, and so which columns an
+     * index-only scan needs), and planning costs a millisecond or two; a generic plan would scan
+     * for every dimension.
      */
     static Store guard(Connection c, long statementTimeoutMs) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET ROLE whyflow_reader; SET default_transaction_read_only = on; SET plan_cache_mode = force_custom_plan;"
-                    + " SET statement_timeout = " + Math.max(1, statementTimeoutMs));
+            s.execute(
+                    "SET ROLE whyflow_reader; SET default_transaction_read_only = on; SET plan_cache_mode = force_custom_plan;"
+                            + " SET statement_timeout = "
+                            + Math.max(1, statementTimeoutMs));
         }
         if (!c.getAutoCommit()) c.setAutoCommit(true);
         return new Store(c);
@@ -76,7 +78,8 @@ final class Store {
             for (int i = 0; i < t.parameterNames().size(); i++) {
                 String name = t.parameterNames().get(i);
                 if (!parameters.containsKey(name)) {
-                    throw new IllegalArgumentException("template " + templateId + " needs parameter " + name);
+                    throw new IllegalArgumentException(
+                            "template " + templateId + " needs parameter " + name);
                 }
                 bind(ps, i + 1, parameters.get(name));
             }
@@ -85,7 +88,8 @@ final class Store {
                 ResultSetMetaData md = rs.getMetaData();
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= md.getColumnCount(); c++) row.put(md.getColumnLabel(c), value(rs.getObject(c)));
+                    for (int c = 1; c <= md.getColumnCount(); c++)
+                        row.put(md.getColumnLabel(c), value(rs.getObject(c)));
                     rows.add(java.util.Collections.unmodifiableMap(row));
                 }
             }
@@ -94,41 +98,58 @@ final class Store {
     }
 
     /**
-     * The k sessions started in [from, to) whose narratives are nearest to {@code probe}, best first:
-     * every session of the window is a candidate, whether or not it is among the globally nearest
-     * ({@link VectorQueries#sessionsLike(float[], Instant, Instant, int)} picks the plan).
+     * The k sessions started in [from, to) whose narratives are nearest to {@code probe}, best
+     * first: every session of the window is a candidate, whether or not it is among the globally
+     * nearest ({@link VectorQueries#sessionsLike(float[], Instant, Instant, int)} picks the plan).
      */
-    Result sessionsLikeInWindow(float[] probe, Instant from, Instant to, int k) throws SQLException {
+    Result sessionsLikeInWindow(float[] probe, Instant from, Instant to, int k)
+            throws SQLException {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("from", from);
         p.put("to", to);
         p.put("probe", probe);
         p.put("n", k);
-        return vectorResult("vectors/sessions_like_vector_in_window", p,
-                vectors().sessionsLike(probe, from, to, k), WINDOW_SESSION_COLUMNS);
+        return vectorResult(
+                "vectors/sessions_like_vector_in_window",
+                p,
+                vectors().sessionsLike(probe, from, to, k),
+                WINDOW_SESSION_COLUMNS);
     }
 
     /**
      * The n sessions whose narratives are nearest to {@code subject_id}'s, itself left out.
+     *
      * @throws VectorQueries.NotEmbeddedException when the session has no narrative vector
      */
     Result sessionsLikeSession(String sessionId, int n) throws SQLException {
-        return vectorResult("vectors/sessions_like_vector", subject(sessionId, n),
-                vectors().sessionsLikeSession(sessionId, n), SESSION_COLUMNS);
+        return vectorResult(
+                "vectors/sessions_like_vector",
+                subject(sessionId, n),
+                vectors().sessionsLikeSession(sessionId, n),
+                SESSION_COLUMNS);
     }
 
     /**
      * The n orders whose descriptions are nearest to {@code subject_id}'s, itself left out.
+     *
      * @throws VectorQueries.NotEmbeddedException when the order has no vector
      */
     Result ordersLikeOrder(String orderId, int n) throws SQLException {
-        return vectorResult("vectors/orders_like_vector", subject(orderId, n),
-                vectors().ordersLikeOrder(orderId, n), ORDER_COLUMNS);
+        return vectorResult(
+                "vectors/orders_like_vector",
+                subject(orderId, n),
+                vectors().ordersLikeOrder(orderId, n),
+                ORDER_COLUMNS);
     }
 
-    /** What a similarity answer shows of a session, an order, and a session in a diagnosis' period. */
-    private static final List<String> SESSION_COLUMNS = List.of("session_id", "started_at", "outcome", "narrative");
-    private static final List<String> ORDER_COLUMNS = List.of("order_id", "session_id", "customer_id", "occurred_at", "text");
+    /**
+     * What a similarity answer shows of a session, an order, and a session in a diagnosis' period.
+     */
+    private static final List<String> SESSION_COLUMNS =
+            List.of("session_id", "started_at", "outcome", "narrative");
+
+    private static final List<String> ORDER_COLUMNS =
+            List.of("order_id", "session_id", "customer_id", "occurred_at", "text");
     private static final List<String> WINDOW_SESSION_COLUMNS =
             List.of("session_id", "os", "app_version", "channel", "outcome", "abandonment_cause");
 
@@ -145,13 +166,19 @@ final class Store {
     }
 
     /** Matches as evidence rows: the named columns, then the similarity to 4 places. */
-    private static Result vectorResult(String queryId, Map<String, Object> parameters, List<VectorQueries.Match> matches,
-                                       List<String> columns) throws SQLException {
+    private static Result vectorResult(
+            String queryId,
+            Map<String, Object> parameters,
+            List<VectorQueries.Match> matches,
+            List<String> columns)
+            throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (VectorQueries.Match m : matches) {
             Map<String, Object> row = new LinkedHashMap<>();
             for (String c : columns) row.put(c, value(m.columns().get(c)));
-            row.put("similarity", BigDecimal.valueOf(m.similarity()).setScale(4, RoundingMode.HALF_UP));
+            row.put(
+                    "similarity",
+                    BigDecimal.valueOf(m.similarity()).setScale(4, RoundingMode.HALF_UP));
             rows.add(java.util.Collections.unmodifiableMap(row));
         }
         return new Result(queryId, parameters, rows);
@@ -159,14 +186,17 @@ final class Store {
 
     private void bind(PreparedStatement ps, int i, Object v) throws SQLException {
         if (v == null) ps.setNull(i, Types.VARCHAR);
-        else if (v instanceof Instant t) ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+        else if (v instanceof Instant t)
+            ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
         else if (v instanceof String s) ps.setString(i, s);
         else if (v instanceof Integer n) ps.setInt(i, n);
         else if (v instanceof Long n) ps.setLong(i, n);
         else if (v instanceof Double d) ps.setDouble(i, d);
         else if (v instanceof BigDecimal d) ps.setBigDecimal(i, d);
         else if (v instanceof float[] f) ps.setObject(i, new PGvector(f));
-        else if (v instanceof List<?> l) ps.setArray(i, connection.createArrayOf("text", l.stream().map(String::valueOf).toArray()));
+        else if (v instanceof List<?> l)
+            ps.setArray(
+                    i, connection.createArrayOf("text", l.stream().map(String::valueOf).toArray()));
         else throw new IllegalArgumentException("cannot bind " + v.getClass());
     }
 
@@ -188,11 +218,12 @@ final class Store {
     /** Parameters as they appear in evidence: instants as ISO strings, vectors summarised. */
     static Map<String, Object> jsonParameters(Map<String, Object> p) {
         Map<String, Object> out = new LinkedHashMap<>();
-        p.forEach((k, v) -> {
-            if (v instanceof Instant t) out.put(k, t.toString());
-            else if (v instanceof float[] f) out.put(k, "vector(" + f.length + ")");
-            else out.put(k, v == null ? "" : v);
-        });
+        p.forEach(
+                (k, v) -> {
+                    if (v instanceof Instant t) out.put(k, t.toString());
+                    else if (v instanceof float[] f) out.put(k, "vector(" + f.length + ")");
+                    else out.put(k, v == null ? "" : v);
+                });
         return out;
     }
 }

@@ -24,7 +24,8 @@ record Vocabulary(Set<String> categories, Set<String> countries) {
     static Vocabulary load(Store store) throws SQLException {
         String key = store.databaseKey();
         Object[] cached = CACHE.get(key);
-        if (cached != null && System.currentTimeMillis() - (Long) cached[0] < TTL_MS) return (Vocabulary) cached[1];
+        if (cached != null && System.currentTimeMillis() - (Long) cached[0] < TTL_MS)
+            return (Vocabulary) cached[1];
         Set<String> categories = new TreeSet<>();
         Set<String> countries = new TreeSet<>();
         for (Map<String, Object> row : store.run("vocabulary", Map.of()).rows()) {
@@ -35,7 +36,7 @@ record Vocabulary(Set<String> categories, Set<String> countries) {
             else countries.add(value.toUpperCase(Locale.ROOT));
         }
         Vocabulary v = new Vocabulary(Set.copyOf(categories), Set.copyOf(countries));
-        CACHE.put(key, new Object[]{System.currentTimeMillis(), v});
+        CACHE.put(key, new Object[] {System.currentTimeMillis(), v});
         return v;
     }
 

@@ -6,7 +6,6 @@ import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.RejectReason;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,16 +50,21 @@ final class BadRecords {
         }
     }
 
-    private static final String[] UNKNOWN_TYPES = {"wishlist_item_added", "cart_item_teleported", "page_viewed_v2",
-            "PageViewed", "newsletter_subscribed"};
+    private static final String[] UNKNOWN_TYPES = {
+        "wishlist_item_added",
+        "cart_item_teleported",
+        "page_viewed_v2",
+        "PageViewed",
+        "newsletter_subscribed"
+    };
     private static final byte[][] INVALID_UTF8 = {
-            {(byte) 0xC3, 0x28}, // a 2-byte lead followed by ASCII
-            {(byte) 0xFF}, // never valid
-            {(byte) 0x80}, // a lone continuation byte
-            {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
-            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a UTF-16 surrogate encoded as UTF-8
-            {(byte) 0xE9, 0x74, (byte) 0xE9}, // Latin-1 "été" sent as if it were UTF-8
-            {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, // 5-byte form
+        {(byte) 0xC3, 0x28}, // a 2-byte lead followed by ASCII
+        {(byte) 0xFF}, // never valid
+        {(byte) 0x80}, // a lone continuation byte
+        {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a UTF-16 surrogate encoded as UTF-8
+        {(byte) 0xE9, 0x74, (byte) 0xE9}, // Latin-1 "été" sent as if it were UTF-8
+        {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, // 5-byte form
     };
 
     private final SplittableRandom r;
@@ -78,7 +82,8 @@ final class BadRecords {
     /**
      * A malformed record of {@code kind} derived from {@code valid}.
      *
-     * @param now the simulation clock when the record is sent (its future timestamps are relative to it)
+     * @param now the simulation clock when the record is sent (its future timestamps are relative
+     *     to it)
      */
     byte[] make(Kind kind, Event valid, long now) {
         Event e = EventJson.fromBytes(EventJson.toBytes(valid)); // a copy
@@ -94,24 +99,31 @@ final class BadRecords {
                     return Arrays.copyOf(b, cut);
                 }
                 String s = new String(b, StandardCharsets.UTF_8);
-                if (variant == 1) return s.replaceFirst("\":", "\"=").getBytes(StandardCharsets.UTF_8); // not JSON
-                return (s.substring(0, s.length() - 1) + ",}").getBytes(StandardCharsets.UTF_8); // trailing comma
+                if (variant == 1)
+                    return s.replaceFirst("\":", "\"=")
+                            .getBytes(StandardCharsets.UTF_8); // not JSON
+                return (s.substring(0, s.length() - 1) + ",}")
+                        .getBytes(StandardCharsets.UTF_8); // trailing comma
             }
             case NOT_AN_OBJECT -> {
                 String s = EventJson.toJson(e);
-                return (r.nextBoolean() ? "[" + s + "]" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                return (r.nextBoolean()
+                                ? "[" + s + "]"
+                                : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
                         .getBytes(StandardCharsets.UTF_8);
             }
             case WRONG_TYPES -> {
                 ObjectNode n = tree(e);
                 switch (r.nextInt(4)) {
-                    case 0 -> n.put("occurred_at", e.occurredAt); // epoch millis instead of ISO-8601
+                    case 0 ->
+                            n.put("occurred_at", e.occurredAt); // epoch millis instead of ISO-8601
                     case 1 -> n.put("schema_version", "1");
                     case 2 -> ((ObjectNode) n.get("entity")).put("id", r.nextInt(1_000_000));
                     default -> {
                         ObjectNode payload = (ObjectNode) n.get("payload");
                         String numeric = firstNumeric(payload);
-                        if (numeric != null) payload.put(numeric, payload.get(numeric).asText() + ".00 EUR");
+                        if (numeric != null)
+                            payload.put(numeric, payload.get(numeric).asText() + ".00 EUR");
                         else n.put("payload", "[]");
                     }
                 }
@@ -129,7 +141,8 @@ final class BadRecords {
                     case 4 -> n.remove("payload");
                     case 5 -> ((ObjectNode) n.get("entity")).remove("id");
                     default -> {
-                        if (n.get("actor") != null) ((ObjectNode) n.get("actor")).remove("anonymous_id");
+                        if (n.get("actor") != null)
+                            ((ObjectNode) n.get("actor")).remove("anonymous_id");
                         else ((ObjectNode) n.get("entity")).remove("type");
                     }
                 }
@@ -142,9 +155,11 @@ final class BadRecords {
                 return bytes(n);
             }
             case FUTURE_TIMESTAMP -> {
-                // a device with a broken clock, 5 to 30 years ahead: far enough to be in the future of
+                // a device with a broken clock, 5 to 30 years ahead: far enough to be in the future
+                // of
                 // the wall clock too, whenever a simulated (past or present) day is replayed
-                e.occurredAt = now + (5 + r.nextLong(26)) * 365 * Releases.DAY + r.nextLong(Releases.DAY);
+                e.occurredAt =
+                        now + (5 + r.nextLong(26)) * 365 * Releases.DAY + r.nextLong(Releases.DAY);
                 return EventJson.toBytes(e);
             }
             case INVALID_UTF8 -> {
@@ -165,7 +180,8 @@ final class BadRecords {
                 byte[] b = EventJson.toBytes(e);
                 String s = new String(b, StandardCharsets.UTF_8);
                 String pad = "x".repeat(Math.max(1, size - b.length - 20));
-                return (s.substring(0, s.length() - 1) + ",\"debug\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8);
+                return (s.substring(0, s.length() - 1) + ",\"debug\":\"" + pad + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
             }
             default -> throw new IllegalStateException(kind.toString());
         }

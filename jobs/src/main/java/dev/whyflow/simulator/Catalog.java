@@ -6,36 +6,80 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The shop's catalog: ~500 products in 12 categories, catalog prices in EUR, a Zipf-like
- * popularity (a few products get most of the views) and stock levels sized to the expected sales.
- * Derived from the run seed only, so it is the same whatever the incidents.
+ * The shop's catalog: ~500 products in 12 categories, catalog prices in EUR, a Zipf-like popularity
+ * (a few products get most of the views) and stock levels sized to the expected sales. Derived from
+ * the run seed only, so it is the same whatever the incidents.
  */
 final class Catalog {
 
-    static final String[] CATEGORIES = {"shoes", "jackets", "shirts", "trousers", "dresses", "knitwear",
-            "accessories", "bags", "sportswear", "kids", "home", "beauty"};
+    static final String[] CATEGORIES = {
+        "shoes",
+        "jackets",
+        "shirts",
+        "trousers",
+        "dresses",
+        "knitwear",
+        "accessories",
+        "bags",
+        "sportswear",
+        "kids",
+        "home",
+        "beauty"
+    };
+
     /** Median catalog price per category, EUR. */
     private static final double[] MEDIAN_PRICE = {89, 149, 39, 69, 79, 69, 24, 59, 44, 29, 34, 19};
+
     /** Share of the catalog per category. */
-    private static final double[] CATEGORY_SHARE = {0.12, 0.08, 0.12, 0.09, 0.08, 0.07, 0.1, 0.06, 0.09, 0.07, 0.06, 0.06};
+    private static final double[] CATEGORY_SHARE = {
+        0.12, 0.08, 0.12, 0.09, 0.08, 0.07, 0.1, 0.06, 0.09, 0.07, 0.06, 0.06
+    };
+
     private static final String[][] NOUNS = {
-            {"Trail Runner", "Leather Sneaker", "Chelsea Boot", "Loafer", "Hiking Boot", "Canvas Low-Top", "Sandal"},
-            {"Down Parka", "Rain Shell", "Wool Coat", "Puffer Vest", "Field Jacket", "Denim Jacket"},
-            {"Oxford Shirt", "Linen Shirt", "Flannel Shirt", "Polo", "Crew Tee", "Henley"},
-            {"Slim Chino", "Straight Jeans", "Cargo Pant", "Wool Trouser", "Jogger"},
-            {"Wrap Dress", "Midi Dress", "Shirt Dress", "Knit Dress", "Slip Dress"},
-            {"Merino Crew", "Cable Cardigan", "Cashmere Sweater", "Zip Hoodie", "Rollneck"},
-            {"Leather Belt", "Beanie", "Scarf", "Sunglasses", "Gloves", "Cap", "Socks 3-Pack"},
-            {"Backpack", "Tote", "Crossbody Bag", "Weekender", "Laptop Sleeve"},
-            {"Running Tight", "Training Tee", "Sports Bra", "Track Jacket", "Yoga Pant", "Gym Short"},
-            {"Kids Parka", "Kids Sneaker", "Kids Hoodie", "Baby Bodysuit", "Kids Jeans"},
-            {"Throw Blanket", "Linen Duvet Set", "Scented Candle", "Ceramic Mug Set", "Cushion Cover"},
-            {"Face Cream", "Shower Gel", "Lip Balm", "Hand Cream", "Eau de Toilette", "Shampoo"}};
-    private static final String[] ADJECTIVES = {"Alpine", "Nordic", "Urban", "Classic", "Coastal", "Essential",
-            "Heritage", "Studio", "Weekend", "Summit", "Harbor", "Meadow", "Canyon", "Arctic", "Riviera"};
-    private static final String[] CATEGORY_CODES = {"SHO", "JAC", "SHI", "TRO", "DRE", "KNI", "ACC", "BAG", "SPO", "KID", "HOM", "BEA"};
+        {
+            "Trail Runner",
+            "Leather Sneaker",
+            "Chelsea Boot",
+            "Loafer",
+            "Hiking Boot",
+            "Canvas Low-Top",
+            "Sandal"
+        },
+        {"Down Parka", "Rain Shell", "Wool Coat", "Puffer Vest", "Field Jacket", "Denim Jacket"},
+        {"Oxford Shirt", "Linen Shirt", "Flannel Shirt", "Polo", "Crew Tee", "Henley"},
+        {"Slim Chino", "Straight Jeans", "Cargo Pant", "Wool Trouser", "Jogger"},
+        {"Wrap Dress", "Midi Dress", "Shirt Dress", "Knit Dress", "Slip Dress"},
+        {"Merino Crew", "Cable Cardigan", "Cashmere Sweater", "Zip Hoodie", "Rollneck"},
+        {"Leather Belt", "Beanie", "Scarf", "Sunglasses", "Gloves", "Cap", "Socks 3-Pack"},
+        {"Backpack", "Tote", "Crossbody Bag", "Weekender", "Laptop Sleeve"},
+        {"Running Tight", "Training Tee", "Sports Bra", "Track Jacket", "Yoga Pant", "Gym Short"},
+        {"Kids Parka", "Kids Sneaker", "Kids Hoodie", "Baby Bodysuit", "Kids Jeans"},
+        {"Throw Blanket", "Linen Duvet Set", "Scented Candle", "Ceramic Mug Set", "Cushion Cover"},
+        {"Face Cream", "Shower Gel", "Lip Balm", "Hand Cream", "Eau de Toilette", "Shampoo"}
+    };
+    private static final String[] ADJECTIVES = {
+        "Alpine",
+        "Nordic",
+        "Urban",
+        "Classic",
+        "Coastal",
+        "Essential",
+        "Heritage",
+        "Studio",
+        "Weekend",
+        "Summit",
+        "Harbor",
+        "Meadow",
+        "Canyon",
+        "Arctic",
+        "Riviera"
+    };
+    private static final String[] CATEGORY_CODES = {
+        "SHO", "JAC", "SHI", "TRO", "DRE", "KNI", "ACC", "BAG", "SPO", "KID", "HOM", "BEA"
+    };
 
     static final int DEFAULT_SIZE = 500;
+
     /** Zipf exponent of product popularity. */
     private static final double ZIPF = 0.8;
 
@@ -46,7 +90,7 @@ final class Catalog {
 
     /**
      * @param expectedDailyOrders used to size stock: a product starts with 12-30 days of its
-     *                            expected sales and is reordered at 5 days
+     *     expected sales and is reordered at 5 days
      */
     Catalog(long seed, int size, double expectedDailyOrders) {
         SplittableRandom r = Rand.stream(seed, 0xCA7A106L);
@@ -96,7 +140,8 @@ final class Catalog {
         categoryCumulative = new double[CATEGORIES.length][];
         for (int c = 0; c < CATEGORIES.length; c++) {
             List<Integer> ranks = new ArrayList<>();
-            for (int rank = 0; rank < size; rank++) if (byRank[rank].categoryIndex == c) ranks.add(rank);
+            for (int rank = 0; rank < size; rank++)
+                if (byRank[rank].categoryIndex == c) ranks.add(rank);
             categoryRanks[c] = ranks.stream().mapToInt(Integer::intValue).toArray();
             double[] w = new double[categoryRanks[c].length];
             for (int k = 0; k < w.length; k++) w[k] = weights[categoryRanks[c][k]];
@@ -116,14 +161,19 @@ final class Catalog {
         return byRank[ranks[Rand.pick(r, categoryCumulative[category])]];
     }
 
-    /** {@code top} (the most popular), {@code topN}, a product id or a SKU; null if none matches. */
+    /**
+     * {@code top} (the most popular), {@code topN}, a product id or a SKU; null if none matches.
+     */
     Product resolve(String spec) {
         if (spec.equals("top")) return byRank[0];
         if (spec.matches("top[0-9]+")) {
             int n = Integer.parseInt(spec.substring(3));
             return n >= 1 && n <= byRank.length ? byRank[n - 1] : null;
         }
-        return Arrays.stream(byRank).filter(p -> p.id.equals(spec) || p.sku.equals(spec)).findFirst().orElse(null);
+        return Arrays.stream(byRank)
+                .filter(p -> p.id.equals(spec) || p.sku.equals(spec))
+                .findFirst()
+                .orElse(null);
     }
 
     int size() {
@@ -138,22 +188,35 @@ final class Catalog {
         final String category;
         final int categoryIndex;
         int rank;
+
         /** Current catalog price, EUR minor units; changed by price_changed. */
         long priceEur;
+
         /**
          * Stock as the generator sees it when it decides a cart add (orders reserve here when they
          * are generated).
          */
         int available;
-        /** Stock as the ERP reports it, in output order (stock_changed events are computed from it). */
+
+        /**
+         * Stock as the ERP reports it, in output order (stock_changed events are computed from it).
+         */
         int ledger;
+
         int reorderPoint;
         int restockQuantity;
         boolean restockPending;
+
         /** Units withheld by a stock-out (quality hold), released when it ends. */
         int held;
 
-        Product(String id, String sku, String name, String category, int categoryIndex, long priceEur) {
+        Product(
+                String id,
+                String sku,
+                String name,
+                String category,
+                int categoryIndex,
+                long priceEur) {
             this.id = id;
             this.sku = sku;
             this.name = name;

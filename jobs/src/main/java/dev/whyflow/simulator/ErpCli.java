@@ -2,12 +2,13 @@ package dev.whyflow.simulator;
 
 import dev.whyflow.erp.ErpDatabase;
 import dev.whyflow.sql.StoreConnection;
-
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
 
-/** The simulator's {@code --erp} options: where the ERP database is, opening it, the summary line. */
+/**
+ * The simulator's {@code --erp} options: where the ERP database is, opening it, the summary line.
+ */
 final class ErpCli {
 
     private ErpCli() {}
@@ -17,7 +18,8 @@ final class ErpCli {
         return new StoreConnection(store, "", "").withDatabase(ErpDatabase.DEFAULT_DATABASE).url();
     }
 
-    static ErpSide open(String url, ShopSimulation sim, Map<String, String> env) throws SQLException {
+    static ErpSide open(String url, ShopSimulation sim, Map<String, String> env)
+            throws SQLException {
         String user = env.getOrDefault("WHYFLOW_PG_USER", StoreConnection.DEFAULT_USER);
         String password = env.getOrDefault("WHYFLOW_PG_PASSWORD", StoreConnection.DEFAULT_PASSWORD);
         StoreConnection admin = new StoreConnection(url, user, password);
@@ -27,8 +29,17 @@ final class ErpCli {
     }
 
     static String summary(ErpSide erp, String url, Path manifest) {
-        return "erp " + url + ": " + erp.transactions() + " transactions " + erp.counts() + ", "
-                + erp.expectedEvents().size() + " events expected from capture, " + erp.linkedOrders().size()
-                + " storefront orders linked; manifest " + manifest;
+        return "erp "
+                + url
+                + ": "
+                + erp.transactions()
+                + " transactions "
+                + erp.counts()
+                + ", "
+                + erp.expectedEvents().size()
+                + " events expected from capture, "
+                + erp.linkedOrders().size()
+                + " storefront orders linked; manifest "
+                + manifest;
     }
 }

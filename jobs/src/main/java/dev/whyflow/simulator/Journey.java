@@ -9,7 +9,6 @@ import dev.whyflow.contract.LineItem;
 import dev.whyflow.contract.Payload;
 import dev.whyflow.simulator.Catalog.Product;
 import dev.whyflow.simulator.Population.Person;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +23,6 @@ import java.util.SplittableRandom;
  * prices, releases, incidents) is read at the simulated time of the decision.
  */
 final class Journey {
-
 
     enum Page {
         HOME("/", "home", 16_000, 1.0),
@@ -85,16 +83,51 @@ final class Journey {
         }
     }
 
-    private static final String[] SEARCH_TERMS = {"running shoes", "rain jacket", "merino", "linen shirt", "jeans",
-            "backpack", "dress", "gift", "sale", "boots", "hoodie", "kids", "candle", "sneakers", "wool coat",
-            "yoga", "socks", "leather belt", "swimwear", "puffer", "cashmere", "chino", "sunglasses", "tote bag"};
-    private static final String[] SOCIAL_REFERRERS = {"https://www.instagram.com/", "https://www.facebook.com/",
-            "https://www.tiktok.com/", "https://www.pinterest.com/"};
-    private static final String[] AFFILIATE_REFERRERS = {"https://www.idealo.de/", "https://www.mydealz.de/",
-            "https://www.hotukdeals.com/", "https://www.dealabs.com/"};
-    private static final String[] PAYPAL_FAILURES = {"authentication_failed", "card_declined", "provider_unavailable"};
+    private static final String[] SEARCH_TERMS = {
+        "running shoes",
+        "rain jacket",
+        "merino",
+        "linen shirt",
+        "jeans",
+        "backpack",
+        "dress",
+        "gift",
+        "sale",
+        "boots",
+        "hoodie",
+        "kids",
+        "candle",
+        "sneakers",
+        "wool coat",
+        "yoga",
+        "socks",
+        "leather belt",
+        "swimwear",
+        "puffer",
+        "cashmere",
+        "chino",
+        "sunglasses",
+        "tote bag"
+    };
+    private static final String[] SOCIAL_REFERRERS = {
+        "https://www.instagram.com/",
+        "https://www.facebook.com/",
+        "https://www.tiktok.com/",
+        "https://www.pinterest.com/"
+    };
+    private static final String[] AFFILIATE_REFERRERS = {
+        "https://www.idealo.de/",
+        "https://www.mydealz.de/",
+        "https://www.hotukdeals.com/",
+        "https://www.dealabs.com/"
+    };
+    private static final String[] PAYPAL_FAILURES = {
+        "authentication_failed", "card_declined", "provider_unavailable"
+    };
     private static final double[] PAYPAL_FAILURES_CUM = Rand.cumulative(0.5, 0.35, 0.15);
-    private static final String[] CARD_FAILURES = {"card_declined", "insufficient_funds", "expired_card", "authentication_failed"};
+    private static final String[] CARD_FAILURES = {
+        "card_declined", "insufficient_funds", "expired_card", "authentication_failed"
+    };
     private static final double[] CARD_FAILURES_CUM = Rand.cumulative(0.45, 0.2, 0.1, 0.25);
     private static final String[] KLARNA_FAILURES = {"card_declined", "fraud_suspected"};
     private static final double[] KLARNA_FAILURES_CUM = Rand.cumulative(0.75, 0.25);
@@ -102,7 +135,9 @@ final class Journey {
     private static final double[] WALLET_FAILURES_CUM = Rand.cumulative(0.6, 0.4);
     private static final String[] OUTAGE_FAILURES = {"provider_unavailable", "timeout"};
     private static final double[] OUTAGE_FAILURES_CUM = Rand.cumulative(0.6, 0.4);
-    private static final String[] REFUND_REASONS = {"wrong_size", "changed_mind", "damaged", "not_as_described", "late_delivery"};
+    private static final String[] REFUND_REASONS = {
+        "wrong_size", "changed_mind", "damaged", "not_as_described", "late_delivery"
+    };
     private static final double[] REFUND_REASONS_CUM = Rand.cumulative(0.4, 0.25, 0.12, 0.15, 0.08);
     private static final String[] WAREHOUSES = {"wh-venlo", "wh-erfurt"};
 
@@ -133,12 +168,20 @@ final class Journey {
     private long t;
     private boolean left;
     private boolean landing = true;
+
     /** A product just taken out of the cart that the visitor goes back to. */
     private Product reconsider;
+
     private Product reconsidering;
     private String previousPath;
 
-    Journey(ShopSimulation shop, SplittableRandom r, Visit visit, int sessionIndex, long start, String channel) {
+    Journey(
+            ShopSimulation shop,
+            SplittableRandom r,
+            Visit visit,
+            int sessionIndex,
+            long start,
+            String channel) {
         this.shop = shop;
         this.r = r;
         this.visit = visit;
@@ -148,19 +191,30 @@ final class Journey {
         this.sessionIndex = sessionIndex;
         this.country = person.country;
         boolean otherDevice = r.nextDouble() < 0.12;
-        this.device = otherDevice ? Rand.pick(r, DeviceProfile.ALL, DeviceProfile.CUMULATIVE) : person.device;
+        this.device =
+                otherDevice
+                        ? Rand.pick(r, DeviceProfile.ALL, DeviceProfile.CUMULATIVE)
+                        : person.device;
         this.platform = device.platform;
         this.release = shop.releases.current(platform, start, person.lagFactor);
         this.source = platform.source;
         this.journeyId = Rand.uuid(r);
         this.sessionId = platform.isApp() ? null : Rand.uuid(r);
         if (otherDevice && device != person.device) {
-            this.anonymousId = Rand.uuid(new SplittableRandom(Rand.seed(person.webAnonymousId.hashCode(), device.ordinal())));
+            this.anonymousId =
+                    Rand.uuid(
+                            new SplittableRandom(
+                                    Rand.seed(person.webAnonymousId.hashCode(), device.ordinal())));
         } else {
             this.anonymousId = platform.isApp() ? person.appAnonymousId : person.webAnonymousId;
         }
-        String customerId = visit.registeredCustomerId != null ? visit.registeredCustomerId
-                : person.customerId != null && r.nextDouble() < (platform.isApp() ? 0.9 : 0.55) ? person.customerId : null;
+        String customerId =
+                visit.registeredCustomerId != null
+                        ? visit.registeredCustomerId
+                        : person.customerId != null
+                                        && r.nextDouble() < (platform.isApp() ? 0.9 : 0.55)
+                                ? person.customerId
+                                : null;
         this.actor = new Actor(customerId, anonymousId, sessionId);
 
         EventContext c = new EventContext();
@@ -170,44 +224,65 @@ final class Journey {
         c.osVersion = osVersion;
         c.appVersion = release.version;
         if (platform.isApp()) {
-            c.userAgent = DeviceProfile.appUserAgent(release.version, device.os, osVersion, person.model);
+            c.userAgent =
+                    DeviceProfile.appUserAgent(release.version, device.os, osVersion, person.model);
         } else {
             String browser = device == person.device ? person.browser : device.pickBrowser(r);
             c.browser = browser;
-            c.userAgent = device == person.device ? person.webUserAgent : device.webUserAgent(osVersion, browser);
+            c.userAgent =
+                    device == person.device
+                            ? person.webUserAgent
+                            : device.webUserAgent(osVersion, browser);
         }
         c.channel = channel;
         c.country = country.name();
         c.locale = country.locale;
-        c.customerSegment = visit.ordered && person.segment.equals(Population.NEW) ? Population.RETURNING : person.segment;
+        c.customerSegment =
+                visit.ordered && person.segment.equals(Population.NEW)
+                        ? Population.RETURNING
+                        : person.segment;
         c.referrer = referrer();
         c.campaign = campaign(start);
         this.base = c;
         this.networkFactor = Rand.logNormal(r, 1.0, 0.3);
 
-        double segmentFactor = switch (c.customerSegment) {
-            case Population.VIP -> 1.9;
-            case Population.RETURNING -> 1.25;
-            default -> 0.8;
-        };
-        double channelFactor = switch (channel) {
-            case "email" -> 1.25;
-            case "paid_search" -> 1.1;
-            case "direct" -> 1.1;
-            case "affiliate" -> 1.05;
-            case "social" -> 0.65;
-            default -> 0.9;
-        };
-        double deviceFactor = platform.isApp() ? 1.25 : device.device.equals("desktop") ? 1.1 : device.device.equals("tablet") ? 1.0 : 0.78;
+        double segmentFactor =
+                switch (c.customerSegment) {
+                    case Population.VIP -> 1.9;
+                    case Population.RETURNING -> 1.25;
+                    default -> 0.8;
+                };
+        double channelFactor =
+                switch (channel) {
+                    case "email" -> 1.25;
+                    case "paid_search" -> 1.1;
+                    case "direct" -> 1.1;
+                    case "affiliate" -> 1.05;
+                    case "social" -> 0.65;
+                    default -> 0.9;
+                };
+        double deviceFactor =
+                platform.isApp()
+                        ? 1.25
+                        : device.device.equals("desktop")
+                                ? 1.1
+                                : device.device.equals("tablet") ? 1.0 : 0.78;
         double returning = sessionIndex > 0 && !visit.cart.isEmpty() ? 1.6 : 1.0;
         double withCode = discountCode != null ? 1.2 : 1.0;
-        this.intent = person.propensity * segmentFactor * channelFactor * deviceFactor * returning * withCode
-                * Rand.logNormal(r, 1.0, 0.5);
+        this.intent =
+                person.propensity
+                        * segmentFactor
+                        * channelFactor
+                        * deviceFactor
+                        * returning
+                        * withCode
+                        * Rand.logNormal(r, 1.0, 0.5);
     }
 
     private String referrer() {
         return switch (channel) {
-            case "organic_search" -> r.nextDouble() < 0.9 ? "https://www.google.com/" : "https://www.bing.com/";
+            case "organic_search" ->
+                    r.nextDouble() < 0.9 ? "https://www.google.com/" : "https://www.bing.com/";
             case "paid_search" -> "https://www.google.com/";
             case "social" -> Rand.pick(r, SOCIAL_REFERRERS);
             case "affiliate" -> Rand.pick(r, AFFILIATE_REFERRERS);
@@ -252,17 +327,28 @@ final class Journey {
         int category = -1;
         switch (channel) {
             case "organic_search" -> landing = pickPage(0.5, 0.35, 0.15);
-            case "paid_search", "affiliate" -> landing = r.nextDouble() < 0.75 ? Page.PRODUCT : Page.CATEGORY;
+            case "paid_search", "affiliate" ->
+                    landing = r.nextDouble() < 0.75 ? Page.PRODUCT : Page.CATEGORY;
             case "social" -> landing = r.nextDouble() < 0.8 ? Page.PRODUCT : Page.HOME;
-            case "email" -> landing = r.nextDouble() < 0.5 ? Page.CAMPAIGN : pickPage(0.3, 0.2, 0.0);
-            default -> landing = sessionIndex > 0 && !visit.cart.isEmpty() && r.nextDouble() < 0.5 ? Page.CART
-                    : r.nextDouble() < 0.85 ? Page.HOME : Page.ACCOUNT;
+            case "email" ->
+                    landing = r.nextDouble() < 0.5 ? Page.CAMPAIGN : pickPage(0.3, 0.2, 0.0);
+            default ->
+                    landing =
+                            sessionIndex > 0 && !visit.cart.isEmpty() && r.nextDouble() < 0.5
+                                    ? Page.CART
+                                    : r.nextDouble() < 0.85 ? Page.HOME : Page.ACCOUNT;
         }
         if (landing == Page.PRODUCT) product = shop.catalog.pick(r);
-        if (landing == Page.CATEGORY || landing == Page.CAMPAIGN) category = r.nextInt(Catalog.CATEGORIES.length);
+        if (landing == Page.CATEGORY || landing == Page.CAMPAIGN)
+            category = r.nextInt(Catalog.CATEGORIES.length);
         String landingPath = path(landing, product, category);
 
-        Event started = emit(EventType.SESSION_STARTED, t, sessionId != null ? sessionId : journeyId, pageContext(landingPath));
+        Event started =
+                emit(
+                        EventType.SESSION_STARTED,
+                        t,
+                        sessionId != null ? sessionId : journeyId,
+                        pageContext(landingPath));
         started.payload.landingPage = landingPath;
         started.payload.visitNumber = person.previousVisits + sessionIndex + 1;
         t += 20 + r.nextInt(300);
@@ -283,16 +369,23 @@ final class Journey {
                 case CONFIRMATION -> next = confirmationPage();
                 default -> throw new IllegalStateException(page.toString());
             }
-            if (page == Page.PRODUCT && product != null && r.nextDouble() < 0.6) category = product.categoryIndex;
+            if (page == Page.PRODUCT && product != null && r.nextDouble() < 0.6)
+                category = product.categoryIndex;
             if (next == Page.PRODUCT && reconsider != null) {
                 product = reconsider;
                 reconsider = null;
                 reconsidering = product;
             } else if (next == Page.PRODUCT && page != Page.SEARCH) {
-                product = category >= 0 && r.nextDouble() < 0.7 ? shop.catalog.pickInCategory(r, category) : shop.catalog.pick(r);
+                product =
+                        category >= 0 && r.nextDouble() < 0.7
+                                ? shop.catalog.pickInCategory(r, category)
+                                : shop.catalog.pick(r);
             }
             if (next == Page.CATEGORY) {
-                category = product != null && r.nextDouble() < 0.5 ? product.categoryIndex : r.nextInt(Catalog.CATEGORIES.length);
+                category =
+                        product != null && r.nextDouble() < 0.5
+                                ? product.categoryIndex
+                                : r.nextInt(Catalog.CATEGORIES.length);
             }
             page = next;
         }
@@ -312,16 +405,19 @@ final class Journey {
         };
     }
 
-    /** Weighted choice of the next page; EXIT is null. A visitor may bounce from the landing page. */
+    /**
+     * Weighted choice of the next page; EXIT is null. A visitor may bounce from the landing page.
+     */
     private Page next(double... pageWeightPairs) {
         if (landing) {
             landing = false;
-            double bounce = switch (channel) {
-                case "social" -> 0.5;
-                case "organic_search", "paid_search" -> 0.36;
-                case "direct" -> 0.2;
-                default -> 0.3;
-            };
+            double bounce =
+                    switch (channel) {
+                        case "social" -> 0.5;
+                        case "organic_search", "paid_search" -> 0.36;
+                        case "direct" -> 0.2;
+                        default -> 0.3;
+                    };
             if (r.nextDouble() < bounce / StrictMath.sqrt(Math.max(0.3, intent))) return null;
         }
         double total = 0;
@@ -356,18 +452,46 @@ final class Journey {
         if (v == null) return null;
         dwell(v, page);
         if (page == Page.ACCOUNT) {
-            return next(p(Page.HOME), 0.35, p(Page.CATEGORY), 0.3, p(Page.CART), cartWeight(0.15), EXIT, exitWeight(0.15));
+            return next(
+                    p(Page.HOME),
+                    0.35,
+                    p(Page.CATEGORY),
+                    0.3,
+                    p(Page.CART),
+                    cartWeight(0.15),
+                    EXIT,
+                    exitWeight(0.15));
         }
-        return next(p(Page.CATEGORY), 0.45, p(Page.SEARCH), 0.2, p(Page.PRODUCT), 0.15, p(Page.CART), cartWeight(0.12),
-                p(Page.ACCOUNT), 0.03, EXIT, exitWeight(0.058));
+        return next(
+                p(Page.CATEGORY),
+                0.45,
+                p(Page.SEARCH),
+                0.2,
+                p(Page.PRODUCT),
+                0.15,
+                p(Page.CART),
+                cartWeight(0.12),
+                p(Page.ACCOUNT),
+                0.03,
+                EXIT,
+                exitWeight(0.058));
     }
 
     private Page listingPage(Page page, int category) {
         PageView v = view(page, path(page, null, category), Catalog.CATEGORIES[category]);
         if (v == null) return null;
         dwell(v, page);
-        return next(p(Page.PRODUCT), 0.64, p(Page.CATEGORY), 0.1, p(Page.SEARCH), 0.07, p(Page.CART), cartWeight(0.06),
-                EXIT, exitWeight(0.054));
+        return next(
+                p(Page.PRODUCT),
+                0.64,
+                p(Page.CATEGORY),
+                0.1,
+                p(Page.SEARCH),
+                0.07,
+                p(Page.CART),
+                cartWeight(0.06),
+                EXIT,
+                exitWeight(0.054));
     }
 
     private Product lastSearchHit;
@@ -378,7 +502,8 @@ final class Journey {
         String term = Rand.pick(r, SEARCH_TERMS);
         boolean none = r.nextDouble() < 0.06;
         lastSearchHit = shop.catalog.pick(r);
-        Event s = emit(EventType.SEARCH_PERFORMED, t + 15 + r.nextInt(100), Rand.uuid(r), v.context);
+        Event s =
+                emit(EventType.SEARCH_PERFORMED, t + 15 + r.nextInt(100), Rand.uuid(r), v.context);
         s.payload.query = term;
         s.payload.resultsCount = none ? 0 : 3 + (int) Rand.exponential(r, 40);
         if (!none && r.nextDouble() < 0.3) s.payload.category = lastSearchHit.category;
@@ -386,7 +511,15 @@ final class Journey {
         if (none) {
             return next(p(Page.SEARCH), 0.35, p(Page.CATEGORY), 0.25, EXIT, exitWeight(0.4));
         }
-        return next(p(Page.PRODUCT), 0.68, p(Page.SEARCH), 0.1, p(Page.CATEGORY), 0.06, EXIT, exitWeight(0.075));
+        return next(
+                p(Page.PRODUCT),
+                0.68,
+                p(Page.SEARCH),
+                0.1,
+                p(Page.CATEGORY),
+                0.06,
+                EXIT,
+                exitWeight(0.075));
     }
 
     private Page productPage(Product product) {
@@ -403,15 +536,25 @@ final class Journey {
         p.category = product.category;
         p.priceMinor = price;
         p.currency = country.currency;
-        p.stockStatus = !inStock ? "out_of_stock" : product.available <= product.reorderPoint / 2 ? "low_stock" : "in_stock";
+        p.stockStatus =
+                !inStock
+                        ? "out_of_stock"
+                        : product.available <= product.reorderPoint / 2 ? "low_stock" : "in_stock";
         shop.truth.productViewed(product, t, held);
 
         long dwell = dwellTime(Page.PRODUCT);
         boolean added = false;
-        double priceFactor = Math.max(0.6, Math.min(1.4, StrictMath.pow(8000.0 / Math.max(500, product.priceEur), 0.25)));
+        double priceFactor =
+                Math.max(
+                        0.6,
+                        Math.min(
+                                1.4,
+                                StrictMath.pow(8000.0 / Math.max(500, product.priceEur), 0.25)));
         boolean inCart = visit.cart.stream().anyMatch(l -> l.product == product);
-        double pAdd = product == reconsidering ? 0.45
-                : Math.min(0.6, 0.0096 * intent * priceFactor * (inCart ? 0.3 : 1.0));
+        double pAdd =
+                product == reconsidering
+                        ? 0.45
+                        : Math.min(0.6, 0.0096 * intent * priceFactor * (inCart ? 0.3 : 1.0));
         reconsidering = null;
         if (r.nextDouble() < pAdd) {
             long at = t + (long) (dwell * (0.4 + 0.5 * r.nextDouble()));
@@ -427,18 +570,45 @@ final class Journey {
         heartbeats(v, Page.PRODUCT, dwell);
         t += dwell;
         if (added) {
-            return next(p(Page.CART), 0.45 * Math.min(2, intent), p(Page.PRODUCT), 0.25, p(Page.CATEGORY), 0.12,
-                    p(Page.SEARCH), 0.05, EXIT, exitWeight(0.054));
+            return next(
+                    p(Page.CART),
+                    0.45 * Math.min(2, intent),
+                    p(Page.PRODUCT),
+                    0.25,
+                    p(Page.CATEGORY),
+                    0.12,
+                    p(Page.SEARCH),
+                    0.05,
+                    EXIT,
+                    exitWeight(0.054));
         }
         if (!inStock) {
             // looking for an alternative, or gone
-            return next(p(Page.PRODUCT), 0.4, p(Page.CATEGORY), 0.2, p(Page.SEARCH), 0.1, EXIT, exitWeight(0.25));
+            return next(
+                    p(Page.PRODUCT),
+                    0.4,
+                    p(Page.CATEGORY),
+                    0.2,
+                    p(Page.SEARCH),
+                    0.1,
+                    EXIT,
+                    exitWeight(0.25));
         }
-        return next(p(Page.PRODUCT), 0.36, p(Page.CATEGORY), 0.15, p(Page.SEARCH), 0.07, p(Page.CART), cartWeight(0.1),
-                EXIT, exitWeight(0.058));
+        return next(
+                p(Page.PRODUCT),
+                0.36,
+                p(Page.CATEGORY),
+                0.15,
+                p(Page.SEARCH),
+                0.07,
+                p(Page.CART),
+                cartWeight(0.1),
+                EXIT,
+                exitWeight(0.058));
     }
 
-    private void addToCart(Product product, long price, long at, EventContext ctx, String causedBy) {
+    private void addToCart(
+            Product product, long price, long at, EventContext ctx, String causedBy) {
         if (visit.cartId == null) visit.cartId = "cart-" + Rand.uuid(r);
         int qty = r.nextDouble() < 0.86 ? 1 : r.nextDouble() < 0.8 ? 2 : 3;
         Line existing = null;
@@ -488,8 +658,15 @@ final class Journey {
             return next(p(Page.CATEGORY), 0.4, p(Page.SEARCH), 0.2, EXIT, exitWeight(0.4));
         }
         double checkout = Math.min(0.9, 0.38 * StrictMath.pow(intent, 0.7));
-        return next(p(Page.CHECKOUT_SHIPPING), checkout, p(Page.PRODUCT), 0.16, p(Page.CATEGORY), 0.1,
-                EXIT, exitWeight(0.24));
+        return next(
+                p(Page.CHECKOUT_SHIPPING),
+                checkout,
+                p(Page.PRODUCT),
+                0.16,
+                p(Page.CATEGORY),
+                0.1,
+                EXIT,
+                exitWeight(0.24));
     }
 
     // ------------------------------------------------------------------ checkout
@@ -533,7 +710,8 @@ final class Journey {
         // shipping
         PageView v = view(Page.CHECKOUT_SHIPPING, Page.CHECKOUT_SHIPPING.path, null);
         if (v == null || abandon(0.25 * commitment)) return checkoutLost(v, Page.CHECKOUT_SHIPPING);
-        String shipping = r.nextDouble() < 0.72 ? "standard" : r.nextDouble() < 0.72 ? "express" : "pickup";
+        String shipping =
+                r.nextDouble() < 0.72 ? "standard" : r.nextDouble() < 0.72 ? "express" : "pickup";
         stepCompleted(v, Page.CHECKOUT_SHIPPING, "shipping", started, shipping);
 
         // payment (and the discount code)
@@ -542,7 +720,11 @@ final class Journey {
         long discount = 0;
         String appliedCode = null;
         String code = discountCode;
-        if (code == null && r.nextDouble() < 0.04) code = r.nextDouble() < 0.5 ? "WELCOME10" : r.nextDouble() < 0.5 ? "FREESHIP" : "SUMMER24";
+        if (code == null && r.nextDouble() < 0.04)
+            code =
+                    r.nextDouble() < 0.5
+                            ? "WELCOME10"
+                            : r.nextDouble() < 0.5 ? "FREESHIP" : "SUMMER24";
         if (code != null && r.nextDouble() < 0.9) {
             long at = t + 4_000 + r.nextLong(12_000);
             String rejection = discountRejection(code, at);
@@ -560,7 +742,8 @@ final class Journey {
                 d.payload.discountCode = code;
                 d.payload.reason = rejection;
                 boolean promised = code.equals(discountCode);
-                if (discountIncident != null && promised) shop.truth.discountRejected(discountIncident);
+                if (discountIncident != null && promised)
+                    shop.truth.discountRejected(discountIncident);
                 if (abandon(promised ? 0.6 : 0.1)) {
                     heartbeats(v, Page.CHECKOUT_PAYMENT, at - t + 3_000);
                     t = at + 3_000;
@@ -575,13 +758,24 @@ final class Journey {
         if (v == null || abandon(0.10 * commitment)) return checkoutLost(v, Page.CHECKOUT_REVIEW);
         stepCompleted(v, Page.CHECKOUT_REVIEW, "review", started, null);
 
-        long shippingFee = switch (shipping) {
-            case "express" -> country.localPrice(995);
-            case "standard" -> subtotal >= country.localPrice(5000) ? 0 : country.localPrice(495);
-            default -> 0;
-        };
+        long shippingFee =
+                switch (shipping) {
+                    case "express" -> country.localPrice(995);
+                    case "standard" ->
+                            subtotal >= country.localPrice(5000) ? 0 : country.localPrice(495);
+                    default -> 0;
+                };
         long amount = subtotal - discount + shippingFee;
-        return pay(v.context, started, checkoutId, amount, items, shipping, shippingFee, appliedCode, discount);
+        return pay(
+                v.context,
+                started,
+                checkoutId,
+                amount,
+                items,
+                shipping,
+                shippingFee,
+                appliedCode,
+                discount);
     }
 
     private static double discountRate(String code) {
@@ -598,7 +792,8 @@ final class Journey {
         }
         return switch (code) {
             case ShopSimulation.NEWSLETTER_CODE -> null;
-            case "WELCOME10" -> base.customerSegment.equals(Population.NEW) ? null : "not_applicable";
+            case "WELCOME10" ->
+                    base.customerSegment.equals(Population.NEW) ? null : "not_applicable";
             case "FREESHIP" -> "invalid";
             case "SUMMER24" -> "expired";
             default -> "invalid";
@@ -613,7 +808,8 @@ final class Journey {
         return false;
     }
 
-    private void stepCompleted(PageView v, Page page, String step, Event started, String shippingMethod) {
+    private void stepCompleted(
+            PageView v, Page page, String step, Event started, String shippingMethod) {
         long dwell = dwellTime(page);
         heartbeats(v, page, dwell);
         t += dwell;
@@ -625,7 +821,10 @@ final class Journey {
         t += 200 + r.nextInt(800);
     }
 
-    /** The visitor abandoned the checkout on this page (after looking at it for a while, if it loaded). */
+    /**
+     * The visitor abandoned the checkout on this page (after looking at it for a while, if it
+     * loaded).
+     */
     private Page checkoutLost(PageView v, Page page) {
         if (v != null) {
             long dwell = Math.min(dwellTime(page), 20_000);
@@ -636,14 +835,24 @@ final class Journey {
         return null;
     }
 
-    private Page pay(EventContext ctx, Event started, String checkoutId, long amount, int items, String shipping,
-                     long shippingFee, String code, long discount) {
+    private Page pay(
+            EventContext ctx,
+            Event started,
+            String checkoutId,
+            long amount,
+            int items,
+            String shipping,
+            long shippingFee,
+            String code,
+            long discount) {
         List<String> methods = new ArrayList<>(5);
         methods.add("card");
         methods.add("paypal");
         if (country.klarnaPreference >= 0.05) methods.add("klarna");
-        if (device.os.equals("ios") && (platform.isApp() || "safari".equals(base.browser))) methods.add("apple_pay");
-        if (device.os.equals("android") && (platform.isApp() || "chrome".equals(base.browser))) methods.add("google_pay");
+        if (device.os.equals("ios") && (platform.isApp() || "safari".equals(base.browser)))
+            methods.add("apple_pay");
+        if (device.os.equals("android") && (platform.isApp() || "chrome".equals(base.browser)))
+            methods.add("google_pay");
         String method = preferredMethod(methods);
         int sameMethodAttempts = 0;
         for (int attempt = 1; attempt <= 4; attempt++) {
@@ -660,7 +869,17 @@ final class Journey {
             double pFail = outage != null ? outage.rate() : baselineFailure(method);
             shop.truth.paymentAttempt(method, t, outage);
             if (r.nextDouble() >= pFail) {
-                return orderCompleted(ctx, submitted, checkoutId, amount, items, shipping, shippingFee, code, discount, method);
+                return orderCompleted(
+                        ctx,
+                        submitted,
+                        checkoutId,
+                        amount,
+                        items,
+                        shipping,
+                        shippingFee,
+                        code,
+                        discount,
+                        method);
             }
             Event failed = emit(EventType.PAYMENT_FAILED, t, paymentId, ctx);
             failed.source = "payments";
@@ -670,7 +889,10 @@ final class Journey {
             p.amountMinor = amount;
             p.currency = country.currency;
             p.attempt = attempt;
-            p.failureCode = outage != null ? Rand.pick(r, OUTAGE_FAILURES, OUTAGE_FAILURES_CUM) : baselineFailureCode(method);
+            p.failureCode =
+                    outage != null
+                            ? Rand.pick(r, OUTAGE_FAILURES, OUTAGE_FAILURES_CUM)
+                            : baselineFailureCode(method);
             p.message = failureMessage(p.failureCode, method);
             if (outage != null) shop.truth.paymentFailedByIncident(outage);
             // the customer decides: same method again, another one, or leave
@@ -711,7 +933,9 @@ final class Journey {
 
     private long latency(String method) {
         return switch (method) {
-            case "paypal" -> Rand.logNormalMillis(r, 30_000, 0.45, 6_000, 180_000); // redirect and log-in at PayPal
+            case "paypal" ->
+                    Rand.logNormalMillis(
+                            r, 30_000, 0.45, 6_000, 180_000); // redirect and log-in at PayPal
             case "klarna" -> Rand.logNormalMillis(r, 18_000, 0.45, 4_000, 120_000);
             case "card" -> Rand.logNormalMillis(r, 3_500, 0.5, 800, 60_000); // incl. 3-D Secure
             default -> Rand.logNormalMillis(r, 2_500, 0.4, 600, 20_000);
@@ -748,12 +972,26 @@ final class Journey {
         };
     }
 
-    private Page orderCompleted(EventContext ctx, Event submitted, String checkoutId, long amount, int items,
-                                String shipping, long shippingFee, String code, long discount, String method) {
+    private Page orderCompleted(
+            EventContext ctx,
+            Event submitted,
+            String checkoutId,
+            long amount,
+            int items,
+            String shipping,
+            long shippingFee,
+            String code,
+            long discount,
+            String method) {
         // unique by construction: visitor (day, index), session, position in the session
-        String orderId = "O-" + ShopSimulation.compactDate(t) + "-"
-                + Long.toString(visit.day * 10_000_000L + visit.index, 36).toUpperCase() + "-" + sessionIndex
-                + Integer.toString(events.size(), 36).toUpperCase();
+        String orderId =
+                "O-"
+                        + ShopSimulation.compactDate(t)
+                        + "-"
+                        + Long.toString(visit.day * 10_000_000L + visit.index, 36).toUpperCase()
+                        + "-"
+                        + sessionIndex
+                        + Integer.toString(events.size(), 36).toUpperCase();
         Event order = emit(EventType.ORDER_COMPLETED, t, orderId, ctx);
         order.causedBy = submitted.eventId;
         Payload p = order.payload;
@@ -795,8 +1033,8 @@ final class Journey {
     private record PageView(Event event, EventContext context) {}
 
     /**
-     * Loads a page: page_viewed with its load time; a slow load makes visitors leave, a failing
-     * one reports page_error. Returns null if the visitor is gone.
+     * Loads a page: page_viewed with its load time; a slow load makes visitors leave, a failing one
+     * reports page_error. Returns null if the visitor is gone.
      */
     private PageView view(Page page, String path, String category) {
         int loadMs = loadTime(page);
@@ -818,11 +1056,19 @@ final class Journey {
             boolean timeout = loadMs > 6_000;
             Event err = emit(EventType.PAGE_ERROR, t + 50 + r.nextInt(2000), pageViewId, ctx);
             err.causedBy = pv.eventId;
-            int status = timeout ? 504 : r.nextDouble() < 0.5 ? 500 : r.nextDouble() < 0.6 ? 502 : 404;
+            int status =
+                    timeout ? 504 : r.nextDouble() < 0.5 ? 500 : r.nextDouble() < 0.6 ? 502 : 404;
             err.payload.httpStatus = status;
-            err.payload.errorCode = timeout ? (page.checkout() ? "CHECKOUT_TIMEOUT" : "GATEWAY_TIMEOUT")
-                    : status == 404 ? "NOT_FOUND" : status == 502 ? "BAD_GATEWAY" : "INTERNAL_ERROR";
-            err.payload.message = timeout ? "Upstream did not answer in time" : status == 404 ? "Page not found" : "Something went wrong";
+            err.payload.errorCode =
+                    timeout
+                            ? (page.checkout() ? "CHECKOUT_TIMEOUT" : "GATEWAY_TIMEOUT")
+                            : status == 404
+                                    ? "NOT_FOUND"
+                                    : status == 502 ? "BAD_GATEWAY" : "INTERNAL_ERROR";
+            err.payload.message =
+                    timeout
+                            ? "Upstream did not answer in time"
+                            : status == 404 ? "Page not found" : "Something went wrong";
             if (r.nextDouble() < (timeout ? 0.6 : 0.35)) {
                 t += 2_000 + r.nextInt(5_000);
                 left = true;
@@ -869,7 +1115,9 @@ final class Journey {
         t += dwell;
     }
 
-    /** Engagement heartbeats every few seconds of the dwell time, with the deepest scroll so far. */
+    /**
+     * Engagement heartbeats every few seconds of the dwell time, with the deepest scroll so far.
+     */
     private void heartbeats(PageView v, Page page, long dwell) {
         long interval = shop.options.heartbeatMs();
         if (interval <= 0) return;
@@ -880,7 +1128,8 @@ final class Journey {
             Event hb = emit(EventType.PAGE_ENGAGED, t + d, v.event.entity.id, v.context);
             hb.causedBy = v.event.eventId;
             hb.payload.dwellMs = d;
-            hb.payload.scrollDepthPct = (int) Math.round(100 * maxDepth * (1 - StrictMath.exp(-d / depthTau)));
+            hb.payload.scrollDepthPct =
+                    (int) Math.round(100 * maxDepth * (1 - StrictMath.exp(-d / depthTau)));
             hb.payload.heartbeatSeq = ++seq;
         }
     }
@@ -935,5 +1184,4 @@ final class Journey {
     static String warehouse(SplittableRandom r) {
         return Rand.pick(r, WAREHOUSES);
     }
-
 }

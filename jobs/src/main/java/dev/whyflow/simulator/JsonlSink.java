@@ -18,7 +18,8 @@ public final class JsonlSink implements RecordSink {
     }
 
     public JsonlSink(OutputStream out) {
-        this.out = out instanceof BufferedOutputStream ? out : new BufferedOutputStream(out, 1 << 20);
+        this.out =
+                out instanceof BufferedOutputStream ? out : new BufferedOutputStream(out, 1 << 20);
     }
 
     @Override

@@ -1,13 +1,5 @@
 package dev.whyflow.simulator;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,15 +11,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends records to Kafka: the value is the record's raw bytes (malformed ones included), the key
- * the session id, else the anonymous (device) id, else the customer id (system events without an actor:
- * their entity id), see {@link dev.whyflow.contract.Event#partitionKey()}.
- * Idempotent producer (acks=all), lz4, 10 ms linger and 512 KiB batches for throughput;
- * {@code max.request.size} 8 MiB so the deliberately oversize records still leave (lz4 shrinks
- * their padding below the broker's limit). An optional rate (records/s) paces sends with a token
- * bucket; it changes when records are sent, never their content or event times.
+ * the session id, else the anonymous (device) id, else the customer id (system events without an
+ * actor: their entity id), see {@link dev.whyflow.contract.Event#partitionKey()}. Idempotent
+ * producer (acks=all), lz4, 10 ms linger and 512 KiB batches for throughput; {@code
+ * max.request.size} 8 MiB so the deliberately oversize records still leave (lz4 shrinks their
+ * padding below the broker's limit). An optional rate (records/s) paces sends with a token bucket;
+ * it changes when records are sent, never their content or event times.
  *
  * <p>{@link #close()} waits for every acknowledgement and fails if any send failed.
  */
@@ -43,7 +42,9 @@ public final class KafkaSink implements RecordSink {
     private double tokens;
     private long lastRefill = System.nanoTime();
 
-    /** @param ratePerSecond 0 for unpaced */
+    /**
+     * @param ratePerSecond 0 for unpaced
+     */
     public KafkaSink(String bootstrap, String topic, double ratePerSecond) {
         this.topic = topic;
         this.rate = ratePerSecond;
@@ -58,24 +59,40 @@ public final class KafkaSink implements RecordSink {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L * 1024 * 1024));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.callback = (metadata, exception) -> {
-            if (exception == null) {
-                acknowledged.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-                firstError.compareAndSet(null, exception);
-            }
-        };
+        this.producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.callback =
+                (metadata, exception) -> {
+                    if (exception == null) {
+                        acknowledged.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        firstError.compareAndSet(null, exception);
+                    }
+                };
     }
 
-    /** Fails with a readable message unless {@code topic} exists (the local broker never auto-creates). */
+    /**
+     * Fails with a readable message unless {@code topic} exists (the local broker never
+     * auto-creates).
+     */
     public static void requireTopic(String bootstrap, String topic) throws IOException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                "10000",
+                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                "5000"))) {
             if (!admin.listTopics().names().get(20, TimeUnit.SECONDS).contains(topic)) {
-                throw new IOException("topic " + topic + " does not exist on " + bootstrap
-                        + " (create it, e.g. deploy/local/kafka.sh create-topics)");
+                throw new IOException(
+                        "topic "
+                                + topic
+                                + " does not exist on "
+                                + bootstrap
+                                + " (create it, e.g. deploy/local/kafka.sh create-topics)");
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("cannot reach Kafka at " + bootstrap + ": " + e.getMessage(), e);
@@ -86,14 +103,25 @@ public final class KafkaSink implements RecordSink {
     }
 
     /** Creates {@code topic} if it is missing (for benchmarks and tests). */
-    public static void ensureTopic(String bootstrap, String topic, int partitions) throws IOException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    public static void ensureTopic(String bootstrap, String topic, int partitions)
+            throws IOException {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             if (!admin.listTopics().names().get(20, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1)
-                        .configs(Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024))))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(
+                                List.of(
+                                        new org.apache.kafka.clients.admin.NewTopic(
+                                                        topic, partitions, (short) 1)
+                                                .configs(
+                                                        Map.of(
+                                                                "max.message.bytes",
+                                                                String.valueOf(8 * 1024 * 1024)))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("cannot create topic " + topic + " on " + bootstrap + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot create topic " + topic + " on " + bootstrap + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -104,9 +132,13 @@ public final class KafkaSink implements RecordSink {
     public void accept(long ordinal, String key, byte[] value, int length) throws IOException {
         if (rate > 0) pace();
         Exception error = firstError.get();
-        if (error != null) throw new IOException("sending to " + topic + " failed: " + error.getMessage(), error);
+        if (error != null)
+            throw new IOException("sending to " + topic + " failed: " + error.getMessage(), error);
         byte[] copy = java.util.Arrays.copyOf(value, length);
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), copy), callback);
+        producer.send(
+                new ProducerRecord<>(
+                        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), copy),
+                callback);
     }
 
     /** Token bucket: at most {@code rate} records per second, bursts of up to 1/10 s worth. */
@@ -133,8 +165,13 @@ public final class KafkaSink implements RecordSink {
         producer.flush();
         producer.close();
         if (failed.get() > 0) {
-            throw new IOException(failed.get() + " record(s) could not be sent to " + topic + ": "
-                    + firstError.get().getMessage(), firstError.get());
+            throw new IOException(
+                    failed.get()
+                            + " record(s) could not be sent to "
+                            + topic
+                            + ": "
+                            + firstError.get().getMessage(),
+                    firstError.get());
         }
     }
 }

@@ -7,6 +7,7 @@ public enum Platform {
     ANDROID("android", "storefront-android");
 
     final String wireName;
+
     /** The event {@code source} of sessions on this platform. */
     final String source;
 

@@ -48,7 +48,10 @@ final class Population {
             boolean registered = k < vipCount || r.nextDouble() < 0.7;
             String segment = k < vipCount ? VIP : registered ? RETURNING : NEW;
             String customerId = registered ? String.format("C1%08d", k) : null;
-            p = pool[k] = Person.create(r, customerId, segment, 2 + r.nextInt(k < vipCount ? 60 : 12));
+            p =
+                    pool[k] =
+                            Person.create(
+                                    r, customerId, segment, 2 + r.nextInt(k < vipCount ? 60 : 12));
         }
         return p;
     }
@@ -64,10 +67,13 @@ final class Population {
     static final class Person {
         String webAnonymousId;
         String appAnonymousId;
+
         /** Null for people without an account. */
         String customerId;
+
         /** The id a newcomer gets when registering at checkout. */
         String newCustomerId;
+
         String segment;
         Country country;
         DeviceProfile device;
@@ -75,15 +81,20 @@ final class Population {
         String browser;
         String webUserAgent;
         String model;
+
         /** Update lag in units of a release's mean adoption time (Exp(1)). */
         double lagFactor;
+
         /** Baseline buying propensity (log-normal around 1). */
         double propensity;
+
         /** How deep this person tends to scroll, 0..1. */
         double scrollHabit;
+
         int previousVisits;
 
-        static Person create(SplittableRandom r, String customerId, String segment, int previousVisits) {
+        static Person create(
+                SplittableRandom r, String customerId, String segment, int previousVisits) {
             Person p = new Person();
             p.webAnonymousId = Rand.uuid(r);
             p.appAnonymousId = Rand.uuid(r);
@@ -93,7 +104,8 @@ final class Population {
             p.device = Rand.pick(r, DeviceProfile.ALL, DeviceProfile.CUMULATIVE);
             p.osVersion = p.device.pickOsVersion(r);
             p.browser = p.device.pickBrowser(r);
-            p.webUserAgent = p.browser == null ? null : p.device.webUserAgent(p.osVersion, p.browser);
+            p.webUserAgent =
+                    p.browser == null ? null : p.device.webUserAgent(p.osVersion, p.browser);
             p.model = p.device.pickModel(r);
             p.lagFactor = Rand.exponential(r, 1.0);
             p.propensity = Rand.logNormal(r, 1.0, 0.5);

@@ -42,7 +42,8 @@ final class Rand {
     static double gaussian(SplittableRandom r) {
         double u1 = 1.0 - r.nextDouble(); // (0, 1]
         double u2 = r.nextDouble();
-        return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2);
+        return StrictMath.sqrt(-2.0 * StrictMath.log(u1))
+                * StrictMath.cos(2.0 * StrictMath.PI * u2);
     }
 
     /** Log-normal with the given median and log-space sigma. */
@@ -50,7 +51,8 @@ final class Rand {
         return median * StrictMath.exp(sigma * gaussian(r));
     }
 
-    static long logNormalMillis(SplittableRandom r, double medianMillis, double sigma, long min, long max) {
+    static long logNormalMillis(
+            SplittableRandom r, double medianMillis, double sigma, long min, long max) {
         long v = (long) logNormal(r, medianMillis, sigma);
         return Math.max(min, Math.min(max, v));
     }

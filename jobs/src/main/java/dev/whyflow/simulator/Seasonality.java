@@ -3,20 +3,24 @@ package dev.whyflow.simulator;
 import java.util.SplittableRandom;
 
 /**
- * When visitors arrive: an hourly profile (UTC, for a shop whose customers live at UTC+0..+2)
- * with a lunch bump and an evening peak around 19:00-20:00 UTC, a flatter, later-starting
- * weekend profile with more daytime traffic, and weekday factors (Sunday is the busiest day).
- * Within an hour the density is linear between the hourly points, so there are no steps.
+ * When visitors arrive: an hourly profile (UTC, for a shop whose customers live at UTC+0..+2) with
+ * a lunch bump and an evening peak around 19:00-20:00 UTC, a flatter, later-starting weekend
+ * profile with more daytime traffic, and weekday factors (Sunday is the busiest day). Within an
+ * hour the density is linear between the hourly points, so there are no steps.
  */
 final class Seasonality {
 
     /** Visitor volume per weekday, Monday first; the mean is 1. */
     static final double[] DAY_OF_WEEK_FACTOR = {1.00, 0.96, 0.96, 0.98, 0.92, 0.95, 1.23};
 
-    private static final double[] WEEKDAY = {2.0, 1.2, 0.8, 0.6, 0.6, 1.0, 2.0, 3.2, 4.0, 4.4, 4.6, 4.9, 5.3, 5.0,
-            4.8, 4.8, 5.2, 5.9, 6.8, 7.4, 7.0, 5.6, 4.0, 2.8};
-    private static final double[] WEEKEND = {2.4, 1.5, 0.9, 0.6, 0.5, 0.7, 1.2, 2.2, 3.5, 4.8, 5.6, 6.0, 6.0, 5.8,
-            5.8, 5.9, 6.1, 6.4, 6.9, 7.3, 6.8, 5.4, 4.0, 3.0};
+    private static final double[] WEEKDAY = {
+        2.0, 1.2, 0.8, 0.6, 0.6, 1.0, 2.0, 3.2, 4.0, 4.4, 4.6, 4.9, 5.3, 5.0, 4.8, 4.8, 5.2, 5.9,
+        6.8, 7.4, 7.0, 5.6, 4.0, 2.8
+    };
+    private static final double[] WEEKEND = {
+        2.4, 1.5, 0.9, 0.6, 0.5, 0.7, 1.2, 2.2, 3.5, 4.8, 5.6, 6.0, 6.0, 5.8, 5.8, 5.9, 6.1, 6.4,
+        6.9, 7.3, 6.8, 5.4, 4.0, 3.0
+    };
     private static final double[] WEEKDAY_CUM = hourMass(WEEKDAY);
     private static final double[] WEEKEND_CUM = hourMass(WEEKEND);
 

@@ -10,7 +10,6 @@ import dev.whyflow.simulator.Catalog.Product;
 import dev.whyflow.simulator.Journey.Line;
 import dev.whyflow.simulator.Journey.Visit;
 import dev.whyflow.simulator.Population.Person;
-
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,8 +22,8 @@ import java.util.SplittableRandom;
 
 /**
  * The shop simulation: plans each day's visitors and their sessions, generates each session when
- * the clock reaches its start, and emits every event in delivery order (event time, except for
- * the app events that arrive late) by merging the sessions' event lists, the operations schedule
+ * the clock reaches its start, and emits every event in delivery order (event time, except for the
+ * app events that arrive late) by merging the sessions' event lists, the operations schedule
  * (releases, price changes, stock holds) and the events orders cause later (stock movements,
  * shipments, refunds) in one priority queue. Optionally interleaves malformed records and exact
  * duplicates. Deterministic: the same options give the same bytes.
@@ -51,24 +50,30 @@ public final class ShopSimulation {
     private final List<Incident.StockOut> stockOuts = new ArrayList<>();
     private final List<Product> stockOutProducts = new ArrayList<>();
 
-    private final PriorityQueue<Plan> plans = new PriorityQueue<>((a, b) -> {
-        int c = Long.compare(a.start, b.start);
-        if (c == 0) c = Integer.compare(a.day, b.day);
-        if (c == 0) c = Integer.compare(a.visitor, b.visitor);
-        return c != 0 ? c : Integer.compare(a.session, b.session);
-    });
-    private final PriorityQueue<Cursor> cursors = new PriorityQueue<>((a, b) -> {
-        int c = Long.compare(a.deliverAt[a.pos], b.deliverAt[b.pos]);
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
-    });
+    private final PriorityQueue<Plan> plans =
+            new PriorityQueue<>(
+                    (a, b) -> {
+                        int c = Long.compare(a.start, b.start);
+                        if (c == 0) c = Integer.compare(a.day, b.day);
+                        if (c == 0) c = Integer.compare(a.visitor, b.visitor);
+                        return c != 0 ? c : Integer.compare(a.session, b.session);
+                    });
+    private final PriorityQueue<Cursor> cursors =
+            new PriorityQueue<>(
+                    (a, b) -> {
+                        int c = Long.compare(a.deliverAt[a.pos], b.deliverAt[b.pos]);
+                        return c != 0 ? c : Long.compare(a.seq, b.seq);
+                    });
     private long cursorSeq;
     private boolean ran;
+
     /** The ERP side (./whyflow simulate --erp), or null. */
     private ErpSide erp;
 
     // output stage
     private RecordSink sink;
-    // a session shares one actor and a page one context between its events, never changed once emitted
+    // a session shares one actor and a page one context between its events, never changed once
+    // emitted
     private final EventJson.Writer writer = new EventJson.Writer(true);
     private long ordinal;
     private long clock;
@@ -92,8 +97,14 @@ public final class ShopSimulation {
         List<Incident.SlowCheckout> slow = new ArrayList<>();
         for (Incident i : options.incidents()) {
             if (i.end() <= periodStart || i.start() >= periodEnd) {
-                throw new UsageException("incident '" + i.spec() + "': its window lies outside the simulated period "
-                        + options.start() + " + " + options.days() + " day(s)");
+                throw new UsageException(
+                        "incident '"
+                                + i.spec()
+                                + "': its window lies outside the simulated period "
+                                + options.start()
+                                + " + "
+                                + options.days()
+                                + " day(s)");
             }
             if (i instanceof Incident.SlowCheckout s) slow.add(s);
             else if (i instanceof Incident.PaymentFailure p) paymentIncidents.add(p);
@@ -101,8 +112,12 @@ public final class ShopSimulation {
             else if (i instanceof Incident.StockOut s) {
                 Product p = catalog.resolve(s.product());
                 if (p == null) {
-                    throw new UsageException("incident '" + s.spec() + "': no product '" + s.product()
-                            + "' (use top, topN, a product id like p-00042 or a SKU like WF-SHO-10001)");
+                    throw new UsageException(
+                            "incident '"
+                                    + s.spec()
+                                    + "': no product '"
+                                    + s.product()
+                                    + "' (use top, topN, a product id like p-00042 or a SKU like WF-SHO-10001)");
                 }
                 stockOuts.add(s);
                 stockOutProducts.add(p);
@@ -111,7 +126,8 @@ public final class ShopSimulation {
         this.releases = new Releases(options.seed(), periodStart, periodEnd, slow);
         this.population = new Population(options.seed(), options.visitorsPerDay());
         this.truth = new TruthManifest(options, periodStart, periodEnd);
-        for (int k = 0; k < stockOuts.size(); k++) truth.stockOutProduct(stockOuts.get(k), stockOutProducts.get(k));
+        for (int k = 0; k < stockOuts.size(); k++)
+            truth.stockOutProduct(stockOuts.get(k), stockOutProducts.get(k));
     }
 
     public TruthManifest truth() {
@@ -130,7 +146,9 @@ public final class ShopSimulation {
         this.sink = sink;
         double f = options.badFraction();
         double d = options.duplicateFraction();
-        if (f + d >= 0.9) throw new UsageException("--bad-fraction plus --duplicate-fraction must stay below 0.9");
+        if (f + d >= 0.9)
+            throw new UsageException(
+                    "--bad-fraction plus --duplicate-fraction must stay below 0.9");
         badPerValid = f / (1 - f - d);
         duplicatePerValid = d / (1 - f - d);
         outputRandom = Rand.stream(options.seed(), 0x0B7B07L);
@@ -145,7 +163,8 @@ public final class ShopSimulation {
             long planAt = plan == null ? Long.MAX_VALUE : plan.start;
             Cursor c = cursors.peek();
             long eventAt = c == null ? Long.MAX_VALUE : c.deliverAt[c.pos];
-            if (dayAt == Long.MAX_VALUE && planAt == Long.MAX_VALUE && eventAt == Long.MAX_VALUE) break;
+            if (dayAt == Long.MAX_VALUE && planAt == Long.MAX_VALUE && eventAt == Long.MAX_VALUE)
+                break;
             if (dayAt <= planAt && dayAt <= eventAt) {
                 planDay(nextDay++);
             } else if (planAt <= eventAt) {
@@ -153,7 +172,10 @@ public final class ShopSimulation {
                 generate(plan);
             } else {
                 cursors.poll();
-                emit(c.events[c.pos], c.deliverAt[c.pos], c.effects == null ? null : c.effects[c.pos]);
+                emit(
+                        c.events[c.pos],
+                        c.deliverAt[c.pos],
+                        c.effects == null ? null : c.effects[c.pos]);
                 if (++c.pos < c.events.length) cursors.add(c);
             }
         }
@@ -181,23 +203,34 @@ public final class ShopSimulation {
         }
     }
 
-    private static final String[] CHANNELS = {"direct", "organic_search", "paid_search", "social", "email", "affiliate"};
+    private static final String[] CHANNELS = {
+        "direct", "organic_search", "paid_search", "social", "email", "affiliate"
+    };
     private static final double[] APP_CHANNELS = Rand.cumulative(0.78, 0, 0.05, 0.07, 0.10, 0);
-    private static final double[] NEW_CHANNELS = Rand.cumulative(0.18, 0.34, 0.20, 0.14, 0.02, 0.12);
-    private static final double[] RETURNING_CHANNELS = Rand.cumulative(0.30, 0.25, 0.12, 0.08, 0.17, 0.08);
-    private static final double[] VIP_CHANNELS = Rand.cumulative(0.40, 0.15, 0.05, 0.05, 0.30, 0.05);
+    private static final double[] NEW_CHANNELS =
+            Rand.cumulative(0.18, 0.34, 0.20, 0.14, 0.02, 0.12);
+    private static final double[] RETURNING_CHANNELS =
+            Rand.cumulative(0.30, 0.25, 0.12, 0.08, 0.17, 0.08);
+    private static final double[] VIP_CHANNELS =
+            Rand.cumulative(0.40, 0.15, 0.05, 0.05, 0.30, 0.05);
 
     private String pickChannel(SplittableRandom r, Person p) {
-        double[] cum = p.device.platform.isApp() ? APP_CHANNELS
-                : p.segment.equals(Population.VIP) ? VIP_CHANNELS
-                : p.segment.equals(Population.RETURNING) ? RETURNING_CHANNELS : NEW_CHANNELS;
+        double[] cum =
+                p.device.platform.isApp()
+                        ? APP_CHANNELS
+                        : p.segment.equals(Population.VIP)
+                                ? VIP_CHANNELS
+                                : p.segment.equals(Population.RETURNING)
+                                        ? RETURNING_CHANNELS
+                                        : NEW_CHANNELS;
         return Rand.pick(r, CHANNELS, cum);
     }
 
     private void planDay(int day) {
         long dayStart = periodStart + day * DAY;
         int dow = Seasonality.dayOfWeek(dayStart);
-        int visitors = (int) Math.round(options.visitorsPerDay() * Seasonality.DAY_OF_WEEK_FACTOR[dow]);
+        int visitors =
+                (int) Math.round(options.visitorsPerDay() * Seasonality.DAY_OF_WEEK_FACTOR[dow]);
         truth.visitors(visitors);
         boolean newsletterDay = dow == 1 || dow == 3 || dow == 6;
         long newsletterAt = dayStart + (dow == 6 ? 9 : 17) * HOUR;
@@ -209,7 +242,9 @@ public final class ShopSimulation {
             long start;
             if (channel.equals("email") && newsletterDay && r.nextDouble() < 0.45) {
                 start = newsletterAt + (long) Rand.exponential(r, 50 * 60_000);
-            } else if (person.device.platform.isApp() && channel.equals("direct") && Seasonality.weekend(dow)
+            } else if (person.device.platform.isApp()
+                    && channel.equals("direct")
+                    && Seasonality.weekend(dow)
                     && r.nextDouble() < 0.2) {
                 start = dayStart + 18 * HOUR + 30 * 60_000 + (long) Rand.exponential(r, 5 * 60_000);
             } else {
@@ -227,12 +262,15 @@ public final class ShopSimulation {
             plans.add(new Plan(start, day, i, 0, visit, channel));
             long s = start;
             for (int k = 1; k < sessions; k++) {
-                s += (app ? 20 : 30) * 60_000 + (long) Rand.exponential(r, app ? 1.5 * HOUR : 2 * HOUR);
+                s +=
+                        (app ? 20 : 30) * 60_000
+                                + (long) Rand.exponential(r, app ? 1.5 * HOUR : 2 * HOUR);
                 String ch = r.nextDouble() < 0.6 ? "direct" : pickChannel(r, person);
                 plans.add(new Plan(s, day, i, k, visit, ch));
             }
         }
-        // a campaign that promises a discount code goes out when its incident starts: extra visitors
+        // a campaign that promises a discount code goes out when its incident starts: extra
+        // visitors
         // from that channel (numbered after the day's regular ones, so nobody else changes)
         int extra = visitors;
         for (Incident.DiscountExpired d : discountIncidents) {
@@ -252,11 +290,14 @@ public final class ShopSimulation {
     /** Whether an app push campaign is running (weekend evenings). */
     boolean pushCampaignAt(long t) {
         long tod = Math.floorMod(t, DAY);
-        return Seasonality.weekend(Seasonality.dayOfWeek(t)) && tod >= 18 * HOUR + 30 * 60_000 && tod < 19 * HOUR + 30 * 60_000;
+        return Seasonality.weekend(Seasonality.dayOfWeek(t))
+                && tod >= 18 * HOUR + 30 * 60_000
+                && tod < 19 * HOUR + 30 * 60_000;
     }
 
     private void generate(Plan plan) {
-        SplittableRandom r = Rand.stream(options.seed(), 0x5E5510L, plan.day, plan.visitor, plan.session);
+        SplittableRandom r =
+                Rand.stream(options.seed(), 0x5E5510L, plan.day, plan.visitor, plan.session);
         Journey j = new Journey(this, r, plan.visit, plan.session, plan.start, plan.channel);
         j.run();
         int n = j.events.size();
@@ -270,14 +311,17 @@ public final class ShopSimulation {
             order[i] = i;
             long at = events[i].occurredAt;
             // the apps batch and retry: a few of their events arrive seconds late
-            deliver[i] = app && late > 0 && r.nextDouble() < late ? at + 1_000 + r.nextLong(29_000) : at;
+            deliver[i] =
+                    app && late > 0 && r.nextDouble() < late ? at + 1_000 + r.nextLong(29_000) : at;
         }
-        java.util.Arrays.sort(order, (a, b) -> {
-            int c = Long.compare(deliver[a], deliver[b]);
-            if (c != 0) return c;
-            c = Long.compare(events[a].occurredAt, events[b].occurredAt);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
+        java.util.Arrays.sort(
+                order,
+                (a, b) -> {
+                    int c = Long.compare(deliver[a], deliver[b]);
+                    if (c != 0) return c;
+                    c = Long.compare(events[a].occurredAt, events[b].occurredAt);
+                    return c != 0 ? c : Integer.compare(a, b);
+                });
         Event[] sortedEvents = new Event[n];
         long[] sortedDeliver = new long[n];
         for (int i = 0; i < n; i++) {
@@ -287,7 +331,8 @@ public final class ShopSimulation {
         cursors.add(new Cursor(sortedEvents, sortedDeliver, null, cursorSeq++));
     }
 
-    // ------------------------------------------------------------------ shared state the journeys read
+    // ------------------------------------------------------------------ shared state the journeys
+    // read
 
     boolean stockHeld(Product p, long t) {
         for (int k = 0; k < stockOuts.size(); k++) {
@@ -297,12 +342,14 @@ public final class ShopSimulation {
     }
 
     Incident.PaymentFailure paymentIncident(String method, long t) {
-        for (Incident.PaymentFailure p : paymentIncidents) if (p.method().equals(method) && p.activeAt(t)) return p;
+        for (Incident.PaymentFailure p : paymentIncidents)
+            if (p.method().equals(method) && p.activeAt(t)) return p;
         return null;
     }
 
     Incident.DiscountExpired discountIncident(String channel, long t) {
-        for (Incident.DiscountExpired d : discountIncidents) if (d.channel().equals(channel) && d.activeAt(t)) return d;
+        for (Incident.DiscountExpired d : discountIncidents)
+            if (d.channel().equals(channel) && d.activeAt(t)) return d;
         return null;
     }
 
@@ -329,7 +376,9 @@ public final class ShopSimulation {
     private static final int HOLD = 3;
     private static final int RELEASE = 4;
 
-    /** A stock movement; the ERP's levels are computed when it is emitted, so they chain correctly. */
+    /**
+     * A stock movement; the ERP's levels are computed when it is emitted, so they chain correctly.
+     */
     private static final class StockMove implements Effect {
         final Product product;
         final int kind;
@@ -395,7 +444,8 @@ public final class ShopSimulation {
         }
     }
 
-    private Event systemEvent(EventType type, long at, String source, String entityId, SplittableRandom r) {
+    private Event systemEvent(
+            EventType type, long at, String source, String entityId, SplittableRandom r) {
         Event e = new Event();
         e.eventId = Rand.uuid(r);
         e.eventType = type;
@@ -409,8 +459,12 @@ public final class ShopSimulation {
 
     private void schedule(Event e, Effect effect) {
         if (e.occurredAt >= periodEnd) return;
-        cursors.add(new Cursor(new Event[] {e}, new long[] {e.occurredAt}, effect == null ? null : new Effect[] {effect},
-                cursorSeq++));
+        cursors.add(
+                new Cursor(
+                        new Event[] {e},
+                        new long[] {e.occurredAt},
+                        effect == null ? null : new Effect[] {effect},
+                        cursorSeq++));
     }
 
     /** Moves a time into the warehouse's working hours (06:00-21:00 UTC). */
@@ -421,8 +475,17 @@ public final class ShopSimulation {
         return t;
     }
 
-    /** The ERP's and payment service's reactions to an order: stock, restock, shipment, maybe a refund. */
-    void afterOrder(SplittableRandom r, Event order, List<Line> cart, Country country, Actor actor, String journeyId) {
+    /**
+     * The ERP's and payment service's reactions to an order: stock, restock, shipment, maybe a
+     * refund.
+     */
+    void afterOrder(
+            SplittableRandom r,
+            Event order,
+            List<Line> cart,
+            Country country,
+            Actor actor,
+            String journeyId) {
         long t = order.occurredAt;
         String orderId = order.payload.orderId;
         Actor customer = new Actor(actor.customerId, actor.anonymousId, null);
@@ -430,7 +493,13 @@ public final class ShopSimulation {
         for (Line l : cart) {
             Product p = l.product;
             p.available -= l.quantity;
-            Event s = systemEvent(EventType.STOCK_CHANGED, t + 2_000 + r.nextLong(18_000), "erp", p.id, r);
+            Event s =
+                    systemEvent(
+                            EventType.STOCK_CHANGED,
+                            t + 2_000 + r.nextLong(18_000),
+                            "erp",
+                            p.id,
+                            r);
             s.causedBy = order.eventId;
             s.correlationId = journeyId;
             s.payload.productId = p.id;
@@ -449,7 +518,9 @@ public final class ShopSimulation {
             }
         }
         // morning orders usually leave the same day
-        long shipAt = workingHours(t + Rand.logNormalMillis(r, 8 * HOUR, 0.5, 90 * 60_000L, 96 * HOUR), r);
+        long shipAt =
+                workingHours(
+                        t + Rand.logNormalMillis(r, 8 * HOUR, 0.5, 90 * 60_000L, 96 * HOUR), r);
         String suffix = orderId.substring(2);
         Event sh = systemEvent(EventType.SHIPMENT_DISPATCHED, shipAt, "erp", "SH-" + suffix, r);
         sh.actor = customer;
@@ -469,13 +540,20 @@ public final class ShopSimulation {
             rf.causedBy = order.eventId;
             rf.correlationId = journeyId;
             rf.payload.orderId = orderId;
-            rf.payload.amountMinor = full ? order.payload.amountMinor : returned.quantity * returned.unitPrice;
+            rf.payload.amountMinor =
+                    full ? order.payload.amountMinor : returned.quantity * returned.unitPrice;
             rf.payload.currency = order.payload.currency;
             rf.payload.reason = Journey.refundReason(r);
             schedule(rf, null);
             for (Line l : cart) {
                 if (!full && l != returned) continue;
-                Event back = systemEvent(EventType.STOCK_CHANGED, at + HOUR + r.nextLong(HOUR), "erp", l.product.id, r);
+                Event back =
+                        systemEvent(
+                                EventType.STOCK_CHANGED,
+                                at + HOUR + r.nextLong(HOUR),
+                                "erp",
+                                l.product.id,
+                                r);
                 back.causedBy = rf.eventId;
                 back.correlationId = journeyId;
                 back.payload.productId = l.product.id;
@@ -517,8 +595,17 @@ public final class ShopSimulation {
             for (int k = 0; k < changes; k++) {
                 Product p = catalog.byRank[r.nextInt(catalog.size())];
                 if (stockOutProducts.contains(p)) continue;
-                double factor = r.nextDouble() < 0.65 ? 0.7 + 0.2 * r.nextDouble() : 1.05 + 0.07 * r.nextDouble();
-                Event e = systemEvent(EventType.PRICE_CHANGED, dayStart + 5 * HOUR + r.nextLong(90 * 60_000), "erp", p.id, r);
+                double factor =
+                        r.nextDouble() < 0.65
+                                ? 0.7 + 0.2 * r.nextDouble()
+                                : 1.05 + 0.07 * r.nextDouble();
+                Event e =
+                        systemEvent(
+                                EventType.PRICE_CHANGED,
+                                dayStart + 5 * HOUR + r.nextLong(90 * 60_000),
+                                "erp",
+                                p.id,
+                                r);
                 e.payload.productId = p.id;
                 e.payload.currency = "EUR";
                 ops.add(e);
@@ -547,7 +634,10 @@ public final class ShopSimulation {
         }
         Integer[] order = new Integer[ops.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, Comparator.comparingLong((Integer i) -> ops.get(i).occurredAt).thenComparingInt(i -> i));
+        java.util.Arrays.sort(
+                order,
+                Comparator.comparingLong((Integer i) -> ops.get(i).occurredAt)
+                        .thenComparingInt(i -> i));
         Event[] events = new Event[order.length];
         long[] at = new long[order.length];
         Effect[] fx = new Effect[order.length];
@@ -596,7 +686,8 @@ public final class ShopSimulation {
             recentCount = Math.min(recentCount + 1, recent.length);
             if (outputRandom.nextDouble() < duplicatePerValid) {
                 // a producer retry: one of the last valid records again, byte for byte
-                int pick = (int) ((validRecords - outputRandom.nextInt(recentCount)) % recent.length);
+                int pick =
+                        (int) ((validRecords - outputRandom.nextInt(recentCount)) % recent.length);
                 long dup = ordinal++;
                 sink.accept(dup, recentKeys[pick], recent[pick], recent[pick].length);
                 truth.duplicate(dup, recentIds[pick], recentOrdinals[pick]);

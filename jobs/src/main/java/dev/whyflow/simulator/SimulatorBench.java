@@ -7,11 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.cli.Arguments;
 import dev.whyflow.cli.WhyflowCli;
 import dev.whyflow.contract.EventJson;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,44 +15,79 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures the simulator's throughput: {@code events_per_s_jsonl} (one thread generating,
- * serializing and writing JSON Lines to a temporary file, after a warm-up run) and
- * {@code events_per_s_kafka} (to a broker, until every record is acknowledged; topic
- * {@value #TOPIC}, created with 4 partitions if missing).
+ * serializing and writing JSON Lines to a temporary file, after a warm-up run) and {@code
+ * events_per_s_kafka} (to a broker, until every record is acknowledged; topic {@value #TOPIC},
+ * created with 4 partitions if missing).
  *
- * Writes the figures as JSON to {@code --out} and prints them. The simulated volume is fixed (seed 1, 2026-11-02, one day, 10,000 visitors by
- * default, every incident kind on), so runs are comparable.
+ * <p>Writes the figures as JSON to {@code --out} and prints them. The simulated volume is fixed
+ * (seed 1, 2026-11-02, one day, 10,000 visitors by default, every incident kind on), so runs are
+ * comparable.
  */
-@Command(name = "simulator-bench", description = "Measures the simulator's throughput into a file and into Kafka.")
+@Command(
+        name = "simulator-bench",
+        description = "Measures the simulator's throughput into a file and into Kafka.")
 public final class SimulatorBench implements Callable<Integer> {
 
     static final String TOPIC = "whyflow.bench.simulator";
 
-    @Option(names = "--out", paramLabel = "PATH", defaultValue = "target/bench/simulator.json", description = "where the figures go (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            paramLabel = "PATH",
+            defaultValue = "target/bench/simulator.json",
+            description = "where the figures go (default ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "the broker (default: WHYFLOW_KAFKA_BOOTSTRAP, else the local stack's)")
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "the broker (default: WHYFLOW_KAFKA_BOOTSTRAP, else the local stack's)")
     String bootstrap;
+
     @Option(names = "--skip-kafka", description = "measure the file only")
     boolean skipKafka;
-    @Option(names = "--visitors-per-day", paramLabel = "V", defaultValue = "10000", description = "the simulated volume (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--visitors-per-day",
+            paramLabel = "V",
+            defaultValue = "10000",
+            description = "the simulated volume (default ${DEFAULT-VALUE})")
     int visitors;
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "print this help and exit")
     boolean help;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     private SimulatorBench() {}
 
     static SimulationOptions options(int visitors) {
-        return new SimulationOptions(1, LocalDate.parse("2026-11-02"), 1, visitors, List.of(
-                Incident.parse("slow-checkout:platform=android,release=5.4.0,start=2026-11-02T09:00,hours=8,load_ms=6500"),
-                Incident.parse("payment-failure:method=paypal,rate=0.35,start=2026-11-02T12:00,hours=6"),
-                Incident.parse("stock-out:product=top,start=2026-11-02T08:00,hours=12"),
-                Incident.parse("discount-expired:channel=email,code=NOV15,start=2026-11-02T10:00,hours=10")),
-                0, 0, SimulationOptions.DEFAULT_LATE_FRACTION, SimulationOptions.DEFAULT_HEARTBEAT_MS);
+        return new SimulationOptions(
+                1,
+                LocalDate.parse("2026-11-02"),
+                1,
+                visitors,
+                List.of(
+                        Incident.parse(
+                                "slow-checkout:platform=android,release=5.4.0,start=2026-11-02T09:00,hours=8,load_ms=6500"),
+                        Incident.parse(
+                                "payment-failure:method=paypal,rate=0.35,start=2026-11-02T12:00,hours=6"),
+                        Incident.parse("stock-out:product=top,start=2026-11-02T08:00,hours=12"),
+                        Incident.parse(
+                                "discount-expired:channel=email,code=NOV15,start=2026-11-02T10:00,hours=10")),
+                0,
+                0,
+                SimulationOptions.DEFAULT_LATE_FRACTION,
+                SimulationOptions.DEFAULT_HEARTBEAT_MS);
     }
 
     /** Counts records and bytes. */
@@ -84,12 +114,16 @@ public final class SimulatorBench implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(WhyflowCli.commandLine(new SimulatorBench(), System.out, System.err).execute(args));
+        System.exit(
+                WhyflowCli.commandLine(new SimulatorBench(), System.out, System.err).execute(args));
     }
 
     @Override
     public Integer call() throws IOException {
-        String bootstrap = this.bootstrap != null ? this.bootstrap : WhyflowCli.kafkaBootstrap(System.getenv());
+        String bootstrap =
+                this.bootstrap != null
+                        ? this.bootstrap
+                        : WhyflowCli.kafkaBootstrap(System.getenv());
         Arguments.positive(spec, "--visitors-per-day", visitors);
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode result = f.objectNode();
@@ -112,7 +146,8 @@ public final class SimulatorBench implements Callable<Integer> {
             try (JsonlSink sink = new JsonlSink(tmp)) {
                 new ShopSimulation(options(Math.max(500, visitors / 5))).run(sink);
             }
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            java.lang.management.ThreadMXBean threads =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             CountingSink counting;
@@ -126,13 +161,20 @@ public final class SimulatorBench implements Callable<Integer> {
             result.put("seconds", round(seconds));
             result.put("bytes_per_event", Math.round((double) counting.bytes / counting.records));
             result.put("events_per_s_jsonl", Math.round(counting.records / seconds));
-            // on a shared machine wall time includes waiting for a core; the thread's CPU time does not
+            // on a shared machine wall time includes waiting for a core; the thread's CPU time does
+            // not
             result.put("thread_cpu_seconds", round(cpuSeconds));
             result.put("events_per_cpu_s_jsonl", Math.round(counting.records / cpuSeconds));
-            System.out.printf(Locale.ROOT, "jsonl: %d events in %.2f s = %.0f events/s (1 thread, %d bytes/event; "
+            System.out.printf(
+                    Locale.ROOT,
+                    "jsonl: %d events in %.2f s = %.0f events/s (1 thread, %d bytes/event; "
                             + "%.2f s of thread CPU = %.0f events per CPU-second)%n",
-                    counting.records, seconds, counting.records / seconds, counting.bytes / counting.records,
-                    cpuSeconds, counting.records / cpuSeconds);
+                    counting.records,
+                    seconds,
+                    counting.records / seconds,
+                    counting.bytes / counting.records,
+                    cpuSeconds,
+                    counting.records / cpuSeconds);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -157,8 +199,13 @@ public final class SimulatorBench implements Callable<Integer> {
                 result.put("events_per_s_kafka", Math.round(counting.records / seconds));
                 result.put("kafka_acknowledged", kafka.acknowledged());
                 result.put("kafka", bootstrap + " topic " + TOPIC);
-                System.out.printf(Locale.ROOT, "kafka: %d events in %.2f s = %.0f events/s (all acknowledged: %d)%n",
-                        counting.records, seconds, counting.records / seconds, kafka.acknowledged());
+                System.out.printf(
+                        Locale.ROOT,
+                        "kafka: %d events in %.2f s = %.0f events/s (all acknowledged: %d)%n",
+                        counting.records,
+                        seconds,
+                        counting.records / seconds,
+                        kafka.acknowledged());
             } catch (IOException e) {
                 result.putNull("events_per_s_kafka");
                 result.put("kafka", "failed: " + e.getMessage());
@@ -168,7 +215,8 @@ public final class SimulatorBench implements Callable<Integer> {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         try (OutputStream o = Files.newOutputStream(out)) {
-            DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+            DefaultPrettyPrinter printer =
+                    new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
             o.write(EventJson.mapper().writer(printer).writeValueAsBytes(result));
             o.write('\n');
         }

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.EventType;
-import dev.whyflow.contract.RejectReason;
 import dev.whyflow.contract.Timestamps;
 import dev.whyflow.simulator.Catalog.Product;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -24,9 +22,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The ground truth of a run, written beside the events: the options, totals, what each incident
- * was and what it should visibly do, and every bad record and duplicate injected (by output
- * ordinal). Tests and the query job's evaluation compare the data against it.
+ * The ground truth of a run, written beside the events: the options, totals, what each incident was
+ * and what it should visibly do, and every bad record and duplicate injected (by output ordinal).
+ * Tests and the query job's evaluation compare the data against it.
  *
  * <p>Counters under an incident's {@code observed} come from the simulator's own bookkeeping;
  * everything else can be recomputed from the output.
@@ -84,7 +82,7 @@ public final class TruthManifest {
                 refunds++;
                 refunded.merge(e.payload.currency, e.payload.amountMinor, Long::sum);
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -145,20 +143,23 @@ public final class TruthManifest {
     void productViewed(Product p, long t, boolean held) {
         if (!held) return;
         for (Map.Entry<Incident, Product> e : stockOutProducts.entrySet()) {
-            if (e.getValue() == p && e.getKey().activeAt(t)) count(e.getKey(), "product_views_in_window");
+            if (e.getValue() == p && e.getKey().activeAt(t))
+                count(e.getKey(), "product_views_in_window");
         }
     }
 
     void cartAddBlocked(Product p, long t, boolean held) {
         if (!held) return;
         for (Map.Entry<Incident, Product> e : stockOutProducts.entrySet()) {
-            if (e.getValue() == p && e.getKey().activeAt(t)) count(e.getKey(), "cart_adds_prevented");
+            if (e.getValue() == p && e.getKey().activeAt(t))
+                count(e.getKey(), "cart_adds_prevented");
         }
     }
 
     void cartLineWithdrawn(Product p, long t) {
         for (Map.Entry<Incident, Product> e : stockOutProducts.entrySet()) {
-            if (e.getValue() == p && e.getKey().activeAt(t)) count(e.getKey(), "cart_lines_withdrawn_at_checkout");
+            if (e.getValue() == p && e.getKey().activeAt(t))
+                count(e.getKey(), "cart_lines_withdrawn_at_checkout");
         }
     }
 
@@ -176,14 +177,17 @@ public final class TruthManifest {
 
     void checkoutStarted(Journey j) {
         Incident.SlowCheckout slow = j.release().slowCheckout;
-        if (slow != null && slow.activeAt(j.now())) count(slow, "checkouts_started_on_release_in_window");
-        if (j.discountIncident() != null) count(j.discountIncident(), "checkouts_by_visitors_with_the_code");
+        if (slow != null && slow.activeAt(j.now()))
+            count(slow, "checkouts_started_on_release_in_window");
+        if (j.discountIncident() != null)
+            count(j.discountIncident(), "checkouts_by_visitors_with_the_code");
     }
 
     void orderCompleted(Journey j, long amount, String currency) {
         Incident.SlowCheckout slow = j.release().slowCheckout;
         if (slow != null && slow.activeAt(j.now())) count(slow, "orders_on_release_in_window");
-        if (j.discountIncident() != null) count(j.discountIncident(), "orders_by_visitors_with_the_code");
+        if (j.discountIncident() != null)
+            count(j.discountIncident(), "orders_by_visitors_with_the_code");
     }
 
     void discountRejected(Incident.DiscountExpired i) {
@@ -219,7 +223,9 @@ public final class TruthManifest {
         ObjectNode period = root.putObject("period");
         period.put("start", Timestamps.format(periodStart));
         period.put("end", Timestamps.format(periodEnd));
-        period.put("note", "sessions start inside the period; their last events may spill past its end");
+        period.put(
+                "note",
+                "sessions start inside the period; their last events may spill past its end");
 
         ObjectNode out = root.putObject("output");
         out.put("records", records);
@@ -236,7 +242,8 @@ public final class TruthManifest {
         totals.put("note", "over valid events, duplicates not counted");
         ObjectNode byType = totals.putObject("events_by_type");
         TreeMap<String, Long> sorted = new TreeMap<>();
-        for (EventType t : EventType.values()) if (eventsByType[t.ordinal()] > 0) sorted.put(t.wireName(), eventsByType[t.ordinal()]);
+        for (EventType t : EventType.values())
+            if (eventsByType[t.ordinal()] > 0) sorted.put(t.wireName(), eventsByType[t.ordinal()]);
         sorted.forEach(byType::put);
         totals.put("visitors", visitors);
         totals.put("sessions", sessions);
@@ -283,23 +290,52 @@ public final class TruthManifest {
             seg.put("source", s.platform().source);
             seg.put("app_version", s.release());
             seg.put("pages", "/checkout/shipping, /checkout/payment, /checkout/review");
-            n.put("mechanism", "release_deployed " + s.platform().wireName + " " + s.release() + " at the window's start ("
-                    + (s.platform().isApp() ? "users update over ~" + s.adoptionHours() + " h" : "every session gets it")
-                    + "); on it the checkout pages load in ~" + s.loadMs() + " ms (median) while the window lasts; "
-                    + "the chance that a visitor gives up on a page rises with its load time, and very slow pages time out "
-                    + "(page_error CHECKOUT_TIMEOUT, 504). At the end a hotfix " + Releases.hotfixOf(s.release())
-                    + " is released and the slowness stops.");
-            n.put("expected_effect", "checkout conversion (order_completed / checkout_started) of " + s.platform().source
-                    + " sessions on app_version " + s.release() + " in the window is clearly lower than on that platform in "
-                    + hours + "; page_load_ms of its checkout pages is several times higher; other platforms stay within noise");
+            n.put(
+                    "mechanism",
+                    "release_deployed "
+                            + s.platform().wireName
+                            + " "
+                            + s.release()
+                            + " at the window's start ("
+                            + (s.platform().isApp()
+                                    ? "users update over ~" + s.adoptionHours() + " h"
+                                    : "every session gets it")
+                            + "); on it the checkout pages load in ~"
+                            + s.loadMs()
+                            + " ms (median) while the window lasts; "
+                            + "the chance that a visitor gives up on a page rises with its load time, and very slow pages time out "
+                            + "(page_error CHECKOUT_TIMEOUT, 504). At the end a hotfix "
+                            + Releases.hotfixOf(s.release())
+                            + " is released and the slowness stops.");
+            n.put(
+                    "expected_effect",
+                    "checkout conversion (order_completed / checkout_started) of "
+                            + s.platform().source
+                            + " sessions on app_version "
+                            + s.release()
+                            + " in the window is clearly lower than on that platform in "
+                            + hours
+                            + "; page_load_ms of its checkout pages is several times higher; other platforms stay within noise");
         } else if (i instanceof Incident.PaymentFailure p) {
             seg.put("payment_method", p.method());
-            n.put("mechanism", "every " + p.method() + " payment attempt in the window fails with probability " + p.rate()
-                    + " (payment_failed with failure_code provider_unavailable or timeout, caused_by its payment_submitted); "
-                    + "after a failure a customer retries the same method (~22 %), switches to another method (~46 %) or leaves");
-            n.put("expected_effect", "payment_failed / payment_submitted for " + p.method() + " in the window is about "
-                    + p.rate() + "; other methods stay at their baseline (card ~7 %, klarna ~9 %, wallets ~2 %); "
-                    + "orders paid with " + p.method() + " drop and other methods gain some of them");
+            n.put(
+                    "mechanism",
+                    "every "
+                            + p.method()
+                            + " payment attempt in the window fails with probability "
+                            + p.rate()
+                            + " (payment_failed with failure_code provider_unavailable or timeout, caused_by its payment_submitted); "
+                            + "after a failure a customer retries the same method (~22 %), switches to another method (~46 %) or leaves");
+            n.put(
+                    "expected_effect",
+                    "payment_failed / payment_submitted for "
+                            + p.method()
+                            + " in the window is about "
+                            + p.rate()
+                            + "; other methods stay at their baseline (card ~7 %, klarna ~9 %, wallets ~2 %); "
+                            + "orders paid with "
+                            + p.method()
+                            + " drop and other methods gain some of them");
         } else if (i instanceof Incident.StockOut s) {
             Product p = stockOutProducts.get(s);
             seg.put("product_id", p.id);
@@ -307,35 +343,66 @@ public final class TruthManifest {
             seg.put("product_name", p.name);
             seg.put("category", p.category);
             seg.put("popularity_rank", p.rank + 1);
-            n.put("mechanism", "stock_changed to 0 (reason quality_hold) at the window's start and back (reason correction) at its end; "
-                    + "in between product_viewed reports stock_status out_of_stock, nobody can add it to a cart "
-                    + "(some visitors look at alternatives, others leave) and the shop takes it out of carts that "
-                    + "already held it when their checkout starts (cart_item_removed)");
-            n.put("expected_effect", "zero cart_item_added and zero revenue from " + p.id + " in the window while its product views "
-                    + "continue; its cart adds and order lines in " + hours + " are not zero");
+            n.put(
+                    "mechanism",
+                    "stock_changed to 0 (reason quality_hold) at the window's start and back (reason correction) at its end; "
+                            + "in between product_viewed reports stock_status out_of_stock, nobody can add it to a cart "
+                            + "(some visitors look at alternatives, others leave) and the shop takes it out of carts that "
+                            + "already held it when their checkout starts (cart_item_removed)");
+            n.put(
+                    "expected_effect",
+                    "zero cart_item_added and zero revenue from "
+                            + p.id
+                            + " in the window while its product views "
+                            + "continue; its cart adds and order lines in "
+                            + hours
+                            + " are not zero");
         } else if (i instanceof Incident.DiscountExpired d) {
             seg.put("channel", d.channel());
             seg.put("discount_code", d.code());
             seg.put("campaign", "promo-" + d.code().toLowerCase());
-            n.put("mechanism", (d.send() > 0 ? "the " + d.channel() + " campaign promising code " + d.code()
-                    + " goes out at the window's start (about " + Math.round(d.send() * options.visitorsPerDay())
-                    + " extra visitors); " : "") + "visitors from " + d.channel() + " whose session starts in the window "
-                    + "mostly arrive with code " + d.code() + " (campaign promo-" + d.code().toLowerCase() + "); applying it "
-                    + "in the window gets discount_rejected (reason expired) and about 60 % of them abandon the checkout "
-                    + "right there; after the window the code works again");
-            n.put("expected_effect", "discount_rejected (reason expired) from " + d.channel() + " rises sharply in the window "
-                    + "and its checkout conversion drops compared with " + hours);
+            n.put(
+                    "mechanism",
+                    (d.send() > 0
+                                    ? "the "
+                                            + d.channel()
+                                            + " campaign promising code "
+                                            + d.code()
+                                            + " goes out at the window's start (about "
+                                            + Math.round(d.send() * options.visitorsPerDay())
+                                            + " extra visitors); "
+                                    : "")
+                            + "visitors from "
+                            + d.channel()
+                            + " whose session starts in the window "
+                            + "mostly arrive with code "
+                            + d.code()
+                            + " (campaign promo-"
+                            + d.code().toLowerCase()
+                            + "); applying it "
+                            + "in the window gets discount_rejected (reason expired) and about 60 % of them abandon the checkout "
+                            + "right there; after the window the code works again");
+            n.put(
+                    "expected_effect",
+                    "discount_rejected (reason expired) from "
+                            + d.channel()
+                            + " rises sharply in the window "
+                            + "and its checkout conversion drops compared with "
+                            + hours);
         }
         ObjectNode obs = n.putObject("observed");
         observed.get(i).forEach(obs::put);
         return n;
     }
 
-    /** Writes the manifest as pretty-printed JSON with \n line ends (byte-identical on every OS). */
+    /**
+     * Writes the manifest as pretty-printed JSON with \n line ends (byte-identical on every OS).
+     */
     void write(OutputStream out) throws IOException {
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        DefaultPrettyPrinter printer =
+                new DefaultPrettyPrinter()
+                        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
         out.write(EventJson.mapper().writer(printer).writeValueAsBytes(toJson()));
         out.write('\n');
     }

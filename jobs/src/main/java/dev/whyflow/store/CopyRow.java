@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.HexFormat;
 
 /**
- * One row in PostgreSQL's COPY text format, built column by column: values are escaped, nulls
- * are written as {@code \N}. Reused across rows by a sink writer (call {@link #reset}).
+ * One row in PostgreSQL's COPY text format, built column by column: values are escaped, nulls are
+ * written as {@code \N}. Reused across rows by a sink writer (call {@link #reset}).
  */
 public final class CopyRow {
 
@@ -144,7 +144,7 @@ public final class CopyRow {
                 case '\t' -> line.append("\\t");
                 case '\n' -> line.append("\\n");
                 case '\r' -> line.append("\\r");
-                case '\0' -> { } // PostgreSQL text cannot hold NUL; dropping it is the only option
+                case '\0' -> {} // PostgreSQL text cannot hold NUL; dropping it is the only option
                 default -> line.append(c);
             }
         }

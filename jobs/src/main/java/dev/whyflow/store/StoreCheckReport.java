@@ -4,7 +4,10 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 
-/** Words a {@link StoreCheck.Result}: one line when all holds, else each violation class with its count and examples. */
+/**
+ * Words a {@link StoreCheck.Result}: one line when all holds, else each violation class with its
+ * count and examples.
+ */
 public final class StoreCheckReport {
 
     private StoreCheckReport() {}
@@ -12,13 +15,18 @@ public final class StoreCheckReport {
     public static void render(StoreCheck.Result r, PrintStream out) {
         String period = period(r);
         if (r.holds()) {
-            out.printf("check: all %d invariants hold (%s) %s, in %.1f s%n", r.checked().size(),
-                    String.join(", ", r.checked().stream().map(StoreInvariant::title).toList()), period, r.millis() / 1000.0);
+            out.printf(
+                    "check: all %d invariants hold (%s) %s, in %.1f s%n",
+                    r.checked().size(),
+                    String.join(", ", r.checked().stream().map(StoreInvariant::title).toList()),
+                    period,
+                    r.millis() / 1000.0);
             return;
         }
         long total = r.violations().stream().mapToLong(StoreCheck.Violation::count).sum();
-        out.printf("check: %d violations in %d classes %s, in %.1f s%n", total, r.violations().size(), period,
-                r.millis() / 1000.0);
+        out.printf(
+                "check: %d violations in %d classes %s, in %.1f s%n",
+                total, r.violations().size(), period, r.millis() / 1000.0);
         for (StoreInvariant invariant : r.checked()) {
             List<StoreCheck.Violation> found = r.of(invariant);
             if (found.isEmpty()) {
@@ -29,7 +37,8 @@ public final class StoreCheckReport {
             for (StoreCheck.Violation v : found) {
                 out.printf("        %s: %d%n", v.name(), v.count());
                 for (String example : v.examples()) out.printf("          %s%n", example);
-                if (v.count() > v.examples().size()) out.printf("          … and %d more%n", v.count() - v.examples().size());
+                if (v.count() > v.examples().size())
+                    out.printf("          … and %d more%n", v.count() - v.examples().size());
             }
         }
     }

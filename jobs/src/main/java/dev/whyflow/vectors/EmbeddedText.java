@@ -1,6 +1,8 @@
 package dev.whyflow.vectors;
 
-/** A {@link TextToEmbed} with its unit-length embedding and the model that made it. A Flink POJO. */
+/**
+ * A {@link TextToEmbed} with its unit-length embedding and the model that made it. A Flink POJO.
+ */
 public class EmbeddedText {
 
     public TextToEmbed source;

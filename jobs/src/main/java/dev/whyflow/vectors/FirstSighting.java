@@ -1,6 +1,7 @@
 package dev.whyflow.vectors;
 
 import dev.whyflow.contract.EnrichedEvent;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -9,8 +10,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
-
 /**
  * Keyed by semantic key: passes on the first event of each distinct semantic text and drops the
  * rest, so each distinct text is embedded once and only new texts reach the HNSW index (an insert
@@ -18,8 +17,8 @@ import java.time.Duration;
  * {@code ttl} after the text was last seen; a text seen again after that is embedded once more and
  * its insert-if-absent writes nothing.
  *
- * <p>A key is marked seen when its text is emitted, not when it is stored: the emitted text is
- * in the async operator's checkpointed queue or written before the checkpoint that holds the flag
+ * <p>A key is marked seen when its text is emitted, not when it is stored: the emitted text is in
+ * the async operator's checkpointed queue or written before the checkpoint that holds the flag
  * completes, so a restore never has the flag without the row.
  */
 public final class FirstSighting extends KeyedProcessFunction<Long, EnrichedEvent, TextToEmbed> {
@@ -43,16 +42,20 @@ public final class FirstSighting extends KeyedProcessFunction<Long, EnrichedEven
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Boolean.class);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
-                .cleanupFullSnapshot().cleanupIncrementally(10, false).build());
+        d.enableTimeToLive(
+                StateTtlConfig.newBuilder(ttl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
+                        .cleanupFullSnapshot()
+                        .cleanupIncrementally(10, false)
+                        .build());
         seen = getRuntimeContext().getState(d);
         distinct = getRuntimeContext().getMetricGroup().counter("semanticTextsNew");
         repeated = getRuntimeContext().getMetricGroup().counter("semanticTextsRepeated");
     }
 
     @Override
-    public void processElement(EnrichedEvent e, Context ctx, Collector<TextToEmbed> out) throws Exception {
+    public void processElement(EnrichedEvent e, Context ctx, Collector<TextToEmbed> out)
+            throws Exception {
         if (seen.value() != null) {
             repeated.inc();
             return;

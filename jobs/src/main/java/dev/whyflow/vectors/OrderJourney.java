@@ -16,8 +16,10 @@ public class OrderJourney {
     public int slowPages;
     public int pageErrors;
     public int paymentFailures;
+
     /** The reason of the last discount applied (e.g. "campaign"), or "applied" without one. */
     public String discountApplied;
+
     public int discountsRejected;
 
     public OrderJourney() {}

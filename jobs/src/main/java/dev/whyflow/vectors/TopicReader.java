@@ -42,7 +42,11 @@ public final class TopicReader<T> implements KafkaRecordDeserializationSchema<T>
             value = record.value() == null ? null : parser.apply(record.value());
         } catch (EventFormatException | IllegalArgumentException ex) {
             if (unreadable != null) unreadable.inc();
-            LOG.warn("skipping unreadable record {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
+            LOG.warn(
+                    "skipping unreadable record {}/{}/{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
                     ex.getMessage());
             return;
         }

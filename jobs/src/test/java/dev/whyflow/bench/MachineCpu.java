@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Where this machine's CPU went between two moments: busy and idle core-seconds from
- * {@code /proc/stat}, and the CPU of the local stack's processes by kind (the Flink TaskManager,
- * the Kafka broker, PostgreSQL with its exited backends and workers), from {@code /proc/PID/stat}.
- * A benchmark that shares two cores with the services it measures needs this to tell a slow job
- * from a starved one. Linux only; elsewhere every figure is 0.
+ * Where this machine's CPU went between two moments: busy and idle core-seconds from {@code
+ * /proc/stat}, and the CPU of the local stack's processes by kind (the Flink TaskManager, the Kafka
+ * broker, PostgreSQL with its exited backends and workers), from {@code /proc/PID/stat}. A
+ * benchmark that shares two cores with the services it measures needs this to tell a slow job from
+ * a starved one. Linux only; elsewhere every figure is 0.
  */
 final class MachineCpu {
 
@@ -48,7 +48,15 @@ final class MachineCpu {
         Map<String, Double> byKind = new LinkedHashMap<>();
         KINDS.forEach(k -> byKind.put(k, 0.0));
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))::iterator) {
+            for (Path p :
+                    (Iterable<Path>)
+                            procs.filter(
+                                            d ->
+                                                    d.getFileName()
+                                                            .toString()
+                                                            .chars()
+                                                            .allMatch(Character::isDigit))
+                                    ::iterator) {
                 String kind = kind(p);
                 if (kind != null) byKind.merge(kind, processSeconds(p), Double::sum);
             }
@@ -88,8 +96,11 @@ final class MachineCpu {
             String stat = Files.readString(proc.resolve("stat"));
             // the fields after the command name in parentheses (which may hold spaces)
             List<String> f = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-            return (Long.parseLong(f.get(11)) + Long.parseLong(f.get(12))
-                    + Long.parseLong(f.get(13)) + Long.parseLong(f.get(14))) / TICKS_PER_SECOND;
+            return (Long.parseLong(f.get(11))
+                            + Long.parseLong(f.get(12))
+                            + Long.parseLong(f.get(13))
+                            + Long.parseLong(f.get(14)))
+                    / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -1,13 +1,24 @@
 package dev.whyflow.capture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.whyflow.contract.EventJson;
+import dev.whyflow.simulator.SimulatedData;
+import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.store.StoreCheck;
 import dev.whyflow.store.StoreCheckReport;
-import dev.whyflow.simulator.SimulatedData;
-import dev.whyflow.simulator.SimulationOptions;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -21,18 +32,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * CaptureJob end to end on real components: simulated shop traffic with malformed records and
  * duplicates goes through an in-process Kafka broker and a Flink MiniCluster into the local
@@ -40,13 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CaptureJobIT {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     @Test
     void aSimulatedShopDayIsStoredExactlyOnce() throws Exception {
-        SimulatedData data = SimulatedData.generate(
-                SimulationOptions.of(7, LocalDate.parse("2026-11-02"), 1, 150).withBadInput(0.02, 0.01));
+        SimulatedData data =
+                SimulatedData.generate(
+                        SimulationOptions.of(7, LocalDate.parse("2026-11-02"), 1, 150)
+                                .withBadInput(0.02, 0.01));
         try (TestDatabase db = TestDatabase.create("capture")) {
             Run run = new Run(data, db);
             run.produce();
@@ -60,19 +60,22 @@ class CaptureJobIT {
 
     @Test
     void failuresAndRestartsNeitherLoseNorDuplicate() throws Exception {
-        SimulatedData data = SimulatedData.generate(
-                SimulationOptions.of(11, LocalDate.parse("2026-11-03"), 1, 1_500).withBadInput(0.01, 0.01));
+        SimulatedData data =
+                SimulatedData.generate(
+                        SimulationOptions.of(11, LocalDate.parse("2026-11-03"), 1, 1_500)
+                                .withBadInput(0.01, 0.01));
         assertThat(data.records()).hasSizeGreaterThanOrEqualTo(200_000);
         try (TestDatabase db = TestDatabase.create("capture_failures")) {
             Run run = new Run(data, db);
             run.produce();
-            // fail at three moments spread over the run, counted in records written to the events table
+            // fail at three moments spread over the run, counted in records written to the events
+            // table
             long n = data.records().size();
             java.util.SplittableRandom random = new java.util.SplittableRandom(42);
             long first = n / 10 + random.nextLong(n / 10);
             long second = first + n / 5 + random.nextLong(n / 10);
             long third = second + n / 5 + random.nextLong(n / 10);
-            run.capture(new long[]{first, second, third});
+            run.capture(new long[] {first, second, third});
             assertThat(FailingSink.FAILURES.get()).isEqualTo(3);
             run.assertStoredExactlyOnce();
             // rollup + late rows = events (and sessions, alerts) whatever the replays judged late
@@ -106,63 +109,104 @@ class CaptureJobIT {
             }
             for (int i = 0; i < sent.size(); i++) {
                 RecordMetadata m = sent.get(i).get();
-                failureIdByOrdinal.put(data.records().get(i).ordinal(), raw + "/" + m.partition() + "/" + m.offset());
+                failureIdByOrdinal.put(
+                        data.records().get(i).ordinal(),
+                        raw + "/" + m.partition() + "/" + m.offset());
             }
         }
 
         void capture(long[] failAt) throws Exception {
-            options = CaptureOptions.fromArgs(ParameterTool.fromArgs(new String[]{
-                    "--kafka.bootstrap", KafkaTestBroker.bootstrapServers(),
-                    "--topic.raw", raw, "--topic.enriched", enriched, "--topic.dlq", dlq,
-                    "--group.id", "capture-" + raw,
-                    "--pg.url", db.store().url(), "--pg.user", db.store().user(), "--pg.password", db.store().password(),
-                    "--checkpoint.interval", "1s", "--sink.batch.size", "2000"}));
+            options =
+                    CaptureOptions.fromArgs(
+                            ParameterTool.fromArgs(
+                                    new String[] {
+                                        "--kafka.bootstrap",
+                                        KafkaTestBroker.bootstrapServers(),
+                                        "--topic.raw",
+                                        raw,
+                                        "--topic.enriched",
+                                        enriched,
+                                        "--topic.dlq",
+                                        dlq,
+                                        "--group.id",
+                                        "capture-" + raw,
+                                        "--pg.url",
+                                        db.store().url(),
+                                        "--pg.user",
+                                        db.store().user(),
+                                        "--pg.password",
+                                        db.store().password(),
+                                        "--checkpoint.interval",
+                                        "1s",
+                                        "--sink.batch.size",
+                                        "2000"
+                                    }));
             Configuration conf = new Configuration();
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            conf.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    Duration.ofMillis(500));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(2);
             CaptureJob.configure(env, options);
-            KafkaSource<Captured> bounded = KafkaSource.<Captured>builder()
-                    .setBootstrapServers(options.bootstrapServers())
-                    .setTopics(raw)
-                    .setGroupId(options.groupId())
-                    .setStartingOffsets(OffsetsInitializer.earliest())
-                    .setBounded(OffsetsInitializer.latest())
-                    .setDeserializer(new RawEventDeserializer(options.maxEventBytes(), options.futureSkew().toMillis()))
-                    .setProperty("max.partition.fetch.bytes", String.valueOf(4 << 20))
-                    .build();
+            KafkaSource<Captured> bounded =
+                    KafkaSource.<Captured>builder()
+                            .setBootstrapServers(options.bootstrapServers())
+                            .setTopics(raw)
+                            .setGroupId(options.groupId())
+                            .setStartingOffsets(OffsetsInitializer.earliest())
+                            .setBounded(OffsetsInitializer.latest())
+                            .setDeserializer(
+                                    new RawEventDeserializer(
+                                            options.maxEventBytes(),
+                                            options.futureSkew().toMillis()))
+                            .setProperty("max.partition.fetch.bytes", String.valueOf(4 << 20))
+                            .build();
             CaptureJob.Sinks real = CaptureJob.sinks(options);
             FailingSink.reset(failAt);
-            CaptureJob.Sinks sinks = new CaptureJob.Sinks(new FailingSink<>(real.eventsTable()), real.enrichedTopic(),
-                    real.sessionsTable(), real.metricsTable(), real.failedTable(), real.deadLetterTopic());
+            CaptureJob.Sinks sinks =
+                    new CaptureJob.Sinks(
+                            new FailingSink<>(real.eventsTable()),
+                            real.enrichedTopic(),
+                            real.sessionsTable(),
+                            real.metricsTable(),
+                            real.failedTable(),
+                            real.deadLetterTopic());
             CaptureJob.defineWorkflow(env, options, bounded, sinks);
             env.execute("capture test");
         }
 
         void assertStoredExactlyOnce() throws Exception {
-            new CaptureExpectations(data, failureIdByOrdinal).assertStoredExactlyOnce(db,
-                    KafkaTestBroker.readCommitted(enriched, Duration.ofSeconds(60)),
-                    KafkaTestBroker.readCommitted(dlq, Duration.ofSeconds(30)));
+            new CaptureExpectations(data, failureIdByOrdinal)
+                    .assertStoredExactlyOnce(
+                            db,
+                            KafkaTestBroker.readCommitted(enriched, Duration.ofSeconds(60)),
+                            KafkaTestBroker.readCommitted(dlq, Duration.ofSeconds(30)));
         }
 
-        /** Checked on an undisturbed run: after a restart the sessionizer may cut a straggler's session differently. */
+        /**
+         * Checked on an undisturbed run: after a restart the sessionizer may cut a straggler's
+         * session differently.
+         */
         void assertEverySessionClosedOnce() throws Exception {
             CaptureExpectations.assertEverySessionClosedOnce(db);
         }
 
         /**
          * {@code ./whyflow check} finds nothing: the SQL rollup of the stored on-time events (V13
-         * events_rollup) equals what Flink's MinuteRollup wrote, row for row and measure for measure,
-         * and sessions and events agree.
+         * events_rollup) equals what Flink's MinuteRollup wrote, row for row and measure for
+         * measure, and sessions and events agree.
          */
         void assertStoreAgreesWithItself() throws Exception {
             StoreCheck.Result check = StoreCheck.run(db.store(), new StoreCheck.Period(null, null));
             java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
-            StoreCheckReport.render(check, new java.io.PrintStream(report, true, StandardCharsets.UTF_8));
+            StoreCheckReport.render(
+                    check, new java.io.PrintStream(report, true, StandardCharsets.UTF_8));
             assertThat(check.violations()).as(report.toString(StandardCharsets.UTF_8)).isEmpty();
-            assertThat(CaptureExpectations.strings(db, "SELECT count(*) FROM metrics_1m")).doesNotContain("0");
+            assertThat(CaptureExpectations.strings(db, "SELECT count(*) FROM metrics_1m"))
+                    .doesNotContain("0");
         }
 
         /** The jsonb columns hold the producer's context and payload objects exactly. */
@@ -175,12 +219,17 @@ class CaptureJobIT {
                 sent.put(tree.get("event_id").asText(), tree);
             }
             int[] checked = {0};
-            query("SELECT event_id, context::text, payload::text FROM events ORDER BY event_id LIMIT 2000", rs -> {
-                var tree = sent.get(rs.getString(1));
-                assertThat(EventJson.mapper().readTree(rs.getString(3))).isEqualTo(tree.get("payload"));
-                if (rs.getString(2) != null) assertThat(EventJson.mapper().readTree(rs.getString(2))).isEqualTo(tree.get("context"));
-                checked[0]++;
-            });
+            query(
+                    "SELECT event_id, context::text, payload::text FROM events ORDER BY event_id LIMIT 2000",
+                    rs -> {
+                        var tree = sent.get(rs.getString(1));
+                        assertThat(EventJson.mapper().readTree(rs.getString(3)))
+                                .isEqualTo(tree.get("payload"));
+                        if (rs.getString(2) != null)
+                            assertThat(EventJson.mapper().readTree(rs.getString(2)))
+                                    .isEqualTo(tree.get("context"));
+                        checked[0]++;
+                    });
             assertThat(checked[0]).isEqualTo(2000);
         }
 

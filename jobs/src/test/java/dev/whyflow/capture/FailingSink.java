@@ -1,12 +1,11 @@
 package dev.whyflow.capture;
 
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-
-import java.io.IOException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wraps a sink and fails the job when the records written (counted across restarts, in this JVM)
@@ -40,8 +39,11 @@ public final class FailingSink<T> implements Sink<T> {
             public void write(T element, Context ctx) throws IOException, InterruptedException {
                 long n = WRITTEN.incrementAndGet();
                 int done = FAILURES.get();
-                if (done < failAt.length && n >= failAt[done] && FAILURES.compareAndSet(done, done + 1)) {
-                    throw new IOException("injected failure " + (done + 1) + " after " + n + " records");
+                if (done < failAt.length
+                        && n >= failAt[done]
+                        && FAILURES.compareAndSet(done, done + 1)) {
+                    throw new IOException(
+                            "injected failure " + (done + 1) + " after " + n + " records");
                 }
                 writer.write(element, ctx);
             }

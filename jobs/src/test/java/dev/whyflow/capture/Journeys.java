@@ -35,7 +35,12 @@ final class Journeys {
     }
 
     Event atMillis(long offsetMillis, EventType type) {
-        Event e = Event.of(type, anonymousId + "-" + (sessionId == null ? "app" : sessionId) + "-" + (++seq), T0 + offsetMillis, sessionId == null ? "storefront-android" : "storefront-web");
+        Event e =
+                Event.of(
+                        type,
+                        anonymousId + "-" + (sessionId == null ? "app" : sessionId) + "-" + (++seq),
+                        T0 + offsetMillis,
+                        sessionId == null ? "storefront-android" : "storefront-web");
         e.actor = new Actor(null, anonymousId, sessionId);
         e.context = new EventContext();
         e.context.os = os;

@@ -1,10 +1,10 @@
 package dev.whyflow.capture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ProductDimensionsTest {
 
@@ -37,9 +37,12 @@ class ProductDimensionsTest {
     @Test
     void onlyEventsThatNameAProductTeachTheCatalog() {
         Journeys j = Journeys.web("a1", "s1");
-        assertThat(ProductDimensions.isCatalogEvent(j.product(0, EventType.PRICE_CHANGED, "p1"))).isTrue();
-        assertThat(ProductDimensions.isCatalogEvent(j.product(0, EventType.PRODUCT_VIEWED, "p1"))).isTrue();
+        assertThat(ProductDimensions.isCatalogEvent(j.product(0, EventType.PRICE_CHANGED, "p1")))
+                .isTrue();
+        assertThat(ProductDimensions.isCatalogEvent(j.product(0, EventType.PRODUCT_VIEWED, "p1")))
+                .isTrue();
         assertThat(ProductDimensions.isCatalogEvent(j.at(0, EventType.PRODUCT_VIEWED))).isFalse();
-        assertThat(ProductDimensions.isCatalogEvent(j.product(0, EventType.CART_ITEM_ADDED, "p1"))).isFalse();
+        assertThat(ProductDimensions.isCatalogEvent(j.product(0, EventType.CART_ITEM_ADDED, "p1")))
+                .isFalse();
     }
 }

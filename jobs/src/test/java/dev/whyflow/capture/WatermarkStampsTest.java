@@ -1,29 +1,30 @@
 package dev.whyflow.capture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whyflow.contract.CaptureStamp;
 import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.EnrichedEventJson;
-import dev.whyflow.contract.CaptureStamp;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventType;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema.KafkaSinkContext;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** CaptureJob's stamps on the way to the enriched topic, and where the topic's serializer puts them. */
+/**
+ * CaptureJob's stamps on the way to the enriched topic, and where the topic's serializer puts them.
+ */
 class WatermarkStampsTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(200);
 
     @Test
-    void stampsEachRecordWithTheWatermarkItWasJudgedByAndMarksAdvancesNoRecordCarried() throws Exception {
+    void stampsEachRecordWithTheWatermarkItWasJudgedByAndMarksAdvancesNoRecordCarried()
+            throws Exception {
         try (var h = harness(3, 5)) {
             h.processElement(enriched("a", 1_000), 1_000);
             h.processWatermark(new Watermark(900));
@@ -34,15 +35,22 @@ class WatermarkStampsTest {
             h.setProcessingTime(3 * INTERVAL.toMillis()); // no advance since: no second marker
 
             List<EnrichedEvent> out = h.extractOutputValues();
-            assertThat(out).extracting(e -> e.watermarkMarker ? "marker" : e.eventId())
+            assertThat(out)
+                    .extracting(e -> e.watermarkMarker ? "marker" : e.eventId())
                     .containsExactly("a", "b", "marker");
-            assertThat(out).extracting(e -> e.captureWatermark).containsExactly(Long.MIN_VALUE, 900L, 1_500L);
-            assertThat(out).allSatisfy(e -> {
-                assertThat(e.captureWriter).isEqualTo(3);
-                assertThat(e.captureWriters).isEqualTo(5);
-            });
-            assertThat(h.getOutput()).filteredOn(o -> o instanceof Watermark)
-                    .as("watermarks go on to the sink unchanged").hasSize(2);
+            assertThat(out)
+                    .extracting(e -> e.captureWatermark)
+                    .containsExactly(Long.MIN_VALUE, 900L, 1_500L);
+            assertThat(out)
+                    .allSatisfy(
+                            e -> {
+                                assertThat(e.captureWriter).isEqualTo(3);
+                                assertThat(e.captureWriters).isEqualTo(5);
+                            });
+            assertThat(h.getOutput())
+                    .filteredOn(o -> o instanceof Watermark)
+                    .as("watermarks go on to the sink unchanged")
+                    .hasSize(2);
         }
     }
 
@@ -79,9 +87,11 @@ class WatermarkStampsTest {
         assertThat(CaptureStamp.of(u.headers())).isNull();
     }
 
-    private static OneInputStreamOperatorTestHarness<EnrichedEvent, EnrichedEvent> harness(int subtask, int parallelism)
-            throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new WatermarkStamps(INTERVAL), 128, parallelism, subtask);
+    private static OneInputStreamOperatorTestHarness<EnrichedEvent, EnrichedEvent> harness(
+            int subtask, int parallelism) throws Exception {
+        var h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new WatermarkStamps(INTERVAL), 128, parallelism, subtask);
         h.open();
         return h;
     }

@@ -1,16 +1,14 @@
 package dev.whyflow.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.regex.RegularExpression;
 import dev.whyflow.contract.CompiledPatterns.AnchoredAsciiPattern;
 import dev.whyflow.contract.CompiledPatterns.Atom;
 import dev.whyflow.patterns.AlertPattern;
 import dev.whyflow.patterns.AlertSchemas;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -25,9 +23,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link CompiledPatterns} answers exactly as {@code Pattern.compile(p).matcher(s).find()} does,
@@ -37,14 +36,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CompiledPatternsTest {
 
     private static final int STRINGS_PER_PATTERN = 4000;
-    /** Characters no ASCII class matches, some of which the JDK's {@code $} treats as line terminators. */
-    private static final String FOREIGN = "\n\r\u0085\u2028\u2029\t\0é\u00dfİ\u212a\u0663\uff10\ud83d\ude00\ud800\u00a0";
 
-    /** Every {@code pattern} keyword's value and every {@code patternProperties} name in the shipped schemas. */
+    /**
+     * Characters no ASCII class matches, some of which the JDK's {@code $} treats as line
+     * terminators.
+     */
+    private static final String FOREIGN =
+            "\n\r\u0085\u2028\u2029\t\0é\u00dfİ\u212a\u0663\uff10\ud83d\ude00\ud800\u00a0";
+
+    /**
+     * Every {@code pattern} keyword's value and every {@code patternProperties} name in the shipped
+     * schemas.
+     */
     static List<String> shippedPatterns() {
         TreeSet<String> patterns = new TreeSet<>();
         try (Stream<Path> files = Files.walk(schemasDir())) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json"))::iterator) {
+            for (Path f :
+                    (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json"))::iterator) {
                 collectPatterns(EventJson.mapper().readTree(f.toFile()), patterns);
             }
         } catch (IOException e) {
@@ -55,7 +63,11 @@ class CompiledPatternsTest {
 
     private static Path schemasDir() {
         try {
-            return Path.of(CompiledPatternsTest.class.getClassLoader().getResource("whyflow/schemas").toURI());
+            return Path.of(
+                    CompiledPatternsTest.class
+                            .getClassLoader()
+                            .getResource("whyflow/schemas")
+                            .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -65,8 +77,10 @@ class CompiledPatternsTest {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (field.getKey().equals("pattern") && field.getValue().isTextual()) into.add(field.getValue().textValue());
-                if (field.getKey().equals("patternProperties")) field.getValue().fieldNames().forEachRemaining(into::add);
+                if (field.getKey().equals("pattern") && field.getValue().isTextual())
+                    into.add(field.getValue().textValue());
+                if (field.getKey().equals("patternProperties"))
+                    field.getValue().fieldNames().forEachRemaining(into::add);
                 collectPatterns(field.getValue(), into);
             }
         } else if (node.isArray()) {
@@ -76,8 +90,12 @@ class CompiledPatternsTest {
 
     @Test
     void theShippedSchemasHavePatternsToCheck() {
-        assertThat(shippedPatterns()).hasSizeGreaterThan(15)
-                .contains("^[a-z][a-z0-9_-]{0,63}$", "^/", "^[A-Z]{3}$",
+        assertThat(shippedPatterns())
+                .hasSizeGreaterThan(15)
+                .contains(
+                        "^[a-z][a-z0-9_-]{0,63}$",
+                        "^/",
+                        "^[A-Z]{3}$",
                         "^[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,6}([.+-][0-9A-Za-z.-]{1,32})?$");
     }
 
@@ -85,8 +103,11 @@ class CompiledPatternsTest {
     @ParameterizedTest
     @MethodSource("shippedPatterns")
     void everyShippedPatternTakesTheFastPath(String pattern) {
-        assertThat(CompiledPatterns.isHandRolled(CompiledPatterns.INSTANCE.getRegularExpression(pattern)))
-                .as("pattern %s falls back to the JDK engine", pattern).isTrue();
+        assertThat(
+                        CompiledPatterns.isHandRolled(
+                                CompiledPatterns.INSTANCE.getRegularExpression(pattern)))
+                .as("pattern %s falls back to the JDK engine", pattern)
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -97,33 +118,103 @@ class CompiledPatternsTest {
 
     /** Constructs the shipped schemas do not use yet, inside the fast path. */
     @ParameterizedTest
-    @ValueSource(strings = {
-            "^", "^$", "^a", "^abc$", "^a?$", "^a*b+c?$", "^[a-c]{2,}x$", "^[0-9]+$", "^x{0}y$", "^[a-z]{0,2}$",
-            "^\\.\\-\\\\\\<\\>\\ \\#$", "^[-a]$", "^[a-]$", "^[-]$", "^[\\]\\[\\-\\\\]{1,3}$", "^[ -/:-@]*$", "^ #~$",
-            "^[a-z]{1,3}(-[0-9]{1,2})?:[0-9]{2}$", "^(x)?$", "^(ab)?", "^a*(b)?c*$", "^a*(b)?b$", "^[A-Z]{2}(-[a-z]{2,3})?-[0-9]$"})
+    @ValueSource(
+            strings = {
+                "^",
+                "^$",
+                "^a",
+                "^abc$",
+                "^a?$",
+                "^a*b+c?$",
+                "^[a-c]{2,}x$",
+                "^[0-9]+$",
+                "^x{0}y$",
+                "^[a-z]{0,2}$",
+                "^\\.\\-\\\\\\<\\>\\ \\#$",
+                "^[-a]$",
+                "^[a-]$",
+                "^[-]$",
+                "^[\\]\\[\\-\\\\]{1,3}$",
+                "^[ -/:-@]*$",
+                "^ #~$",
+                "^[a-z]{1,3}(-[0-9]{1,2})?:[0-9]{2}$",
+                "^(x)?$",
+                "^(ab)?",
+                "^a*(b)?c*$",
+                "^a*(b)?b$",
+                "^[A-Z]{2}(-[a-z]{2,3})?-[0-9]$"
+            })
     void otherFastPatternsAnswerAsTheJdk(String pattern) {
-        assertThat(CompiledPatterns.isHandRolled(CompiledPatterns.INSTANCE.getRegularExpression(pattern))).isTrue();
+        assertThat(
+                        CompiledPatterns.isHandRolled(
+                                CompiledPatterns.INSTANCE.getRegularExpression(pattern)))
+                .isTrue();
         assertAnswersAsTheJdk(pattern);
     }
 
-    /** Outside the fast path, or where greedy matching could miss a match: the JDK engine answers. */
+    /**
+     * Outside the fast path, or where greedy matching could miss a match: the JDK engine answers.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {
-            "abc", "[a-z]{3}$", "^a*a$", "^[a-z]+[a-z0-9]$", "^[a-z]{1,3}[a-c]$", "^a?(a)?$", "^(a*)?a$",
-            "^[a-z]{2,3}([a-z]{2})?$", "^.{3}$", "^[^a]$", "(?i)^abc$", "^a|b$", "^(a|b)?$", "^\\d{3}$", "^\\w+$",
-            "^[a-z&&[^x]]$", "^[a[b]]$", "^(ab)+$", "^(ab)$", "^(?:ab)?$", "^a{1,3}?$", "^a++$", "^a??$", "^\\p{L}$",
-            "^\\x41$", "^\\u0041$", "^\\Qa\\E$", "^\\n$", "^[\\t]$", "^a(b)?(c)?$", "^é$", "^a\\Z", "^a$b", "^a$$", "^^a",
-            "^[a-z-_]$", "^[--z]$", "^[a^]$", "^\t$", "^(a(b)?)?$", "^()?a$", "^a{1234567890}$"})
+    @ValueSource(
+            strings = {
+                "abc",
+                "[a-z]{3}$",
+                "^a*a$",
+                "^[a-z]+[a-z0-9]$",
+                "^[a-z]{1,3}[a-c]$",
+                "^a?(a)?$",
+                "^(a*)?a$",
+                "^[a-z]{2,3}([a-z]{2})?$",
+                "^.{3}$",
+                "^[^a]$",
+                "(?i)^abc$",
+                "^a|b$",
+                "^(a|b)?$",
+                "^\\d{3}$",
+                "^\\w+$",
+                "^[a-z&&[^x]]$",
+                "^[a[b]]$",
+                "^(ab)+$",
+                "^(ab)$",
+                "^(?:ab)?$",
+                "^a{1,3}?$",
+                "^a++$",
+                "^a??$",
+                "^\\p{L}$",
+                "^\\x41$",
+                "^\\u0041$",
+                "^\\Qa\\E$",
+                "^\\n$",
+                "^[\\t]$",
+                "^a(b)?(c)?$",
+                "^é$",
+                "^a\\Z",
+                "^a$b",
+                "^a$$",
+                "^^a",
+                "^[a-z-_]$",
+                "^[--z]$",
+                "^[a^]$",
+                "^\t$",
+                "^(a(b)?)?$",
+                "^()?a$",
+                "^a{1234567890}$"
+            })
     void patternsOutsideTheFastPathFallBackAndStillAnswerAsTheJdk(String pattern) {
-        assertThat(CompiledPatterns.isHandRolled(CompiledPatterns.INSTANCE.getRegularExpression(pattern)))
-                .as("%s must fall back", pattern).isFalse();
+        assertThat(
+                        CompiledPatterns.isHandRolled(
+                                CompiledPatterns.INSTANCE.getRegularExpression(pattern)))
+                .as("%s must fall back", pattern)
+                .isFalse();
         assertAnswersAsTheJdk(pattern);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"^[z-a]$", "^a{3,1}$", "^(a$", "^[a-z$", "^a{2", "*a", "^a)?$"})
     void aMalformedPatternFailsAsWithTheJdk(String pattern) {
-        assertThatThrownBy(() -> Pattern.compile(pattern)).isInstanceOf(PatternSyntaxException.class);
+        assertThatThrownBy(() -> Pattern.compile(pattern))
+                .isInstanceOf(PatternSyntaxException.class);
         assertThatThrownBy(() -> CompiledPatterns.INSTANCE.getRegularExpression(pattern))
                 .isInstanceOf(PatternSyntaxException.class);
     }
@@ -133,24 +224,55 @@ class CompiledPatternsTest {
     void theEndAnchorAllowsOneFinalLineTerminatorAsTheJdkDoes() {
         RegularExpression currency = CompiledPatterns.INSTANCE.getRegularExpression("^[A-Z]{3}$");
         assertThat(CompiledPatterns.isHandRolled(currency)).isTrue();
-        for (String s : List.of("EUR", "EUR\n", "EUR\r", "EUR\r\n", "EUR\u0085", "EUR\u2028", "EUR\u2029")) {
+        for (String s :
+                List.of(
+                        "EUR",
+                        "EUR\n",
+                        "EUR\r",
+                        "EUR\r\n",
+                        "EUR\u0085",
+                        "EUR\u2028",
+                        "EUR\u2029")) {
             assertThat(currency.matches(s)).as(escape(s)).isTrue();
         }
-        for (String s : List.of("EUR\n\n", "EUR\n\r", "EUR\r\r", "EUR\t", "EUR ", "EURO", "EU", "eur", "\nEUR", "EUR\r\n\n")) {
+        for (String s :
+                List.of(
+                        "EUR\n\n",
+                        "EUR\n\r",
+                        "EUR\r\r",
+                        "EUR\t",
+                        "EUR ",
+                        "EURO",
+                        "EU",
+                        "eur",
+                        "\nEUR",
+                        "EUR\r\n\n")) {
             assertThat(currency.matches(s)).as(escape(s)).isFalse();
         }
         RegularExpression empty = CompiledPatterns.INSTANCE.getRegularExpression("^$");
         for (String s : List.of("", "\n", "\r\n", "\r", "\u2028", "\n\n", "x", "\r\n\r\n")) {
-            assertThat(empty.matches(s)).as(escape(s)).isEqualTo(Pattern.compile("^$").matcher(s).find());
+            assertThat(empty.matches(s))
+                    .as(escape(s))
+                    .isEqualTo(Pattern.compile("^$").matcher(s).find());
         }
     }
 
     @Test
     void theContractsSchemasAreBuiltWithTheFastEngine() {
-        assertThat(new EventSchemas().envelope().getValidationContext().getConfig().getRegularExpressionFactory())
+        assertThat(
+                        new EventSchemas()
+                                .envelope()
+                                .getValidationContext()
+                                .getConfig()
+                                .getRegularExpressionFactory())
                 .isSameAs(CompiledPatterns.INSTANCE);
-        assertThat(new AlertSchemas().schema(AlertPattern.CART_ABANDONMENT, 1).getValidationContext().getConfig()
-                .getRegularExpressionFactory()).isSameAs(CompiledPatterns.INSTANCE);
+        assertThat(
+                        new AlertSchemas()
+                                .schema(AlertPattern.CART_ABANDONMENT, 1)
+                                .getValidationContext()
+                                .getConfig()
+                                .getRegularExpressionFactory())
+                .isSameAs(CompiledPatterns.INSTANCE);
     }
 
     private static void assertAnswersAsTheJdk(String pattern) {
@@ -159,14 +281,21 @@ class CompiledPatternsTest {
         int matched = 0;
         for (String s : generate(pattern, ours)) {
             boolean expected = jdk.matcher(s).find();
-            assertThat(ours.matches(s)).as("pattern %s on \"%s\"", pattern, escape(s)).isEqualTo(expected);
+            assertThat(ours.matches(s))
+                    .as("pattern %s on \"%s\"", pattern, escape(s))
+                    .isEqualTo(expected);
             if (expected) matched++;
         }
-        // the strings must exercise both answers (unless the pattern matches anything), or the comparison proves little
+        // the strings must exercise both answers (unless the pattern matches anything), or the
+        // comparison proves little
         if (CompiledPatterns.isHandRolled(ours)) {
-            assertThat(matched).as("strings matching %s", pattern).isGreaterThan(STRINGS_PER_PATTERN / 10);
+            assertThat(matched)
+                    .as("strings matching %s", pattern)
+                    .isGreaterThan(STRINGS_PER_PATTERN / 10);
             if (!jdk.matcher(FOREIGN).find()) {
-                assertThat(matched).as("strings matching %s", pattern).isLessThan(STRINGS_PER_PATTERN * 9 / 10);
+                assertThat(matched)
+                        .as("strings matching %s", pattern)
+                        .isLessThan(STRINGS_PER_PATTERN * 9 / 10);
             }
         }
     }
@@ -182,15 +311,18 @@ class CompiledPatternsTest {
         String own = ownCharacters(pattern);
         List<String> out = new ArrayList<>(List.of("", "\n", "\r\n"));
         while (out.size() < STRINGS_PER_PATTERN) {
-            String s = compiled instanceof AnchoredAsciiPattern fast && random.nextInt(4) != 0
-                    ? shaped(fast, random)
-                    : randomOver(own, random.nextInt(40), random);
+            String s =
+                    compiled instanceof AnchoredAsciiPattern fast && random.nextInt(4) != 0
+                            ? shaped(fast, random)
+                            : randomOver(own, random.nextInt(40), random);
             out.add(mutate(s, own, random));
         }
         return out;
     }
 
-    /** Atom by atom, each count within its bounds but (every other string) one at or beyond a bound. */
+    /**
+     * Atom by atom, each count within its bounds but (every other string) one at or beyond a bound.
+     */
     private static String shaped(AnchoredAsciiPattern fast, Random random) {
         Atom[][] branches = fast.branches();
         Atom[] atoms = branches[random.nextInt(branches.length)];
@@ -200,14 +332,15 @@ class CompiledPatternsTest {
             Atom atom = atoms[i];
             String chars = members(atom.chars());
             int max = Math.min(atom.max(), atom.min() + 70);
-            int count = i != offBound
-                    ? atom.min() + random.nextInt(max - atom.min() + 1)
-                    : switch (random.nextInt(4)) {
-                        case 0 -> atom.min();
-                        case 1 -> max;
-                        case 2 -> Math.max(0, atom.min() - 1);
-                        default -> max + 1;
-                    };
+            int count =
+                    i != offBound
+                            ? atom.min() + random.nextInt(max - atom.min() + 1)
+                            : switch (random.nextInt(4)) {
+                                case 0 -> atom.min();
+                                case 1 -> max;
+                                case 2 -> Math.max(0, atom.min() - 1);
+                                default -> max + 1;
+                            };
             for (int k = 0; k < count; k++) b.append(chars.charAt(random.nextInt(chars.length())));
         }
         return b.toString();
@@ -221,8 +354,12 @@ class CompiledPatternsTest {
             char c = anyCharacter(own, random);
             switch (random.nextInt(5)) {
                 case 0 -> b.insert(at, c);
-                case 1 -> { if (at < b.length()) b.deleteCharAt(at); }
-                case 2 -> { if (at < b.length()) b.setCharAt(at, c); }
+                case 1 -> {
+                    if (at < b.length()) b.deleteCharAt(at);
+                }
+                case 2 -> {
+                    if (at < b.length()) b.setCharAt(at, c);
+                }
                 case 3 -> b.append(FOREIGN.charAt(random.nextInt(6)));
                 default -> b.append(c);
             }
@@ -241,7 +378,10 @@ class CompiledPatternsTest {
     private static String randomOver(String own, int length, Random random) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < length; k++) {
-            b.append(random.nextInt(10) == 0 ? anyCharacter(own, random) : own.charAt(random.nextInt(own.length())));
+            b.append(
+                    random.nextInt(10) == 0
+                            ? anyCharacter(own, random)
+                            : own.charAt(random.nextInt(own.length())));
         }
         return b.toString();
     }

@@ -1,12 +1,11 @@
 package dev.whyflow.contract;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EnrichedEventJsonTest {
 
@@ -21,7 +20,8 @@ class EnrichedEventJsonTest {
         assertThat(golden).hasSizeGreaterThan(20);
         for (String line : golden) {
             EnrichedEvent e = EnrichedEventJson.fromBytes(line.getBytes(StandardCharsets.UTF_8));
-            assertThat(new String(EnrichedEventJson.toBytes(e), StandardCharsets.UTF_8)).isEqualTo(line);
+            assertThat(new String(EnrichedEventJson.toBytes(e), StandardCharsets.UTF_8))
+                    .isEqualTo(line);
         }
     }
 
@@ -31,12 +31,20 @@ class EnrichedEventJsonTest {
         String later = line.replace("\"enrichment\":{", "\"enrichment\":{\"later\":[1,{\"a\":2}],");
         assertThat(EnrichedEventJson.fromBytes(later.getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(EnrichedEventJson.fromBytes(line.getBytes(StandardCharsets.UTF_8)));
-        assertThatThrownBy(() -> EnrichedEventJson.fromBytes("{\"schema_version\":1,\"enrichment\":{}}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(EventFormatException.class).hasMessageContaining("without an event");
+        assertThatThrownBy(
+                        () ->
+                                EnrichedEventJson.fromBytes(
+                                        "{\"schema_version\":1,\"enrichment\":{}}"
+                                                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("without an event");
         assertThatThrownBy(() -> EnrichedEventJson.fromBytes("[1".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventFormatException.class);
-        assertThatThrownBy(() -> EnrichedEventJson.fromBytes(
-                "{\"event\":{\"event_type\":\"no_such_type\"},\"enrichment\":{}}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(
+                        () ->
+                                EnrichedEventJson.fromBytes(
+                                        "{\"event\":{\"event_type\":\"no_such_type\"},\"enrichment\":{}}"
+                                                .getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventFormatException.class);
     }
 }

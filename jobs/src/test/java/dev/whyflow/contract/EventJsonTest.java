@@ -1,15 +1,14 @@
 package dev.whyflow.contract;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EventJsonTest {
 
@@ -28,8 +27,12 @@ class EventJsonTest {
 
     @Test
     void writesExactlyTheWireFormat() {
-        Event e = Event.of(EventType.PAYMENT_FAILED, "0f8fad5b-d9cb-469f-a165-70867728950e",
-                Timestamps.parse("2026-11-02T10:15:30.123Z"), "payments");
+        Event e =
+                Event.of(
+                        EventType.PAYMENT_FAILED,
+                        "0f8fad5b-d9cb-469f-a165-70867728950e",
+                        Timestamps.parse("2026-11-02T10:15:30.123Z"),
+                        "payments");
         e.causedBy = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
         e.correlationId = "chk-42";
         e.actor = new Actor(null, "a-1", "s-1");
@@ -43,14 +46,16 @@ class EventJsonTest {
         e.payload.amountMinor = 4_999L;
         e.payload.currency = "EUR";
         e.payload.attempt = 1;
-        assertThat(EventJson.toJson(e)).isEqualTo("{\"event_id\":\"0f8fad5b-d9cb-469f-a165-70867728950e\","
-                + "\"event_type\":\"payment_failed\",\"schema_version\":1,\"occurred_at\":\"2026-11-02T10:15:30.123Z\","
-                + "\"source\":\"payments\",\"correlation_id\":\"chk-42\",\"caused_by\":\"7c9e6679-7425-40de-944b-e07fc1f90ae7\","
-                + "\"actor\":{\"anonymous_id\":\"a-1\",\"session_id\":\"s-1\"},"
-                + "\"context\":{\"device\":\"mobile\",\"os\":\"android\",\"page_load_ms\":0},"
-                + "\"entity\":{\"type\":\"payment\",\"id\":\"pay-9\"},"
-                + "\"payload\":{\"amount_minor\":4999,\"currency\":\"EUR\",\"method\":\"paypal\",\"attempt\":1,"
-                + "\"failure_code\":\"timeout\"}}");
+        assertThat(EventJson.toJson(e))
+                .isEqualTo(
+                        "{\"event_id\":\"0f8fad5b-d9cb-469f-a165-70867728950e\","
+                                + "\"event_type\":\"payment_failed\",\"schema_version\":1,\"occurred_at\":\"2026-11-02T10:15:30.123Z\","
+                                + "\"source\":\"payments\",\"correlation_id\":\"chk-42\",\"caused_by\":\"7c9e6679-7425-40de-944b-e07fc1f90ae7\","
+                                + "\"actor\":{\"anonymous_id\":\"a-1\",\"session_id\":\"s-1\"},"
+                                + "\"context\":{\"device\":\"mobile\",\"os\":\"android\",\"page_load_ms\":0},"
+                                + "\"entity\":{\"type\":\"payment\",\"id\":\"pay-9\"},"
+                                + "\"payload\":{\"amount_minor\":4999,\"currency\":\"EUR\",\"method\":\"paypal\",\"attempt\":1,"
+                                + "\"failure_code\":\"timeout\"}}");
     }
 
     @Test
@@ -65,22 +70,31 @@ class EventJsonTest {
     void nonAsciiTextIsUtf8() {
         Event e = SampleEvents.of(EventType.PRODUCT_VIEWED);
         byte[] bytes = EventJson.toBytes(e);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("Trail runner \\\"Föhn\\\" GTX");
-        assertThat(EventJson.fromBytes(bytes).payload.productName).isEqualTo("Trail runner \"Föhn\" GTX");
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .contains("Trail runner \\\"Föhn\\\" GTX");
+        assertThat(EventJson.fromBytes(bytes).payload.productName)
+                .isEqualTo("Trail runner \"Föhn\" GTX");
     }
 
     @Test
     void readsNonCanonicalButValidTimestamps() {
-        assertThat(Timestamps.parse("2026-11-02T10:15:30Z")).isEqualTo(Timestamps.parse("2026-11-02T10:15:30.000Z"));
-        assertThat(Timestamps.parse("2026-11-02T10:15:30.1239Z")).isEqualTo(Timestamps.parse("2026-11-02T10:15:30.123Z"));
-        assertThatThrownBy(() -> Timestamps.parse("2026-11-02T10:15:30.123+01:00")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Timestamps.parse("2026-02-30T10:15:30.123Z")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Timestamps.parse("yesterday")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Timestamps.parse("2026-11-02T10:15:30Z"))
+                .isEqualTo(Timestamps.parse("2026-11-02T10:15:30.000Z"));
+        assertThat(Timestamps.parse("2026-11-02T10:15:30.1239Z"))
+                .isEqualTo(Timestamps.parse("2026-11-02T10:15:30.123Z"));
+        assertThatThrownBy(() -> Timestamps.parse("2026-11-02T10:15:30.123+01:00"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Timestamps.parse("2026-02-30T10:15:30.123Z"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Timestamps.parse("yesterday"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void timestampArithmeticAgreesWithJavaTime() {
-        DateTimeFormatter iso = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        DateTimeFormatter iso =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+                        .withZone(ZoneOffset.UTC);
         SplittableRandom rnd = new SplittableRandom(7);
         long min = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
         long max = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
@@ -95,15 +109,31 @@ class EventJsonTest {
     @Test
     void refusesWhatCannotBeAnEvent() {
         String ok = EventJson.toJson(SampleEvents.of(EventType.PAGE_VIEWED));
-        assertThatThrownBy(() -> EventJson.fromJson("[1,2]")).isInstanceOf(EventFormatException.class);
-        assertThatThrownBy(() -> EventJson.fromJson(ok.replace("\"payload\":{", "\"payload\":{\"colour\":\"red\",")))
-                .isInstanceOf(EventFormatException.class).hasMessageContaining("payload.colour");
-        assertThatThrownBy(() -> EventJson.fromJson(ok.replace("\"page_load_ms\":1240", "\"page_load_ms\":\"1240\"")))
-                .isInstanceOf(EventFormatException.class).hasMessageContaining("page_load_ms");
+        assertThatThrownBy(() -> EventJson.fromJson("[1,2]"))
+                .isInstanceOf(EventFormatException.class);
+        assertThatThrownBy(
+                        () ->
+                                EventJson.fromJson(
+                                        ok.replace(
+                                                "\"payload\":{",
+                                                "\"payload\":{\"colour\":\"red\",")))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("payload.colour");
+        assertThatThrownBy(
+                        () ->
+                                EventJson.fromJson(
+                                        ok.replace(
+                                                "\"page_load_ms\":1240",
+                                                "\"page_load_ms\":\"1240\"")))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("page_load_ms");
         assertThatThrownBy(() -> EventJson.fromJson(ok.replace("page_viewed", "page_teleported")))
-                .isInstanceOf(EventFormatException.class).hasMessageContaining("unknown event_type");
-        assertThatThrownBy(() -> EventJson.fromJson(ok + "{}")).isInstanceOf(EventFormatException.class);
-        assertThatThrownBy(() -> EventJson.fromJson(ok.substring(0, ok.length() - 3))).isInstanceOf(EventFormatException.class);
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("unknown event_type");
+        assertThatThrownBy(() -> EventJson.fromJson(ok + "{}"))
+                .isInstanceOf(EventFormatException.class);
+        assertThatThrownBy(() -> EventJson.fromJson(ok.substring(0, ok.length() - 3)))
+                .isInstanceOf(EventFormatException.class);
     }
 
     @Test

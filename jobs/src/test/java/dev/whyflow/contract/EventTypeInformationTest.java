@@ -1,5 +1,12 @@
 package dev.whyflow.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -8,14 +15,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Flink carries an Event with {@link EventSerializer}, and that serializer loses no field. */
 class EventTypeInformationTest {
@@ -43,7 +42,10 @@ class EventTypeInformationTest {
         }
     }
 
-    /** Each public field of Event and of every part, set alone, survives: a new field must be serialized. */
+    /**
+     * Each public field of Event and of every part, set alone, survives: a new field must be
+     * serialized.
+     */
     @Test
     void everyFieldSetAloneSurvivesTheRoundTrip() throws Exception {
         int checked = 0;
@@ -70,14 +72,17 @@ class EventTypeInformationTest {
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 2_000; i++) {
             Event e = withEmptyParts();
-            for (Field f : publicFields(Event.class)) if (random.nextInt(3) == 0) f.set(e, valueFor(f, random.nextInt(100)));
+            for (Field f : publicFields(Event.class))
+                if (random.nextInt(3) == 0) f.set(e, valueFor(f, random.nextInt(100)));
             for (Class<?> part : PARTS) {
                 Object holder = partOf(e, part);
                 if (holder == null) continue;
-                for (Field f : publicFields(part)) if (random.nextBoolean()) f.set(holder, valueFor(f, random.nextInt(100)));
+                for (Field f : publicFields(part))
+                    if (random.nextBoolean()) f.set(holder, valueFor(f, random.nextInt(100)));
             }
             if (e.payload != null && e.payload.items != null && random.nextInt(4) == 0) {
-                e.payload.items = new LineItem[]{e.payload.items[0], null, new LineItem("p-9", 2, 999L)};
+                e.payload.items =
+                        new LineItem[] {e.payload.items[0], null, new LineItem("p-9", 2, 999L)};
             }
             assertSameFields(roundTrip(e), e);
         }
@@ -88,8 +93,10 @@ class EventTypeInformationTest {
         TypeSerializerSnapshot<Event> snapshot = EventSerializer.INSTANCE.snapshotConfiguration();
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
-        TypeSerializerSnapshot<Event> read = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()), getClass().getClassLoader());
+        TypeSerializerSnapshot<Event> read =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()),
+                        getClass().getClassLoader());
         assertThat(read.restoreSerializer()).isSameAs(EventSerializer.INSTANCE);
         TypeSerializerSchemaCompatibility<Event> compatibility =
                 EventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(read);
@@ -100,7 +107,8 @@ class EventTypeInformationTest {
         TypeSerializer<Event> s = EventSerializer.INSTANCE;
         DataOutputSerializer out = new DataOutputSerializer(64);
         s.serialize(e, out);
-        DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
+        DataInputDeserializer in =
+                new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
         Event back = s.deserialize(in);
         assertThat(in.available()).as("bytes left after reading %s", e).isZero();
         return back;
@@ -112,12 +120,13 @@ class EventTypeInformationTest {
         e.context = new EventContext();
         e.entity = new Entity();
         e.payload = new Payload();
-        e.payload.items = new LineItem[]{new LineItem()};
+        e.payload.items = new LineItem[] {new LineItem()};
         return e;
     }
 
     private static Object partOf(Event e, Class<?> part) {
-        if (part == LineItem.class) return e.payload == null || e.payload.items == null ? null : e.payload.items[0];
+        if (part == LineItem.class)
+            return e.payload == null || e.payload.items == null ? null : e.payload.items[0];
         if (part == Actor.class) return e.actor;
         if (part == EventContext.class) return e.context;
         if (part == Entity.class) return e.entity;
@@ -134,20 +143,37 @@ class EventTypeInformationTest {
     private static Object valueFor(Field f, int seed) {
         Class<?> t = f.getType();
         int h = f.getName().hashCode() * 31 + seed;
-        if (t == String.class) return f.getName() + "-" + seed + (seed % 3 == 0 ? " é€😀" : "") + (seed % 7 == 0 ? "x".repeat(20_000) : "");
+        if (t == String.class)
+            return f.getName()
+                    + "-"
+                    + seed
+                    + (seed % 3 == 0 ? " é€😀" : "")
+                    + (seed % 7 == 0 ? "x".repeat(20_000) : "");
         if (t == Integer.class || t == int.class) return h;
         if (t == Long.class || t == long.class) return h * 1_000_003L;
-        if (t == EventType.class) return EventType.values()[Math.floorMod(h, EventType.values().length)];
+        if (t == EventType.class)
+            return EventType.values()[Math.floorMod(h, EventType.values().length)];
         if (t == Actor.class) return new Actor("c" + seed, null, "s" + seed);
-        if (t == EventContext.class) { EventContext c = new EventContext(); c.pageLoadMs = seed; c.country = "DE"; return c; }
+        if (t == EventContext.class) {
+            EventContext c = new EventContext();
+            c.pageLoadMs = seed;
+            c.country = "DE";
+            return c;
+        }
         if (t == Entity.class) return new Entity("order", "o-" + seed);
-        if (t == Payload.class) { Payload p = new Payload(); p.amountMinor = (long) seed; p.currency = "EUR"; return p; }
-        if (t == LineItem[].class) return new LineItem[]{new LineItem("p-" + seed, seed, null)};
+        if (t == Payload.class) {
+            Payload p = new Payload();
+            p.amountMinor = (long) seed;
+            p.currency = "EUR";
+            return p;
+        }
+        if (t == LineItem[].class) return new LineItem[] {new LineItem("p-" + seed, seed, null)};
         throw new IllegalStateException("no test value for " + f);
     }
 
     /** Field by field, recursively (not equals(), which a new field might be missing from too). */
-    private static void assertSameFields(Object actual, Object expected) throws IllegalAccessException {
+    private static void assertSameFields(Object actual, Object expected)
+            throws IllegalAccessException {
         if (expected == null || actual == null) {
             assertThat(actual).isEqualTo(expected);
             return;
@@ -160,7 +186,8 @@ class EventTypeInformationTest {
         } else if (c == Event.class || PARTS.contains(c)) {
             for (Field f : publicFields(c)) {
                 Object a = f.get(actual), x = f.get(expected);
-                if (x != null && (PARTS.contains(x.getClass()) || x.getClass().isArray())) assertSameFields(a, x);
+                if (x != null && (PARTS.contains(x.getClass()) || x.getClass().isArray()))
+                    assertSameFields(a, x);
                 else assertThat(a).as(c.getSimpleName() + "." + f.getName()).isEqualTo(x);
             }
         } else {

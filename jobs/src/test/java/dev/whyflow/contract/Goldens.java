@@ -1,7 +1,6 @@
 package dev.whyflow.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +21,13 @@ public final class Goldens {
     public static List<String> lines(String file) {
         try (InputStream in = Goldens.class.getResourceAsStream("/whyflow/formats/" + file)) {
             if (in == null) throw new IllegalStateException("no golden file " + file);
-            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
-            if (lines.isEmpty()) throw new IllegalStateException("golden file " + file + " is empty");
+            List<String> lines =
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .lines()
+                            .filter(l -> !l.isBlank())
+                            .toList();
+            if (lines.isEmpty())
+                throw new IllegalStateException("golden file " + file + " is empty");
             return lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

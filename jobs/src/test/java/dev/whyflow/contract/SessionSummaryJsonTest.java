@@ -1,15 +1,14 @@
 package dev.whyflow.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SessionSummaryJsonTest {
 
@@ -25,11 +24,16 @@ class SessionSummaryJsonTest {
         s.os = "android";
         s.checkoutPageLoadMs = 6_500;
         s.productsViewed = List.of("p-7", "p-2");
-        s.narrative = "Returning customer on mobile android app 5.4.0. Outcome: checkout abandoned.";
+        s.narrative =
+                "Returning customer on mobile android app 5.4.0. Outcome: checkout abandoned.";
         byte[] json = SessionSummaryJson.toBytes(s);
         assertThat(new String(json, StandardCharsets.UTF_8))
-                .startsWith("{\"schema_version\":2,").contains("\"session_id\":\"s-1\"", "\"checkout_page_load_ms\":6500",
-                        "\"products_viewed\":[\"p-7\",\"p-2\"]", "\"customer_id\":null");
+                .startsWith("{\"schema_version\":2,")
+                .contains(
+                        "\"session_id\":\"s-1\"",
+                        "\"checkout_page_load_ms\":6500",
+                        "\"products_viewed\":[\"p-7\",\"p-2\"]",
+                        "\"customer_id\":null");
         SessionSummary back = SessionSummaryJson.fromBytes(json);
         assertThat(back).isEqualTo(s);
         assertThat(back.os).isEqualTo("android");
@@ -39,17 +43,26 @@ class SessionSummaryJsonTest {
 
     @Test
     void readersIgnoreNewFieldsAndRefuseWhatIsNotASession() {
-        assertThat(SessionSummaryJson.fromBytes("{\"schema_version\":2,\"session_id\":\"s\",\"narrative\":\"n\",\"later\":1}"
-                .getBytes(StandardCharsets.UTF_8)).narrative).isEqualTo("n");
-        assertThatThrownBy(() -> SessionSummaryJson.fromBytes("{\"session_id\":\"s\"}".getBytes(StandardCharsets.UTF_8)))
+        assertThat(
+                        SessionSummaryJson.fromBytes(
+                                        "{\"schema_version\":2,\"session_id\":\"s\",\"narrative\":\"n\",\"later\":1}"
+                                                .getBytes(StandardCharsets.UTF_8))
+                                .narrative)
+                .isEqualTo("n");
+        assertThatThrownBy(
+                        () ->
+                                SessionSummaryJson.fromBytes(
+                                        "{\"session_id\":\"s\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventFormatException.class);
-        assertThatThrownBy(() -> SessionSummaryJson.fromBytes("[1".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(
+                        () -> SessionSummaryJson.fromBytes("[1".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventFormatException.class);
     }
 
     /**
-     * Closed sessions of a simulated day as the version-1 writer wrote them (session_summary.v1.jsonl)
-     * still read, and write back the same but for the version and the products, now a list.
+     * Closed sessions of a simulated day as the version-1 writer wrote them
+     * (session_summary.v1.jsonl) still read, and write back the same but for the version and the
+     * products, now a list.
      */
     @Test
     void version1RecordsReadWithTheirCommaJoinedProductsAsAList() {
@@ -61,9 +74,14 @@ class SessionSummaryJsonTest {
             ArrayNode list = expected.putArray("products_viewed");
             if (!products.isEmpty()) for (String id : products.split(",")) list.add(id);
             expected.put("schema_version", 2);
-            JsonNode written = Goldens.tree(SessionSummaryJson.toBytes(SessionSummaryJson.fromBytes(line.getBytes(StandardCharsets.UTF_8))));
+            JsonNode written =
+                    Goldens.tree(
+                            SessionSummaryJson.toBytes(
+                                    SessionSummaryJson.fromBytes(
+                                            line.getBytes(StandardCharsets.UTF_8))));
             assertThat(written).isEqualTo(expected);
         }
-        assertThat(golden).anyMatch(l -> Goldens.tree(l).get("products_viewed").asText().contains(","));
+        assertThat(golden)
+                .anyMatch(l -> Goldens.tree(l).get("products_viewed").asText().contains(","));
     }
 }

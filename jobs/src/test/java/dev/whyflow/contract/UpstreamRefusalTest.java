@@ -1,10 +1,9 @@
 package dev.whyflow.contract;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class UpstreamRefusalTest {
 
@@ -16,7 +15,8 @@ class UpstreamRefusalTest {
     void aKnownReasonIsARefusalWithItsMessage() {
         assertThat(UpstreamRefusal.of(b("FUTURE_TIMESTAMP"), b("an hour ahead")))
                 .isEqualTo(new Rejection(RejectReason.FUTURE_TIMESTAMP, "an hour ahead"));
-        assertThat(UpstreamRefusal.of(b("SCHEMA_VIOLATION"), null).reason()).isEqualTo(RejectReason.SCHEMA_VIOLATION);
+        assertThat(UpstreamRefusal.of(b("SCHEMA_VIOLATION"), null).reason())
+                .isEqualTo(RejectReason.SCHEMA_VIOLATION);
     }
 
     @Test

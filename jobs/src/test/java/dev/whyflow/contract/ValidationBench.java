@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.regex.JDKRegularExpressionFactory;
 import dev.whyflow.simulator.SimulatedData;
 import dev.whyflow.simulator.SimulationOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -14,15 +13,16 @@ import java.util.List;
 /**
  * Nanoseconds per {@link EventValidator#validate} over a simulated day's records (seed 1,
  * 2026-11-02, 1% malformed, 1% duplicates, every incident kind), with the schemas' patterns on the
- * JDK engine (networknt's default, before {@link CompiledPatterns}) and on {@link CompiledPatterns}.
- * One thread; rounds alternate between the two so that drift hits both; the figure is the median
- * round. Also checks that both engines give every record the same verdict.
+ * JDK engine (networknt's default, before {@link CompiledPatterns}) and on {@link
+ * CompiledPatterns}. One thread; rounds alternate between the two so that drift hits both; the
+ * figure is the median round. Also checks that both engines give every record the same verdict.
  *
  * <pre>
  * ValidationBench [--out PATH] [--visitors-per-day V] [--rounds R]
  * </pre>
- * Run with the module's test classpath, e.g.
- * {@code java -cp "$(. deploy/local/lib.sh; module_classpath jobs)" dev.whyflow.contract.ValidationBench}.
+ *
+ * Run with the module's test classpath, e.g. {@code java -cp "$(. deploy/local/lib.sh;
+ * module_classpath jobs)" dev.whyflow.contract.ValidationBench}.
  */
 public final class ValidationBench {
 
@@ -38,28 +38,39 @@ public final class ValidationBench {
                 case "--visitors-per-day" -> visitors = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("Usage: ValidationBench [--out PATH] [--visitors-per-day V] [--rounds R]");
+                    System.err.println(
+                            "Usage: ValidationBench [--out PATH] [--visitors-per-day V] [--rounds R]");
                     System.exit(2);
                 }
             }
         }
-        List<SimulatedData.Record> records = SimulatedData.generate(SimulationOptions.of(1, LocalDate.parse("2026-11-02"), 1, visitors,
-                "slow-checkout:platform=android,release=5.4.0,start=2026-11-02T09:00,hours=8,load_ms=6500",
-                "payment-failure:method=paypal,rate=0.35,start=2026-11-02T12:00,hours=6",
-                "stock-out:product=top,start=2026-11-02T08:00,hours=12",
-                "discount-expired:channel=email,code=NOV15,start=2026-11-02T10:00,hours=10")
-                .withBadInput(0.01, 0.01)).records();
+        List<SimulatedData.Record> records =
+                SimulatedData.generate(
+                                SimulationOptions.of(
+                                                1,
+                                                LocalDate.parse("2026-11-02"),
+                                                1,
+                                                visitors,
+                                                "slow-checkout:platform=android,release=5.4.0,start=2026-11-02T09:00,hours=8,load_ms=6500",
+                                                "payment-failure:method=paypal,rate=0.35,start=2026-11-02T12:00,hours=6",
+                                                "stock-out:product=top,start=2026-11-02T08:00,hours=12",
+                                                "discount-expired:channel=email,code=NOV15,start=2026-11-02T10:00,hours=10")
+                                        .withBadInput(0.01, 0.01))
+                        .records();
         byte[][] raw = records.stream().map(SimulatedData.Record::value).toArray(byte[][]::new);
         long now = Timestamps.parse("2026-11-04T00:00:00.000Z");
 
-        EventValidator jdk = EventValidator.on(new EventSchemas(JDKRegularExpressionFactory.getInstance())).warmUp();
+        EventValidator jdk =
+                EventValidator.on(new EventSchemas(JDKRegularExpressionFactory.getInstance()))
+                        .warmUp();
         EventValidator compiled = new EventValidator().warmUp();
         int disagreements = 0;
         int valid = 0;
         for (byte[] r : raw) {
             Validation a = jdk.validate(r, now);
             Validation b = compiled.validate(r, now);
-            if (a.isValid() != b.isValid() || !a.isValid() && !a.rejection().equals(b.rejection())) disagreements++;
+            if (a.isValid() != b.isValid() || !a.isValid() && !a.rejection().equals(b.rejection()))
+                disagreements++;
             if (b.isValid()) valid++;
         }
 

@@ -6,15 +6,14 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * A job that idles in as many slots as its parallelism asks for (one record a second per subtask),
- * for FlinkSupervisionIT to submit with more subtasks than the cluster has slots. Runs under the name
- * {@value #NAME}.
+ * for FlinkSupervisionIT to submit with more subtasks than the cluster has slots. Runs under the
+ * name {@value #NAME}.
  */
 public final class SlotHungryJob {
 
     public static final String NAME = "whyflow-it-slot-hungry";
 
-    private SlotHungryJob() {
-    }
+    private SlotHungryJob() {}
 
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

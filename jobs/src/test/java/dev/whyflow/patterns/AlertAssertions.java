@@ -1,14 +1,13 @@
 package dev.whyflow.patterns;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ValidationMessage;
 import dev.whyflow.contract.EventJson;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Checks alerts the way a consumer would: their JSON against the family's published schema. */
 final class AlertAssertions {
@@ -31,7 +30,8 @@ final class AlertAssertions {
         }
         AlertPattern pattern = AlertPattern.fromWireName(node.path("pattern").asText());
         assertThat(pattern).as("pattern of %s", node).isNotNull();
-        Set<ValidationMessage> errors = SCHEMAS.schema(pattern, node.path("schema_version").asInt()).validate(node);
+        Set<ValidationMessage> errors =
+                SCHEMAS.schema(pattern, node.path("schema_version").asInt()).validate(node);
         assertThat(errors).as("schema violations of %s", node).isEmpty();
         return node;
     }

@@ -1,14 +1,11 @@
 package dev.whyflow.patterns;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.testing.KafkaTestBroker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +13,15 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Fresh alert topics on the test broker, enriched events into a topic, alerts read back as a user would. */
+/**
+ * Fresh alert topics on the test broker, enriched events into a topic, alerts read back as a user
+ * would.
+ */
 final class AlertTopicsFixture {
 
     final String prefix;
@@ -29,20 +31,27 @@ final class AlertTopicsFixture {
         prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".alerts.";
         enrichedTopic = KafkaTestBroker.newTopic("enriched", 2);
         List<NewTopic> topics = new ArrayList<>();
-        for (AlertPattern p : AlertPattern.values()) topics.add(new NewTopic(p.topic(prefix), 2, (short) 1));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()))) {
+        for (AlertPattern p : AlertPattern.values())
+            topics.add(new NewTopic(p.topic(prefix), 2, (short) 1));
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers()))) {
             admin.createTopics(topics).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the alert topics " + prefix + "*", e);
         }
     }
 
-    /** Sends the events to the enriched topic keyed by session, as CaptureJob does, in list order. */
+    /**
+     * Sends the events to the enriched topic keyed by session, as CaptureJob does, in list order.
+     */
     void send(List<EnrichedEvent> events) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(events.size());
         for (EnrichedEvent e : events) {
-            records.add(new ProducerRecord<>(enrichedTopic, e.sessionId.getBytes(StandardCharsets.UTF_8),
-                    EnrichedEventJson.toBytes(e)));
+            records.add(
+                    new ProducerRecord<>(
+                            enrichedTopic,
+                            e.sessionId.getBytes(StandardCharsets.UTF_8),
+                            EnrichedEventJson.toBytes(e)));
         }
         KafkaTestBroker.send(enrichedTopic, records);
     }
@@ -55,12 +64,16 @@ final class AlertTopicsFixture {
         Map<AlertPattern, List<JsonNode>> out = new EnumMap<>(AlertPattern.class);
         for (AlertPattern p : AlertPattern.values()) {
             List<JsonNode> alerts = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : KafkaTestBroker.readCommitted(p.topic(prefix), Duration.ofSeconds(20))) {
+            for (ConsumerRecord<byte[], byte[]> r :
+                    KafkaTestBroker.readCommitted(p.topic(prefix), Duration.ofSeconds(20))) {
                 JsonNode alert = AlertAssertions.assertValidJson(r.value());
                 assertThat(alert.path("pattern").asText()).isEqualTo(p.wireName());
                 // keyed by session; an alert about a payment method by the method
-                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(alert.has("session_id")
-                        ? alert.path("session_id").asText() : alert.path("details").path("payment_method").asText());
+                assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                        .isEqualTo(
+                                alert.has("session_id")
+                                        ? alert.path("session_id").asText()
+                                        : alert.path("details").path("payment_method").asText());
                 alerts.add(alert);
             }
             out.put(p, alerts);

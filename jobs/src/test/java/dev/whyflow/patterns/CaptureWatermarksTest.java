@@ -1,17 +1,19 @@
 package dev.whyflow.patterns;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.whyflow.contract.CaptureStamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** One partition's watermark from CaptureJob's stamps: the least of its writers', once all are heard from. */
+/**
+ * One partition's watermark from CaptureJob's stamps: the least of its writers', once all are heard
+ * from.
+ */
 class CaptureWatermarksTest {
 
     private final CaptureWatermarks generator = new CaptureWatermarks(Duration.ofSeconds(5));
@@ -29,7 +31,8 @@ class CaptureWatermarksTest {
         see(event(9_999, 3, 5, 2, 2_000)); // an event far ahead moves nothing: only stamps do
         emit();
         assertThat(out.watermarks).containsExactly(400L, 1_000L);
-        see(marker(1, 5, 2, 900)); // a stamp behind a writer's latest (reordered by nothing in one partition) is ignored
+        see(marker(1, 5, 2, 900)); // a stamp behind a writer's latest (reordered by nothing in one
+        // partition) is ignored
         see(event(1_500, 1, 5, 2, 3_000));
         emit();
         assertThat(out.watermarks).containsExactly(400L, 1_000L, 2_000L);
@@ -73,7 +76,8 @@ class CaptureWatermarksTest {
         generator.onPeriodicEmit(out);
     }
 
-    private static JourneyEvent event(long at, int writer, int writers, int partitions, long watermark) {
+    private static JourneyEvent event(
+            long at, int writer, int writers, int partitions, long watermark) {
         JourneyEvent e = new JourneyEvent();
         e.occurredAt = at;
         e.capture = new CaptureStamp(writer, writers, partitions, watermark);
@@ -81,7 +85,8 @@ class CaptureWatermarksTest {
     }
 
     private static JourneyEvent marker(int writer, int writers, int partitions, long watermark) {
-        return JourneyEvent.watermarkMarker(new CaptureStamp(writer, writers, partitions, watermark));
+        return JourneyEvent.watermarkMarker(
+                new CaptureStamp(writer, writers, partitions, watermark));
     }
 
     /** The watermarks emitted, each once (as Flink forwards only advances). */
@@ -90,7 +95,8 @@ class CaptureWatermarksTest {
 
         @Override
         public void emitWatermark(Watermark w) {
-            if (watermarks.isEmpty() || w.getTimestamp() > watermarks.get(watermarks.size() - 1)) watermarks.add(w.getTimestamp());
+            if (watermarks.isEmpty() || w.getTimestamp() > watermarks.get(watermarks.size() - 1))
+                watermarks.add(w.getTimestamp());
         }
 
         @Override

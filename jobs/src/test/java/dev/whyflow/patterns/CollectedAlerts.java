@@ -1,15 +1,14 @@
 package dev.whyflow.patterns;
 
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * A sink that hands the alerts of a MiniCluster job to the test in the same JVM (at least once:
@@ -18,7 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class CollectedAlerts implements Sink<Alert> {
 
     private static final long serialVersionUID = 1L;
-    private static final Map<String, ConcurrentLinkedQueue<Alert>> RECEIVED = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentLinkedQueue<Alert>> RECEIVED =
+            new ConcurrentHashMap<>();
 
     private final String id = UUID.randomUUID().toString();
 

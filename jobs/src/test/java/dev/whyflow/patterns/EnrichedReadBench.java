@@ -2,7 +2,6 @@ package dev.whyflow.patterns;
 
 import dev.whyflow.contract.EnrichedEventJson;
 import dev.whyflow.simulator.SimulationOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -12,16 +11,17 @@ import java.util.List;
 
 /**
  * Nanoseconds per enriched record read by PatternJob's hand-written {@link JourneyEventJson} and by
- * the data-bound {@link EnrichedEventJson#fromBytes} (what it would use otherwise), over a simulated
- * day's enriched stream ({@link SimulatedEnrichedStream}, seed 1, 2026-11-02; heartbeats included,
- * as on the topic). One thread; rounds alternate between the two readers so that drift hits both;
- * the figure is the median round.
+ * the data-bound {@link EnrichedEventJson#fromBytes} (what it would use otherwise), over a
+ * simulated day's enriched stream ({@link SimulatedEnrichedStream}, seed 1, 2026-11-02; heartbeats
+ * included, as on the topic). One thread; rounds alternate between the two readers so that drift
+ * hits both; the figure is the median round.
  *
  * <pre>
  * EnrichedReadBench [ROUNDS [OUT]]      (9 rounds, target/bench/enriched-read.json)
  * </pre>
- * Run with the module's test classpath, e.g.
- * {@code java -cp "$(. deploy/local/lib.sh; module_classpath jobs)" dev.whyflow.patterns.EnrichedReadBench}.
+ *
+ * Run with the module's test classpath, e.g. {@code java -cp "$(. deploy/local/lib.sh;
+ * module_classpath jobs)" dev.whyflow.patterns.EnrichedReadBench}.
  */
 public final class EnrichedReadBench {
 
@@ -33,10 +33,14 @@ public final class EnrichedReadBench {
             System.exit(2);
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
-        Path out = args.length > 1 ? Path.of(args[1]) : Path.of("target", "bench", "enriched-read.json");
+        Path out =
+                args.length > 1
+                        ? Path.of(args[1])
+                        : Path.of("target", "bench", "enriched-read.json");
         int visitors = 500;
         List<byte[]> list = new ArrayList<>();
-        SimulatedEnrichedStream.generate(SimulationOptions.of(1, LocalDate.parse("2026-11-02"), 1, visitors),
+        SimulatedEnrichedStream.generate(
+                SimulationOptions.of(1, LocalDate.parse("2026-11-02"), 1, visitors),
                 (session, bytes) -> list.add(bytes));
         byte[][] records = list.toArray(byte[][]::new);
         long[] journey = new long[rounds];
@@ -54,10 +58,18 @@ public final class EnrichedReadBench {
         }
         Arrays.sort(journey);
         Arrays.sort(bound);
-        String json = "{\"records\":" + records.length + ",\"rounds\":" + rounds
-                + ",\"journey_event_json_ns_per_record\":" + journey[rounds / 2]
-                + ",\"enriched_event_json_ns_per_record\":" + bound[rounds / 2]
-                + ",\"sink\":" + (sink & 1) + "}";
+        String json =
+                "{\"records\":"
+                        + records.length
+                        + ",\"rounds\":"
+                        + rounds
+                        + ",\"journey_event_json_ns_per_record\":"
+                        + journey[rounds / 2]
+                        + ",\"enriched_event_json_ns_per_record\":"
+                        + bound[rounds / 2]
+                        + ",\"sink\":"
+                        + (sink & 1)
+                        + "}";
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json + "\n");
         System.out.println(json);

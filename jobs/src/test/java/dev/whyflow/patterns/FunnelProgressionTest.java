@@ -1,11 +1,7 @@
 package dev.whyflow.patterns;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.Test;
+import static dev.whyflow.patterns.ShopJourney.at;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,35 +9,55 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-
-import static dev.whyflow.patterns.ShopJourney.at;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 
 class FunnelProgressionTest {
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new FunnelProgression(Duration.ofDays(1))), new JourneyEvent.BySession(), Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> harness()
+            throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new FunnelProgression(Duration.ofDays(1))),
+                        new JourneyEvent.BySession(),
+                        Types.STRING);
         h.open();
         return h;
     }
 
-    private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> h) {
+    private static List<Alert> alerts(
+            KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> h) {
         List<Alert> out = new ArrayList<>();
-        for (Object o : h.getOutput()) if (o instanceof StreamRecord<?> r) out.add((Alert) r.getValue());
+        for (Object o : h.getOutput())
+            if (o instanceof StreamRecord<?> r) out.add((Alert) r.getValue());
         out.forEach(AlertAssertions::assertValid);
         return out;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> h, List<JourneyEvent> events)
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> h,
+            List<JourneyEvent> events)
             throws Exception {
         for (JourneyEvent e : events) h.processElement(new StreamRecord<>(e, e.occurredAt));
     }
 
     private static ShopJourney buyer() {
-        return ShopJourney.session("s1").segment("vip").start(0).page(0.5, "home", 500).view(1, "p-1", 900)
-                .view(2, "p-2", 900).add(3, "p-2", 1, 5_000).page(4, "cart", 600).checkout(5, 5_000)
-                .submit(7, "card", 5_000).order(8, 5_000).page(9, "order_confirmation", 400);
+        return ShopJourney.session("s1")
+                .segment("vip")
+                .start(0)
+                .page(0.5, "home", 500)
+                .view(1, "p-1", 900)
+                .view(2, "p-2", 900)
+                .add(3, "p-2", 1, 5_000)
+                .page(4, "cart", 600)
+                .checkout(5, 5_000)
+                .submit(7, "card", 5_000)
+                .order(8, 5_000)
+                .page(9, "order_confirmation", 400);
     }
 
     @Test
@@ -51,15 +67,30 @@ class FunnelProgressionTest {
             feed(h, s.journey());
             assertThat(alerts(h)).isEmpty(); // waits for the watermark
             h.processWatermark(new Watermark(at(100)));
-            assertThat(alerts(h)).extracting(a -> a.details.previousStep + ">" + a.details.funnelStep + "@" + a.detectedAt)
-                    .containsExactly("null>session@" + at(0), "session>product@" + at(1), "product>cart@" + at(3),
-                            "cart>checkout@" + at(5), "checkout>payment@" + at(7), "payment>order@" + at(8));
-            assertThat(alerts(h)).extracting(a -> a.matchedEventIds[0])
+            assertThat(alerts(h))
+                    .extracting(
+                            a ->
+                                    a.details.previousStep
+                                            + ">"
+                                            + a.details.funnelStep
+                                            + "@"
+                                            + a.detectedAt)
+                    .containsExactly(
+                            "null>session@" + at(0),
+                            "session>product@" + at(1),
+                            "product>cart@" + at(3),
+                            "cart>checkout@" + at(5),
+                            "checkout>payment@" + at(7),
+                            "payment>order@" + at(8));
+            assertThat(alerts(h))
+                    .extracting(a -> a.matchedEventIds[0])
                     .containsExactly(s.id(0), s.id(2), s.id(4), s.id(6), s.id(7), s.id(8));
-            assertThat(alerts(h)).allSatisfy(a -> {
-                assertThat(a.customerSegment).isEqualTo("vip");
-                assertThat(a.severity).isEqualTo(Severity.INFO);
-            });
+            assertThat(alerts(h))
+                    .allSatisfy(
+                            a -> {
+                                assertThat(a.customerSegment).isEqualTo("vip");
+                                assertThat(a.severity).isEqualTo(Severity.INFO);
+                            });
         }
     }
 
@@ -70,19 +101,25 @@ class FunnelProgressionTest {
         try (var h = harness()) {
             feed(h, events);
             h.processWatermark(new Watermark(at(100)));
-            assertThat(alerts(h)).extracting(a -> a.details.funnelStep)
+            assertThat(alerts(h))
+                    .extracting(a -> a.details.funnelStep)
                     .containsExactly("session", "product", "cart", "checkout", "payment", "order");
         }
     }
 
     @Test
     void skippedStepsAreSkippedAndNothingGoesBackwards() throws Exception {
-        ShopJourney s = ShopJourney.session("s2").page(0, "category", 700).add(1, "p-9", 1, 2_000)
-                .view(2, "p-9", 800).page(3, "home", 500);
+        ShopJourney s =
+                ShopJourney.session("s2")
+                        .page(0, "category", 700)
+                        .add(1, "p-9", 1, 2_000)
+                        .view(2, "p-9", 800)
+                        .page(3, "home", 500);
         try (var h = harness()) {
             feed(h, s.journey());
             h.processWatermark(new Watermark(at(100)));
-            assertThat(alerts(h)).extracting(a -> a.details.previousStep + ">" + a.details.funnelStep)
+            assertThat(alerts(h))
+                    .extracting(a -> a.details.previousStep + ">" + a.details.funnelStep)
                     .containsExactly("null>session", "session>cart");
         }
     }
@@ -109,12 +146,25 @@ class FunnelProgressionTest {
             double t = i * 0.5;
             ShopJourney s = ShopJourney.session("v" + i);
             switch (i % 4) {
-                case 0 -> s.start(t).view(t + 0.05, "p-1", 800).add(t + 0.1, "p-1", 1, 5_000).checkout(t + 0.15, 5_000)
-                        .submit(t + 0.2, "card", 5_000).order(t + 0.25, 5_000);
-                case 1 -> s.page(t, "category", 700).add(t + 0.05, "p-2", 1, 3_000).view(t + 0.1, "p-2", 800);
-                case 2 -> s.view(t, "p-3", 800).view(t + 0.05, "p-4", 800).page(t + 0.1, "home", 500);
-                default -> s.start(t).view(t + 0.05, "p-5", 800).add(t + 0.1, "p-5", 1, 2_000)
-                        .checkout(t + 0.15, 2_000).page(t + 0.2, "home", 500);
+                case 0 ->
+                        s.start(t)
+                                .view(t + 0.05, "p-1", 800)
+                                .add(t + 0.1, "p-1", 1, 5_000)
+                                .checkout(t + 0.15, 5_000)
+                                .submit(t + 0.2, "card", 5_000)
+                                .order(t + 0.25, 5_000);
+                case 1 ->
+                        s.page(t, "category", 700)
+                                .add(t + 0.05, "p-2", 1, 3_000)
+                                .view(t + 0.1, "p-2", 800);
+                case 2 ->
+                        s.view(t, "p-3", 800).view(t + 0.05, "p-4", 800).page(t + 0.1, "home", 500);
+                default ->
+                        s.start(t)
+                                .view(t + 0.05, "p-5", 800)
+                                .add(t + 0.1, "p-5", 1, 2_000)
+                                .checkout(t + 0.15, 2_000)
+                                .page(t + 0.2, "home", 500);
             }
             events.addAll(s.journey());
             events.add(s.end(t + 30.5));
@@ -137,7 +187,8 @@ class FunnelProgressionTest {
                 h.processWatermark(new Watermark(maxSeen - bound.toMillis()));
             }
             h.processWatermark(new Watermark(at(100)));
-            assertThat(alerts(h).stream().map(FunnelProgressionTest::describe).toList()).isEqualTo(inOrder);
+            assertThat(alerts(h).stream().map(FunnelProgressionTest::describe).toList())
+                    .isEqualTo(inOrder);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
@@ -146,6 +197,12 @@ class FunnelProgressionTest {
     }
 
     private static String describe(Alert a) {
-        return a.alertId + "@" + a.detectedAt + " " + a.details.previousStep + ">" + a.details.funnelStep;
+        return a.alertId
+                + "@"
+                + a.detectedAt
+                + " "
+                + a.details.previousStep
+                + ">"
+                + a.details.funnelStep;
     }
 }

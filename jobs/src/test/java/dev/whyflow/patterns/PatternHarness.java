@@ -1,9 +1,19 @@
 package dev.whyflow.patterns;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
@@ -14,29 +24,22 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * One alert pattern in Flink's keyed operator test harness, built as PatternJob builds it, fed only
  * the events it follows, in event time: a {@link CepAlertPattern} (the same CepOperator, NFA, skip
- * strategy and function) or the {@link PaymentMethodFailures} counter (payment outcomes, by method).
+ * strategy and function) or the {@link PaymentMethodFailures} counter (payment outcomes, by
+ * method).
  */
 final class PatternHarness implements AutoCloseable {
 
     private final Predicate<JourneyEvent> follows;
     private final KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, Alert> harness;
 
-    private PatternHarness(OneInputStreamOperator<JourneyEvent, Alert> operator, KeySelector<JourneyEvent, String> key,
-                           Predicate<JourneyEvent> follows) throws Exception {
+    private PatternHarness(
+            OneInputStreamOperator<JourneyEvent, Alert> operator,
+            KeySelector<JourneyEvent, String> key,
+            Predicate<JourneyEvent> follows)
+            throws Exception {
         this.follows = follows;
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING);
         harness.open();
@@ -44,19 +47,24 @@ final class PatternHarness implements AutoCloseable {
 
     static PatternHarness of(CepAlertPattern pattern) throws Exception {
         Pattern<JourneyEvent, ?> p = pattern.pattern();
-        CepOperator<JourneyEvent, String, Alert> operator = new CepOperator<>(
-                TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl()),
-                false,
-                NFACompiler.compileFactory(p, pattern instanceof TimedOutPartialMatchHandler<?>),
-                null,
-                p.getAfterMatchSkipStrategy(),
-                pattern,
-                null);
+        CepOperator<JourneyEvent, String, Alert> operator =
+                new CepOperator<>(
+                        TypeInformation.of(JourneyEvent.class)
+                                .createSerializer(new SerializerConfigImpl()),
+                        false,
+                        NFACompiler.compileFactory(
+                                p, pattern instanceof TimedOutPartialMatchHandler<?>),
+                        null,
+                        p.getAfterMatchSkipStrategy(),
+                        pattern,
+                        null);
         return new PatternHarness(operator, pattern.key(), pattern::follows);
     }
 
     static PatternHarness of(PaymentMethodFailures counter) throws Exception {
-        return new PatternHarness(new KeyedProcessOperator<>(counter), new PaymentMethodFailures.ByMethod(),
+        return new PatternHarness(
+                new KeyedProcessOperator<>(counter),
+                new PaymentMethodFailures.ByMethod(),
                 PaymentMethodFailures::isOutcome);
     }
 
@@ -75,7 +83,8 @@ final class PatternHarness implements AutoCloseable {
      * arrives up to {@code bound} after later events, and the watermark follows the largest
      * timestamp seen minus {@code bound}, so none is late.
      */
-    PatternHarness feedOutOfOrder(List<JourneyEvent> events, Duration bound, long seed) throws Exception {
+    PatternHarness feedOutOfOrder(List<JourneyEvent> events, Duration bound, long seed)
+            throws Exception {
         long maxSeen = Long.MIN_VALUE;
         for (JourneyEvent e : outOfOrder(events, bound, seed)) {
             feed(e);
@@ -88,17 +97,27 @@ final class PatternHarness implements AutoCloseable {
     /**
      * The alerts of {@code events} fed in order, once the same events delivered out of order within
      * {@code bound} ({@link #feedOutOfOrder}) have given the same alerts ({@code view} of each, in
-     * order) and left no state and no event-time timer once the watermark reaches {@code watermark}.
+     * order) and left no state and no event-time timer once the watermark reaches {@code
+     * watermark}.
      */
-    static List<Alert> sameAlertsOutOfOrder(Callable<PatternHarness> harness, List<JourneyEvent> events, Duration bound,
-                                            long seed, long watermark, Function<Alert, String> view) throws Exception {
+    static List<Alert> sameAlertsOutOfOrder(
+            Callable<PatternHarness> harness,
+            List<JourneyEvent> events,
+            Duration bound,
+            long seed,
+            long watermark,
+            Function<Alert, String> view)
+            throws Exception {
         List<Alert> inOrder;
         try (PatternHarness h = harness.call()) {
             inOrder = h.feed(events).watermark(watermark).alerts();
         }
         try (PatternHarness h = harness.call()) {
-            List<Alert> outOfOrder = h.feedOutOfOrder(events, bound, seed).watermark(watermark).alerts();
-            assertThat(outOfOrder).extracting(view::apply).isEqualTo(inOrder.stream().map(view).toList());
+            List<Alert> outOfOrder =
+                    h.feedOutOfOrder(events, bound, seed).watermark(watermark).alerts();
+            assertThat(outOfOrder)
+                    .extracting(view::apply)
+                    .isEqualTo(inOrder.stream().map(view).toList());
             assertThat(h.stateEntries()).isZero();
             assertThat(h.eventTimeTimers()).isZero();
         }
@@ -114,7 +133,8 @@ final class PatternHarness implements AutoCloseable {
         Random random = new Random(seed);
         long b = bound.toMillis();
         List<long[]> order = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) order.add(new long[]{events.get(i).occurredAt + (long) (random.nextDouble() * b), i});
+        for (int i = 0; i < events.size(); i++)
+            order.add(new long[] {events.get(i).occurredAt + (long) (random.nextDouble() * b), i});
         order.sort(Comparator.comparingLong((long[] x) -> x[0]));
         return order.stream().map(x -> events.get((int) x[1])).toList();
     }
@@ -124,7 +144,9 @@ final class PatternHarness implements AutoCloseable {
         return this;
     }
 
-    /** Every alert so far, matches and timeouts, by detection time; each valid against its schema. */
+    /**
+     * Every alert so far, matches and timeouts, by detection time; each valid against its schema.
+     */
     List<Alert> alerts() {
         List<Alert> out = new ArrayList<>();
         for (Object o : harness.getOutput()) {
@@ -137,7 +159,9 @@ final class PatternHarness implements AutoCloseable {
         return out;
     }
 
-    /** Keyed state entries (NFA, shared buffer, event queue; a counter's windows) across all keys. */
+    /**
+     * Keyed state entries (NFA, shared buffer, event queue; a counter's windows) across all keys.
+     */
     int stateEntries() {
         return harness.numKeyedStateEntries();
     }

@@ -1,12 +1,27 @@
 package dev.whyflow.patterns;
 
-import dev.whyflow.JobOptions;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whyflow.JobOptions;
 import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.sql.testing.TestDatabase;
 import dev.whyflow.store.PostgresUpsertSink;
 import dev.whyflow.testing.FlinkTestCluster;
 import dev.whyflow.testing.KafkaTestBroker;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -23,22 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * PatternJob end to end as a user sees it: enriched events on a real Kafka topic, the job on a
  * MiniCluster with its real sinks (Kafka transactions, the COPY-and-merge upsert into a fresh
@@ -47,8 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PatternJobIT {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     private static TestDatabase db;
 
@@ -88,7 +86,8 @@ class PatternJobIT {
     }
 
     @Test
-    void everyAlertIsOnItsTopicOnceValidAndInTheTableOnceDespiteAFailureAndAReplay() throws Exception {
+    void everyAlertIsOnItsTopicOnceValidAndInTheTableOnceDespiteAFailureAndAReplay()
+            throws Exception {
         AlertTopicsFixture topics = new AlertTopicsFixture();
         List<EnrichedEvent> events = ShopScenario.generate(1, 600, 15_000, 3_000);
         topics.send(events);
@@ -96,8 +95,14 @@ class PatternJobIT {
 
         FailOnce.reset(events.size() / 2);
         StreamExecutionEnvironment env = environment(o);
-        PatternJob.defineWorkflow(env, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new FailOnce()).build(), o, PatternJob.sinks(o));
+        PatternJob.defineWorkflow(
+                env,
+                PatternJob.sourceBuilder(o)
+                        .setBounded(OffsetsInitializer.latest())
+                        .setDeserializer(new FailOnce())
+                        .build(),
+                o,
+                PatternJob.sinks(o));
         env.execute("patterns it");
         assertThat(FailOnce.FAILED).as("the injected failure happened").isTrue();
 
@@ -105,42 +110,77 @@ class PatternJobIT {
         int total = 0;
         Set<String> ids = new HashSet<>();
         for (AlertPattern p : AlertPattern.values()) {
-            assertThat(alerts.get(p)).as("alerts on %s", p.topic(o.alertTopicPrefix())).isNotEmpty();
+            assertThat(alerts.get(p))
+                    .as("alerts on %s", p.topic(o.alertTopicPrefix()))
+                    .isNotEmpty();
             for (JsonNode a : alerts.get(p)) {
-                assertThat(ids.add(a.path("alert_id").asText())).as("alert %s seen once", a).isTrue();
+                assertThat(ids.add(a.path("alert_id").asText()))
+                        .as("alert %s seen once", a)
+                        .isTrue();
             }
             total += alerts.get(p).size();
             assertThat(count("SELECT count(*) FROM alerts WHERE pattern = '" + p.wireName() + "'"))
-                    .as("rows of %s", p).isEqualTo(alerts.get(p).size());
+                    .as("rows of %s", p)
+                    .isEqualTo(alerts.get(p).size());
         }
         assertThat(count("SELECT count(*) FROM alerts")).isEqualTo(total);
 
         // the published context: the slow-page sessions name their platform, the funnel its steps
         assertThat(alerts.get(AlertPattern.SLOW_EXPERIENCE_ABANDONMENT))
-                .allSatisfy(a -> assertThat(a.path("os").asText()).isIn("windows", "android", "ios"));
-        assertThat(alerts.get(AlertPattern.FUNNEL_PROGRESSION).stream().map(a -> a.path("details").path("funnel_step").asText()))
+                .allSatisfy(
+                        a -> assertThat(a.path("os").asText()).isIn("windows", "android", "ios"));
+        assertThat(
+                        alerts.get(AlertPattern.FUNNEL_PROGRESSION).stream()
+                                .map(a -> a.path("details").path("funnel_step").asText()))
                 .contains("session", "product", "cart", "checkout", "payment", "order");
         assertThat(alerts.get(AlertPattern.HIGH_VALUE_AT_RISK))
-                .allSatisfy(a -> assertThat(a.path("customer_segment").asText()).isIn("returning", "vip"));
-        // one funnel_progression row per session and step reached: as many "session" steps as sessions
-        assertThat(count("SELECT count(*) FROM alerts WHERE pattern = 'funnel_progression' AND details->>'funnel_step' = 'session'"))
+                .allSatisfy(
+                        a ->
+                                assertThat(a.path("customer_segment").asText())
+                                        .isIn("returning", "vip"));
+        // one funnel_progression row per session and step reached: as many "session" steps as
+        // sessions
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM alerts WHERE pattern = 'funnel_progression' AND details->>'funnel_step' = 'session'"))
                 .isEqualTo(600);
 
-        // a replay of the same events (a new run from the first offset, under another consumer group)
+        // a replay of the same events (a new run from the first offset, under another consumer
+        // group)
         // derives the same alert ids: the table does not change
-        String before = text("SELECT md5(string_agg(alert_id || emitted_at::text, ',' ORDER BY alert_id)) FROM alerts");
+        String before =
+                text(
+                        "SELECT md5(string_agg(alert_id || emitted_at::text, ',' ORDER BY alert_id)) FROM alerts");
         StreamExecutionEnvironment replay = environment(o);
-        PatternJob.defineWorkflow(replay, PatternJob.sourceBuilder(o).setBounded(OffsetsInitializer.latest())
-                        .setGroupId("it-replay-" + UUID.randomUUID()).build(), o,
-                new PatternJob.Sinks(null, new PostgresUpsertSink<>(o.store(), AlertRows.TABLE, new AlertRows(),
-                        o.batchSize(), o.flushInterval())));
+        PatternJob.defineWorkflow(
+                replay,
+                PatternJob.sourceBuilder(o)
+                        .setBounded(OffsetsInitializer.latest())
+                        .setGroupId("it-replay-" + UUID.randomUUID())
+                        .build(),
+                o,
+                new PatternJob.Sinks(
+                        null,
+                        new PostgresUpsertSink<>(
+                                o.store(),
+                                AlertRows.TABLE,
+                                new AlertRows(),
+                                o.batchSize(),
+                                o.flushInterval())));
         replay.execute("patterns replay");
-        assertThat(text("SELECT string_agg(pattern || ' ' || session_id || ' ' || array_to_string(matched_event_ids, '+'), '; ')"
-                + " FROM alerts WHERE emitted_at > (SELECT max(emitted_at) FROM alerts WHERE alert_id IN ("
-                + String.join(",", ids.stream().map(i -> "'" + i + "'").toList()) + "))"))
-                .as("alerts only the replay raised").isNull();
+        assertThat(
+                        text(
+                                "SELECT string_agg(pattern || ' ' || session_id || ' ' || array_to_string(matched_event_ids, '+'), '; ')"
+                                        + " FROM alerts WHERE emitted_at > (SELECT max(emitted_at) FROM alerts WHERE alert_id IN ("
+                                        + String.join(
+                                                ",", ids.stream().map(i -> "'" + i + "'").toList())
+                                        + "))"))
+                .as("alerts only the replay raised")
+                .isNull();
         assertThat(count("SELECT count(*) FROM alerts")).isEqualTo(total);
-        assertThat(text("SELECT md5(string_agg(alert_id || emitted_at::text, ',' ORDER BY alert_id)) FROM alerts"))
+        assertThat(
+                        text(
+                                "SELECT md5(string_agg(alert_id || emitted_at::text, ',' ORDER BY alert_id)) FROM alerts"))
                 .isEqualTo(before);
     }
 
@@ -149,7 +189,9 @@ class PatternJobIT {
     }
 
     private static String text(String sql) throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }
@@ -164,14 +206,18 @@ class PatternJobIT {
         private static final long serialVersionUID = 1L;
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private static volatile int failAfter;
-        private static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
+        private static final java.util.concurrent.atomic.AtomicInteger SEEN =
+                new java.util.concurrent.atomic.AtomicInteger();
         private static volatile long firstAt;
+
         /**
-         * The pause per record: long enough that the first {@code after} records take over 1.5 s even
-         * on two subtasks of an idle machine, so the failure always comes after the first checkpoints
-         * (a fixed 0.3 ms let a fast machine read every record within the second, and nothing failed).
+         * The pause per record: long enough that the first {@code after} records take over 1.5 s
+         * even on two subtasks of an idle machine, so the failure always comes after the first
+         * checkpoints (a fixed 0.3 ms let a fast machine read every record within the second, and
+         * nothing failed).
          */
         private static volatile long parkNanos;
+
         private final JourneyEventDeserializer inner = new JourneyEventDeserializer();
 
         static void reset(int after) {
@@ -188,9 +234,11 @@ class PatternJobIT {
         }
 
         @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<JourneyEvent> out) throws IOException {
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<JourneyEvent> out)
+                throws IOException {
             if (firstAt == 0) firstAt = System.nanoTime();
-            if (SEEN.incrementAndGet() >= failAfter && System.nanoTime() - firstAt > 1_000_000_000L
+            if (SEEN.incrementAndGet() >= failAfter
+                    && System.nanoTime() - firstAt > 1_000_000_000L
                     && FAILED.compareAndSet(false, true)) {
                 throw new IOException("injected failure after " + SEEN.get() + " records");
             }

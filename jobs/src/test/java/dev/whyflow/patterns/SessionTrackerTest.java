@@ -1,5 +1,11 @@
 package dev.whyflow.patterns;
 
+import static dev.whyflow.patterns.ShopJourney.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -7,28 +13,27 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static dev.whyflow.patterns.ShopJourney.at;
-import static org.assertj.core.api.Assertions.assertThat;
-
 class SessionTrackerTest {
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, JourneyEvent> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SessionTracker(Duration.ofMinutes(30), Duration.ofDays(1))),
-                new JourneyEvent.BySession(), Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, JourneyEvent>
+            harness() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SessionTracker(Duration.ofMinutes(30), Duration.ofDays(1))),
+                        new JourneyEvent.BySession(),
+                        Types.STRING);
         h.open();
         return h;
     }
 
-    private static List<StreamRecord<JourneyEvent>> output(KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, JourneyEvent> h) {
+    private static List<StreamRecord<JourneyEvent>> output(
+            KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, JourneyEvent> h) {
         List<StreamRecord<JourneyEvent>> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r) {
-                @SuppressWarnings("unchecked") StreamRecord<JourneyEvent> record = (StreamRecord<JourneyEvent>) r;
+                @SuppressWarnings("unchecked")
+                StreamRecord<JourneyEvent> record = (StreamRecord<JourneyEvent>) r;
                 out.add(record);
             }
         }
@@ -37,8 +42,14 @@ class SessionTrackerTest {
 
     @Test
     void stampsEventsWithTheSessionsCartAndEndsTheSessionAGapAfterItsLastEvent() throws Exception {
-        ShopJourney s = ShopJourney.session("s1").view(0, "p-1", 500).add(1, "p-1", 1, 5_000).page(3, "cart", 400)
-                .checkout(4, 5_500).order(6, 5_500).page(7, "order_confirmation", 300);
+        ShopJourney s =
+                ShopJourney.session("s1")
+                        .view(0, "p-1", 500)
+                        .add(1, "p-1", 1, 5_000)
+                        .page(3, "cart", 400)
+                        .checkout(4, 5_500)
+                        .order(6, 5_500)
+                        .page(7, "order_confirmation", 300);
         List<JourneyEvent> events = new ArrayList<>(s.journey());
         // out of order: the order confirmation arrives before the order
         JourneyEvent confirmation = events.remove(5);
@@ -74,7 +85,9 @@ class SessionTrackerTest {
             h.processWatermark(new Watermark(at(31)));
             h.processElement(new StreamRecord<>(events.get(0), events.get(0).occurredAt)); // late
             h.processWatermark(new Watermark(at(200)));
-            assertThat(output(h)).extracting(r -> r.getValue().sessionEnd).containsExactly(false, true);
+            assertThat(output(h))
+                    .extracting(r -> r.getValue().sessionEnd)
+                    .containsExactly(false, true);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

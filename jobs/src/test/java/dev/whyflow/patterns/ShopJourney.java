@@ -1,15 +1,14 @@
 package dev.whyflow.patterns;
 
+import dev.whyflow.contract.Actor;
 import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.EnrichedEventJson;
-import dev.whyflow.contract.Actor;
 import dev.whyflow.contract.Entity;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.LineItem;
 import dev.whyflow.contract.Timestamps;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,8 @@ import java.util.UUID;
 
 /**
  * One visitor's session as the enriched topic carries it, built step by step for tests: contract
- * events (valid against their schemas) with CaptureJob's enrichment, at minute offsets from
- * {@link #T0}. {@link #journey()} gives the same events as the patterns see them.
+ * events (valid against their schemas) with CaptureJob's enrichment, at minute offsets from {@link
+ * #T0}. {@link #journey()} gives the same events as the patterns see them.
  */
 final class ShopJourney {
 
@@ -60,16 +59,28 @@ final class ShopJourney {
     ShopJourney platform(String platform, String appVersion) {
         this.appVersion = appVersion;
         switch (platform) {
-            case "web" -> { device = "desktop"; os = "windows"; source = "storefront-web"; }
-            case "ios" -> { device = "mobile"; os = "ios"; source = "storefront-ios"; }
-            default -> { device = "mobile"; os = "android"; source = "storefront-android"; }
+            case "web" -> {
+                device = "desktop";
+                os = "windows";
+                source = "storefront-web";
+            }
+            case "ios" -> {
+                device = "mobile";
+                os = "ios";
+                source = "storefront-ios";
+            }
+            default -> {
+                device = "mobile";
+                os = "android";
+                source = "storefront-android";
+            }
         }
         return this;
     }
 
     /**
-     * Moves the journey in time: its minute 0 is {@code base}, and a minute lasts {@code millisPerMinute}
-     * (the benchmark plays journeys fast, in wall-clock time).
+     * Moves the journey in time: its minute 0 is {@code base}, and a minute lasts {@code
+     * millisPerMinute} (the benchmark plays journeys fast, in wall-clock time).
      */
     ShopJourney clock(long base, double millisPerMinute) {
         this.base = base;
@@ -82,10 +93,16 @@ final class ShopJourney {
     }
 
     private Event event(EventType type, double minutes) {
-        String id = UUID.nameUUIDFromBytes((sessionId + "/" + (++seq)).getBytes(StandardCharsets.UTF_8)).toString();
+        String id =
+                UUID.nameUUIDFromBytes((sessionId + "/" + (++seq)).getBytes(StandardCharsets.UTF_8))
+                        .toString();
         long time = base + Math.round(minutes * millisPerMinute);
         Event e = Event.of(type, id, time, type == EventType.PAYMENT_FAILED ? "payments" : source);
-        e.actor = new Actor(customerId, "a-" + sessionId, "storefront-web".equals(source) ? sessionId : null);
+        e.actor =
+                new Actor(
+                        customerId,
+                        "a-" + sessionId,
+                        "storefront-web".equals(source) ? sessionId : null);
         e.entity = new Entity(type.entityType(), type.entityType() + "-" + sessionId);
         EventContext c = new EventContext();
         c.device = device;
@@ -149,7 +166,8 @@ final class ShopJourney {
         return cart(EventType.CART_ITEM_REMOVED, minutes, product, cartItems, cartValueMinor);
     }
 
-    private ShopJourney cart(EventType type, double minutes, String product, int cartItems, long cartValueMinor) {
+    private ShopJourney cart(
+            EventType type, double minutes, String product, int cartItems, long cartValueMinor) {
         Event e = event(type, minutes);
         e.payload.productId = product;
         e.payload.quantity = 1;
@@ -211,7 +229,7 @@ final class ShopJourney {
         e.payload.amountMinor = amountMinor;
         e.payload.currency = "EUR";
         e.payload.itemCount = 1;
-        e.payload.items = new LineItem[]{new LineItem("p-1", 1, amountMinor)};
+        e.payload.items = new LineItem[] {new LineItem("p-1", 1, amountMinor)};
         e.payload.paymentMethod = method;
         add(e);
         return this;
@@ -222,9 +240,14 @@ final class ShopJourney {
         return List.copyOf(events);
     }
 
-    /** The same events as the patterns see them: written as CaptureJob writes them, read as PatternJob reads them. */
+    /**
+     * The same events as the patterns see them: written as CaptureJob writes them, read as
+     * PatternJob reads them.
+     */
     List<JourneyEvent> journey() {
-        return events.stream().map(e -> JourneyEventJson.read(EnrichedEventJson.toBytes(e))).toList();
+        return events.stream()
+                .map(e -> JourneyEventJson.read(EnrichedEventJson.toBytes(e)))
+                .toList();
     }
 
     /** The i-th event's id (0-based, in the order added). */
@@ -236,7 +259,8 @@ final class ShopJourney {
     JourneyEvent end(double minutes) {
         JourneyEvent last = journey().get(events.size() - 1);
         JourneyEvent end = JourneyEvent.sessionEnd(last, sessionId, at(minutes));
-        boolean ordered = events.stream().anyMatch(x -> x.event.eventType == EventType.ORDER_COMPLETED);
+        boolean ordered =
+                events.stream().anyMatch(x -> x.event.eventType == EventType.ORDER_COMPLETED);
         end.sessionConverted = ordered;
         return end;
     }

@@ -1,7 +1,6 @@
 package dev.whyflow.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,7 +19,9 @@ public record SimulatedData(List<Record> records, JsonNode truth) {
         ShopSimulation simulation = new ShopSimulation(options);
         List<Record> records = new ArrayList<>();
         try {
-            simulation.run((ordinal, key, value, length) -> records.add(new Record(ordinal, key, Arrays.copyOf(value, length))));
+            simulation.run(
+                    (ordinal, key, value, length) ->
+                            records.add(new Record(ordinal, key, Arrays.copyOf(value, length))));
         } catch (Exception e) {
             throw new IllegalStateException("simulation failed", e);
         }
@@ -30,7 +31,8 @@ public record SimulatedData(List<Record> records, JsonNode truth) {
     /** Ordinal → intended reject reason of every malformed record the simulator injected. */
     public Map<Long, String> badRecordReasons() {
         Map<Long, String> out = new HashMap<>();
-        truth.get("bad_records").forEach(b -> out.put(b.get("ordinal").asLong(), b.get("reason").asText()));
+        truth.get("bad_records")
+                .forEach(b -> out.put(b.get("ordinal").asLong(), b.get("reason").asText()));
         return out;
     }
 

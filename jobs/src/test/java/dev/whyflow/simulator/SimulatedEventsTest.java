@@ -1,14 +1,12 @@
 package dev.whyflow.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.EventType;
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.Validation;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,13 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A simulated day at reduced volume with every incident on: every record is a valid event of the
- * contract, round-trips through EventJson byte for byte, and carries the links and context a
- * real shop's events would.
+ * contract, round-trips through EventJson byte for byte, and carries the links and context a real
+ * shop's events would.
  */
 class SimulatedEventsTest {
 
@@ -36,20 +34,32 @@ class SimulatedEventsTest {
     private static final Set<String> seenIds = new HashSet<>();
     private static final Map<String, EventType> typeById = new HashMap<>();
     private static final long[] eventsByHour = new long[24];
-    /** (event type, caused_by) of the events whose cause the producer knows; checked once all are in. */
+
+    /**
+     * (event type, caused_by) of the events whose cause the producer knows; checked once all are
+     * in.
+     */
     private static final List<String[]> causes = new ArrayList<>();
+
     private static long records;
     private static long maxDeliveredAt = Long.MIN_VALUE;
 
     @BeforeAll
     static void simulate() throws IOException {
-        SimulationOptions options = SimulationOptions.of(77, LocalDate.parse("2026-11-03"), 1, 500,
-                "slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500",
-                "payment-failure:method=paypal,rate=0.35,start=2026-11-03T12:00,hours=6",
-                "stock-out:product=top,start=2026-11-03T08:00,hours=12",
-                "discount-expired:channel=email,code=NOV15,start=2026-11-03T14:00,hours=6");
+        SimulationOptions options =
+                SimulationOptions.of(
+                        77,
+                        LocalDate.parse("2026-11-03"),
+                        1,
+                        500,
+                        "slow-checkout:platform=android,release=5.4.0,start=2026-11-03T09:00,hours=8,load_ms=6500",
+                        "payment-failure:method=paypal,rate=0.35,start=2026-11-03T12:00,hours=6",
+                        "stock-out:product=top,start=2026-11-03T08:00,hours=12",
+                        "discount-expired:channel=email,code=NOV15,start=2026-11-03T14:00,hours=6");
         ShopSimulation sim = new ShopSimulation(options);
-        sim.run((ordinal, key, value, length) -> check(java.util.Arrays.copyOf(value, length), key));
+        sim.run(
+                (ordinal, key, value, length) ->
+                        check(java.util.Arrays.copyOf(value, length), key));
         for (String[] c : causes) count(c[0] + " caused by " + typeById.get(c[1]));
     }
 
@@ -64,35 +74,52 @@ class SimulatedEventsTest {
             return;
         }
         Event e = v.event();
-        if (!java.util.Arrays.equals(EventJson.toBytes(e), raw)) problems.add("does not round-trip: " + new String(raw));
+        if (!java.util.Arrays.equals(EventJson.toBytes(e), raw))
+            problems.add("does not round-trip: " + new String(raw));
         if (!seenIds.add(e.eventId)) problems.add("event_id used twice: " + e.eventId);
         typeById.put(e.eventId, e.eventType);
         types.merge(e.eventType, 1L, Long::sum);
         eventsByHour[(int) Math.floorMod(e.occurredAt / 3_600_000L, 24L)]++;
-        if (!java.util.Objects.equals(key, e.partitionKey())) problems.add("key " + key + " for " + e);
+        if (!java.util.Objects.equals(key, e.partitionKey()))
+            problems.add("key " + key + " for " + e);
         if (e.occurredAt < maxDeliveredAt) {
             // out of order: only app events, only by seconds
-            count(e.source.startsWith("storefront-") && !e.source.equals("storefront-web") ? "late app events" : "late other events");
+            count(
+                    e.source.startsWith("storefront-") && !e.source.equals("storefront-web")
+                            ? "late app events"
+                            : "late other events");
             if (maxDeliveredAt - e.occurredAt > 30_000) problems.add("more than 30 s late: " + e);
         }
-        if (e.source.equals("storefront-web") && e.actor != null && e.eventType != EventType.PAYMENT_FAILED) {
+        if (e.source.equals("storefront-web")
+                && e.actor != null
+                && e.eventType != EventType.PAYMENT_FAILED) {
             count(e.actor.sessionId != null ? "web with session_id" : "web without session_id");
         }
         if (e.source.equals("storefront-ios") || e.source.equals("storefront-android")) {
             count(e.actor.sessionId != null ? "app with session_id" : "app without session_id");
         }
-        if (e.causedBy != null) count(seenIds.contains(e.causedBy) ? "caused_by seen before" : "caused_by not seen (yet)");
+        if (e.causedBy != null)
+            count(
+                    seenIds.contains(e.causedBy)
+                            ? "caused_by seen before"
+                            : "caused_by not seen (yet)");
         switch (e.eventType) {
-            case ORDER_COMPLETED, PAYMENT_FAILED, CHECKOUT_STEP_COMPLETED -> causes.add(new String[] {e.eventType.wireName(), e.causedBy});
-            case PAGE_VIEWED -> count(e.context.pageLoadMs != null ? "page view with load time" : "page view without load time");
-            default -> { }
+            case ORDER_COMPLETED, PAYMENT_FAILED, CHECKOUT_STEP_COMPLETED ->
+                    causes.add(new String[] {e.eventType.wireName(), e.causedBy});
+            case PAGE_VIEWED ->
+                    count(
+                            e.context.pageLoadMs != null
+                                    ? "page view with load time"
+                                    : "page view without load time");
+            default -> {}
         }
         if (e.eventType == EventType.ORDER_COMPLETED) {
             long lines = 0;
             for (var l : e.payload.items) lines += l.quantity;
             if (lines != e.payload.itemCount) problems.add("item_count mismatch: " + e);
         }
-        if (e.correlationId == null && e.eventType.category() == dev.whyflow.contract.EventCategory.STOREFRONT) {
+        if (e.correlationId == null
+                && e.eventType.category() == dev.whyflow.contract.EventCategory.STOREFRONT) {
             problems.add("storefront event without correlation_id: " + e);
         }
     }
@@ -126,11 +153,14 @@ class SimulatedEventsTest {
         assertThat(check("web with session_id")).isPositive();
         assertThat(check("app with session_id")).isZero();
         assertThat(check("app without session_id")).isPositive();
-        assertThat(check("order_completed caused by payment_submitted")).isEqualTo(types.get(EventType.ORDER_COMPLETED));
-        assertThat(check("payment_failed caused by payment_submitted")).isEqualTo(types.get(EventType.PAYMENT_FAILED));
+        assertThat(check("order_completed caused by payment_submitted"))
+                .isEqualTo(types.get(EventType.ORDER_COMPLETED));
+        assertThat(check("payment_failed caused by payment_submitted"))
+                .isEqualTo(types.get(EventType.PAYMENT_FAILED));
         assertThat(check("checkout_step_completed caused by checkout_started"))
                 .isEqualTo(types.get(EventType.CHECKOUT_STEP_COMPLETED));
-        assertThat(check("caused_by not seen (yet)")).as("late app events may arrive before their cause")
+        assertThat(check("caused_by not seen (yet)"))
+                .as("late app events may arrive before their cause")
                 .isLessThan(check("caused_by seen before") / 100);
         assertThat(check("page view without load time")).isZero();
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventJson;
 import dev.whyflow.contract.Timestamps;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +31,9 @@ final class SimulatorFixtures {
     static JsonNode stream(SimulationOptions options, Consumer<Event> records) {
         ShopSimulation sim = new ShopSimulation(options);
         try {
-            sim.run((ordinal, key, value, length) -> records.accept(EventJson.fromBytes(value, 0, length)));
+            sim.run(
+                    (ordinal, key, value, length) ->
+                            records.accept(EventJson.fromBytes(value, 0, length)));
             ByteArrayOutputStream manifest = new ByteArrayOutputStream();
             sim.truth().write(manifest);
             return EventJson.mapper().readTree(manifest.toByteArray());
@@ -45,9 +46,14 @@ final class SimulatorFixtures {
     static CliResult cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SimulatorCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-        return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int code =
+                SimulatorCli.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        Map.of());
+        return new CliResult(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     record CliResult(int code, String out, String err) {}
@@ -106,7 +112,9 @@ final class SimulatorFixtures {
 
         /** Two-proportion z statistic of this rate minus {@code other}. */
         double z(Rate other) {
-            double se = Math.sqrt(p() * (1 - p()) / trials + other.p() * (1 - other.p()) / other.trials);
+            double se =
+                    Math.sqrt(
+                            p() * (1 - p()) / trials + other.p() * (1 - other.p()) / other.trials);
             return se == 0 ? 0 : (p() - other.p()) / se;
         }
 

@@ -1,19 +1,18 @@
 package dev.whyflow.simulator;
 
+import static dev.whyflow.simulator.SimulatorFixtures.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.LineItem;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.whyflow.simulator.SimulatorFixtures.at;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * stock-out: the most popular product goes to zero stock; in the window it is still viewed but
@@ -32,39 +31,64 @@ class StockOutIncidentTest {
 
     @BeforeAll
     static void simulate() {
-        SimulationOptions options = new SimulationOptions(5, LocalDate.parse("2026-11-02"), 2, 6000,
-                List.of(Incident.parse("stock-out:product=top,start=2026-11-03T10:00,hours=12")), 0, 0, 0.01, 0);
+        SimulationOptions options =
+                new SimulationOptions(
+                        5,
+                        LocalDate.parse("2026-11-02"),
+                        2,
+                        6000,
+                        List.of(
+                                Incident.parse(
+                                        "stock-out:product=top,start=2026-11-03T10:00,hours=12")),
+                        0,
+                        0,
+                        0.01,
+                        0);
         List<Event> relevant = new ArrayList<>();
-        manifest = SimulatorFixtures.stream(options, e -> {
-            switch (e.eventType) {
-                case PRODUCT_VIEWED, CART_ITEM_ADDED, ORDER_COMPLETED, STOCK_CHANGED -> relevant.add(e);
-                default -> { }
-            }
-        });
+        manifest =
+                SimulatorFixtures.stream(
+                        options,
+                        e -> {
+                            switch (e.eventType) {
+                                case PRODUCT_VIEWED,
+                                        CART_ITEM_ADDED,
+                                        ORDER_COMPLETED,
+                                        STOCK_CHANGED ->
+                                        relevant.add(e);
+                                default -> {}
+                            }
+                        });
         String product = manifest.get("incidents").get(0).get("segment").get("product_id").asText();
         for (Event e : relevant) {
-            String when = e.occurredAt >= WINDOW_START && e.occurredAt < WINDOW_END ? "window"
-                    : e.occurredAt >= WINDOW_START - DAY && e.occurredAt < WINDOW_END - DAY ? "baseline" : null;
+            String when =
+                    e.occurredAt >= WINDOW_START && e.occurredAt < WINDOW_END
+                            ? "window"
+                            : e.occurredAt >= WINDOW_START - DAY && e.occurredAt < WINDOW_END - DAY
+                                    ? "baseline"
+                                    : null;
             switch (e.eventType) {
                 case PRODUCT_VIEWED -> {
-                    if (e.occurredAt < WINDOW_START - DAY + 14 * 3_600_000L) viewsDayOne.merge(e.payload.productId, 1L, Long::sum);
+                    if (e.occurredAt < WINDOW_START - DAY + 14 * 3_600_000L)
+                        viewsDayOne.merge(e.payload.productId, 1L, Long::sum);
                     if (when != null && e.payload.productId.equals(product)) {
                         counts.merge(when + " views", 1L, Long::sum);
                         counts.merge(when + " views " + e.payload.stockStatus, 1L, Long::sum);
                     }
                 }
                 case CART_ITEM_ADDED -> {
-                    if (when != null && e.payload.productId.equals(product)) counts.merge(when + " cart adds", 1L, Long::sum);
+                    if (when != null && e.payload.productId.equals(product))
+                        counts.merge(when + " cart adds", 1L, Long::sum);
                 }
                 case ORDER_COMPLETED -> {
                     for (LineItem l : e.payload.items) {
-                        if (when != null && l.productId.equals(product)) counts.merge(when + " order lines", 1L, Long::sum);
+                        if (when != null && l.productId.equals(product))
+                            counts.merge(when + " order lines", 1L, Long::sum);
                     }
                 }
                 case STOCK_CHANGED -> {
                     if (e.payload.productId.equals(product)) stockChanges.add(e);
                 }
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -76,7 +100,11 @@ class StockOutIncidentTest {
     @Test
     void theProductIsTheMostViewedOne() {
         String product = manifest.get("incidents").get(0).get("segment").get("product_id").asText();
-        String mostViewed = viewsDayOne.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String mostViewed =
+                viewsDayOne.entrySet().stream()
+                        .max(Map.Entry.comparingByValue())
+                        .orElseThrow()
+                        .getKey();
         assertThat(product).isEqualTo(mostViewed);
     }
 
@@ -98,8 +126,16 @@ class StockOutIncidentTest {
 
     @Test
     void stockDropsToZeroAtTheStartAndComesBackAtTheEnd() {
-        Event hold = stockChanges.stream().filter(e -> e.payload.reason.equals("quality_hold")).findFirst().orElseThrow();
-        Event back = stockChanges.stream().filter(e -> e.payload.reason.equals("correction")).findFirst().orElseThrow();
+        Event hold =
+                stockChanges.stream()
+                        .filter(e -> e.payload.reason.equals("quality_hold"))
+                        .findFirst()
+                        .orElseThrow();
+        Event back =
+                stockChanges.stream()
+                        .filter(e -> e.payload.reason.equals("correction"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(hold.occurredAt).isEqualTo(WINDOW_START);
         assertThat(hold.payload.stockLevel).isZero();
         assertThat(hold.payload.previousLevel).isPositive();
@@ -109,7 +145,8 @@ class StockOutIncidentTest {
         // the ERP's levels chain: each change starts where the previous one ended
         Integer level = null;
         for (Event e : stockChanges) {
-            if (level != null) assertThat(e.payload.previousLevel).as(e.toString()).isEqualTo(level);
+            if (level != null)
+                assertThat(e.payload.previousLevel).as(e.toString()).isEqualTo(level);
             level = e.payload.stockLevel;
         }
     }

@@ -1,11 +1,5 @@
 package dev.whyflow.sqlrecipes;
 
-import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.api.TableResult;
-import org.apache.flink.types.Row;
-import org.apache.flink.types.RowKind;
-import org.apache.flink.util.CloseableIterator;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,21 +12,37 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.CloseableIterator;
 
 /**
- * The Flink SQL files of {@code sql/flink} as {@code deploy/local/sql.sh} runs them: the table DDL of
- * {@code sql/flink/tables/*.sql} with its {@code ${NAME}} placeholders filled in (the same names as
- * sql.sh's {@code placeholder_values}), the UDF registration of {@code udfs/sql}, and the recipes.
+ * The Flink SQL files of {@code sql/flink} as {@code deploy/local/sql.sh} runs them: the table DDL
+ * of {@code sql/flink/tables/*.sql} with its {@code ${NAME}} placeholders filled in (the same names
+ * as sql.sh's {@code placeholder_values}), the UDF registration of {@code udfs/sql}, and the
+ * recipes.
  */
 public final class FlinkSqlScripts {
 
     /** The placeholders sql.sh knows; a table file using another one is an error there and here. */
-    public static final List<String> PLACEHOLDERS = List.of("KAFKA_BOOTSTRAP", "PG_URL", "PG_USER", "PG_PASSWORD",
-            "TOPIC_RAW", "TOPIC_ENRICHED", "TOPIC_DLQ", "TOPIC_ALERTS_PATTERN");
+    public static final List<String> PLACEHOLDERS =
+            List.of(
+                    "KAFKA_BOOTSTRAP",
+                    "PG_URL",
+                    "PG_USER",
+                    "PG_PASSWORD",
+                    "TOPIC_RAW",
+                    "TOPIC_ENRICHED",
+                    "TOPIC_DLQ",
+                    "TOPIC_ALERTS_PATTERN");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern CREATE_TABLE = Pattern.compile(
-            "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([A-Za-z0-9_.`]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE_TABLE =
+            Pattern.compile(
+                    "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([A-Za-z0-9_.`]+)",
+                    Pattern.CASE_INSENSITIVE);
 
     private FlinkSqlScripts() {}
 
@@ -40,7 +50,9 @@ public final class FlinkSqlScripts {
     public static Path root() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("sql/flink/tables"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("no sql/flink/tables above " + Path.of("").toAbsolutePath());
+        if (p == null)
+            throw new IllegalStateException(
+                    "no sql/flink/tables above " + Path.of("").toAbsolutePath());
         return p;
     }
 
@@ -68,7 +80,12 @@ public final class FlinkSqlScripts {
         while (m.find()) {
             String value = values.get(m.group(1));
             if (value == null) {
-                throw new IllegalArgumentException(file + " uses ${" + m.group(1) + "}, which is not one of " + values.keySet());
+                throw new IllegalArgumentException(
+                        file
+                                + " uses ${"
+                                + m.group(1)
+                                + "}, which is not one of "
+                                + values.keySet());
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value.replace("'", "''")));
         }
@@ -78,12 +95,15 @@ public final class FlinkSqlScripts {
 
     /**
      * Creates every table of sql/flink/tables, as sql.sh's init script does; with {@code bounded},
-     * the Kafka tables read up to the end offsets at query start (as sql.sh runs a script, -f or -e).
+     * the Kafka tables read up to the end offsets at query start (as sql.sh runs a script, -f or
+     * -e).
      */
-    public static void createTables(TableEnvironment env, Map<String, String> values, boolean bounded) {
+    public static void createTables(
+            TableEnvironment env, Map<String, String> values, boolean bounded) {
         Map<String, String> missing = new LinkedHashMap<>();
         for (String name : PLACEHOLDERS) if (!values.containsKey(name)) missing.put(name, "");
-        if (!missing.isEmpty()) throw new IllegalArgumentException("no values for " + missing.keySet());
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException("no values for " + missing.keySet());
         env.getConfig().set("table.local-time-zone", "UTC");
         for (Path file : tableFiles()) {
             String sql = render(file, values);
@@ -91,22 +111,26 @@ public final class FlinkSqlScripts {
             if (bounded && sql.matches("(?s).*'connector'\\s*=\\s*'kafka'.*")) {
                 Matcher table = CREATE_TABLE.matcher(sql);
                 if (!table.find()) throw new IllegalStateException("no CREATE TABLE in " + file);
-                env.executeSql("ALTER TABLE " + table.group(1) + " SET ('scan.bounded.mode' = 'latest-offset')");
+                env.executeSql(
+                        "ALTER TABLE "
+                                + table.group(1)
+                                + " SET ('scan.bounded.mode' = 'latest-offset')");
             }
         }
     }
 
     /** Registers EMBED, COSINE_SIMILARITY and EMBEDDING_TEXT_SIMILARITY as sql.sh does. */
     public static void registerFunctions(TableEnvironment env) {
-        for (String statement : statements(read(root().resolve("udfs/sql/01-register-functions.sql")))) {
+        for (String statement :
+                statements(read(root().resolve("udfs/sql/01-register-functions.sql")))) {
             env.executeSql(statement);
         }
     }
 
     /**
      * Runs a recipe: every statement but the last as it is, the last (the query) to the end of its
-     * input, and returns the query's final table: its changelog applied (an update replaces the
-     * row it retracts), in the order rows were last inserted.
+     * input, and returns the query's final table: its changelog applied (an update replaces the row
+     * it retracts), in the order rows were last inserted.
      */
     public static List<Row> runRecipe(TableEnvironment env, Path recipe) throws Exception {
         List<String> statements = statements(read(recipe));
@@ -151,7 +175,10 @@ public final class FlinkSqlScripts {
             if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
                 while (i < n && script.charAt(i) != '\n') i++;
                 cur.append('\n');
-            } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*' && !(i + 2 < n && script.charAt(i + 2) == '+')) {
+            } else if (c == '/'
+                    && i + 1 < n
+                    && script.charAt(i + 1) == '*'
+                    && !(i + 2 < n && script.charAt(i + 2) == '+')) {
                 int end = script.indexOf("*/", i + 2);
                 i = end < 0 ? n : end + 1;
                 cur.append(' ');
@@ -159,7 +186,10 @@ public final class FlinkSqlScripts {
                 int j = i + 1;
                 while (j < n) {
                     if (script.charAt(j) == c) {
-                        if (j + 1 < n && script.charAt(j + 1) == c) { j += 2; continue; }
+                        if (j + 1 < n && script.charAt(j + 1) == c) {
+                            j += 2;
+                            continue;
+                        }
                         break;
                     }
                     j++;

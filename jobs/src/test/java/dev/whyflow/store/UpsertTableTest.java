@@ -1,16 +1,19 @@
 package dev.whyflow.store;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class UpsertTableTest {
 
-    private static final UpsertTable FACTS = new UpsertTable("facts", List.of("id", "at", "what", "late"),
-            List.of("id", "at"), UpsertTable.OnConflict.DO_NOTHING);
+    private static final UpsertTable FACTS =
+            new UpsertTable(
+                    "facts",
+                    List.of("id", "at", "what", "late"),
+                    List.of("id", "at"),
+                    UpsertTable.OnConflict.DO_NOTHING);
 
     @Test
     void firstWriteWinsTablesIgnoreConflicts() {
@@ -19,15 +22,24 @@ class UpsertTableTest {
 
     @Test
     void newestWriteWinsTablesUpdateEveryNonKeyColumn() {
-        UpsertTable t = new UpsertTable("rollup", List.of("k", "a", "b"), List.of("k"), UpsertTable.OnConflict.DO_UPDATE);
-        assertThat(t.mergeFromStage()).endsWith("ON CONFLICT (k) DO UPDATE SET a = EXCLUDED.a, b = EXCLUDED.b");
+        UpsertTable t =
+                new UpsertTable(
+                        "rollup",
+                        List.of("k", "a", "b"),
+                        List.of("k"),
+                        UpsertTable.OnConflict.DO_UPDATE);
+        assertThat(t.mergeFromStage())
+                .endsWith("ON CONFLICT (k) DO UPDATE SET a = EXCLUDED.a, b = EXCLUDED.b");
     }
 
     @Test
     void aCorrectingTableUpdatesOnlyItsCorrectedColumnsAndOnlyWhereTheyDiffer() {
-        assertThat(FACTS.correcting("late").mergeFromStage()).endsWith(
-                "ON CONFLICT (id, at) DO UPDATE SET late = EXCLUDED.late WHERE facts.late IS DISTINCT FROM EXCLUDED.late");
-        assertThatThrownBy(() -> FACTS.correcting("id")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FACTS.correcting("nope")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(FACTS.correcting("late").mergeFromStage())
+                .endsWith(
+                        "ON CONFLICT (id, at) DO UPDATE SET late = EXCLUDED.late WHERE facts.late IS DISTINCT FROM EXCLUDED.late");
+        assertThatThrownBy(() -> FACTS.correcting("id"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FACTS.correcting("nope"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,7 +1,6 @@
 package dev.whyflow.testing;
 
 import dev.whyflow.sql.StoreConnection;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,15 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy in front of the test's PostgreSQL that a test can cut and restore, to show what a
- * client of the store does in an outage without stopping the shared server. {@link #blackhole()}
- * is a network partition: connections stay open but no byte passes, and new ones are accepted and
- * left hanging (the hard case: only timeouts end the wait). {@link #refuse()} is a server that is
- * gone: open connections are closed and new ones closed at once. {@link #restore()} forwards again
+ * client of the store does in an outage without stopping the shared server. {@link #blackhole()} is
+ * a network partition: connections stay open but no byte passes, and new ones are accepted and left
+ * hanging (the hard case: only timeouts end the wait). {@link #refuse()} is a server that is gone:
+ * open connections are closed and new ones closed at once. {@link #restore()} forwards again
  * (connections from during the outage are closed: their clients have given up on them).
  */
 public final class StoreProxy implements AutoCloseable {
 
-    private enum Mode { FORWARD, BLACKHOLE, REFUSE }
+    private enum Mode {
+        FORWARD,
+        BLACKHOLE,
+        REFUSE
+    }
 
     private final ServerSocket listener;
     private final InetSocketAddress upstream;
@@ -43,13 +46,18 @@ public final class StoreProxy implements AutoCloseable {
     /** A proxy to the server of {@code store}'s URL. */
     public static StoreProxy to(StoreConnection store) throws IOException {
         URI uri = URI.create(store.url().substring("jdbc:".length()));
-        return new StoreProxy(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort()));
+        return new StoreProxy(
+                new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort()));
     }
 
     /** The same database and credentials, through this proxy. */
     public StoreConnection through(StoreConnection store) {
-        String rest = store.url().substring(store.url().indexOf('/', "jdbc:postgresql://".length()));
-        return new StoreConnection("jdbc:postgresql://127.0.0.1:" + listener.getLocalPort() + rest, store.user(), store.password());
+        String rest =
+                store.url().substring(store.url().indexOf('/', "jdbc:postgresql://".length()));
+        return new StoreConnection(
+                "jdbc:postgresql://127.0.0.1:" + listener.getLocalPort() + rest,
+                store.user(),
+                store.password());
     }
 
     public synchronized void blackhole() {
@@ -120,22 +128,28 @@ public final class StoreProxy implements AutoCloseable {
         }
 
         private void pump(InputStream in, OutputStream out, String way) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[16 * 1024];
-                try {
-                    int n;
-                    while ((n = in.read(buf)) >= 0) {
-                        while (frozen && !done) Thread.sleep(20);   // a partition: nothing passes, nothing is closed
-                        if (done) break;
-                        out.write(buf, 0, n);
-                        out.flush();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the other side closed, or the proxy cut the link
-                } finally {
-                    close();
-                }
-            }, "store-proxy-" + way);
+            Thread t =
+                    new Thread(
+                            () -> {
+                                byte[] buf = new byte[16 * 1024];
+                                try {
+                                    int n;
+                                    while ((n = in.read(buf)) >= 0) {
+                                        while (frozen && !done)
+                                            Thread.sleep(
+                                                    20); // a partition: nothing passes, nothing is
+                                        // closed
+                                        if (done) break;
+                                        out.write(buf, 0, n);
+                                        out.flush();
+                                    }
+                                } catch (IOException | InterruptedException e) {
+                                    // the other side closed, or the proxy cut the link
+                                } finally {
+                                    close();
+                                }
+                            },
+                            "store-proxy-" + way);
             t.setDaemon(true);
             t.start();
         }

@@ -1,8 +1,8 @@
 package dev.whyflow.vectors;
 
-import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.capture.SemanticText;
 import dev.whyflow.contract.Actor;
+import dev.whyflow.contract.EnrichedEvent;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventContext;
 import dev.whyflow.contract.EventType;
@@ -57,7 +57,8 @@ final class EnrichedEvents {
         return SemanticText.attach(x);
     }
 
-    EnrichedEvent order(long seconds, String orderId, long amountMinor, String method, LineItem... items) {
+    EnrichedEvent order(
+            long seconds, String orderId, long amountMinor, String method, LineItem... items) {
         EnrichedEvent x = at(seconds, EventType.ORDER_COMPLETED);
         Payload p = x.event.payload;
         p.orderId = orderId;

@@ -2,7 +2,10 @@ package dev.whyflow.vectors;
 
 import java.util.Random;
 
-/** Unit vectors at a chosen angle from a probe, for tests that must know the exact nearest neighbours. */
+/**
+ * Unit vectors at a chosen angle from a probe, for tests that must know the exact nearest
+ * neighbours.
+ */
 public final class ProbeVectors {
 
     /** cos(t) along the probe's axis plus sin(t) along a random direction orthogonal to it. */

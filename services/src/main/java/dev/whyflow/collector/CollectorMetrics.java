@@ -10,13 +10,15 @@ import java.util.function.BooleanSupplier;
 /**
  * The collector's counters and latency histograms in the Prometheus text exposition format (version
  * 0.0.4), served at {@code GET /metrics}. Written out here rather than with Micrometer: five series
- * need no registry, and the format is a stable plain-text one that every Prometheus-compatible scraper
- * reads.
+ * need no registry, and the format is a stable plain-text one that every Prometheus-compatible
+ * scraper reads.
  */
 public final class CollectorMetrics {
 
     /** Upper bounds (seconds) of the latency buckets: 1 ms to 10 s. */
-    static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    static final double[] BUCKETS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
 
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
@@ -54,24 +56,43 @@ public final class CollectorMetrics {
         StringBuilder b = new StringBuilder(2048);
         b.append("# HELP whyflow_collector_requests_total HTTP requests by route and status.\n");
         b.append("# TYPE whyflow_collector_requests_total counter\n");
-        requests.forEach((k, v) -> {
-            String[] rs = k.split("\u0000");
-            b.append("whyflow_collector_requests_total{route=\"").append(rs[0]).append("\",status=\"").append(rs[1])
-                    .append("\"} ").append(v.sum()).append('\n');
-        });
-        b.append("# HELP whyflow_collector_events_accepted_total Events acknowledged (in the raw topic).\n");
+        requests.forEach(
+                (k, v) -> {
+                    String[] rs = k.split("\u0000");
+                    b.append("whyflow_collector_requests_total{route=\"")
+                            .append(rs[0])
+                            .append("\",status=\"")
+                            .append(rs[1])
+                            .append("\"} ")
+                            .append(v.sum())
+                            .append('\n');
+                });
+        b.append(
+                "# HELP whyflow_collector_events_accepted_total Events acknowledged (in the raw topic).\n");
         b.append("# TYPE whyflow_collector_events_accepted_total counter\n");
         b.append("whyflow_collector_events_accepted_total ").append(accepted.sum()).append('\n');
-        b.append("# HELP whyflow_collector_events_refused_total Events refused, by the validator's reason.\n");
+        b.append(
+                "# HELP whyflow_collector_events_refused_total Events refused, by the validator's reason.\n");
         b.append("# TYPE whyflow_collector_events_refused_total counter\n");
-        refused.forEach((k, v) -> b.append("whyflow_collector_events_refused_total{reason=\"").append(k).append("\"} ")
-                .append(v.sum()).append('\n'));
-        requestSeconds.render(b, "whyflow_collector_request_duration_seconds", "Time from request to response.");
-        kafkaAckSeconds.render(b, "whyflow_collector_kafka_ack_duration_seconds",
+        refused.forEach(
+                (k, v) ->
+                        b.append("whyflow_collector_events_refused_total{reason=\"")
+                                .append(k)
+                                .append("\"} ")
+                                .append(v.sum())
+                                .append('\n'));
+        requestSeconds.render(
+                b, "whyflow_collector_request_duration_seconds", "Time from request to response.");
+        kafkaAckSeconds.render(
+                b,
+                "whyflow_collector_kafka_ack_duration_seconds",
                 "Time from handing a request's records to the producer to Kafka's acknowledgement of all of them.");
-        b.append("# HELP whyflow_collector_kafka_reachable 1 when the last check reached the broker and the raw topic.\n");
+        b.append(
+                "# HELP whyflow_collector_kafka_reachable 1 when the last check reached the broker and the raw topic.\n");
         b.append("# TYPE whyflow_collector_kafka_reachable gauge\n");
-        b.append("whyflow_collector_kafka_reachable ").append(kafkaReachable.getAsBoolean() ? 1 : 0).append('\n');
+        b.append("whyflow_collector_kafka_reachable ")
+                .append(kafkaReachable.getAsBoolean() ? 1 : 0)
+                .append('\n');
         return b.toString();
     }
 
@@ -102,7 +123,12 @@ public final class CollectorMetrics {
             long cumulative = 0;
             for (int i = 0; i < BUCKETS.length; i++) {
                 cumulative += counts[i].get();
-                b.append(name).append("_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
+                b.append(name)
+                        .append("_bucket{le=\"")
+                        .append(BUCKETS[i])
+                        .append("\"} ")
+                        .append(cumulative)
+                        .append('\n');
             }
             b.append(name).append("_bucket{le=\"+Inf\"} ").append(count.sum()).append('\n');
             b.append(name).append("_sum ").append(sum.sum()).append('\n');

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,19 +12,22 @@ import java.util.List;
 
 /**
  * Splits a request body into the raw bytes of its events, without judging them: that is the
- * validator's work, event by event. Two forms: a JSON array (or one JSON object), whose elements are
- * cut out of the body as they were sent, and JSON lines (one event per non-blank line, where a line
- * that is not JSON is a refused event, not a broken request). A body that cannot be cut into events
- * (an array that does not close, content after it) is a {@link BadRequest}, and so is one with more
- * than {@code maxEvents}.
+ * validator's work, event by event. Two forms: a JSON array (or one JSON object), whose elements
+ * are cut out of the body as they were sent, and JSON lines (one event per non-blank line, where a
+ * line that is not JSON is a refused event, not a broken request). A body that cannot be cut into
+ * events (an array that does not close, content after it) is a {@link BadRequest}, and so is one
+ * with more than {@code maxEvents}.
  */
 public final class EventBatch {
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    private static final JsonFactory JSON =
+            JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
 
     /** The body's form. */
-    public enum Format { JSON, JSON_LINES }
+    public enum Format {
+        JSON,
+        JSON_LINES
+    }
 
     /** A request the collector cannot take as a whole, with the HTTP status to answer. */
     public static final class BadRequest extends Exception {
@@ -40,12 +42,16 @@ public final class EventBatch {
     private EventBatch() {}
 
     public static List<byte[]> split(byte[] body, Format format, int maxEvents) throws BadRequest {
-        List<byte[]> events = format == Format.JSON_LINES ? lines(body, maxEvents) : json(body, maxEvents);
+        List<byte[]> events =
+                format == Format.JSON_LINES ? lines(body, maxEvents) : json(body, maxEvents);
         if (events.isEmpty()) throw new BadRequest(400, "the request holds no event");
         return events;
     }
 
-    /** JSON lines, or a JSON array sent as text/plain (what navigator.sendBeacon can send without a preflight). */
+    /**
+     * JSON lines, or a JSON array sent as text/plain (what navigator.sendBeacon can send without a
+     * preflight).
+     */
     public static Format sniff(byte[] body) {
         for (byte b : body) {
             if (b == ' ' || b == '\n' || b == '\r' || b == '\t') continue;
@@ -66,7 +72,8 @@ public final class EventBatch {
                 while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (t == null) throw new BadRequest(400, "the JSON array does not close");
                     if (out.size() == maxEvents) {
-                        throw new BadRequest(413, "more than " + maxEvents + " events in one request");
+                        throw new BadRequest(
+                                413, "more than " + maxEvents + " events in one request");
                     }
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     if (t.isStructStart()) p.skipChildren();
@@ -75,12 +82,19 @@ public final class EventBatch {
                     out.add(slice(body, start, end));
                 }
             } else {
-                throw new BadRequest(400, "the body must be a JSON array of events, one JSON event, or JSON lines");
+                throw new BadRequest(
+                        400,
+                        "the body must be a JSON array of events, one JSON event, or JSON lines");
             }
             if (p.nextToken() != null) throw new BadRequest(400, "content after the JSON array");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new BadRequest(400, "the body is not a JSON array of events: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at byte " + e.getLocation().getByteOffset() : ""));
+            throw new BadRequest(
+                    400,
+                    "the body is not a JSON array of events: "
+                            + e.getOriginalMessage()
+                            + (e.getLocation() != null
+                                    ? " at byte " + e.getLocation().getByteOffset()
+                                    : ""));
         } catch (IOException e) {
             throw new BadRequest(400, "the body is not a JSON array of events: " + e.getMessage());
         }
@@ -94,7 +108,9 @@ public final class EventBatch {
             if (i == body.length || body[i] == '\n') {
                 int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
                 if (!blank(body, start, end)) {
-                    if (out.size() == maxEvents) throw new BadRequest(413, "more than " + maxEvents + " events in one request");
+                    if (out.size() == maxEvents)
+                        throw new BadRequest(
+                                413, "more than " + maxEvents + " events in one request");
                     out.add(Arrays.copyOfRange(body, start, end));
                 }
                 start = i + 1;
@@ -113,8 +129,9 @@ public final class EventBatch {
     }
 
     /**
-     * The event with {@code "source": source} added when it has no top-level {@code source}; else (and
-     * for anything that is not a JSON object) the bytes as they are, for the validator to judge.
+     * The event with {@code "source": source} added when it has no top-level {@code source}; else
+     * (and for anything that is not a JSON object) the bytes as they are, for the validator to
+     * judge.
      */
     public static byte[] withSource(byte[] event, String source) {
         int open = -1;
@@ -132,7 +149,9 @@ public final class EventBatch {
             return event;
         }
         boolean empty = isEmptyObject(event, open);
-        byte[] field = ("\"source\":\"" + source + "\"" + (empty ? "" : ",")).getBytes(StandardCharsets.UTF_8);
+        byte[] field =
+                ("\"source\":\"" + source + "\"" + (empty ? "" : ","))
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[event.length + field.length];
         System.arraycopy(event, 0, out, 0, open + 1);
         System.arraycopy(field, 0, out, open + 1, field.length);
@@ -149,7 +168,10 @@ public final class EventBatch {
         return false;
     }
 
-    /** The top-level {@code event_id} of an event, when it is JSON enough to say; else null. Never throws. */
+    /**
+     * The top-level {@code event_id} of an event, when it is JSON enough to say; else null. Never
+     * throws.
+     */
     public static String eventId(byte[] event) {
         try (JsonParser p = JSON.createParser(event)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return null;

@@ -1,15 +1,5 @@
 package dev.whyflow.collector;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +10,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a request's records to the raw topic and says whether Kafka has them: {@link #publish}
@@ -63,12 +62,16 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        // zstd, not lz4: kafka-clients' lz4 stream allocates two fresh 64 KiB blocks for every batch it
-        // opens (10% of all the collector allocated under load, measured with JFR), while zstd takes its
+        // zstd, not lz4: kafka-clients' lz4 stream allocates two fresh 64 KiB blocks for every
+        // batch it
+        // opens (10% of all the collector allocated under load, measured with JFR), while zstd
+        // takes its
         // buffers from a recycling pool; both cost far less CPU than the events' validation
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-        // each request's records wait up to this long for others to share their batch: fewer, larger
-        // batches are fewer produce requests for the broker to handle, which shares the collector's cores
+        // each request's records wait up to this long for others to share their batch: fewer,
+        // larger
+        // batches are fewer produce requests for the broker to handle, which shares the collector's
+        // cores
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024));
@@ -80,9 +83,12 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, bound)));
         // records the collector gave up on may still be delivered up to this long after the send
         // (harmless duplicates by event_id); after it the producer fails them and moves on
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(bound * 2, 2 + Math.max(1000, bound))));
+        p.put(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                String.valueOf(Math.max(bound * 2, 2 + Math.max(1000, bound))));
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         Properties a = new Properties();
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         a.put(AdminClientConfig.CLIENT_ID_CONFIG, "whyflow-collector-health");
@@ -90,11 +96,13 @@ public final class EventPublisher implements AutoCloseable {
         a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         a.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         this.admin = Admin.create(a);
-        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "collector-kafka-check");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checker =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "collector-kafka-check");
+                            t.setDaemon(true);
+                            return t;
+                        });
         checker.scheduleWithFixedDelay(this::check, 0, 2, TimeUnit.SECONDS);
     }
 
@@ -105,9 +113,15 @@ public final class EventPublisher implements AutoCloseable {
             reachable = true;
             lastProblem = null;
         } catch (Exception e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            String problem = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
-                    ? "the broker did not answer within 2.5 s" : cause.toString();
+            Throwable cause =
+                    e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String problem =
+                    cause instanceof TimeoutException
+                                    || cause
+                                            instanceof
+                                            org.apache.kafka.common.errors.TimeoutException
+                            ? "the broker did not answer within 2.5 s"
+                            : cause.toString();
             if (reachable || !checkedOnce) LOG.warn("Kafka is not reachable: {}", problem);
             reachable = false;
             lastProblem = problem;
@@ -117,7 +131,9 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    /** True when the last check (every 2 s) found the broker and the topic; false before the first. */
+    /**
+     * True when the last check (every 2 s) found the broker and the topic; false before the first.
+     */
     public boolean reachable() {
         return reachable;
     }
@@ -140,19 +156,25 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends every record and waits until Kafka acknowledged all of them, at most the ack timeout from
-     * {@code startNanos}; returns their metadata in order.
+     * Sends every record and waits until Kafka acknowledged all of them, at most the ack timeout
+     * from {@code startNanos}; returns their metadata in order.
      */
-    public List<RecordMetadata> publish(List<ProducerRecord<byte[], byte[]>> records, long startNanos) throws Unavailable {
+    public List<RecordMetadata> publish(
+            List<ProducerRecord<byte[], byte[]>> records, long startNanos) throws Unavailable {
         long deadline = startNanos + ackTimeout.toNanos();
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         try {
             for (ProducerRecord<byte[], byte[]> r : records) {
-                // send() may block up to max.block.ms waiting for metadata, and then returns a failed
-                // future instead of throwing: without these checks, a request of n records could wait
+                // send() may block up to max.block.ms waiting for metadata, and then returns a
+                // failed
+                // future instead of throwing: without these checks, a request of n records could
+                // wait
                 // n times max.block.ms (measured: 24.5 s for 51 records while the broker was down)
                 if (System.nanoTime() - deadline > 0) {
-                    throw new Unavailable("Kafka did not take the records within " + ackTimeout.toMillis() + " ms");
+                    throw new Unavailable(
+                            "Kafka did not take the records within "
+                                    + ackTimeout.toMillis()
+                                    + " ms");
                 }
                 Future<RecordMetadata> f = producer.send(r);
                 if (f.isDone()) failedNow(f);
@@ -167,7 +189,8 @@ public final class EventPublisher implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 out.add(f.get(Math.max(0, left), TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
-                throw new Unavailable("Kafka did not acknowledge within " + ackTimeout.toMillis() + " ms");
+                throw new Unavailable(
+                        "Kafka did not acknowledge within " + ackTimeout.toMillis() + " ms");
             } catch (ExecutionException e) {
                 throw new Unavailable("Kafka refused a record: " + e.getCause());
             } catch (InterruptedException e) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -17,21 +16,24 @@ import java.util.UUID;
 
 /**
  * A webhook adapter: Shopify's order webhook ({@code orders/create} or {@code orders/paid}, REST
- * Admin API JSON) as one {@code order_completed} event of the contract. The adapter only translates;
- * the event then goes through the validator like any other, so a mapping that cannot fill the
- * contract is refused with the validator's reason, not let through half-filled.
+ * Admin API JSON) as one {@code order_completed} event of the contract. The adapter only
+ * translates; the event then goes through the validator like any other, so a mapping that cannot
+ * fill the contract is refused with the validator's reason, not let through half-filled.
  *
  * <p>Choices where the platform's order says less than the contract asks:
+ *
  * <ul>
- *   <li>{@code event_id} is a name-based UUID of the shop's order id, so the platform's retries of a
- *       webhook (Shopify retries failed deliveries for up to 48 hours) are the same event;</li>
- *   <li>device and os come from {@code client_details.user_agent}; {@code app_version} (the storefront
- *       release) is not in an order and is {@code 0.0.0};</li>
+ *   <li>{@code event_id} is a name-based UUID of the shop's order id, so the platform's retries of
+ *       a webhook (Shopify retries failed deliveries for up to 48 hours) are the same event;
+ *   <li>device and os come from {@code client_details.user_agent}; {@code app_version} (the
+ *       storefront release) is not in an order and is {@code 0.0.0};
  *   <li>channel from the landing page's {@code utm_medium} or the referring site; country from the
- *       shipping address, else the billing address, else {@code ZZ} (unknown);</li>
- *   <li>customer segment {@code returning} when the customer has more than one order, else {@code new};</li>
- *   <li>money in minor units of the currency ({@link Currency#getDefaultFractionDigits()}).</li>
+ *       shipping address, else the billing address, else {@code ZZ} (unknown);
+ *   <li>customer segment {@code returning} when the customer has more than one order, else {@code
+ *       new};
+ *   <li>money in minor units of the currency ({@link Currency#getDefaultFractionDigits()}).
  * </ul>
+ *
  * Authenticity: the collector's API key in the webhook's URL ({@code ?key=}) and, when the shop's
  * signing secret is configured ({@code --shopify-secret}), Shopify's {@code X-Shopify-Hmac-Sha256}:
  * the base64 HMAC-SHA256 of the body under that secret ({@link #signedBy}).
@@ -39,14 +41,19 @@ import java.util.UUID;
 public final class ShopifyOrderWebhook {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+    private static final DateTimeFormatter UTC_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
 
     private ShopifyOrderWebhook() {}
 
     public static byte[] toEvent(JsonNode order, String source) {
         ObjectNode e = JSON.createObjectNode();
         String orderId = order.path("id").asText("");
-        e.put("event_id", UUID.nameUUIDFromBytes(("shopify:order:" + orderId).getBytes(StandardCharsets.UTF_8)).toString());
+        e.put(
+                "event_id",
+                UUID.nameUUIDFromBytes(
+                                ("shopify:order:" + orderId).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         e.put("event_type", "order_completed");
         e.put("schema_version", 1);
         String at = text(order, "processed_at", text(order, "created_at", null));
@@ -55,23 +62,35 @@ public final class ShopifyOrderWebhook {
 
         ObjectNode actor = e.putObject("actor");
         JsonNode customer = order.path("customer");
-        if (customer.hasNonNull("id")) actor.put("customer_id", "shopify-c-" + customer.get("id").asText());
+        if (customer.hasNonNull("id"))
+            actor.put("customer_id", "shopify-c-" + customer.get("id").asText());
         String cart = text(order, "cart_token", text(order, "checkout_token", null));
-        actor.put("anonymous_id", cart != null ? "shopify-" + cart
-                : customer.hasNonNull("id") ? "shopify-c-" + customer.get("id").asText() : "shopify-o-" + orderId);
+        actor.put(
+                "anonymous_id",
+                cart != null
+                        ? "shopify-" + cart
+                        : customer.hasNonNull("id")
+                                ? "shopify-c-" + customer.get("id").asText()
+                                : "shopify-o-" + orderId);
 
         ObjectNode context = e.putObject("context");
         String ua = order.path("client_details").path("user_agent").asText("");
         context.put("device", device(ua));
         context.put("os", os(ua));
         context.put("app_version", "0.0.0");
-        context.put("channel", channel(text(order, "landing_site", ""), text(order, "referring_site", "")));
-        String country = order.path("shipping_address").path("country_code").asText(
-                order.path("billing_address").path("country_code").asText("ZZ"));
+        context.put(
+                "channel",
+                channel(text(order, "landing_site", ""), text(order, "referring_site", "")));
+        String country =
+                order.path("shipping_address")
+                        .path("country_code")
+                        .asText(order.path("billing_address").path("country_code").asText("ZZ"));
         context.put("country", country.toUpperCase(Locale.ROOT));
-        int orders = customer.path("orders_count").asInt(customer.path("number_of_orders").asInt(1));
+        int orders =
+                customer.path("orders_count").asInt(customer.path("number_of_orders").asInt(1));
         context.put("customer_segment", orders > 1 ? "returning" : "new");
-        if (!ua.isEmpty()) context.put("user_agent", ua.length() > 1024 ? ua.substring(0, 1024) : ua);
+        if (!ua.isEmpty())
+            context.put("user_agent", ua.length() > 1024 ? ua.substring(0, 1024) : ua);
 
         ObjectNode entity = e.putObject("entity");
         entity.put("type", "order");
@@ -86,8 +105,10 @@ public final class ShopifyOrderWebhook {
         int count = 0;
         for (JsonNode li : order.path("line_items")) {
             ObjectNode item = items.addObject();
-            String product = li.hasNonNull("product_id") ? "shopify-p-" + li.get("product_id").asText()
-                    : "shopify-sku-" + li.path("sku").asText("unknown");
+            String product =
+                    li.hasNonNull("product_id")
+                            ? "shopify-p-" + li.get("product_id").asText()
+                            : "shopify-sku-" + li.path("sku").asText("unknown");
             item.put("product_id", product);
             int q = li.path("quantity").asInt(1);
             item.put("quantity", q);
@@ -98,7 +119,12 @@ public final class ShopifyOrderWebhook {
         p.put("payment_method", paymentMethod(order.path("payment_gateway_names")));
         JsonNode shipping = order.path("shipping_lines").path(0);
         if (!shipping.isMissingNode()) {
-            p.put("shipping_method", shippingMethod(shipping.path("code").asText("") + " " + shipping.path("title").asText("")));
+            p.put(
+                    "shipping_method",
+                    shippingMethod(
+                            shipping.path("code").asText("")
+                                    + " "
+                                    + shipping.path("title").asText("")));
             p.put("shipping_minor", minor(shipping.path("price").asText("0"), currency));
         }
         JsonNode discount = order.path("discount_codes").path(0);
@@ -123,7 +149,9 @@ public final class ShopifyOrderWebhook {
 
     static String utc(String offsetTime) {
         try {
-            return OffsetDateTime.parse(offsetTime).withOffsetSameInstant(ZoneOffset.UTC).format(UTC_MILLIS);
+            return OffsetDateTime.parse(offsetTime)
+                    .withOffsetSameInstant(ZoneOffset.UTC)
+                    .format(UTC_MILLIS);
         } catch (RuntimeException e) {
             return offsetTime; // the validator says what is wrong with it
         }
@@ -137,7 +165,10 @@ public final class ShopifyOrderWebhook {
             // the validator refuses the currency
         }
         try {
-            return new BigDecimal(amount).movePointRight(digits).setScale(0, RoundingMode.HALF_UP).longValueExact();
+            return new BigDecimal(amount)
+                    .movePointRight(digits)
+                    .setScale(0, RoundingMode.HALF_UP)
+                    .longValueExact();
         } catch (RuntimeException e) {
             return -1; // refused by the schema (minimum 0)
         }
@@ -162,12 +193,20 @@ public final class ShopifyOrderWebhook {
     static String channel(String landingSite, String referringSite) {
         String landing = landingSite.toLowerCase(Locale.ROOT);
         String ref = referringSite.toLowerCase(Locale.ROOT);
-        if (landing.contains("utm_medium=cpc") || landing.contains("utm_medium=paid") || landing.contains("gclid=")) return "paid_search";
+        if (landing.contains("utm_medium=cpc")
+                || landing.contains("utm_medium=paid")
+                || landing.contains("gclid=")) return "paid_search";
         if (landing.contains("utm_medium=email")) return "email";
         if (landing.contains("utm_medium=affiliate")) return "affiliate";
-        if (landing.contains("utm_medium=social") || ref.contains("facebook.") || ref.contains("instagram.")
-                || ref.contains("tiktok.") || ref.contains("pinterest.")) return "social";
-        if (ref.contains("google.") || ref.contains("bing.") || ref.contains("duckduckgo.") || ref.contains("ecosia.")) return "organic_search";
+        if (landing.contains("utm_medium=social")
+                || ref.contains("facebook.")
+                || ref.contains("instagram.")
+                || ref.contains("tiktok.")
+                || ref.contains("pinterest.")) return "social";
+        if (ref.contains("google.")
+                || ref.contains("bing.")
+                || ref.contains("duckduckgo.")
+                || ref.contains("ecosia.")) return "organic_search";
         return "direct";
     }
 
@@ -183,16 +222,22 @@ public final class ShopifyOrderWebhook {
     static String shippingMethod(String codeAndTitle) {
         String s = codeAndTitle.toLowerCase(Locale.ROOT);
         if (s.contains("pickup") || s.contains("pick up") || s.contains("pick-up")) return "pickup";
-        if (s.contains("express") || s.contains("overnight") || s.contains("next day")) return "express";
+        if (s.contains("express") || s.contains("overnight") || s.contains("next day"))
+            return "express";
         return "standard";
     }
 
-    /** True when {@code signature} is the base64 HMAC-SHA256 of {@code body} under {@code secret} (constant time). */
+    /**
+     * True when {@code signature} is the base64 HMAC-SHA256 of {@code body} under {@code secret}
+     * (constant time).
+     */
     public static boolean signedBy(String secret, byte[] body, String signature) {
         if (signature == null) return false;
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(
+                    new javax.crypto.spec.SecretKeySpec(
+                            secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] expected = mac.doFinal(body);
             byte[] given = java.util.Base64.getDecoder().decode(signature.trim());
             return java.security.MessageDigest.isEqual(expected, given);

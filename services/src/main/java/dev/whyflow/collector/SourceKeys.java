@@ -1,9 +1,6 @@
 package dev.whyflow.collector;
 
 import dev.whyflow.sql.StoreConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,23 +16,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sources' API keys (table {@code collector_keys}, migration V15): adding, revoking and listing
- * them for the command line, and, in the collector, answering which source a request's key belongs to.
+ * them for the command line, and, in the collector, answering which source a request's key belongs
+ * to.
  *
- * <p>The collector reads the table every {@code refresh} (5 s by default) and answers from memory, so a
- * request costs no database round trip and the collector keeps taking events with the keys it knows
- * while PostgreSQL is down; a revoked key is refused from the next refresh on. A key is verified
- * against its PBKDF2 hash once, then its fingerprint is remembered for as long as its row is not revoked.
+ * <p>The collector reads the table every {@code refresh} (5 s by default) and answers from memory,
+ * so a request costs no database round trip and the collector keeps taking events with the keys it
+ * knows while PostgreSQL is down; a revoked key is refused from the next refresh on. A key is
+ * verified against its PBKDF2 hash once, then its fingerprint is remembered for as long as its row
+ * is not revoked.
  */
 public final class SourceKeys implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceKeys.class);
 
     /** One stored key, without its secret. */
-    public record StoredKey(String keyId, String source, byte[] salt, int iterations, byte[] hash,
-                            Instant createdAt, Instant revokedAt) {
+    public record StoredKey(
+            String keyId,
+            String source,
+            byte[] salt,
+            int iterations,
+            byte[] hash,
+            Instant createdAt,
+            Instant revokedAt) {
         boolean active() {
             return revokedAt == null;
         }
@@ -45,10 +52,13 @@ public final class SourceKeys implements AutoCloseable {
     private final Duration refresh;
     private volatile Map<String, StoredKey> byId = null;
     private volatile String lastError;
+
     /** fingerprint of a verified key → its key id */
     private final Map<String, String> verified = new ConcurrentHashMap<>();
+
     /** fingerprints of keys that failed verification since the last refresh (bounded) */
     private final Map<String, Boolean> failed = new ConcurrentHashMap<>();
+
     private ScheduledExecutorService timer;
 
     public SourceKeys(StoreConnection store, Duration refresh) {
@@ -59,12 +69,15 @@ public final class SourceKeys implements AutoCloseable {
     /** Loads the keys now (best effort) and then every {@code refresh} on a background thread. */
     public SourceKeys start() {
         refreshNow();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "collector-keys");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::refreshNow, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+        timer =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "collector-keys");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        timer.scheduleWithFixedDelay(
+                this::refreshNow, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -85,10 +98,15 @@ public final class SourceKeys implements AutoCloseable {
             byId = next;
             failed.clear();
             verified.values().removeIf(id -> next.get(id) == null || !next.get(id).active());
-            if (lastError != null) LOG.info("reading the API keys works again ({} keys)", next.size());
+            if (lastError != null)
+                LOG.info("reading the API keys works again ({} keys)", next.size());
             lastError = null;
         } catch (SQLException | RuntimeException e) {
-            if (lastError == null) LOG.warn("cannot read the API keys (keeping the {} known): {}", byId == null ? 0 : byId.size(), e.toString());
+            if (lastError == null)
+                LOG.warn(
+                        "cannot read the API keys (keeping the {} known): {}",
+                        byId == null ? 0 : byId.size(),
+                        e.toString());
             lastError = e.toString();
         }
     }
@@ -122,8 +140,9 @@ public final class SourceKeys implements AutoCloseable {
     public static ApiKeys.NewKey add(StoreConnection store, String source) throws SQLException {
         ApiKeys.NewKey k = ApiKeys.generate();
         try (Connection c = store.open();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO collector_keys (key_id, source, salt, iterations, hash) VALUES (?, ?, ?, ?, ?)")) {
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "INSERT INTO collector_keys (key_id, source, salt, iterations, hash) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, k.keyId());
             ps.setString(2, source);
             ps.setBytes(3, k.salt());
@@ -134,11 +153,15 @@ public final class SourceKeys implements AutoCloseable {
         return k;
     }
 
-    /** Revokes every active key of {@code source}, or the one key whose id is {@code source}; how many. */
+    /**
+     * Revokes every active key of {@code source}, or the one key whose id is {@code source}; how
+     * many.
+     */
     public static int revoke(StoreConnection store, String sourceOrKeyId) throws SQLException {
         try (Connection c = store.open();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE collector_keys SET revoked_at = now() WHERE revoked_at IS NULL AND (source = ? OR key_id = ?)")) {
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE collector_keys SET revoked_at = now() WHERE revoked_at IS NULL AND (source = ? OR key_id = ?)")) {
             ps.setString(1, sourceOrKeyId);
             ps.setString(2, sourceOrKeyId);
             return ps.executeUpdate();
@@ -156,13 +179,21 @@ public final class SourceKeys implements AutoCloseable {
     }
 
     private static void readKeys(Connection c, List<StoredKey> out) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                     "SELECT key_id, source, salt, iterations, hash, created_at, revoked_at FROM collector_keys ORDER BY source, created_at");
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT key_id, source, salt, iterations, hash, created_at, revoked_at FROM collector_keys ORDER BY source, created_at");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Timestamp revoked = rs.getTimestamp(7);
-                out.add(new StoredKey(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getInt(4), rs.getBytes(5),
-                        rs.getTimestamp(6).toInstant(), revoked == null ? null : revoked.toInstant()));
+                out.add(
+                        new StoredKey(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getBytes(3),
+                                rs.getInt(4),
+                                rs.getBytes(5),
+                                rs.getTimestamp(6).toInstant(),
+                                revoked == null ? null : revoked.toInstant()));
             }
         }
     }

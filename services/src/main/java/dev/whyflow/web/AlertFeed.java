@@ -3,14 +3,6 @@ package dev.whyflow.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,12 +14,20 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The alerts of every {@code whyflow.alerts.*} topic, as PatternJob commits them ({@code read_committed},
- * a consumer group of its own that commits nothing, from the topics' end at start), each with the
- * "why" question that explains it ({@link WhyQuestion}), handed to every listener (the page's
- * server-sent-event streams). The last {@value #KEEP} are kept for a page that connects later.
+ * The alerts of every {@code whyflow.alerts.*} topic, as PatternJob commits them ({@code
+ * read_committed}, a consumer group of its own that commits nothing, from the topics' end at
+ * start), each with the "why" question that explains it ({@link WhyQuestion}), handed to every
+ * listener (the page's server-sent-event streams). The last {@value #KEEP} are kept for a page that
+ * connects later.
  */
 public final class AlertFeed implements AutoCloseable {
 
@@ -51,7 +51,9 @@ public final class AlertFeed implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000"); // alert topics created later are picked up
+        p.put(
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                "5000"); // alert topics created later are picked up
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         reader = new Thread(this::read, "whyflow-web-alerts");
         reader.setDaemon(true);
@@ -79,17 +81,24 @@ public final class AlertFeed implements AutoCloseable {
 
     private void read() {
         try {
-            consumer.subscribe(Pattern.compile(Pattern.quote(topicPrefix) + ".+"), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                }
+            consumer.subscribe(
+                    Pattern.compile(Pattern.quote(topicPrefix) + ".+"),
+                    new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                        @Override
+                        public void onPartitionsRevoked(
+                                java.util.Collection<org.apache.kafka.common.TopicPartition>
+                                        partitions) {}
 
-                @Override
-                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                    partitions.forEach(consumer::position); // fix "latest" now, so alerts committed from here on are read
-                    subscribed = true;
-                }
-            });
+                        @Override
+                        public void onPartitionsAssigned(
+                                java.util.Collection<org.apache.kafka.common.TopicPartition>
+                                        partitions) {
+                            partitions.forEach(
+                                    consumer::position); // fix "latest" now, so alerts committed
+                            // from here on are read
+                            subscribed = true;
+                        }
+                    });
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     String event = describe(r.topic(), r.value());
@@ -116,7 +125,10 @@ public final class AlertFeed implements AutoCloseable {
         }
     }
 
-    /** The alert as the page gets it: its own fields, its topic and its "why" question; null for a record that is no alert. */
+    /**
+     * The alert as the page gets it: its own fields, its topic and its "why" question; null for a
+     * record that is no alert.
+     */
     static String describe(String topic, byte[] value) {
         JsonNode a;
         try {

@@ -1,6 +1,18 @@
 package dev.whyflow.web;
 
 import dev.whyflow.query.Question;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,19 +26,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Asks QueryJob, as {@code ./whyflow ask} does, but from one long-lived producer and one consumer
@@ -69,7 +68,9 @@ public final class QueryClient implements AutoCloseable {
         reader.start();
     }
 
-    /** True once the answers topic is being read (questions asked before would miss their answer). */
+    /**
+     * True once the answers topic is being read (questions asked before would miss their answer).
+     */
     public boolean ready() {
         return ready.isDone();
     }
@@ -79,21 +80,26 @@ public final class QueryClient implements AutoCloseable {
      *
      * @throws IllegalStateException when the question cannot be sent (Kafka unreachable)
      */
-    public byte[] ask(String questionId, String question, String now, Duration timeout) throws InterruptedException {
+    public byte[] ask(String questionId, String question, String now, Duration timeout)
+            throws InterruptedException {
         return ask(questionId, question, now, null, timeout);
     }
 
     /**
-     * As {@link #ask(String, String, String, Duration)}, in a conversation: QueryJob resolves a follow-up
-     * ("and on iOS?") against the conversation's last question.
+     * As {@link #ask(String, String, String, Duration)}, in a conversation: QueryJob resolves a
+     * follow-up ("and on iOS?") against the conversation's last question.
      */
-    public byte[] ask(String questionId, String question, String now, String conversationId, Duration timeout)
+    public byte[] ask(
+            String questionId, String question, String now, String conversationId, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("the answers topic " + answersTopic + " cannot be read: is Kafka up? (./whyflow status)");
+            throw new IllegalStateException(
+                    "the answers topic "
+                            + answersTopic
+                            + " cannot be read: is Kafka up? (./whyflow status)");
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         waiting.put(questionId, answer);
@@ -101,10 +107,17 @@ public final class QueryClient implements AutoCloseable {
             Question q = new Question(questionId, question, Instant.now().toString(), now, null);
             q.conversationId = conversationId;
             try {
-                producer.send(new ProducerRecord<>(questionsTopic, q.routingKey().getBytes(StandardCharsets.UTF_8), q.toJson()))
+                producer.send(
+                                new ProducerRecord<>(
+                                        questionsTopic,
+                                        q.routingKey().getBytes(StandardCharsets.UTF_8),
+                                        q.toJson()))
                         .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("the question could not be sent to " + questionsTopic + ": is Kafka up? (./whyflow status)");
+                throw new IllegalStateException(
+                        "the question could not be sent to "
+                                + questionsTopic
+                                + ": is Kafka up? (./whyflow status)");
             }
             return answer.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -121,10 +134,16 @@ public final class QueryClient implements AutoCloseable {
             List<TopicPartition> partitions = new ArrayList<>();
             while (running && partitions.isEmpty()) {
                 try {
-                    List<PartitionInfo> infos = consumer.partitionsFor(answersTopic, Duration.ofSeconds(5));
-                    if (infos != null) for (PartitionInfo i : infos) partitions.add(new TopicPartition(i.topic(), i.partition()));
+                    List<PartitionInfo> infos =
+                            consumer.partitionsFor(answersTopic, Duration.ofSeconds(5));
+                    if (infos != null)
+                        for (PartitionInfo i : infos)
+                            partitions.add(new TopicPartition(i.topic(), i.partition()));
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    LOG.warn("the answers topic {} is not reachable yet: {}", answersTopic, e.getMessage());
+                    LOG.warn(
+                            "the answers topic {} is not reachable yet: {}",
+                            answersTopic,
+                            e.getMessage());
                 }
                 if (partitions.isEmpty() && running) Thread.sleep(1_000);
             }
@@ -136,7 +155,8 @@ public final class QueryClient implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.key() == null || r.value() == null) continue;
-                    CompletableFuture<byte[]> f = waiting.get(new String(r.key(), StandardCharsets.UTF_8));
+                    CompletableFuture<byte[]> f =
+                            waiting.get(new String(r.key(), StandardCharsets.UTF_8));
                     if (f != null) f.complete(r.value());
                 }
             }

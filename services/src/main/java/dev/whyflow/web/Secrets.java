@@ -1,26 +1,25 @@
 package dev.whyflow.web;
 
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Secrets of the web service, made and hashed with BouncyCastle. Tokens and session ids are 256
- * random bits: nothing can guess them, so a fast digest (SHA-256) stores them safely, and checking one
- * costs microseconds on every request. Passwords are chosen by people and may be guessable, so they
- * are stored as bcrypt hashes (cost 10, ~60 ms a check), which makes guessing a stolen table slow.
+ * random bits: nothing can guess them, so a fast digest (SHA-256) stores them safely, and checking
+ * one costs microseconds on every request. Passwords are chosen by people and may be guessable, so
+ * they are stored as bcrypt hashes (cost 10, ~60 ms a check), which makes guessing a stolen table
+ * slow.
  */
 public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int BCRYPT_COST = 10;
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** A new secret: 32 random bytes, URL-safe base64 behind {@code prefix} (e.g. {@code wf_}). */
     public static String newSecret(String prefix) {
@@ -56,6 +55,7 @@ public final class Secrets {
     /** Compares two strings in time independent of where they differ (CSRF tokens). */
     public static boolean sameSecret(String a, String b) {
         if (a == null || b == null) return false;
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,6 @@
 package dev.whyflow.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -19,30 +18,43 @@ public final class WhyQuestion {
 
     private static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,40}");
 
-    private WhyQuestion() {
-    }
+    private WhyQuestion() {}
 
     public static String forAlert(JsonNode alert) {
         String pattern = alert.path("pattern").asText("");
-        String change = switch (pattern) {
-            case "cart_abandonment", "cart_indecision" -> "cart abandonment rise";
-            case "payment_failure_streak", "payment_method_failures" -> "the payment failure rate rise";
-            case "funnel_progression" -> "conversion drop";
-            default -> "checkout abandonment rise"; // checkout abandonment, hesitation, slow experience, high value at risk
-        };
+        String change =
+                switch (pattern) {
+                    case "cart_abandonment", "cart_indecision" -> "cart abandonment rise";
+                    case "payment_failure_streak", "payment_method_failures" ->
+                            "the payment failure rate rise";
+                    case "funnel_progression" -> "conversion drop";
+                    default ->
+                            "checkout abandonment rise"; // checkout abandonment, hesitation, slow
+                        // experience, high value at risk
+                };
         String segment = null;
         String method = alert.path("details").path("payment_method").asText(null);
         if (safe(method)) segment = "with " + method;
         else if (safe(alert.path("os").asText(null))) segment = "on " + alert.path("os").asText();
-        else if (safe(alert.path("device").asText(null))) segment = "on " + alert.path("device").asText();
-        else if (safe(alert.path("channel").asText(null))) segment = "on " + alert.path("channel").asText();
+        else if (safe(alert.path("device").asText(null)))
+            segment = "on " + alert.path("device").asText();
+        else if (safe(alert.path("channel").asText(null)))
+            segment = "on " + alert.path("channel").asText();
         String day = null;
         try {
-            day = Instant.parse(alert.path("detected_at").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+            day =
+                    Instant.parse(alert.path("detected_at").asText())
+                            .atZone(ZoneOffset.UTC)
+                            .toLocalDate()
+                            .toString();
         } catch (DateTimeParseException e) {
             // no day: the question asks about today
         }
-        return "Why did " + change + (segment == null ? "" : " " + segment) + (day == null ? " today" : " on " + day) + "?";
+        return "Why did "
+                + change
+                + (segment == null ? "" : " " + segment)
+                + (day == null ? " today" : " on " + day)
+                + "?";
     }
 
     private static boolean safe(String v) {

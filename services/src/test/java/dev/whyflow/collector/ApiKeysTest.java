@@ -1,8 +1,8 @@
 package dev.whyflow.collector;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {
 
@@ -12,9 +12,11 @@ class ApiKeysTest {
         assertThat(k.key()).startsWith("wfk_" + k.keyId() + "_");
         assertThat(ApiKeys.keyId(k.key())).isEqualTo(k.keyId());
         assertThat(ApiKeys.matches(k.key(), k.salt(), k.iterations(), k.hash())).isTrue();
-        String other = k.key().substring(0, k.key().length() - 1) + (k.key().endsWith("A") ? "B" : "A");
+        String other =
+                k.key().substring(0, k.key().length() - 1) + (k.key().endsWith("A") ? "B" : "A");
         assertThat(ApiKeys.matches(other, k.salt(), k.iterations(), k.hash())).isFalse();
-        assertThat(ApiKeys.matches(ApiKeys.generate().key(), k.salt(), k.iterations(), k.hash())).isFalse();
+        assertThat(ApiKeys.matches(ApiKeys.generate().key(), k.salt(), k.iterations(), k.hash()))
+                .isFalse();
         // the stored hash is salted: the same secret under another salt hashes differently
         assertThat(ApiKeys.generate().hash()).isNotEqualTo(k.hash());
     }

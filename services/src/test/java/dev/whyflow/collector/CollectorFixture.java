@@ -1,7 +1,6 @@
 package dev.whyflow.collector;
 
 import dev.whyflow.sql.StoreConnection;
-
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,13 +17,34 @@ final class CollectorFixture implements AutoCloseable {
     final String base;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    CollectorFixture(String bootstrap, String topic, StoreConnection store, Duration ackTimeout, Set<String> origins) {
+    CollectorFixture(
+            String bootstrap,
+            String topic,
+            StoreConnection store,
+            Duration ackTimeout,
+            Set<String> origins) {
         this(bootstrap, topic, store, ackTimeout, origins, 0);
     }
 
-    CollectorFixture(String bootstrap, String topic, StoreConnection store, Duration ackTimeout, Set<String> origins, int port) {
-        this(new CollectorConfig("127.0.0.1", port, bootstrap, topic, store, 1_000, 1024 * 1024,
-                ackTimeout, origins, Duration.ofMillis(300)));
+    CollectorFixture(
+            String bootstrap,
+            String topic,
+            StoreConnection store,
+            Duration ackTimeout,
+            Set<String> origins,
+            int port) {
+        this(
+                new CollectorConfig(
+                        "127.0.0.1",
+                        port,
+                        bootstrap,
+                        topic,
+                        store,
+                        1_000,
+                        1024 * 1024,
+                        ackTimeout,
+                        origins,
+                        Duration.ofMillis(300)));
     }
 
     CollectorFixture(CollectorConfig config) {
@@ -32,9 +52,13 @@ final class CollectorFixture implements AutoCloseable {
         base = "http://127.0.0.1:" + collector.port();
     }
 
-    HttpResponse<String> post(String path, String key, String contentType, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpResponse<String> post(
+            String path, String key, String contentType, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) b.header("Content-Type", contentType);
         if (key != null) b.header("Authorization", "Bearer " + key);
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
@@ -42,18 +66,27 @@ final class CollectorFixture implements AutoCloseable {
     }
 
     HttpResponse<String> postJson(String key, String body) throws Exception {
-        return post("/v1/events", key, "application/json", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return post(
+                "/v1/events",
+                key,
+                "application/json",
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET();
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> options(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

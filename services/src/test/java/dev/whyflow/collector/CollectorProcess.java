@@ -1,7 +1,6 @@
 package dev.whyflow.collector;
 
 import dev.whyflow.sql.StoreConnection;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A collector in a JVM of its own, as {@code deploy/local/collector.sh} starts it ({@code CollectorCli
- * serve}, the JVM options of {@code WHYFLOW_COLLECTOR_JAVA_OPTS} or the script's default), so that a
- * benchmark measures the collector's heap and collections, not those of the clients that load it. Its
- * collections are logged to {@code gc.log} beside its output, stamped with the wall clock, so that
- * {@link GcPauses} can tell which fell in a window.
+ * A collector in a JVM of its own, as {@code deploy/local/collector.sh} starts it ({@code
+ * CollectorCli serve}, the JVM options of {@code WHYFLOW_COLLECTOR_JAVA_OPTS} or the script's
+ * default), so that a benchmark measures the collector's heap and collections, not those of the
+ * clients that load it. Its collections are logged to {@code gc.log} beside its output, stamped
+ * with the wall clock, so that {@link GcPauses} can tell which fell in a window.
  */
 final class CollectorProcess implements AutoCloseable {
 
@@ -28,27 +27,45 @@ final class CollectorProcess implements AutoCloseable {
     final Path gcLog;
     private final Process process;
 
-    CollectorProcess(Path dir, String bootstrap, StoreConnection store, Duration ackTimeout) throws IOException {
+    CollectorProcess(Path dir, String bootstrap, StoreConnection store, Duration ackTimeout)
+            throws IOException {
         Files.createDirectories(dir);
         int port = freePort();
         gcLog = dir.resolve("gc.log").toAbsolutePath();
         Files.deleteIfExists(gcLog);
-        String opts = System.getenv().getOrDefault("WHYFLOW_COLLECTOR_JAVA_OPTS", DEFAULT_JAVA_OPTS);
+        String opts =
+                System.getenv().getOrDefault("WHYFLOW_COLLECTOR_JAVA_OPTS", DEFAULT_JAVA_OPTS);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String o : opts.trim().split("\\s+")) if (!o.isEmpty()) command.add(o);
-        command.addAll(List.of("-Xlog:gc:file=" + gcLog + ":timemillis", "-cp", System.getProperty("java.class.path"),
-                CollectorCli.class.getName(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--bootstrap", bootstrap, "--ack-timeout-ms", Long.toString(ackTimeout.toMillis())));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(dir.resolve("collector.out").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        command.addAll(
+                List.of(
+                        "-Xlog:gc:file=" + gcLog + ":timemillis",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CollectorCli.class.getName(),
+                        "serve",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--bootstrap",
+                        bootstrap,
+                        "--ack-timeout-ms",
+                        Long.toString(ackTimeout.toMillis())));
+        ProcessBuilder pb =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.to(dir.resolve("collector.out").toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("WHYFLOW_PG_URL", store.url());
         pb.environment().put("WHYFLOW_PG_USER", store.user());
         pb.environment().put("WHYFLOW_PG_PASSWORD", store.password());
         process = pb.start();
         // a bench stopped by a signal leaves no collector behind
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "collector-process-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(process::destroy, "collector-process-stop"));
         base = "http://127.0.0.1:" + port;
     }
 

@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where the machine's CPU went between two moments: each named process of the bench (the clients' JVM,
- * the collector, the broker), and the rest of the machine's busy time (other processes). On two cores
- * shared with other work, throughput and latency move with the load; CPU per event moves much less, so it
- * tells a change that saves work from a quieter minute. Linux only ({@code /proc}); 0 elsewhere.
+ * Where the machine's CPU went between two moments: each named process of the bench (the clients'
+ * JVM, the collector, the broker), and the rest of the machine's busy time (other processes). On
+ * two cores shared with other work, throughput and latency move with the load; CPU per event moves
+ * much less, so it tells a change that saves work from a quieter minute. Linux only ({@code
+ * /proc}); 0 elsewhere.
  */
 final class CpuAccount {
 
@@ -40,8 +41,9 @@ final class CpuAccount {
     }
 
     /**
-     * Core-seconds from {@code earlier} to now: each process, {@code other_processes} (the machine's busy
-     * time that none of them used), then {@code machine_busy} and {@code window_s}, the window's length.
+     * Core-seconds from {@code earlier} to now: each process, {@code other_processes} (the
+     * machine's busy time that none of them used), then {@code machine_busy} and {@code window_s},
+     * the window's length.
      */
     Map<String, Double> since(CpuAccount earlier) {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -72,7 +74,8 @@ final class CpuAccount {
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             double busy = 0;
             // cpu user nice system idle iowait irq softirq steal
-            for (int i = 1; i < Math.min(cpu.length, 9); i++) if (i != 4 && i != 5) busy += Double.parseDouble(cpu[i]);
+            for (int i = 1; i < Math.min(cpu.length, 9); i++)
+                if (i != 4 && i != 5) busy += Double.parseDouble(cpu[i]);
             return busy / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;

@@ -8,14 +8,16 @@ import java.util.regex.Pattern;
 
 /**
  * The stop-the-world pauses of a JVM that logs {@code -Xlog:gc:file=F:timemillis}, one line each:
- * {@code [1733620000123ms] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(128M) 2.345ms}; and
- * what the program allocated meanwhile, from the heap's occupancy: what a pause found, less what the
- * pause before it left. Allocation per event does not depend on the machine's load, and it is what
- * sets how often the collector pauses.
+ * {@code [1733620000123ms] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(128M) 2.345ms};
+ * and what the program allocated meanwhile, from the heap's occupancy: what a pause found, less
+ * what the pause before it left. Allocation per event does not depend on the machine's load, and it
+ * is what sets how often the collector pauses.
  */
 record GcPauses(int count, double totalMs, double maxMs, double allocatedMb) {
 
-    private static final Pattern PAUSE = Pattern.compile("^\\[(\\d+)ms\\].* Pause .* (\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\) ([0-9.]+)ms$");
+    private static final Pattern PAUSE =
+            Pattern.compile(
+                    "^\\[(\\d+)ms\\].* Pause .* (\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\) ([0-9.]+)ms$");
 
     /** The pauses that ended between {@code fromMillis} and {@code toMillis} (wall clock). */
     static GcPauses in(Path log, long fromMillis, long toMillis) throws IOException {

@@ -12,16 +12,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Kafka broker of the test's own, started and stopped by the project's script
- * ({@code deploy/local/kafka.sh up|down}, with its topics of {@code topics.tsv}) under a
- * {@code WHYFLOW_HOME} in {@code target/} and on free ports, so that a test can stop it mid-request
+ * A Kafka broker of the test's own, started and stopped by the project's script ({@code
+ * deploy/local/kafka.sh up|down}, with its topics of {@code topics.tsv}) under a {@code
+ * WHYFLOW_HOME} in {@code target/} and on free ports, so that a test can stop it mid-request
  * without touching the stack others use. The broker's jars are hard-linked from the usual home when
  * it has them.
  */
 final class PrivateKafka implements AutoCloseable {
 
-    private static final Path SHARED = System.getenv("WHYFLOW_HOME") != null ? Path.of(System.getenv("WHYFLOW_HOME"))
-            : Path.of(System.getProperty("user.home"), ".cache/whyflow");
+    private static final Path SHARED =
+            System.getenv("WHYFLOW_HOME") != null
+                    ? Path.of(System.getenv("WHYFLOW_HOME"))
+                    : Path.of(System.getProperty("user.home"), ".cache/whyflow");
     private final Path root;
     private final Path home;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -35,17 +37,30 @@ final class PrivateKafka implements AutoCloseable {
         env.put("WHYFLOW_KAFKA_PORT", Integer.toString(freePort()));
         env.put("WHYFLOW_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
         Path shared = SHARED.resolve("runtime/kafka");
-        if (Files.isDirectory(shared.resolve("lib")) && Files.isRegularFile(shared.resolve("lib.stamp"))) {
+        if (Files.isDirectory(shared.resolve("lib"))
+                && Files.isRegularFile(shared.resolve("lib.stamp"))) {
             Path mine = this.home.resolve("runtime/kafka");
             Files.createDirectories(mine);
-            sh("cp -al '" + shared.resolve("lib") + "' '" + mine + "/' && cp -a '" + shared.resolve("lib.stamp") + "' '" + mine + "/'");
+            sh(
+                    "cp -al '"
+                            + shared.resolve("lib")
+                            + "' '"
+                            + mine
+                            + "/' && cp -a '"
+                            + shared.resolve("lib.stamp")
+                            + "' '"
+                            + mine
+                            + "/'");
         }
     }
 
     static Path root() {
         Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isRegularFile(p.resolve("deploy/local/kafka.sh"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("no deploy/local/kafka.sh above " + Path.of("").toAbsolutePath());
+        while (p != null && !Files.isRegularFile(p.resolve("deploy/local/kafka.sh")))
+            p = p.getParent();
+        if (p == null)
+            throw new IllegalStateException(
+                    "no deploy/local/kafka.sh above " + Path.of("").toAbsolutePath());
         return p;
     }
 
@@ -76,20 +91,27 @@ final class PrivateKafka implements AutoCloseable {
     }
 
     private void script(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("deploy/local/kafka.sh").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", root.resolve("deploy/local/kafka.sh").toString()));
         command.addAll(List.of(args));
         Path log = home.resolve("scripts.log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb =
+                new ProcessBuilder(command)
+                        .directory(root.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("WHYFLOW_"));
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IllegalStateException("kafka.sh " + String.join(" ", args) + " did not finish in 300 s; see " + log);
+            throw new IllegalStateException(
+                    "kafka.sh " + String.join(" ", args) + " did not finish in 300 s; see " + log);
         }
-        if (p.exitValue() != 0) throw new IllegalStateException("kafka.sh " + String.join(" ", args) + " failed; see " + log);
+        if (p.exitValue() != 0)
+            throw new IllegalStateException(
+                    "kafka.sh " + String.join(" ", args) + " failed; see " + log);
     }
 
     private static void sh(String command) throws Exception {

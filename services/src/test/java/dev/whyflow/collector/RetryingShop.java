@@ -17,16 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A client as the issue asks clients to be: it posts batches of new events and, when the collector
  * answers 503, waits the Retry-After and sends the same batch again, until it is acknowledged. It
- * remembers every response (status, time, Retry-After) and every event id the collector acknowledged.
- * Each batch holds {@code batchSize} valid events and, when {@code withRefused}, one the collector refuses
- * (its source is not the key's).
+ * remembers every response (status, time, Retry-After) and every event id the collector
+ * acknowledged. Each batch holds {@code batchSize} valid events and, when {@code withRefused}, one
+ * the collector refuses (its source is not the key's).
  *
- * <p>Without a pace it posts the next batch as soon as the last one was acknowledged (a closed loop:
- * its rate is whatever the collector allows). With a pace ({@link #paced}) the k-th batch is due at
- * {@code firstSlot + k * interval}, however long the ones before took, and a response's latency counts
- * from that slot: a client that falls behind is charged the wait, as a shop's visitors would be. After a
- * batch that needed retries (503), the slots missed meanwhile are skipped: a shop that was told to back
- * off does not fire its backlog at once.
+ * <p>Without a pace it posts the next batch as soon as the last one was acknowledged (a closed
+ * loop: its rate is whatever the collector allows). With a pace ({@link #paced}) the k-th batch is
+ * due at {@code firstSlot + k * interval}, however long the ones before took, and a response's
+ * latency counts from that slot: a client that falls behind is charged the wait, as a shop's
+ * visitors would be. After a batch that needed retries (503), the slots missed meanwhile are
+ * skipped: a shop that was told to back off does not fire its backlog at once.
  */
 final class RetryingShop implements Runnable {
 
@@ -34,7 +34,13 @@ final class RetryingShop implements Runnable {
      * One post: due at {@code dueNanos} (its slot when paced; else when it was sent), sent at
      * {@code startedNanos}, answered {@code nanos} later.
      */
-    record Response(long dueNanos, long startedNanos, long nanos, int status, String retryAfter, int events) {
+    record Response(
+            long dueNanos,
+            long startedNanos,
+            long nanos,
+            int status,
+            String retryAfter,
+            int events) {
         /** From due to answered: what the client waited. */
         long latencyNanos() {
             return startedNanos + nanos - dueNanos;
@@ -46,7 +52,8 @@ final class RetryingShop implements Runnable {
     private final int batchSize;
     private final boolean withRefused;
     private final long maxRetryWaitMillis;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final List<Response> responses = Collections.synchronizedList(new ArrayList<>());
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     final Set<String> refusedAcknowledged = ConcurrentHashMap.newKeySet();
@@ -54,13 +61,16 @@ final class RetryingShop implements Runnable {
     final AtomicInteger batchesAcknowledged = new AtomicInteger();
     private long intervalNanos;
     private long nextSlot;
+
     /** Slots given up after a batch that was answered 503 (paced only). */
     final AtomicInteger slotsSkipped = new AtomicInteger();
+
     private volatile boolean stop;
     volatile String lastAcknowledgedBody;
     volatile Throwable failure;
 
-    RetryingShop(String base, String key, int batchSize, boolean withRefused, long maxRetryWaitMillis) {
+    RetryingShop(
+            String base, String key, int batchSize, boolean withRefused, long maxRetryWaitMillis) {
         this.url = base + "/v1/events";
         this.key = key;
         this.batchSize = batchSize;
@@ -68,7 +78,10 @@ final class RetryingShop implements Runnable {
         this.maxRetryWaitMillis = maxRetryWaitMillis;
     }
 
-    /** Posts a batch every {@code intervalNanos}, the first at {@code firstSlotNanos} ({@link System#nanoTime()}). */
+    /**
+     * Posts a batch every {@code intervalNanos}, the first at {@code firstSlotNanos} ({@link
+     * System#nanoTime()}).
+     */
     RetryingShop paced(long firstSlotNanos, long intervalNanos) {
         this.nextSlot = firstSlotNanos;
         this.intervalNanos = intervalNanos;
@@ -93,7 +106,8 @@ final class RetryingShop implements Runnable {
                 String refused = null;
                 if (withRefused) {
                     refused = UUID.randomUUID().toString();
-                    // valid by the contract, refused by the collector (not the key's source): only the
+                    // valid by the contract, refused by the collector (not the key's source): only
+                    // the
                     // refusal's headers make CaptureJob record it as failed instead of storing it
                     events.add(TestEvents.productViewed(refused, "storefront-ios"));
                 }
@@ -103,7 +117,8 @@ final class RetryingShop implements Runnable {
                 if (intervalNanos > 0) {
                     due = nextSlot;
                     long wait;
-                    while (!stop && (wait = due - System.nanoTime()) > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    while (!stop && (wait = due - System.nanoTime()) > 0)
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     if (stop) break;
                     nextSlot += intervalNanos;
                 }
@@ -119,8 +134,17 @@ final class RetryingShop implements Runnable {
                         lastAcknowledgedBody = body;
                         break;
                     }
-                    if (r != null && r.statusCode() != 503) throw new IllegalStateException("unexpected " + r.statusCode() + ": " + r.body());
-                    long wait = r == null ? 500 : Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")) * 1000;
+                    if (r != null && r.statusCode() != 503)
+                        throw new IllegalStateException(
+                                "unexpected " + r.statusCode() + ": " + r.body());
+                    long wait =
+                            r == null
+                                    ? 500
+                                    : Long.parseLong(
+                                                    r.headers()
+                                                            .firstValue("Retry-After")
+                                                            .orElse("1"))
+                                            * 1000;
                     Thread.sleep(Math.min(wait, maxRetryWaitMillis));
                     retried = true;
                     due = System.nanoTime();
@@ -143,11 +167,25 @@ final class RetryingShop implements Runnable {
     HttpResponse<String> post(String body, int events, long due) throws InterruptedException {
         long t0 = System.nanoTime();
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            responses.add(new Response(due, t0, System.nanoTime() - t0, r.statusCode(), r.headers().firstValue("Retry-After").orElse(null), events));
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .header("Content-Type", "application/json")
+                                    .header("Authorization", "Bearer " + key)
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    body, StandardCharsets.UTF_8))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            responses.add(
+                    new Response(
+                            due,
+                            t0,
+                            System.nanoTime() - t0,
+                            r.statusCode(),
+                            r.headers().firstValue("Retry-After").orElse(null),
+                            events));
             return r;
         } catch (java.io.IOException e) {
             responses.add(new Response(due, t0, System.nanoTime() - t0, 0, null, events));

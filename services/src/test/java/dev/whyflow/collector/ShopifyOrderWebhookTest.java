@@ -1,17 +1,18 @@
 package dev.whyflow.collector;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whyflow.contract.Event;
 import dev.whyflow.contract.EventValidator;
 import dev.whyflow.contract.Validation;
+import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The order webhook's mapping, on a sample in the form Shopify's orders/create webhook delivers. */
+/**
+ * The order webhook's mapping, on a sample in the form Shopify's orders/create webhook delivers.
+ */
 class ShopifyOrderWebhookTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +36,8 @@ class ShopifyOrderWebhookTest {
         assertThat(e.at("/payload/item_count").asInt()).isEqualTo(3);
         assertThat(e.at("/payload/items/0/unit_price_minor").asLong()).isEqualTo(11_990);
         assertThat(e.at("/payload/items/1/quantity").asInt()).isEqualTo(2);
-        assertThat(e.at("/payload/items/1/product_id").asText()).isEqualTo("shopify-p-8123456789013");
+        assertThat(e.at("/payload/items/1/product_id").asText())
+                .isEqualTo("shopify-p-8123456789013");
         assertThat(e.at("/payload/payment_method").asText()).isEqualTo("card");
         assertThat(e.at("/payload/shipping_method").asText()).isEqualTo("express");
         assertThat(e.at("/payload/shipping_minor").asLong()).isEqualTo(495);
@@ -51,14 +53,25 @@ class ShopifyOrderWebhookTest {
         Event event = v.event();
         assertThat(event.source).isEqualTo("storefront-web");
         // the platform's retries are the same event
-        assertThat(JSON.readTree(ShopifyOrderWebhook.toEvent(order, "storefront-web")).get("event_id").asText())
+        assertThat(
+                        JSON.readTree(ShopifyOrderWebhook.toEvent(order, "storefront-web"))
+                                .get("event_id")
+                                .asText())
                 .isEqualTo(event.eventId);
     }
 
     @Test
     void aMappingThatCannotFillTheContractIsRefusedByTheValidator() {
-        JsonNode order = JSON.createObjectNode().put("id", 1).put("currency", "EUR").put("total_price", "10.00");
-        Validation v = new EventValidator().validate(ShopifyOrderWebhook.toEvent(order, "storefront-web"), System.currentTimeMillis());
+        JsonNode order =
+                JSON.createObjectNode()
+                        .put("id", 1)
+                        .put("currency", "EUR")
+                        .put("total_price", "10.00");
+        Validation v =
+                new EventValidator()
+                        .validate(
+                                ShopifyOrderWebhook.toEvent(order, "storefront-web"),
+                                System.currentTimeMillis());
         assertThat(v.isValid()).isFalse(); // no line items, no time
     }
 

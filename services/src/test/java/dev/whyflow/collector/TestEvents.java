@@ -13,16 +13,27 @@ final class TestEvents {
         return UUID.randomUUID().toString();
     }
 
-    /** A valid product_viewed of storefront-web, a minute ago; {@code source} null leaves the field out. */
+    /**
+     * A valid product_viewed of storefront-web, a minute ago; {@code source} null leaves the field
+     * out.
+     */
     static String productViewed(String eventId, String source) {
         return productViewed(eventId, source, Instant.now().minus(1, ChronoUnit.MINUTES));
     }
 
     static String productViewed(String eventId, String source, Instant at) {
-        return "{\"event_id\":\"" + eventId + "\",\"event_type\":\"product_viewed\",\"schema_version\":1,"
-                + "\"occurred_at\":\"" + at.truncatedTo(ChronoUnit.MILLIS) + "\","
+        return "{\"event_id\":\""
+                + eventId
+                + "\",\"event_type\":\"product_viewed\",\"schema_version\":1,"
+                + "\"occurred_at\":\""
+                + at.truncatedTo(ChronoUnit.MILLIS)
+                + "\","
                 + (source == null ? "" : "\"source\":\"" + source + "\",")
-                + "\"actor\":{\"anonymous_id\":\"a-" + eventId.substring(0, 8) + "\",\"session_id\":\"s-" + eventId.substring(0, 8) + "\"},"
+                + "\"actor\":{\"anonymous_id\":\"a-"
+                + eventId.substring(0, 8)
+                + "\",\"session_id\":\"s-"
+                + eventId.substring(0, 8)
+                + "\"},"
                 + "\"context\":{\"device\":\"mobile\",\"os\":\"android\",\"browser\":\"chrome\",\"app_version\":\"5.4.0\","
                 + "\"channel\":\"direct\",\"country\":\"DE\",\"customer_segment\":\"new\",\"page\":\"/p/p-00042\"},"
                 + "\"entity\":{\"type\":\"product\",\"id\":\"p-00042\"},"
@@ -32,12 +43,14 @@ final class TestEvents {
 
     /** Refused as SCHEMA_VIOLATION: price_minor is a string. */
     static String schemaViolation(String eventId) {
-        return productViewed(eventId, "storefront-web").replace("\"price_minor\":8990", "\"price_minor\":\"8990\"");
+        return productViewed(eventId, "storefront-web")
+                .replace("\"price_minor\":8990", "\"price_minor\":\"8990\"");
     }
 
     /** Refused as UNKNOWN_TYPE. */
     static String unknownType(String eventId) {
-        return productViewed(eventId, "storefront-web").replace("\"product_viewed\"", "\"product_teleported\"");
+        return productViewed(eventId, "storefront-web")
+                .replace("\"product_viewed\"", "\"product_teleported\"");
     }
 
     /** Refused as FUTURE_TIMESTAMP: an hour ahead. */

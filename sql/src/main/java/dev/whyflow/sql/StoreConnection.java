@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the Whyflow store is: a JDBC URL and credentials. Defaults point at the local stack
- * ({@code ./whyflow up}); the environment variables WHYFLOW_PG_URL, WHYFLOW_PG_USER and
- * WHYFLOW_PG_PASSWORD override them.
+ * Where the Whyflow store is: a JDBC URL and credentials. Defaults point at the local stack ({@code
+ * ./whyflow up}); the environment variables WHYFLOW_PG_URL, WHYFLOW_PG_USER and WHYFLOW_PG_PASSWORD
+ * override them.
  */
 public record StoreConnection(String url, String user, String password) implements Serializable {
 
@@ -29,8 +29,8 @@ public record StoreConnection(String url, String user, String password) implemen
     }
 
     /**
-     * A new connection through this classloader's own PostgreSQL driver, never through
-     * {@code DriverManager}: in a Flink TaskManager the driver DriverManager knows may have been
+     * A new connection through this classloader's own PostgreSQL driver, never through {@code
+     * DriverManager}: in a Flink TaskManager the driver DriverManager knows may have been
      * registered from another job's user-code classloader, and DriverManager hides a driver whose
      * class the caller cannot see, so it answered "No suitable driver" once after a restart.
      */

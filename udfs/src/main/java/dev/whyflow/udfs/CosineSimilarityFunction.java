@@ -11,27 +11,27 @@ import org.apache.flink.table.functions.ScalarFunction;
  */
 public class CosineSimilarityFunction extends ScalarFunction {
 
-  public Double eval(
-      @DataTypeHint("ARRAY<FLOAT>") Float[] a, @DataTypeHint("ARRAY<FLOAT>") Float[] b) {
-    if (a == null || b == null || a.length != b.length || a.length == 0) {
-      return null;
+    public Double eval(
+            @DataTypeHint("ARRAY<FLOAT>") Float[] a, @DataTypeHint("ARRAY<FLOAT>") Float[] b) {
+        if (a == null || b == null || a.length != b.length || a.length == 0) {
+            return null;
+        }
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            Float x = a[i];
+            Float y = b[i];
+            if (x == null || y == null) {
+                return null;
+            }
+            dot += (double) x * y;
+            na += (double) x * x;
+            nb += (double) y * y;
+        }
+        if (na == 0 || nb == 0) {
+            return null;
+        }
+        return dot / (Math.sqrt(na) * Math.sqrt(nb));
     }
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      Float x = a[i];
-      Float y = b[i];
-      if (x == null || y == null) {
-        return null;
-      }
-      dot += (double) x * y;
-      na += (double) x * x;
-      nb += (double) y * y;
-    }
-    if (na == 0 || nb == 0) {
-      return null;
-    }
-    return dot / (Math.sqrt(na) * Math.sqrt(nb));
-  }
 }

@@ -9,15 +9,15 @@ import org.apache.flink.table.annotation.DataTypeHint;
  */
 public class EmbedFunction extends EmbeddingModelFunction {
 
-  public @DataTypeHint("ARRAY<FLOAT>") Float[] eval(String text) {
-    if (text == null) {
-      return null;
+    public @DataTypeHint("ARRAY<FLOAT>") Float[] eval(String text) {
+        if (text == null) {
+            return null;
+        }
+        float[] v = embed(text);
+        Float[] boxed = new Float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            boxed[i] = v[i];
+        }
+        return boxed;
     }
-    float[] v = embed(text);
-    Float[] boxed = new Float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      boxed[i] = v[i];
-    }
-    return boxed;
-  }
 }

@@ -10,7 +10,8 @@ import org.apache.flink.table.functions.ScalarFunction;
 
 /**
  * A scalar function backed by the shared embedding model: leased in {@link #open}, given back in
- * {@link #close}, so all parallel instances in one TaskManager share one loaded model and one cache.
+ * {@link #close}, so all parallel instances in one TaskManager share one loaded model and one
+ * cache.
  *
  * <p>Configured through Flink's global job parameters ({@code pipeline.global-job-parameters}),
  * with the {@code whyflow.embeddings.*} names of {@link EmbeddingConfig}; the cache defaults to
@@ -18,50 +19,50 @@ import org.apache.flink.table.functions.ScalarFunction;
  */
 abstract class EmbeddingModelFunction extends ScalarFunction {
 
-  /** Texts per TaskManager whose vectors are kept (about 1.6 KB each with 384 dimensions). */
-  static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Texts per TaskManager whose vectors are kept (about 1.6 KB each with 384 dimensions). */
+    static final int DEFAULT_CACHE_SIZE = 10_000;
 
-  private transient SharedEmbedders.Lease lease;
+    private transient SharedEmbedders.Lease lease;
 
-  @Override
-  public void open(FunctionContext context) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    options.put(EmbeddingConfig.OPTION_CACHE_SIZE, String.valueOf(DEFAULT_CACHE_SIZE));
-    for (String name : EmbeddingConfig.OPTIONS) {
-      String value = context.getJobParameter(name, null);
-      if (value != null) {
-        options.put(name, value);
-      }
+    @Override
+    public void open(FunctionContext context) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        options.put(EmbeddingConfig.OPTION_CACHE_SIZE, String.valueOf(DEFAULT_CACHE_SIZE));
+        for (String name : EmbeddingConfig.OPTIONS) {
+            String value = context.getJobParameter(name, null);
+            if (value != null) {
+                options.put(name, value);
+            }
+        }
+        lease = SharedEmbedders.acquire(EmbeddingConfig.fromOptions(options));
+        lease.cache().ifPresent(cache -> registerCacheMetrics(context, cache));
     }
-    lease = SharedEmbedders.acquire(EmbeddingConfig.fromOptions(options));
-    lease.cache().ifPresent(cache -> registerCacheMetrics(context, cache));
-  }
 
-  private static void registerCacheMetrics(FunctionContext context, CachingEmbedder cache) {
-    var group = context.getMetricGroup().addGroup("whyflowEmbeddings");
-    group.gauge("cacheHitRate", cache::hitRate);
-    group.gauge("cacheSize", cache::size);
-  }
-
-  /** The unit-length embedding of {@code text}; the function must be open. */
-  final float[] embed(String text) {
-    if (lease == null) {
-      throw new IllegalStateException(getClass().getSimpleName() + " used before open()");
+    private static void registerCacheMetrics(FunctionContext context, CachingEmbedder cache) {
+        var group = context.getMetricGroup().addGroup("whyflowEmbeddings");
+        group.gauge("cacheHitRate", cache::hitRate);
+        group.gauge("cacheSize", cache::size);
     }
-    return lease.embed(text);
-  }
 
-  @Override
-  public void close() throws Exception {
-    if (lease != null) {
-      lease.close();
-      lease = null;
+    /** The unit-length embedding of {@code text}; the function must be open. */
+    final float[] embed(String text) {
+        if (lease == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " used before open()");
+        }
+        return lease.embed(text);
     }
-  }
 
-  /** Loading a model while planning would put 200 MB of native memory into the SQL client. */
-  @Override
-  public boolean supportsConstantFolding() {
-    return false;
-  }
+    @Override
+    public void close() throws Exception {
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+    }
+
+    /** Loading a model while planning would put 200 MB of native memory into the SQL client. */
+    @Override
+    public boolean supportsConstantFolding() {
+        return false;
+    }
 }

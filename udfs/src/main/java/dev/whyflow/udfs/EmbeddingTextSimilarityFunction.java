@@ -9,10 +9,10 @@ import dev.whyflow.embeddings.Vectors;
  */
 public class EmbeddingTextSimilarityFunction extends EmbeddingModelFunction {
 
-  public Double eval(String a, String b) {
-    if (a == null || b == null) {
-      return null;
+    public Double eval(String a, String b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        return Vectors.cosine(embed(a), embed(b));
     }
-    return Vectors.cosine(embed(a), embed(b));
-  }
 }

@@ -7,10 +7,10 @@ package dev.whyflow.query.synthesis;
 @FunctionalInterface
 public interface Synthesizer {
 
-  Synthesis synthesize(SynthesisRequest request);
+    Synthesis synthesize(SynthesisRequest request);
 
-  /** The default: the deterministic template answer, no model. */
-  static Synthesizer template() {
-    return request -> Synthesis.template(request.templateAnswer());
-  }
+    /** The default: the deterministic template answer, no model. */
+    static Synthesizer template() {
+        return request -> Synthesis.template(request.templateAnswer());
+    }
 }

@@ -3,7 +3,6 @@ package dev.whyflow.query.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,13 +12,14 @@ import java.util.TreeMap;
  * corpus), each answer judged by the same {@link GoldenEvaluator#evaluate} rules: accuracy per
  * domain, calibration (accuracy per confidence band, and the share of all answers that are wrong at
  * a confidence of 0.9 or more), the share of write requests refused, and the classes of what went
- * wrong (the kind of the first difference, and the shapes of the wrong lines), which say what failed
- * without quoting a held-out question.
+ * wrong (the kind of the first difference, and the shapes of the wrong lines), which say what
+ * failed without quoting a held-out question.
  */
 public final class EvalScores {
 
     /** Confidence bands, {@code [from, to)}; the last one includes 1.0. */
     static final double[][] BANDS = {{0, 0.5}, {0.5, 0.7}, {0.7, 0.9}, {0.9, 1.0}};
+
     /** An answer this sure that is wrong is what calibration must keep rare. */
     static final double SURE = 0.9;
 
@@ -27,7 +27,10 @@ public final class EvalScores {
 
     /** Exact answers / questions; 0 for none. */
     static double accuracy(List<GoldenEvaluator.Result> results) {
-        return results.isEmpty() ? 0 : (double) results.stream().filter(GoldenEvaluator.Result::exact).count() / results.size();
+        return results.isEmpty()
+                ? 0
+                : (double) results.stream().filter(GoldenEvaluator.Result::exact).count()
+                        / results.size();
     }
 
     static double round(double v) {
@@ -38,17 +41,20 @@ public final class EvalScores {
     static ObjectNode byDomain(List<GoldenEvaluator.Result> results) {
         Map<String, int[]> counts = new TreeMap<>();
         for (GoldenEvaluator.Result r : results) {
-            int[] c = counts.computeIfAbsent(r.domain() == null ? "untagged" : r.domain(), k -> new int[2]);
+            int[] c =
+                    counts.computeIfAbsent(
+                            r.domain() == null ? "untagged" : r.domain(), k -> new int[2]);
             c[0]++;
             if (r.exact()) c[1]++;
         }
         ObjectNode out = new ObjectMapper().createObjectNode();
-        counts.forEach((domain, c) -> {
-            ObjectNode d = out.putObject(domain);
-            d.put("questions", c[0]);
-            d.put("exact", c[1]);
-            d.put("accuracy", round((double) c[1] / c[0]));
-        });
+        counts.forEach(
+                (domain, c) -> {
+                    ObjectNode d = out.putObject(domain);
+                    d.put("questions", c[0]);
+                    d.put("exact", c[1]);
+                    d.put("accuracy", round((double) c[1] / c[0]));
+                });
         return out;
     }
 
@@ -63,8 +69,9 @@ public final class EvalScores {
     }
 
     /**
-     * Per confidence band the answers, the exact ones and their accuracy (null for an empty band), and
-     * {@code wrong_at_or_above_0_9}: wrong answers with a confidence of 0.9 or more / all answers.
+     * Per confidence band the answers, the exact ones and their accuracy (null for an empty band),
+     * and {@code wrong_at_or_above_0_9}: wrong answers with a confidence of 0.9 or more / all
+     * answers.
      */
     static ObjectNode calibration(List<GoldenEvaluator.Result> results) {
         int[][] c = new int[BANDS.length][2];
@@ -86,14 +93,20 @@ public final class EvalScores {
             if (c[i][0] == 0) b.putNull("accuracy");
             else b.put("accuracy", round((double) c[i][1] / c[i][0]));
         }
-        out.put("wrong_at_or_above_0_9", results.isEmpty() ? 0 : round((double) sureWrong / results.size()));
+        out.put(
+                "wrong_at_or_above_0_9",
+                results.isEmpty() ? 0 : round((double) sureWrong / results.size()));
         out.put("wrong_at_or_above_0_9_count", sureWrong);
         return out;
     }
 
-    /** Write requests ({@code imperative_write}) refused (answered unanswerable, no figures) / write requests; null for none. */
+    /**
+     * Write requests ({@code imperative_write}) refused (answered unanswerable, no figures) / write
+     * requests; null for none.
+     */
     static Double writeRequestsRefused(List<GoldenEvaluator.Result> results) {
-        List<GoldenEvaluator.Result> writes = results.stream().filter(GoldenEvaluator.Result::writeRequest).toList();
+        List<GoldenEvaluator.Result> writes =
+                results.stream().filter(GoldenEvaluator.Result::writeRequest).toList();
         return writes.isEmpty() ? null : round(accuracy(writes));
     }
 
@@ -112,7 +125,8 @@ public final class EvalScores {
     }
 
     static String failureClass(String failure) {
-        if (failure.startsWith("an unanswerable question got figures")) return "figures on unanswerable";
+        if (failure.startsWith("an unanswerable question got figures"))
+            return "figures on unanswerable";
         if (failure.startsWith("figure ")) return "figure";
         if (failure.startsWith("similarity[")) return "similar";
         if (failure.startsWith("error ")) return "error";
@@ -131,11 +145,12 @@ public final class EvalScores {
             }
         }
         ObjectNode out = new ObjectMapper().createObjectNode();
-        counts.forEach((shape, c) -> {
-            ObjectNode d = out.putObject(shape);
-            d.put("questions", c[0]);
-            d.put("wrong", c[1]);
-        });
+        counts.forEach(
+                (shape, c) -> {
+                    ObjectNode d = out.putObject(shape);
+                    d.put("questions", c[0]);
+                    d.put("wrong", c[1]);
+                });
         return out;
     }
 
@@ -151,21 +166,26 @@ public final class EvalScores {
             c[0]++;
             if (!r.exact()) {
                 c[1]++;
-                got.computeIfAbsent(r.expectedIntent(), k -> new TreeMap<>()).merge(String.valueOf(r.intent()), 1, Integer::sum);
+                got.computeIfAbsent(r.expectedIntent(), k -> new TreeMap<>())
+                        .merge(String.valueOf(r.intent()), 1, Integer::sum);
             }
         }
         ObjectNode out = new ObjectMapper().createObjectNode();
-        counts.forEach((intent, c) -> {
-            ObjectNode d = out.putObject(intent);
-            d.put("questions", c[0]);
-            d.put("wrong", c[1]);
-            ObjectNode g = d.putObject("wrong_answered_as");
-            got.getOrDefault(intent, Map.of()).forEach(g::put);
-        });
+        counts.forEach(
+                (intent, c) -> {
+                    ObjectNode d = out.putObject(intent);
+                    d.put("questions", c[0]);
+                    d.put("wrong", c[1]);
+                    ObjectNode g = d.putObject("wrong_answered_as");
+                    got.getOrDefault(intent, Map.of()).forEach(g::put);
+                });
         return out;
     }
 
-    /** The figures of one set of results: accuracy, per domain, calibration, write requests, failure classes. */
+    /**
+     * The figures of one set of results: accuracy, per domain, calibration, write requests, failure
+     * classes.
+     */
     static ObjectNode summary(List<GoldenEvaluator.Result> results) {
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("questions", results.size());
@@ -183,24 +203,56 @@ public final class EvalScores {
         return out;
     }
 
-    /** A few lines for the console: accuracy, per domain, calibration, write requests, failure classes. */
+    /**
+     * A few lines for the console: accuracy, per domain, calibration, write requests, failure
+     * classes.
+     */
     static String describe(String label, List<GoldenEvaluator.Result> results) {
         ObjectNode s = summary(results);
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%s: accuracy %.3f (%d of %d)%n", label, s.get("accuracy").asDouble(), s.get("exact").asInt(),
-                s.get("questions").asInt()));
+        b.append(
+                String.format(
+                        "%s: accuracy %.3f (%d of %d)%n",
+                        label,
+                        s.get("accuracy").asDouble(),
+                        s.get("exact").asInt(),
+                        s.get("questions").asInt()));
         b.append("  by domain:");
-        s.get("accuracy_by_domain").fields().forEachRemaining(d -> b.append(String.format(" %s %.3f (%d/%d)", d.getKey(),
-                d.getValue().get("accuracy").asDouble(), d.getValue().get("exact").asInt(), d.getValue().get("questions").asInt())));
+        s.get("accuracy_by_domain")
+                .fields()
+                .forEachRemaining(
+                        d ->
+                                b.append(
+                                        String.format(
+                                                " %s %.3f (%d/%d)",
+                                                d.getKey(),
+                                                d.getValue().get("accuracy").asDouble(),
+                                                d.getValue().get("exact").asInt(),
+                                                d.getValue().get("questions").asInt())));
         b.append(System.lineSeparator()).append("  calibration:");
         for (var band : s.get("calibration").get("bands")) {
-            b.append(String.format(" %s %d answers, accuracy %s;", band.get("band").asText(), band.get("answers").asInt(),
-                    band.get("accuracy").isNull() ? "n/a" : String.format("%.3f", band.get("accuracy").asDouble())));
+            b.append(
+                    String.format(
+                            " %s %d answers, accuracy %s;",
+                            band.get("band").asText(),
+                            band.get("answers").asInt(),
+                            band.get("accuracy").isNull()
+                                    ? "n/a"
+                                    : String.format("%.3f", band.get("accuracy").asDouble())));
         }
-        b.append(String.format(" wrong at >= 0.9: %.4f of all answers (%d)%n", s.get("calibration").get("wrong_at_or_above_0_9").asDouble(),
-                s.get("calibration").get("wrong_at_or_above_0_9_count").asInt()));
-        b.append("  write requests refused: ").append(s.get("write_requests_refused").isNull() ? "n/a" : s.get("write_requests_refused").asText());
-        b.append(System.lineSeparator()).append("  failure classes: ").append(s.get("failure_classes"));
+        b.append(
+                String.format(
+                        " wrong at >= 0.9: %.4f of all answers (%d)%n",
+                        s.get("calibration").get("wrong_at_or_above_0_9").asDouble(),
+                        s.get("calibration").get("wrong_at_or_above_0_9_count").asInt()));
+        b.append("  write requests refused: ")
+                .append(
+                        s.get("write_requests_refused").isNull()
+                                ? "n/a"
+                                : s.get("write_requests_refused").asText());
+        b.append(System.lineSeparator())
+                .append("  failure classes: ")
+                .append(s.get("failure_classes"));
         b.append(System.lineSeparator());
         return b.toString();
     }

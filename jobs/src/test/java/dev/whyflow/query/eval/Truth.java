@@ -2,7 +2,6 @@ package dev.whyflow.query.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,36 +25,49 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The independent truth of the golden set: the figures a question should be answered with,
- * computed in plain Java from the simulator's raw JSONL and its manifest, not through the store,
- * the project's SQL or CaptureJob's code. The definitions are the engine's (package doc of
- * {@code dev.whyflow.query}), restated in {@code whyflow/golden/README.md}:
+ * The independent truth of the golden set: the figures a question should be answered with, computed
+ * in plain Java from the simulator's raw JSONL and its manifest, not through the store, the
+ * project's SQL or CaptureJob's code. The definitions are the engine's (package doc of {@code
+ * dev.whyflow.query}), restated in {@code whyflow/golden/README.md}:
  *
  * <ul>
- *   <li>malformed records (the manifest's {@code bad_records} ordinals) are left out, and events are
- *       deduplicated by {@code event_id} (first occurrence wins);</li>
+ *   <li>malformed records (the manifest's {@code bad_records} ordinals) are left out, and events
+ *       are deduplicated by {@code event_id} (first occurrence wins);
  *   <li>sessions: a producer's {@code session_id}; events without one (the apps, back-office events
- *       with an actor) are sessionized per visitor (anonymous id, else customer id) in file order: a
- *       new session when more than 30 minutes passed since the visitor's last sessionless event;
+ *       with an actor) are sessionized per visitor (anonymous id, else customer id) in file order:
+ *       a new session when more than 30 minutes passed since the visitor's last sessionless event;
  *       a session starts at its first event and takes its dimensions (channel, device, os, country,
- *       app version, customer segment, platform) from it;</li>
+ *       app version, customer segment, platform) from it;
  *   <li>event dimensions are the event's own context, except channel and customer segment, which
- *       are the session's (first touch).</li>
+ *       are the session's (first touch).
  * </ul>
- * Figures are named as the engine names them: {@code NAME}, {@code NAME[value]},
- * {@code NAME.previous}, {@code NAME.change}, {@code NAME@2026-11-02}, {@code funnel.cart}, ….
+ *
+ * Figures are named as the engine names them: {@code NAME}, {@code NAME[value]}, {@code
+ * NAME.previous}, {@code NAME.change}, {@code NAME@2026-11-02}, {@code funnel.cart}, ….
  */
 public final class Truth {
 
     static final long SESSION_GAP_MS = 30 * 60_000L;
-    static final List<String> STEPS = List.of("session", "product", "cart", "checkout", "payment", "order");
+    static final List<String> STEPS =
+            List.of("session", "product", "cart", "checkout", "payment", "order");
 
     /** One deduplicated, valid event: what the truth needs of it. */
     static final class Ev {
         String type;
         long at;
         Session session;
-        String platform, device, os, appVersion, country, page, productId, category, currency, paymentMethod, orderId, customerId;
+        String platform,
+                device,
+                os,
+                appVersion,
+                country,
+                page,
+                productId,
+                category,
+                currency,
+                paymentMethod,
+                orderId,
+                customerId;
         Integer pageLoadMs;
         long amountMinor;
         boolean hasAmount;
@@ -99,7 +111,8 @@ public final class Truth {
                 case "country" -> country;
                 case "channel" -> channel;
                 case "customer_segment" -> segment;
-                default -> throw new IllegalArgumentException("not a session dimension: " + dimension);
+                default ->
+                        throw new IllegalArgumentException("not a session dimension: " + dimension);
             };
         }
 
@@ -120,11 +133,17 @@ public final class Truth {
     final long badRecords;
     final long duplicates;
 
-    /** The whole truth this one was narrowed from, and the segments it was narrowed to ({dimension, value}). */
+    /**
+     * The whole truth this one was narrowed from, and the segments it was narrowed to ({dimension,
+     * value}).
+     */
     private Truth root = this;
+
     private List<String[]> filters = List.of();
+
     /** For orders_not_dispatched: the limit in hours. */
     private int thresholdHours = 48;
+
     private Map<String, Ev> ordersById;
     private Map<String, Long> firstDispatch;
 
@@ -139,7 +158,9 @@ public final class Truth {
     public static Truth read(Path jsonl, Path manifest) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Set<Long> bad = new HashSet<>();
-        json.readTree(manifest.toFile()).get("bad_records").forEach(b -> bad.add(b.get("ordinal").asLong()));
+        json.readTree(manifest.toFile())
+                .get("bad_records")
+                .forEach(b -> bad.add(b.get("ordinal").asLong()));
         Set<String> seen = new HashSet<>(8_000_000);
         Map<String, Session> producerSessions = new HashMap<>();
         Map<String, Session> openByVisitor = new HashMap<>();
@@ -149,7 +170,11 @@ public final class Truth {
         List<Session> sessions = new ArrayList<>();
         long ordinal = -1, duplicates = 0;
         try (InputStream raw = Files.newInputStream(jsonl);
-             BufferedReader r = new BufferedReader(new java.io.InputStreamReader(raw, java.nio.charset.StandardCharsets.UTF_8), 1 << 20)) {
+                BufferedReader r =
+                        new BufferedReader(
+                                new java.io.InputStreamReader(
+                                        raw, java.nio.charset.StandardCharsets.UTF_8),
+                                1 << 20)) {
             String line;
             while ((line = r.readLine()) != null) {
                 ordinal++;
@@ -169,32 +194,48 @@ public final class Truth {
                     ev.appVersion = in.apply(text(ctx, "app_version"));
                     ev.country = in.apply(text(ctx, "country"));
                     ev.page = in.apply(text(ctx, "page"));
-                    ev.pageLoadMs = ctx.hasNonNull("page_load_ms") ? ctx.get("page_load_ms").asInt() : null;
+                    ev.pageLoadMs =
+                            ctx.hasNonNull("page_load_ms") ? ctx.get("page_load_ms").asInt() : null;
                 }
                 String source = e.get("source").asText();
                 ev.storefront = source.startsWith("storefront-");
-                ev.platform = in.apply(source.startsWith("storefront-") ? source.substring("storefront-".length()) : source);
+                ev.platform =
+                        in.apply(
+                                source.startsWith("storefront-")
+                                        ? source.substring("storefront-".length())
+                                        : source);
                 if (p != null) {
                     ev.productId = in.apply(text(p, "product_id"));
                     ev.category = in.apply(text(p, "category"));
                     ev.currency = in.apply(text(p, "currency"));
-                    String method = text(p, "method") != null ? text(p, "method") : text(p, "payment_method");
+                    String method =
+                            text(p, "method") != null
+                                    ? text(p, "method")
+                                    : text(p, "payment_method");
                     ev.paymentMethod = in.apply(method);
                     if (p.hasNonNull("amount_minor")) {
                         ev.amountMinor = p.get("amount_minor").asLong();
                         ev.hasAmount = true;
                     }
-                    if ("order_completed".equals(ev.type) || "shipment_dispatched".equals(ev.type) || "refund_issued".equals(ev.type)) {
+                    if ("order_completed".equals(ev.type)
+                            || "shipment_dispatched".equals(ev.type)
+                            || "refund_issued".equals(ev.type)) {
                         ev.orderId = text(p, "order_id");
                     }
-                    if (p.hasNonNull("discount_minor")) ev.discountMinor = p.get("discount_minor").asLong();
+                    if (p.hasNonNull("discount_minor"))
+                        ev.discountMinor = p.get("discount_minor").asLong();
                     if (p.hasNonNull("stock_level")) ev.stockLevel = p.get("stock_level").asInt();
                     if ("order_completed".equals(ev.type) && p.has("items")) {
                         List<long[]> items = new ArrayList<>();
                         List<String> products = new ArrayList<>();
                         for (JsonNode it : p.get("items")) {
                             products.add(in.apply(it.get("product_id").asText()));
-                            items.add(new long[]{products.size() - 1, it.get("quantity").asLong(), it.get("unit_price_minor").asLong()});
+                            items.add(
+                                    new long[] {
+                                        products.size() - 1,
+                                        it.get("quantity").asLong(),
+                                        it.get("unit_price_minor").asLong()
+                                    });
                         }
                         ev.items = items;
                         ev.itemProducts = products.toArray(String[]::new);
@@ -203,7 +244,10 @@ public final class Truth {
                 if (actor != null) ev.customerId = in.apply(text(actor, "customer_id"));
                 if (actor != null && !actor.isEmpty()) {
                     String producerSession = text(actor, "session_id");
-                    String visitor = text(actor, "anonymous_id") != null ? text(actor, "anonymous_id") : text(actor, "customer_id");
+                    String visitor =
+                            text(actor, "anonymous_id") != null
+                                    ? text(actor, "anonymous_id")
+                                    : text(actor, "customer_id");
                     if (visitor == null) visitor = producerSession;
                     Session s;
                     if (producerSession != null) {
@@ -230,7 +274,8 @@ public final class Truth {
         return new Truth(events, sessions, bad.size(), duplicates);
     }
 
-    private static Session open(String id, Ev first, JsonNode actor, JsonNode ctx, Function<String, String> in) {
+    private static Session open(
+            String id, Ev first, JsonNode actor, JsonNode ctx, Function<String, String> in) {
         Session s = new Session();
         s.id = id;
         s.startedAt = first.at;
@@ -251,15 +296,17 @@ public final class Truth {
     private static void track(Session s, Ev ev, JsonNode actor) {
         s.lastAt = Math.max(s.lastAt, ev.at);
         if (s.customerId == null) s.customerId = text(actor, "customer_id");
-        if (s.platform == null && ev.storefront) s.platform = ev.platform; // the first storefront event's, as the engine's
-        int step = switch (ev.type) {
-            case "product_viewed" -> 1;
-            case "cart_item_added" -> 2;
-            case "checkout_started", "checkout_step_completed" -> 3;
-            case "payment_submitted" -> 4;
-            case "order_completed" -> 5;
-            default -> 0;
-        };
+        if (s.platform == null && ev.storefront)
+            s.platform = ev.platform; // the first storefront event's, as the engine's
+        int step =
+                switch (ev.type) {
+                    case "product_viewed" -> 1;
+                    case "cart_item_added" -> 2;
+                    case "checkout_started", "checkout_step_completed" -> 3;
+                    case "payment_submitted" -> 4;
+                    case "order_completed" -> 5;
+                    default -> 0;
+                };
         s.furthest = Math.max(s.furthest, step);
         if ("order_completed".equals(ev.type)) s.ordered = true;
     }
@@ -307,9 +354,12 @@ public final class Truth {
         Map<String, BigDecimal> out = new TreeMap<>();
         if (metric.equals("at_risk_customers")) return atRisk(scope, false);
         if (metric.equals("before_stopping")) return beforeStopping(scope);
-        if ("product".equals(scope.dimension()) && (metric.equals("orders") || metric.equals("revenue"))) {
-            // an order names no product of its own: a product's orders and revenue are its order lines
-            Map<String, Map<String, BigDecimal>> byProduct = orderLines(new Scope(scope.from(), scope.to(), null, null), metric);
+        if ("product".equals(scope.dimension())
+                && (metric.equals("orders") || metric.equals("revenue"))) {
+            // an order names no product of its own: a product's orders and revenue are its order
+            // lines
+            Map<String, Map<String, BigDecimal>> byProduct =
+                    orderLines(new Scope(scope.from(), scope.to(), null, null), metric);
             return new TreeMap<>(byProduct.getOrDefault(scope.value(), Map.of()));
         }
         switch (metric) {
@@ -322,39 +372,84 @@ public final class Truth {
                     a[0] += e.amountMinor;
                     a[1]++;
                 }
-                byCurrency.forEach((cur, a) -> {
-                    if (metric.equals("revenue")) out.put("revenue_minor." + cur, BigDecimal.valueOf(a[0]));
-                    else out.put("aov_minor." + cur, BigDecimal.valueOf(a[0]).divide(BigDecimal.valueOf(a[1]), 0, RoundingMode.HALF_UP));
-                });
+                byCurrency.forEach(
+                        (cur, a) -> {
+                            if (metric.equals("revenue"))
+                                out.put("revenue_minor." + cur, BigDecimal.valueOf(a[0]));
+                            else
+                                out.put(
+                                        "aov_minor." + cur,
+                                        BigDecimal.valueOf(a[0])
+                                                .divide(
+                                                        BigDecimal.valueOf(a[1]),
+                                                        0,
+                                                        RoundingMode.HALF_UP));
+                        });
             }
             case "sessions" -> out.put("sessions", count(sessions(scope)));
-            case "visitors" -> out.put("visitors", BigDecimal.valueOf(sessions(scope).stream().map(Session::visitor).distinct().count()));
+            case "visitors" ->
+                    out.put(
+                            "visitors",
+                            BigDecimal.valueOf(
+                                    sessions(scope).stream()
+                                            .map(Session::visitor)
+                                            .distinct()
+                                            .count()));
             case "conversion_rate" -> {
                 List<Session> s = sessions(scope);
-                out.put("conversion_rate", rate(s.stream().filter(x -> x.outcome().equals("converted")).count(), s.size()));
+                out.put(
+                        "conversion_rate",
+                        rate(
+                                s.stream().filter(x -> x.outcome().equals("converted")).count(),
+                                s.size()));
             }
             case "cart_abandonment_rate" -> {
                 List<Session> s = sessions(scope).stream().filter(x -> x.furthest >= 2).toList();
-                out.put("cart_abandonment_rate", rate(s.stream().filter(x -> x.outcome().equals("cart_abandoned")).count(), s.size()));
+                out.put(
+                        "cart_abandonment_rate",
+                        rate(
+                                s.stream()
+                                        .filter(x -> x.outcome().equals("cart_abandoned"))
+                                        .count(),
+                                s.size()));
             }
             case "checkout_abandonment_rate" -> {
                 List<Session> s = sessions(scope).stream().filter(x -> x.furthest >= 3).toList();
-                out.put("checkout_abandonment_rate",
-                        rate(s.stream().filter(x -> x.outcome().equals("checkout_abandoned")).count(), s.size()));
+                out.put(
+                        "checkout_abandonment_rate",
+                        rate(
+                                s.stream()
+                                        .filter(x -> x.outcome().equals("checkout_abandoned"))
+                                        .count(),
+                                s.size()));
             }
-            case "payment_failure_rate" -> out.put("payment_failure_rate",
-                    rate(events(scope, "payment_failed").size(), events(scope, "payment_submitted").size()));
+            case "payment_failure_rate" ->
+                    out.put(
+                            "payment_failure_rate",
+                            rate(
+                                    events(scope, "payment_failed").size(),
+                                    events(scope, "payment_submitted").size()));
             case "page_load_p95" -> {
-                int[] loads = events(scope, "page_viewed").stream().filter(e -> e.pageLoadMs != null)
-                        .mapToInt(e -> e.pageLoadMs).sorted().toArray();
+                int[] loads =
+                        events(scope, "page_viewed").stream()
+                                .filter(e -> e.pageLoadMs != null)
+                                .mapToInt(e -> e.pageLoadMs)
+                                .sorted()
+                                .toArray();
                 if (loads.length > 0) {
-                    int rank = (int) Math.ceil(0.95 * loads.length); // percentile_disc: first value with cume_dist >= 0.95
+                    int rank = (int) Math.ceil(0.95 * loads.length); // percentile_disc: first value
+                    // with cume_dist >= 0.95
                     out.put("page_load_p95_ms", BigDecimal.valueOf(loads[Math.max(0, rank - 1)]));
                 }
             }
             case "refund_value" -> {
                 List<Ev> refunds = refunds(scope);
-                perCurrency(refunds, e -> e.amountMinor).forEach((cur, v) -> out.put("refund_value_minor." + cur, BigDecimal.valueOf(v)));
+                perCurrency(refunds, e -> e.amountMinor)
+                        .forEach(
+                                (cur, v) ->
+                                        out.put(
+                                                "refund_value_minor." + cur,
+                                                BigDecimal.valueOf(v)));
                 out.put("refunds", count(refunds));
             }
             case "net_revenue" -> {
@@ -365,65 +460,119 @@ public final class Truth {
                 currencies.addAll(refunded.keySet());
                 for (String cur : currencies) {
                     long r = refunded.getOrDefault(cur, 0L);
-                    out.put("net_revenue_minor." + cur, BigDecimal.valueOf(revenue.getOrDefault(cur, 0L) - r));
+                    out.put(
+                            "net_revenue_minor." + cur,
+                            BigDecimal.valueOf(revenue.getOrDefault(cur, 0L) - r));
                     out.put("refunded_minor." + cur, BigDecimal.valueOf(r));
                 }
                 out.put("orders", count(orders));
             }
             case "discount_value" -> {
-                List<Ev> discounted = events(scope, "order_completed").stream().filter(e -> e.discountMinor > 0).toList();
-                perCurrency(discounted, e -> e.discountMinor).forEach((cur, v) -> out.put("discount_value_minor." + cur, BigDecimal.valueOf(v)));
+                List<Ev> discounted =
+                        events(scope, "order_completed").stream()
+                                .filter(e -> e.discountMinor > 0)
+                                .toList();
+                perCurrency(discounted, e -> e.discountMinor)
+                        .forEach(
+                                (cur, v) ->
+                                        out.put(
+                                                "discount_value_minor." + cur,
+                                                BigDecimal.valueOf(v)));
                 out.put("discounted_orders", count(discounted));
             }
             case "revenue_per_visitor" -> {
                 long visitors = sessions(scope).stream().map(Session::visitor).distinct().count();
-                Map<String, Long> revenue = perCurrency(events(scope, "order_completed"), e -> e.amountMinor);
+                Map<String, Long> revenue =
+                        perCurrency(events(scope, "order_completed"), e -> e.amountMinor);
                 if (revenue.isEmpty()) revenue = Map.of("EUR", 0L);
-                if (visitors > 0) revenue.forEach((cur, v) -> out.put("revenue_per_visitor_minor." + cur,
-                        BigDecimal.valueOf(v).divide(BigDecimal.valueOf(visitors), 0, RoundingMode.HALF_UP)));
+                if (visitors > 0)
+                    revenue.forEach(
+                            (cur, v) ->
+                                    out.put(
+                                            "revenue_per_visitor_minor." + cur,
+                                            BigDecimal.valueOf(v)
+                                                    .divide(
+                                                            BigDecimal.valueOf(visitors),
+                                                            0,
+                                                            RoundingMode.HALF_UP)));
                 out.put("visitors", BigDecimal.valueOf(visitors));
             }
             case "stock_on_hand" -> {
                 Map<String, Ev> last = new HashMap<>();
                 for (Ev e : events) {
-                    if (!e.type.equals("stock_changed") || e.productId == null || e.stockLevel == null || e.at >= scope.to() || !inSegment(e, scope)) continue;
+                    if (!e.type.equals("stock_changed")
+                            || e.productId == null
+                            || e.stockLevel == null
+                            || e.at >= scope.to()
+                            || !inSegment(e, scope)) continue;
                     Ev l = last.get(e.productId);
                     if (l == null || e.at >= l.at) last.put(e.productId, e);
                 }
-                out.put("stock_on_hand_units", BigDecimal.valueOf(last.values().stream().mapToLong(e -> e.stockLevel).sum()));
+                out.put(
+                        "stock_on_hand_units",
+                        BigDecimal.valueOf(
+                                last.values().stream().mapToLong(e -> e.stockLevel).sum()));
                 out.put("stocked_products", BigDecimal.valueOf(last.size()));
-                out.put("products_at_zero", BigDecimal.valueOf(last.values().stream().filter(e -> e.stockLevel == 0).count()));
+                out.put(
+                        "products_at_zero",
+                        BigDecimal.valueOf(
+                                last.values().stream().filter(e -> e.stockLevel == 0).count()));
             }
             case "out_of_stock" -> outOfStock(scope, out);
             case "dispatch_time" -> {
-                long[] waits = events(scope, "order_completed").stream()
-                        .filter(o -> o.orderId != null && root.firstDispatch().containsKey(o.orderId))
-                        .mapToLong(o -> root.firstDispatch().get(o.orderId) - o.at).sorted().toArray();
+                long[] waits =
+                        events(scope, "order_completed").stream()
+                                .filter(
+                                        o ->
+                                                o.orderId != null
+                                                        && root.firstDispatch()
+                                                                .containsKey(o.orderId))
+                                .mapToLong(o -> root.firstDispatch().get(o.orderId) - o.at)
+                                .sorted()
+                                .toArray();
                 if (waits.length > 0) {
-                    out.put("dispatch_time_p50_hours", hours(waits[Math.max(0, (int) Math.ceil(0.5 * waits.length) - 1)]));
-                    out.put("dispatch_time_p95_hours", hours(waits[Math.max(0, (int) Math.ceil(0.95 * waits.length) - 1)]));
+                    out.put(
+                            "dispatch_time_p50_hours",
+                            hours(waits[Math.max(0, (int) Math.ceil(0.5 * waits.length) - 1)]));
+                    out.put(
+                            "dispatch_time_p95_hours",
+                            hours(waits[Math.max(0, (int) Math.ceil(0.95 * waits.length) - 1)]));
                 }
                 out.put("dispatched_orders", BigDecimal.valueOf(waits.length));
             }
             case "orders_not_dispatched" -> {
                 List<Ev> orders = events(scope, "order_completed");
                 long limit = thresholdHours * 3_600_000L;
-                long late = orders.stream().filter(o -> {
-                    Long d = o.orderId == null ? null : root.firstDispatch().get(o.orderId);
-                    return d == null || d - o.at > limit; // undispatched: the store's now is long after the data
-                }).count();
+                long late =
+                        orders.stream()
+                                .filter(
+                                        o -> {
+                                            Long d =
+                                                    o.orderId == null
+                                                            ? null
+                                                            : root.firstDispatch().get(o.orderId);
+                                            return d == null
+                                                    || d - o.at
+                                                            > limit; // undispatched: the store's
+                                            // now is long after the data
+                                        })
+                                .count();
                 out.put("orders_not_dispatched", BigDecimal.valueOf(late));
                 out.put("orders", count(orders));
             }
             case "product_conversion" -> {
-                // sessions that viewed a product (in the segment), and of those the ones that carted or ordered it
+                // sessions that viewed a product (in the segment), and of those the ones that
+                // carted or ordered it
                 Set<List<Object>> viewed = new HashSet<>();
-                for (Ev e : events(scope, "product_viewed")) if (e.productId != null && e.session != null) viewed.add(List.of(e.productId, e.session));
+                for (Ev e : events(scope, "product_viewed"))
+                    if (e.productId != null && e.session != null)
+                        viewed.add(List.of(e.productId, e.session));
                 Set<List<Object>> carted = new HashSet<>();
                 Set<List<Object>> ordered = new HashSet<>();
                 for (Ev e : root.events) {
                     if (!scope.covers(e.at) || e.session == null) continue;
-                    if (e.type.equals("cart_item_added") && e.productId != null) carted.add(List.of(e.productId, e.session));
+                    if (e.type.equals("cart_item_added") && e.productId != null)
+                        carted.add(List.of(e.productId, e.session));
                     if (e.type.equals("order_completed") && e.itemProducts != null) {
                         for (String p : e.itemProducts) ordered.add(List.of(p, e.session));
                     }
@@ -438,7 +587,8 @@ public final class Truth {
             }
             case "customers", "repeat_purchase_rate" -> {
                 Map<String, Integer> orders = new HashMap<>();
-                for (Ev o : events(scope, "order_completed")) if (o.customerId != null) orders.merge(o.customerId, 1, Integer::sum);
+                for (Ev o : events(scope, "order_completed"))
+                    if (o.customerId != null) orders.merge(o.customerId, 1, Integer::sum);
                 long repeat = orders.values().stream().filter(n -> n >= 2).count();
                 out.put("customers", BigDecimal.valueOf(orders.size()));
                 if (metric.equals("repeat_purchase_rate")) {
@@ -451,14 +601,20 @@ public final class Truth {
         return out;
     }
 
-    /** The refunds issued in the period whose order is in the segments (a refund takes its order's dimensions). */
+    /**
+     * The refunds issued in the period whose order is in the segments (a refund takes its order's
+     * dimensions).
+     */
     private List<Ev> refunds(Scope scope) {
         List<Ev> out = new ArrayList<>();
         for (Ev r : root.events) {
             if (!r.type.equals("refund_issued") || !scope.covers(r.at)) continue;
             Ev order = r.orderId == null ? null : root.ordersById().get(r.orderId);
-            boolean in = order == null ? filters.isEmpty() && scope.dimension() == null
-                    : filters.stream().allMatch(f -> f[1].equals(order.dim(f[0]))) && inSegment(order, scope);
+            boolean in =
+                    order == null
+                            ? filters.isEmpty() && scope.dimension() == null
+                            : filters.stream().allMatch(f -> f[1].equals(order.dim(f[0])))
+                                    && inSegment(order, scope);
             if (in) out.add(r);
         }
         return out;
@@ -467,7 +623,9 @@ public final class Truth {
     private Map<String, Ev> ordersById() {
         if (ordersById == null) {
             ordersById = new HashMap<>();
-            for (Ev e : events) if (e.type.equals("order_completed") && e.orderId != null) ordersById.putIfAbsent(e.orderId, e);
+            for (Ev e : events)
+                if (e.type.equals("order_completed") && e.orderId != null)
+                    ordersById.putIfAbsent(e.orderId, e);
         }
         return ordersById;
     }
@@ -475,32 +633,43 @@ public final class Truth {
     private Map<String, Long> firstDispatch() {
         if (firstDispatch == null) {
             firstDispatch = new HashMap<>();
-            for (Ev e : events) if (e.type.equals("shipment_dispatched") && e.orderId != null) firstDispatch.merge(e.orderId, e.at, Math::min);
+            for (Ev e : events)
+                if (e.type.equals("shipment_dispatched") && e.orderId != null)
+                    firstDispatch.merge(e.orderId, e.at, Math::min);
         }
         return firstDispatch;
     }
 
-    private static Map<String, Long> perCurrency(List<Ev> events, java.util.function.ToLongFunction<Ev> amount) {
+    private static Map<String, Long> perCurrency(
+            List<Ev> events, java.util.function.ToLongFunction<Ev> amount) {
         Map<String, Long> out = new TreeMap<>();
-        for (Ev e : events) if (e.currency != null) out.merge(e.currency, amount.applyAsLong(e), Long::sum);
+        for (Ev e : events)
+            if (e.currency != null) out.merge(e.currency, amount.applyAsLong(e), Long::sum);
         return out;
     }
 
-    /** Milliseconds as hours rounded to one place (half up), as the store's templates state durations. */
+    /**
+     * Milliseconds as hours rounded to one place (half up), as the store's templates state
+     * durations.
+     */
     private static BigDecimal hours(long ms) {
-        return BigDecimal.valueOf(ms).divide(BigDecimal.valueOf(3_600_000L), 1, RoundingMode.HALF_UP);
+        return BigDecimal.valueOf(ms)
+                .divide(BigDecimal.valueOf(3_600_000L), 1, RoundingMode.HALF_UP);
     }
 
     /**
-     * Out of stock: per product, the time in the period its ledger level stood at zero (the level of
-     * its last change before the period, then each change's until the next or the period's end), and
-     * the product views in that time.
+     * Out of stock: per product, the time in the period its ledger level stood at zero (the level
+     * of its last change before the period, then each change's until the next or the period's end),
+     * and the product views in that time.
      */
     private void outOfStock(Scope scope, Map<String, BigDecimal> out) {
         Map<String, List<Ev>> moves = new HashMap<>();
         Map<String, Ev> before = new HashMap<>();
         for (Ev e : events) {
-            if (!e.type.equals("stock_changed") || e.productId == null || e.stockLevel == null || !inSegment(e, scope)) continue;
+            if (!e.type.equals("stock_changed")
+                    || e.productId == null
+                    || e.stockLevel == null
+                    || !inSegment(e, scope)) continue;
             if (e.at < scope.from()) {
                 Ev b = before.get(e.productId);
                 if (b == null || e.at >= b.at) before.put(e.productId, e);
@@ -515,18 +684,32 @@ public final class Truth {
         long views = 0;
         for (String p : products) {
             List<long[]> spans = new ArrayList<>(); // [at, level]
-            if (before.containsKey(p)) spans.add(new long[]{scope.from(), before.get(p).stockLevel});
-            for (Ev e : moves.getOrDefault(p, List.of())) spans.add(new long[]{e.at, e.stockLevel});
+            if (before.containsKey(p))
+                spans.add(new long[] {scope.from(), before.get(p).stockLevel});
+            for (Ev e : moves.getOrDefault(p, List.of()))
+                spans.add(new long[] {e.at, e.stockLevel});
             spans.sort(Comparator.comparingLong(a -> a[0]));
             List<long[]> empty = new ArrayList<>();
             for (int i = 0; i < spans.size(); i++) {
                 long until = i + 1 < spans.size() ? spans.get(i + 1)[0] : scope.to();
-                if (spans.get(i)[1] == 0 && until > spans.get(i)[0]) empty.add(new long[]{spans.get(i)[0], until});
+                if (spans.get(i)[1] == 0 && until > spans.get(i)[0])
+                    empty.add(new long[] {spans.get(i)[0], until});
             }
             if (empty.isEmpty()) continue;
             long ms = empty.stream().mapToLong(a -> a[1] - a[0]).sum();
-            long v = events.stream().filter(e -> e.type.equals("product_viewed") && p.equals(e.productId) && scope.covers(e.at)
-                    && empty.stream().anyMatch(a -> e.at >= a[0] && e.at < a[1])).count();
+            long v =
+                    events.stream()
+                            .filter(
+                                    e ->
+                                            e.type.equals("product_viewed")
+                                                    && p.equals(e.productId)
+                                                    && scope.covers(e.at)
+                                                    && empty.stream()
+                                                            .anyMatch(
+                                                                    a ->
+                                                                            e.at >= a[0]
+                                                                                    && e.at < a[1]))
+                            .count();
             totalMs += ms;
             products0++;
             views += v;
@@ -537,11 +720,12 @@ public final class Truth {
     }
 
     /**
-     * The metric overall, and per value of one or two dimensions ({@code NAME[value]},
-     * {@code NAME[value1/value2]}), as the engine breaks it down; {@code groupBy} is {@code "page"} or
+     * The metric overall, and per value of one or two dimensions ({@code NAME[value]}, {@code
+     * NAME[value1/value2]}), as the engine breaks it down; {@code groupBy} is {@code "page"} or
      * {@code "page,platform"}.
      */
-    public Map<String, BigDecimal> breakdown(String metric, String eventType, Scope scope, String groupBy) {
+    public Map<String, BigDecimal> breakdown(
+            String metric, String eventType, Scope scope, String groupBy) {
         String[] dims = groupBy.split(",");
         Map<String, BigDecimal> out = new TreeMap<>(metric(metric, eventType, scope));
         if (metric.equals("at_risk_customers") && groupBy.equals("customer_segment")) {
@@ -549,10 +733,15 @@ public final class Truth {
             return out;
         }
         if (groupBy.equals("product") && (metric.equals("orders") || metric.equals("revenue"))) {
-            // per product from the order lines (item revenue, orders holding the product); overall: whole orders
+            // per product from the order lines (item revenue, orders holding the product); overall:
+            // whole orders
             Truth within = narrowed(scope.dimension(), scope.value());
-            within.orderLines(new Scope(scope.from(), scope.to(), null, null), metric).forEach((product, figures) ->
-                    figures.forEach((name, value) -> out.put(insertKey(name, product), value)));
+            within.orderLines(new Scope(scope.from(), scope.to(), null, null), metric)
+                    .forEach(
+                            (product, figures) ->
+                                    figures.forEach(
+                                            (name, value) ->
+                                                    out.put(insertKey(name, product), value)));
             return out;
         }
         Set<List<String>> combos = new java.util.TreeSet<>(Comparator.comparing(Object::toString));
@@ -576,20 +765,30 @@ public final class Truth {
             Truth t = within;
             for (int i = 0; i < dims.length; i++) t = t.narrowed(dims[i], c.get(i));
             String key = String.join("/", c);
-            t.metric(metric, eventType, period).forEach((name, value) -> out.put(insertKey(name, key), value));
+            t.metric(metric, eventType, period)
+                    .forEach((name, value) -> out.put(insertKey(name, key), value));
         }
         return out;
     }
 
-    /** The events (and for session dimensions the sessions) within one segment; all for a null dimension. */
+    /**
+     * The events (and for session dimensions the sessions) within one segment; all for a null
+     * dimension.
+     */
     Truth narrowed(String dim, String v) {
         if (dim == null) return this;
-        Truth t = new Truth(events.stream().filter(e -> v.equals(e.dim(dim))).toList(),
-                sessions.stream().filter(s -> isSessionDim(dim) && v.equals(s.dim(dim))).toList(), badRecords, duplicates);
+        Truth t =
+                new Truth(
+                        events.stream().filter(e -> v.equals(e.dim(dim))).toList(),
+                        sessions.stream()
+                                .filter(s -> isSessionDim(dim) && v.equals(s.dim(dim)))
+                                .toList(),
+                        badRecords,
+                        duplicates);
         t.root = root;
         t.thresholdHours = thresholdHours;
         List<String[]> f = new ArrayList<>(filters);
-        f.add(new String[]{dim, v});
+        f.add(new String[] {dim, v});
         t.filters = List.copyOf(f);
         return t;
     }
@@ -612,14 +811,18 @@ public final class Truth {
     public Map<String, BigDecimal> compared(String metric, String eventType, Scope scope) {
         Map<String, BigDecimal> now = metric(metric, eventType, scope);
         long len = scope.to() - scope.from();
-        Map<String, BigDecimal> before = metric(metric, eventType, scope.period(scope.from() - len, scope.from()));
+        Map<String, BigDecimal> before =
+                metric(metric, eventType, scope.period(scope.from() - len, scope.from()));
         Map<String, BigDecimal> out = new TreeMap<>(now);
         Set<String> names = new java.util.TreeSet<>(now.keySet());
         names.addAll(before.keySet());
         for (String n : names) {
-            // an average over no orders is no figure: an AOV of a currency without orders on one side has no change
-            if (n.startsWith("aov_minor.") && !(now.containsKey(n) && before.containsKey(n))) continue;
-            BigDecimal a = now.getOrDefault(n, BigDecimal.ZERO), b = before.getOrDefault(n, BigDecimal.ZERO);
+            // an average over no orders is no figure: an AOV of a currency without orders on one
+            // side has no change
+            if (n.startsWith("aov_minor.") && !(now.containsKey(n) && before.containsKey(n)))
+                continue;
+            BigDecimal a = now.getOrDefault(n, BigDecimal.ZERO),
+                    b = before.getOrDefault(n, BigDecimal.ZERO);
             if (before.containsKey(n)) out.put(n + ".previous", b);
             out.put(n + ".change", a.subtract(b));
         }
@@ -627,13 +830,16 @@ public final class Truth {
     }
 
     /** One figure per day ({@code NAME@2026-11-02}) in the zone. */
-    public Map<String, BigDecimal> trend(String metric, String eventType, Scope scope, ZoneId zone) {
+    public Map<String, BigDecimal> trend(
+            String metric, String eventType, Scope scope, ZoneId zone) {
         Map<String, BigDecimal> out = new TreeMap<>();
         LocalDate day = Instant.ofEpochMilli(scope.from()).atZone(zone).toLocalDate();
         while (day.atStartOfDay(zone).toInstant().toEpochMilli() < scope.to()) {
-            long f = day.atStartOfDay(zone).toInstant().toEpochMilli(), t = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            long f = day.atStartOfDay(zone).toInstant().toEpochMilli(),
+                    t = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
             String label = day.toString();
-            metric(metric, eventType, scope.period(f, t)).forEach((n, v) -> out.put(n + "@" + label, v));
+            metric(metric, eventType, scope.period(f, t))
+                    .forEach((n, v) -> out.put(n + "@" + label, v));
             day = day.plusDays(1);
         }
         return out;
@@ -646,7 +852,9 @@ public final class Truth {
         out.put("funnel.sessions", count(s));
         for (int i = 1; i < STEPS.size(); i++) {
             int step = i;
-            out.put("funnel." + STEPS.get(i), BigDecimal.valueOf(s.stream().filter(x -> x.furthest >= step).count()));
+            out.put(
+                    "funnel." + STEPS.get(i),
+                    BigDecimal.valueOf(s.stream().filter(x -> x.furthest >= step).count()));
         }
         out.putAll(metric("conversion_rate", null, scope));
         return out;
@@ -667,7 +875,10 @@ public final class Truth {
                 if (metric.equals("orders")) {
                     if (counted.add(product)) f.merge("orders", BigDecimal.ONE, BigDecimal::add);
                 } else {
-                    f.merge("revenue_minor." + e.currency, BigDecimal.valueOf(it[1] * it[2]), BigDecimal::add);
+                    f.merge(
+                            "revenue_minor." + e.currency,
+                            BigDecimal.valueOf(it[1] * it[2]),
+                            BigDecimal::add);
                 }
             }
         }
@@ -675,19 +886,21 @@ public final class Truth {
     }
 
     /**
-     * Customers at risk: with a customer id, at least two completed orders in the four periods before
-     * the scope's (each as long as it) and none in it; their segment is the customer segment of their
-     * last order before; {@code at_risk_revenue_minor.EUR} what they spent then in EUR. Overall, or
-     * per segment ({@code NAME[segment]}); a customer-segment scope keeps that segment's customers.
+     * Customers at risk: with a customer id, at least two completed orders in the four periods
+     * before the scope's (each as long as it) and none in it; their segment is the customer segment
+     * of their last order before; {@code at_risk_revenue_minor.EUR} what they spent then in EUR.
+     * Overall, or per segment ({@code NAME[segment]}); a customer-segment scope keeps that
+     * segment's customers.
      */
     Map<String, BigDecimal> atRisk(Scope scope, boolean bySegment) {
         long length = scope.to() - scope.from();
         Scope baseline = new Scope(scope.from() - 4 * length, scope.from(), null, null);
-        Map<String, long[]> base = new HashMap<>(); // customer -> {orders, revenue EUR, last order at}
+        Map<String, long[]> base =
+                new HashMap<>(); // customer -> {orders, revenue EUR, last order at}
         Map<String, String> segment = new HashMap<>();
         for (Ev e : events(baseline, "order_completed")) {
             if (e.customerId == null) continue;
-            long[] b = base.computeIfAbsent(e.customerId, k -> new long[]{0, 0, Long.MIN_VALUE});
+            long[] b = base.computeIfAbsent(e.customerId, k -> new long[] {0, 0, Long.MIN_VALUE});
             b[0]++;
             if ("EUR".equals(e.currency)) b[1] += e.amountMinor;
             if (e.at >= b[2]) {
@@ -701,23 +914,26 @@ public final class Truth {
             if (e.customerId != null) recent.add(e.customerId);
         }
         Map<String, long[]> bySeg = new TreeMap<>(); // segment -> {repeat, at risk, revenue}
-        base.forEach((customer, b) -> {
-            if (b[0] < 2) return;
-            String seg = segment.get(customer);
-            if ("customer_segment".equals(scope.dimension()) && !seg.equals(scope.value())) return;
-            long[] t = bySeg.computeIfAbsent(seg, k -> new long[3]);
-            t[0]++;
-            if (!recent.contains(customer)) {
-                t[1]++;
-                t[2] += b[1];
-            }
-        });
+        base.forEach(
+                (customer, b) -> {
+                    if (b[0] < 2) return;
+                    String seg = segment.get(customer);
+                    if ("customer_segment".equals(scope.dimension()) && !seg.equals(scope.value()))
+                        return;
+                    long[] t = bySeg.computeIfAbsent(seg, k -> new long[3]);
+                    t[0]++;
+                    if (!recent.contains(customer)) {
+                        t[1]++;
+                        t[2] += b[1];
+                    }
+                });
         Map<String, BigDecimal> out = new TreeMap<>();
         long[] all = new long[3];
-        bySeg.forEach((seg, t) -> {
-            for (int i = 0; i < 3; i++) all[i] += t[i];
-            if (bySegment) atRiskFigures(out, "[" + seg + "]", t);
-        });
+        bySeg.forEach(
+                (seg, t) -> {
+                    for (int i = 0; i < 3; i++) all[i] += t[i];
+                    if (bySegment) atRiskFigures(out, "[" + seg + "]", t);
+                });
         atRiskFigures(out, "", all);
         return out;
     }
@@ -744,10 +960,18 @@ public final class Truth {
         }
         Map<String, List<Ev>> byCustomer = new HashMap<>();
         for (Ev e : events) {
-            if (e.customerId != null && e.at < scope.to()) byCustomer.computeIfAbsent(e.customerId, k -> new ArrayList<>()).add(e);
+            if (e.customerId != null && e.at < scope.to())
+                byCustomer.computeIfAbsent(e.customerId, k -> new ArrayList<>()).add(e);
         }
-        List<String> signals = List.of("refunded", "late_dispatch", "came_back", "cart_not_bought", "payment_failed", "page_error",
-                "discount_rejected");
+        List<String> signals =
+                List.of(
+                        "refunded",
+                        "late_dispatch",
+                        "came_back",
+                        "cart_not_bought",
+                        "payment_failed",
+                        "page_error",
+                        "discount_rejected");
         long[] stopped = new long[signals.size()];
         long[] kept = new long[signals.size()];
         long nStopped = 0;
@@ -757,16 +981,24 @@ public final class Truth {
             if (orders.get(c.getKey()) < 2) continue;
             Ev o = c.getValue();
             String seg = o.dim("customer_segment");
-            if ("customer_segment".equals(scope.dimension()) && !scope.value().equals(seg == null ? "" : seg)) continue;
+            if ("customer_segment".equals(scope.dimension())
+                    && !scope.value().equals(seg == null ? "" : seg)) continue;
             boolean isStopped = !recent.contains(c.getKey());
             long[] into = isStopped ? stopped : kept;
             if (isStopped) nStopped++;
             else nKept++;
             Long dispatched = root.firstDispatch().get(o.orderId);
             boolean[] hit = new boolean[signals.size()];
-            hit[0] = root.events.stream().anyMatch(f -> f.type.equals("refund_issued") && o.orderId != null
-                    && o.orderId.equals(f.orderId) && f.at < scope.to());
-            long dispatchAt = dispatched == null || dispatched >= scope.to() ? scope.to() : dispatched;
+            hit[0] =
+                    root.events.stream()
+                            .anyMatch(
+                                    f ->
+                                            f.type.equals("refund_issued")
+                                                    && o.orderId != null
+                                                    && o.orderId.equals(f.orderId)
+                                                    && f.at < scope.to());
+            long dispatchAt =
+                    dispatched == null || dispatched >= scope.to() ? scope.to() : dispatched;
             hit[1] = dispatchAt > o.at + 48 * 3_600_000L;
             for (Ev e : byCustomer.getOrDefault(c.getKey(), List.of())) {
                 if (e.at <= o.at) continue;
@@ -776,8 +1008,7 @@ public final class Truth {
                     case "payment_failed" -> hit[4] = true;
                     case "page_error" -> hit[5] = true;
                     case "discount_rejected" -> hit[6] = true;
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             for (int i = 0; i < hit.length; i++) if (hit[i]) into[i]++;
@@ -804,32 +1035,60 @@ public final class Truth {
         if (t[0] > 0) out.put("at_risk_share" + suffix, rate(t[1], t[0]));
     }
 
-    /** The top products, in rank order: by views, by item revenue in one currency, or by abandoned carts. */
+    /**
+     * The top products, in rank order: by views, by item revenue in one currency, or by abandoned
+     * carts.
+     */
     public Map<String, BigDecimal> topProducts(String rankBy, int n, String currency, Scope scope) {
         Map<String, Long> score = new HashMap<>();
         switch (rankBy) {
-            case "views" -> events(scope, "product_viewed").stream().filter(e -> e.productId != null)
-                    .forEach(e -> score.merge(e.productId, 1L, Long::sum));
-            case "revenue" -> events(scope, "order_completed").stream().filter(e -> currency.equals(e.currency) && e.items != null)
-                    .forEach(e -> e.items.forEach(it -> score.merge(e.itemProducts[(int) it[0]], it[1] * it[2], Long::sum)));
+            case "views" ->
+                    events(scope, "product_viewed").stream()
+                            .filter(e -> e.productId != null)
+                            .forEach(e -> score.merge(e.productId, 1L, Long::sum));
+            case "revenue" ->
+                    events(scope, "order_completed").stream()
+                            .filter(e -> currency.equals(e.currency) && e.items != null)
+                            .forEach(
+                                    e ->
+                                            e.items.forEach(
+                                                    it ->
+                                                            score.merge(
+                                                                    e.itemProducts[(int) it[0]],
+                                                                    it[1] * it[2],
+                                                                    Long::sum)));
             case "abandonment" -> {
                 Map<String, Set<Session>> abandoned = new HashMap<>();
-                events(scope, "cart_item_added").stream().filter(e -> e.productId != null && e.session != null)
+                events(scope, "cart_item_added").stream()
+                        .filter(e -> e.productId != null && e.session != null)
                         .filter(e -> e.session.outcome().endsWith("_abandoned"))
-                        .forEach(e -> abandoned.computeIfAbsent(e.productId, k -> new HashSet<>()).add(e.session));
+                        .forEach(
+                                e ->
+                                        abandoned
+                                                .computeIfAbsent(e.productId, k -> new HashSet<>())
+                                                .add(e.session));
                 abandoned.forEach((p, s) -> score.put(p, (long) s.size()));
             }
             default -> throw new IllegalArgumentException("unknown ranking " + rankBy);
         }
-        String name = switch (rankBy) {
-            case "views" -> "product_views";
-            case "revenue" -> "revenue_minor." + currency;
-            default -> "abandoned_carts";
-        };
+        String name =
+                switch (rankBy) {
+                    case "views" -> "product_views";
+                    case "revenue" -> "revenue_minor." + currency;
+                    default -> "abandoned_carts";
+                };
         Map<String, BigDecimal> out = new LinkedHashMap<>();
         score.entrySet().stream()
-                .sorted(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey))
-                .limit(n).forEach(e -> out.put(name + "[" + e.getKey() + "]", BigDecimal.valueOf(e.getValue())));
+                .sorted(
+                        Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+                                .reversed()
+                                .thenComparing(Map.Entry::getKey))
+                .limit(n)
+                .forEach(
+                        e ->
+                                out.put(
+                                        name + "[" + e.getKey() + "]",
+                                        BigDecimal.valueOf(e.getValue())));
         return out;
     }
 
@@ -837,12 +1096,16 @@ public final class Truth {
 
     List<Ev> events(Scope scope, String type) {
         List<Ev> out = new ArrayList<>();
-        for (Ev e : events) if (e.type.equals(type) && scope.covers(e.at) && inSegment(e, scope)) out.add(e);
+        for (Ev e : events)
+            if (e.type.equals(type) && scope.covers(e.at) && inSegment(e, scope)) out.add(e);
         return out;
     }
 
     List<Session> sessions(Scope scope) {
-        Predicate<Session> seg = scope.dimension() == null ? s -> true : s -> scope.value().equals(s.dim(scope.dimension()));
+        Predicate<Session> seg =
+                scope.dimension() == null
+                        ? s -> true
+                        : s -> scope.value().equals(s.dim(scope.dimension()));
         List<Session> out = new ArrayList<>();
         for (Session s : sessions) if (scope.covers(s.startedAt) && seg.test(s)) out.add(s);
         return out;
@@ -854,14 +1117,26 @@ public final class Truth {
 
     static boolean isSessionMetric(String metric) {
         return switch (metric) {
-            case "sessions", "visitors", "conversion_rate", "cart_abandonment_rate", "checkout_abandonment_rate" -> true;
+            case "sessions",
+                    "visitors",
+                    "conversion_rate",
+                    "cart_abandonment_rate",
+                    "checkout_abandonment_rate" ->
+                    true;
             default -> false;
         };
     }
 
     private static boolean isSessionDim(String dim) {
         return switch (dim) {
-            case "device", "os", "platform", "app_version", "country", "channel", "customer_segment" -> true;
+            case "device",
+                    "os",
+                    "platform",
+                    "app_version",
+                    "country",
+                    "channel",
+                    "customer_segment" ->
+                    true;
             default -> false;
         };
     }

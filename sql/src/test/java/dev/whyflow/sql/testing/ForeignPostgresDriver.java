@@ -16,16 +16,19 @@ public final class ForeignPostgresDriver {
         void run() throws Exception;
     }
 
-    private ForeignPostgresDriver() {
-    }
+    private ForeignPostgresDriver() {}
 
     public static void whileRegistered(Body body) throws Exception {
-        URL driverJar = org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation();
+        URL driverJar =
+                org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation();
         boolean ownWasRegistered = org.postgresql.Driver.isRegistered();
         if (ownWasRegistered) org.postgresql.Driver.deregister();
-        try (URLClassLoader otherJob = new URLClassLoader(new URL[]{driverJar}, ClassLoader.getPlatformClassLoader())) {
-            Class<?> foreign = Class.forName("org.postgresql.Driver", true, otherJob); // registers itself
-            if (foreign == org.postgresql.Driver.class) throw new IllegalStateException("the driver was not loaded apart");
+        try (URLClassLoader otherJob =
+                new URLClassLoader(new URL[] {driverJar}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> foreign =
+                    Class.forName("org.postgresql.Driver", true, otherJob); // registers itself
+            if (foreign == org.postgresql.Driver.class)
+                throw new IllegalStateException("the driver was not loaded apart");
             try {
                 body.run();
             } finally {

@@ -2,15 +2,14 @@ package dev.whyflow.sql.testing;
 
 import dev.whyflow.sql.Migrations;
 import dev.whyflow.sql.StoreConnection;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * A fresh database on the local PostgreSQL (started by {@code ./whyflow test}), migrated, per
- * test class; dropped on close. Tests never share tables, so they can run in any order.
+ * A fresh database on the local PostgreSQL (started by {@code ./whyflow test}), migrated, per test
+ * class; dropped on close. Tests never share tables, so they can run in any order.
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -27,13 +26,19 @@ public final class TestDatabase implements AutoCloseable {
     /** Creates and migrates a new database named {@code wf_<prefix>_<random>}. */
     public static TestDatabase create(String prefix) {
         StoreConnection admin = StoreConnection.fromEnvironment();
-        String name = ("wf_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
-                .toLowerCase().replaceAll("[^a-z0-9_]", "_");
-        try (Connection c = admin.open(); Statement s = c.createStatement()) {
+        String name =
+                ("wf_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+                        .toLowerCase()
+                        .replaceAll("[^a-z0-9_]", "_");
+        try (Connection c = admin.open();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create a test database on " + admin
-                    + ": is the local PostgreSQL up? (./whyflow up postgres)", e);
+            throw new IllegalStateException(
+                    "cannot create a test database on "
+                            + admin
+                            + ": is the local PostgreSQL up? (./whyflow up postgres)",
+                    e);
         }
         TestDatabase db = new TestDatabase(admin, name);
         Migrations.apply(db.store.url(), db.store.user(), db.store.password());
@@ -54,7 +59,8 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection c = admin.open(); Statement s = c.createStatement()) {
+        try (Connection c = admin.open();
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop test database " + name, e);
